@@ -1,0 +1,164 @@
+import type { Embedder } from '../src/embed/embedder.ts';
+import type { OfferRecord, OfferStatus, RecordStore, SourceRecord } from '../src/records/record-store.ts';
+import type { VectorStore } from '../src/store/vector-store.ts';
+import type { Chunk, Offer, SectionKind } from '../src/types.ts';
+import { embeddingText } from './chunk.ts';
+
+/**
+ * Applies offer changes to the vector store and the record together, in batches, so that a
+ * crash at any point leaves nothing a later run cannot repair:
+ *
+ *   1. record an intent: every chunk id the batch will add or delete (one SQLite transaction);
+ *   2. upsert the new chunks (their ids embed the content hash, so they never overwrite old ones);
+ *   3. delete the chunks they replace: an offer is never missing, only briefly doubled in the
+ *      store, and queries count offers from the record, never from the store;
+ *   4. commit the offer records and source records and clear the intents (one transaction).
+ *
+ * `recover()` rolls an interrupted batch back: it deletes every intended chunk id that the record
+ * does not list as committed. The record still holds the old content hashes, so the next run sees
+ * those offers as changed and writes them again.
+ */
+
+export interface WriterStats {
+  /** Offers written: `created` were not in the index before, `changed` replaced an older version. */
+  written: number;
+  created: number;
+  changed: number;
+  chunksWritten: number;
+  removed: number;
+  duplicates: number;
+}
+
+interface PendingWrite {
+  record: OfferRecord;
+  /** Whether the offer was active in the index before this write. */
+  wasIndexed: boolean;
+  chunks: Chunk[];
+  /** Chunk ids the record listed before this change, deleted once the new ones are in. */
+  previous: string[];
+}
+
+export class IndexWriter {
+  private writes: PendingWrite[] = [];
+  private bufferedChunks = 0;
+  private sources: SourceRecord[] = [];
+  readonly stats: WriterStats = { written: 0, created: 0, changed: 0, chunksWritten: 0, removed: 0, duplicates: 0 };
+
+  constructor(
+    private readonly store: VectorStore,
+    private readonly records: RecordStore,
+    private readonly embedder: Embedder,
+    private readonly options: { batchChunks?: number; now?: () => string } = {},
+  ) {}
+
+  private now(): string {
+    return this.options.now?.() ?? new Date().toISOString();
+  }
+
+  /** Rolls back vector-store changes left half-done by a killed run; returns how many chunk ids it deleted. */
+  async recover(): Promise<number> {
+    let deleted = 0;
+    for (const intent of this.records.listIntents()) {
+      const committed = new Set(this.records.getOffer(intent.offerId)?.chunkIds ?? []);
+      const orphans = intent.chunkIds.filter((id) => !committed.has(id));
+      if (orphans.length > 0) await this.store.delete({ ids: orphans });
+      this.records.clearIntent(intent.offerId);
+      deleted += orphans.length;
+    }
+    return deleted;
+  }
+
+  /** Queues a new or changed offer with its chunks. */
+  async write(offer: Offer, chunks: Chunk[], fingerprint: string): Promise<void> {
+    const existing = this.records.getOffer(offer.offerId);
+    const themesBySection: Partial<Record<SectionKind, string[]>> = {};
+    for (const chunk of chunks) {
+      const set = new Set([...(themesBySection[chunk.section] ?? []), ...chunk.themes]);
+      themesBySection[chunk.section] = [...set].sort();
+    }
+    const record = this.recordFor(offer, existing, { status: 'active', fingerprint, chunkIds: chunks.map((c) => c.id), themesBySection });
+    this.writes.push({ record, chunks, previous: existing?.chunkIds ?? [], wasIndexed: existing?.status === 'active' });
+    this.bufferedChunks += chunks.length;
+    if (this.bufferedChunks >= (this.options.batchChunks ?? 1000)) await this.flush();
+  }
+
+  /** Records a reposted copy of `canonicalId`: kept as an alternate source, never indexed or counted. */
+  async writeDuplicate(offer: Offer, fingerprint: string, canonicalId: string): Promise<void> {
+    const existing = this.records.getOffer(offer.offerId);
+    const record = this.recordFor(offer, existing, { status: 'duplicate', fingerprint, chunkIds: [], themesBySection: {}, canonicalId });
+    this.writes.push({ record, chunks: [], previous: existing?.chunkIds ?? [], wasIndexed: existing?.status === 'active' });
+    this.stats.duplicates++;
+  }
+
+  /** Takes offers out of the index (gone from their source, or expired); their history stays in the record. */
+  async retire(offerIds: string[], status: Extract<OfferStatus, 'removed' | 'expired'>): Promise<void> {
+    for (const offerId of offerIds) {
+      const existing = this.records.getOffer(offerId);
+      if (!existing || existing.status === status) continue;
+      const record: OfferRecord = { ...existing, status, chunkIds: [], lastChanged: this.now() };
+      this.writes.push({ record, chunks: [], previous: existing.chunkIds, wasIndexed: existing.status === 'active' });
+      this.stats.removed++;
+    }
+  }
+
+  /** A source's record is committed with (never before) the offers it produced. */
+  recordSource(source: SourceRecord): void {
+    this.sources.push(source);
+  }
+
+  async flush(): Promise<void> {
+    const writes = this.writes;
+    const sources = this.sources;
+    this.writes = [];
+    this.sources = [];
+    this.bufferedChunks = 0;
+    if (writes.length === 0 && sources.length === 0) return;
+
+    this.records.transaction(() => {
+      for (const w of writes) this.records.addIntent(w.record.offerId, [...w.chunks.map((c) => c.id), ...w.previous]);
+    });
+    const chunks = writes.flatMap((w) => w.chunks);
+    if (chunks.length > 0) {
+      const embeddings = await this.embedder.embedDocuments(chunks.map(embeddingText));
+      await this.store.upsert(chunks.map((chunk, i) => ({ id: chunk.id, embedding: embeddings[i]!, document: chunk.text, metadata: chunk.metadata })));
+    }
+    const stale = writes.flatMap((w) => {
+      const kept = new Set(w.record.chunkIds);
+      return w.previous.filter((id) => !kept.has(id));
+    });
+    if (stale.length > 0) await this.store.delete({ ids: stale });
+    this.records.transaction(() => {
+      for (const w of writes) {
+        this.records.putOffer(w.record);
+        this.records.clearIntent(w.record.offerId);
+      }
+      for (const source of sources) this.records.putSource(source);
+    });
+    for (const w of writes) {
+      if (w.record.status !== 'active') continue;
+      this.stats.written++;
+      this.stats[w.wasIndexed ? 'changed' : 'created']++;
+      this.stats.chunksWritten += w.chunks.length;
+    }
+  }
+
+  private recordFor(
+    offer: Offer,
+    existing: OfferRecord | undefined,
+    fields: Pick<OfferRecord, 'status' | 'fingerprint' | 'chunkIds' | 'themesBySection'> & { canonicalId?: string },
+  ): OfferRecord {
+    const now = this.now();
+    const changed = !existing || existing.contentHash !== offer.contentHash || existing.status !== fields.status;
+    return {
+      offerId: offer.offerId,
+      source: offer.source,
+      role: offer.role,
+      contentHash: offer.contentHash,
+      offer,
+      firstSeen: existing?.firstSeen ?? now,
+      lastSeen: now,
+      lastChanged: changed ? now : (existing?.lastChanged ?? now),
+      ...fields,
+    };
+  }
+}

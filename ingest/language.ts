@@ -1,0 +1,60 @@
+/**
+ * Language detection for offers whose source declares none: stopword counting plus a few
+ * letter hints. Pure, dependency-free and fast; good enough to tell EN/FR/DE/ES/PT/NL/IT apart on
+ * a sentence or more. Returns 'und' (undetermined) when the evidence is thin or tied.
+ */
+
+export type LanguageCode = 'en' | 'fr' | 'de' | 'es' | 'pt' | 'nl' | 'it' | 'und';
+
+/**
+ * Frequent function words, plus a few job-ad words. A word listed for several languages counts for
+ * each, so shared words ("de", "in") cancel out and only the distinctive ones decide.
+ */
+const STOPWORDS: Record<Exclude<LanguageCode, 'und'>, string> = {
+  en: 'the and of to in is you that for with are on as be will our we your this have it an or at from by can who what which would should been has not experience team about their they',
+  fr: 'le la les des et est un une du pour dans que qui sur avec nous vous pas au aux ce cette ou par plus sont être votre vos nos notre leur mais comme aussi très équipe expérience tu ton ta tes',
+  de: 'der die das und ist nicht mit für auf ein eine einen einem den dem zu von sie wir ihr ihre sich auch als bei oder werden wird über unser unsere du dich dein deine kenntnisse erfahrung sind suchen',
+  es: 'el los las y es en del con por para una un que se su sus como más pero nuestro nuestra nuestros somos tienes experiencia equipo trabajo está también muy buscamos',
+  pt: 'o os as e é em do da dos das com para um uma que não na no nas nos você nosso nossa experiência equipe trabalho são também pelo pela mais conhecimento buscamos',
+  nl: 'de het een en van is in op voor met niet zijn je jij wij we ons onze die dat bij ook naar als wordt worden ervaring kennis jouw heb hebt zoeken',
+  it: 'il lo la gli le di e è che per con un una del della dei delle nel nella sono non più anche come nostro nostra esperienza lavoro siamo alla cerchiamo',
+};
+
+const WORD_SETS = Object.entries(STOPWORDS).map(([language, words]) => [language, new Set(words.split(' '))] as const);
+
+/** Letters and spellings that mostly belong to one language; each hit is worth half a word. */
+const HINTS: Array<[LanguageCode, RegExp]> = [
+  ['fr', /[èêàùœç]|\b(?:l|d|qu|n|j|c|s)['’]\p{L}/giu],
+  ['fr', /é/gi],
+  ['de', /[äöüß]/gi],
+  ['es', /[ñ¿¡]|ción\b/gi],
+  ['pt', /[ãõ]|ção\b|ções\b/gi],
+  ['nl', /\bij|ij\b|\bgeen\b/gi],
+  ['it', /\b(?:dell|nell|all|un)['’]\p{L}|zione\b/giu],
+];
+
+const HINT_WEIGHT = 0.5;
+/** Less evidence than this (about two function words) is not a language. */
+const MIN_SCORE = 2;
+/** Long texts say the same thing again and again: the head is enough. */
+const MAX_CHARS = 20_000;
+
+export function detectLanguage(text: string): LanguageCode {
+  const sample = text.slice(0, MAX_CHARS).toLowerCase();
+  const scores = new Map<LanguageCode, number>();
+  const add = (language: LanguageCode, points: number): void => {
+    scores.set(language, (scores.get(language) ?? 0) + points);
+  };
+
+  for (const word of sample.match(/\p{L}+/gu) ?? []) {
+    for (const [language, words] of WORD_SETS) if (words.has(word)) add(language as LanguageCode, 1);
+  }
+  for (const [language, pattern] of HINTS) {
+    const hits = sample.match(pattern)?.length ?? 0;
+    if (hits > 0) add(language, hits * HINT_WEIGHT);
+  }
+
+  const [best, second] = [...scores].sort((a, b) => b[1] - a[1]);
+  if (!best || best[1] < MIN_SCORE || (second && second[1] === best[1])) return 'und';
+  return best[0];
+}

@@ -1,0 +1,179 @@
+/**
+ * HTML job pages. JSON-LD JobPosting first (structured, and the only text on many single-page
+ * apps); otherwise the page's main content, with the site chrome (navigation, cookie banners,
+ * "similar jobs", share buttons) removed so it can't leak into every offer from that site.
+ */
+import type { Cheerio, CheerioAPI } from 'cheerio';
+// domhandler is cheerio's own node model (its public types), installed with it.
+import type { AnyNode } from 'domhandler';
+import { SourceError } from '../../src/errors.ts';
+import type { RawOffer } from '../../src/types.ts';
+import { findJobPostings, jobPostingToOffer } from './json-ld.ts';
+import { domToLightMarkdown, loadHtml } from './light-markdown.ts';
+import { rawOffer } from './raw-offer.ts';
+
+type Elements = Cheerio<AnyNode>;
+
+/** Parses one JSON-LD script leniently: comment/CDATA wrappers and raw newlines in strings are common. */
+function parseJsonLd(raw: string): unknown {
+  const cleaned = raw
+    .trim()
+    .replace(/^(?:<!--|\/\/\s*<!\[CDATA\[|<!\[CDATA\[)/, '')
+    .replace(/(?:-->|\/\/\s*\]\]>|\]\]>)$/, '');
+  try {
+    return JSON.parse(cleaned);
+  } catch {
+    try {
+      return JSON.parse(cleaned.replace(/[\u0000-\u001f]+/g, ' '));
+    } catch {
+      return undefined; // malformed JSON-LD: the page content is the fallback
+    }
+  }
+}
+
+function jsonLdOffers($: CheerioAPI, source: string, language: string | undefined): RawOffer[] {
+  const postings = $('script[type="application/ld+json" i]')
+    .toArray()
+    .flatMap((script) => findJobPostings(parseJsonLd($(script).text())));
+  const offers: RawOffer[] = [];
+  postings.forEach((posting, index) => {
+    const offerSource = postings.length > 1 ? `${source}#${index + 1}` : source;
+    try {
+      offers.push(jobPostingToOffer(posting, offerSource, { language }));
+    } catch (error) {
+      // A JobPosting without any text is skipped; the page content may still have it.
+      if (!(error instanceof SourceError)) throw error;
+    }
+  });
+  return offers;
+}
+
+const CHROME_SELECTOR = [
+  'script', 'style', 'noscript', 'template', 'nav', 'header', 'footer', 'aside', 'form', 'iframe',
+  'svg', 'button', 'dialog', '[role=navigation]', '[role=banner]', '[role=contentinfo]',
+  ...['cookie', 'consent', 'gdpr', 'breadcrumb', 'similar', 'related', 'share', 'social'].flatMap((word) => [
+    `[class*=${word} i]`,
+    `[id*=${word} i]`,
+  ]),
+  '[aria-label*=breadcrumb i]',
+].join(', ');
+
+/** Chrome selectors are loose (a class containing "share"), so never remove what holds the offer. */
+const CONTENT_SELECTOR = 'main, article, [role=main], h1';
+
+const OTHER_JOBS_HEADING =
+  /^(?:similar|related|other|more|recommended)\s+(?:jobs?|positions?|offers?|openings?|roles?|vacancies)\b|^share\b/i;
+
+function removeChrome($: CheerioAPI): void {
+  $(CHROME_SELECTOR).each((_, element) => {
+    const $element = $(element);
+    if ($element.is('html, body, main, article, [role=main]')) return;
+    if ($element.find(CONTENT_SELECTOR).length > 0) return;
+    $element.remove();
+  });
+  // A "Similar jobs" block without a telling class: drop the heading's section, or, when the
+  // heading sits directly in the content, the heading and everything after it.
+  $('h2, h3, h4, h5, h6').each((_, heading) => {
+    const $heading = $(heading);
+    if (!OTHER_JOBS_HEADING.test($heading.text().trim())) return;
+    const $parent = $heading.parent();
+    const parent = $parent[0];
+    if (parent && parent.type === 'tag' && !$parent.is('main, article, body, [role=main]')) {
+      $parent.remove();
+    } else {
+      $heading.nextAll().remove();
+      $heading.remove();
+    }
+  });
+}
+
+const PARAGRAPHS = 'p, li, pre, td, dd, blockquote';
+const MIN_PARAGRAPH_CHARS = 20;
+
+/** Without main/article: the element whose paragraphs hold the most text (readability-style). */
+function largestTextBlock($: CheerioAPI): Elements {
+  const scores = new Map<AnyNode, number>();
+  let best: AnyNode | undefined;
+  let bestScore = 0;
+  const add = (element: AnyNode | null | undefined, score: number) => {
+    if (!element) return;
+    const total = (scores.get(element) ?? 0) + score;
+    scores.set(element, total);
+    if (total > bestScore) [best, bestScore] = [element, total];
+  };
+  $(PARAGRAPHS).each((_, paragraph) => {
+    const length = $(paragraph).text().trim().length;
+    if (length < MIN_PARAGRAPH_CHARS) return;
+    add(paragraph.parent, length);
+    add(paragraph.parent?.parent, length / 2);
+  });
+  return best ? $(best) : $('body');
+}
+
+function mainContent($: CheerioAPI): Elements {
+  for (const selector of ['main', '[role=main]']) {
+    const found = $(selector).first();
+    if (found.length > 0 && found.text().trim()) return found;
+  }
+  const articles = $('article').toArray();
+  if (articles.length > 0) {
+    const largest = articles.reduce((a, b) => ($(b).text().length > $(a).text().length ? b : a));
+    if ($(largest).text().trim()) return $(largest);
+  }
+  return largestTextBlock($);
+}
+
+const meta = ($: CheerioAPI, property: string) =>
+  $(`meta[property="${property}"], meta[name="${property}"]`).first().attr('content')?.trim() || undefined;
+
+/** "Site Reliability Engineer | Acme Careers" → "Site Reliability Engineer". */
+function stripSiteSuffix(title: string, siteName: string | undefined): string {
+  let stripped = title.split(/\s+\|\s+/)[0]!.trim();
+  if (siteName) {
+    const suffix = new RegExp(`\\s+[-–—:·]\\s+${siteName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'i');
+    stripped = stripped.replace(suffix, '');
+  }
+  return stripped;
+}
+
+const shortText = ($elements: Elements, maxChars = 120) => {
+  const text = $elements.first().text().replace(/\s+/g, ' ').trim();
+  return text && text.length <= maxChars ? text : undefined;
+};
+
+function companyOf($: CheerioAPI, siteName: string | undefined): string | undefined {
+  const organization = $('[itemprop=hiringOrganization]').first();
+  return (
+    shortText(organization.find('[itemprop=name]')) ??
+    shortText(organization) ??
+    // A leaf element classed "company" names the employer; og:site_name may be a job board.
+    shortText($('[class*=company i]').filter((_, el) => $(el).children().length === 0)) ??
+    siteName
+  );
+}
+
+function pageOffer($: CheerioAPI, source: string, language: string | undefined): RawOffer {
+  const siteName = meta($, 'og:site_name');
+  const company = companyOf($, siteName);
+  const location = shortText($('[itemprop=jobLocation]'));
+  const documentTitle = $('title').first().text().trim();
+  removeChrome($);
+
+  const root = mainContent($);
+  const heading = shortText(root.find('h1'), 300) ?? shortText($('h1'), 300);
+  const fallbackTitle = meta($, 'og:title') ?? (documentTitle || undefined);
+  const title = heading ?? (fallbackTitle && stripSiteSuffix(fallbackTitle, siteName));
+
+  let description = domToLightMarkdown(root.toArray());
+  // The title heading at the top repeats `title`.
+  if (title && description.startsWith(`## ${title}\n`)) description = description.slice(title.length + 4).trimStart();
+  if (!description.trim()) throw new SourceError(source, 'no job text found in the page');
+  return rawOffer({ source, format: 'html', title, company, location, language, description });
+}
+
+export function parseHtml(html: string, source: string): RawOffer[] {
+  const $ = loadHtml(html);
+  const language = $('html').attr('lang')?.trim() || undefined;
+  const structured = jsonLdOffers($, source, language);
+  return structured.length > 0 ? structured : [pageOffer($, source, language)];
+}

@@ -1,0 +1,148 @@
+/**
+ * PDF offers with pdf-parse. PDF text is only positioned lines: no paragraphs, no headings, words
+ * hyphenated at line ends. `pdfTextToMarkdown` rebuilds the light-markdown structure from line
+ * shapes (bullet glyphs, short stand-alone lines, sentence ends) before the shared rendering.
+ */
+import { PDFParse } from 'pdf-parse';
+import { SourceError, describeError } from '../../src/errors.ts';
+import type { RawOffer } from '../../src/types.ts';
+import { plainTextToLight } from './light-markdown.ts';
+import { rawOffer } from './raw-offer.ts';
+
+export interface PdfOptions {
+  /** Only the first pages are read (default 50): an offer is a few pages, a 900-page PDF is not. */
+  maxPages?: number;
+  /** Give up after this long (default 20 s). */
+  timeoutMs?: number;
+}
+
+const DEFAULT_MAX_PAGES = 50;
+const DEFAULT_TIMEOUT_MS = 20_000;
+const MAX_TITLE_CHARS = 120;
+
+const BULLET = /^[•▪◦●■□‣∙·*–—-]\s*(?=\S)/;
+const SENTENCE_END = /[.!?:;]$/;
+
+function isHeadingLike(line: string, previous: string | undefined, next: string | undefined): boolean {
+  if (line.length > 60 || line.split(/\s+/).length > 8 || BULLET.test(line) || /[.,;]$/.test(line)) return false;
+  if (!/^\p{Lu}/u.test(line)) return false;
+  const letters = line.replace(/[^\p{L}]/gu, '');
+  if (letters.length >= 3 && letters === letters.toUpperCase()) return true;
+  if (line.endsWith(':')) return true;
+  // A short title-like line between a finished sentence and a new one: "What you will do".
+  const standsAlone = previous === undefined || SENTENCE_END.test(previous) || BULLET.test(previous);
+  const nextStartsFresh = next !== undefined && (/^\p{Lu}/u.test(next) || BULLET.test(next));
+  return standsAlone && nextStartsFresh && line.split(/\s+/).length <= 6 && !/[,|–-]/.test(line);
+}
+
+/** Raw PDF text → markdown-ish text with `## ` headings, `- ` items and reflowed paragraphs. */
+export function pdfTextToMarkdown(text: string): string {
+  const lines = text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\t\f]+/g, ' ')
+    // "Kuber-\nnetes" → "Kubernetes"; "Senior-\nLevel" keeps its hyphen.
+    .replace(/(\p{L})-\n\s*(\p{Ll})/gu, '$1$2')
+    .split('\n')
+    .map((line) => line.replace(/\s+/g, ' ').trim());
+
+  const out: string[] = [];
+  let previous: string | undefined;
+  lines.forEach((line, index) => {
+    if (!line) {
+      out.push('');
+      previous = undefined;
+      return;
+    }
+    const next = lines.slice(index + 1).find((l) => l);
+    const last = out.length - 1;
+    if (BULLET.test(line)) {
+      out.push(`- ${line.replace(BULLET, '')}`);
+    } else if (isHeadingLike(line, previous, next)) {
+      out.push('', `## ${line}`, '');
+    } else if (previous !== undefined && out[last] && !out[last]!.startsWith('## ') &&
+      (!SENTENCE_END.test(previous) || /^\p{Ll}/u.test(line))) {
+      // A wrapped line continues the paragraph or item above ("Mid-" + "Level" stays one word).
+      out[last] += /\p{L}-$/u.test(previous) ? line : ` ${line}`;
+    } else {
+      out.push(line);
+    }
+    previous = line;
+  });
+  return out.join('\n');
+}
+
+function meaningfulTitle(title: unknown): string | undefined {
+  if (typeof title !== 'string') return undefined;
+  const text = title.replace(/^Microsoft Word - /i, '').trim();
+  if (!text || /^untitled/i.test(text) || /\.(?:docx?|pdf|odt|pages|rtf)$/i.test(text)) return undefined;
+  return text;
+}
+
+function classifyPdfError(error: unknown, source: string): SourceError {
+  if (error instanceof SourceError) return error;
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'PasswordException') return new SourceError(source, 'encrypted PDF (password protected)', { cause: error });
+  if (name === 'InvalidPDFException' || name === 'FormatError') {
+    return new SourceError(source, 'corrupt or invalid PDF', { cause: error });
+  }
+  return new SourceError(source, `could not read PDF: ${describeError(error)}`, { cause: error });
+}
+
+async function withTimeout<T>(work: Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function extractText(parser: PDFParse, maxPages: number): Promise<{ info?: Record<string, unknown>; text: string }> {
+  const { info, total } = await parser.getInfo();
+  const pages: string[] = [];
+  for (let page = 1; page <= Math.min(total, maxPages); page += 1) {
+    // pdf.js only ever waits on microtasks: yield to the event loop so the timeout can fire.
+    await new Promise((resolve) => setImmediate(resolve));
+    pages.push((await parser.getText({ partial: [page], pageJoiner: '' })).text);
+  }
+  return { info: info as Record<string, unknown> | undefined, text: pages.join('\n') };
+}
+
+export async function parsePdf(bytes: Uint8Array, source: string, options: PdfOptions = {}): Promise<RawOffer> {
+  const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // pdf.js may transfer (detach) the buffer it is given: hand it a copy.
+  const parser = new PDFParse({ data: bytes.slice() });
+  try {
+    const { info, text } = await withTimeout(
+      extractText(parser, maxPages),
+      timeoutMs,
+      () => new SourceError(source, `PDF parsing timed out after ${Math.round(timeoutMs / 1000)} s`),
+    );
+    const body = pdfTextToMarkdown(text);
+    if (!body.trim()) throw new SourceError(source, 'PDF has no extractable text (a scanned image?)');
+
+    const lines = body.split('\n');
+    const firstIndex = lines.findIndex((line) => line.trim());
+    const firstLine = lines[firstIndex]!.replace(/^##\s+/, '').trim();
+    const title = meaningfulTitle(info?.Title) ?? (firstLine.length < MAX_TITLE_CHARS ? firstLine : undefined);
+    // The title printed at the top of the first page is not description.
+    if (title && firstLine === title) lines.splice(firstIndex, 1);
+
+    return rawOffer({
+      source,
+      format: 'pdf',
+      title,
+      language: typeof info?.Language === 'string' ? info.Language : undefined,
+      description: plainTextToLight(lines.join('\n')),
+    });
+  } catch (error) {
+    throw classifyPdfError(error, source);
+  } finally {
+    // Not awaited on purpose: after a timeout pdf.js may never settle.
+    parser.destroy().catch(() => undefined);
+  }
+}

@@ -1,0 +1,328 @@
+/**
+ * Splits an offer description into sections (missions, requirements, …) at the employer's own
+ * headings. Pure: text in, sections out.
+ *
+ * A heading is either marked (`## Heading`) or an unmarked line that looks like one (short, and
+ * ending with ':' or '?', in capitals, wrapped in ** or equal to a known cue). Unmarked lines only
+ * count when a cue names their kind, so "Tools we use:" stays in the body it belongs to. The cue
+ * tables live in section-cues.json so they can grow without code changes.
+ *
+ * Text that no heading classifies (the preamble, an unknown `## Heading`) is classified by what it
+ * says: an intro about the company, a list of duties, a list of requirements; otherwise "other".
+ * Boilerplate prose (equal opportunity, how to apply, pay transparency, privacy) is split off into
+ * "other" sections wherever a paragraph ends with it, so it never counts as a requirement.
+ *
+ * Invariant (relied on by chunking and citations): every section's text is a verbatim substring
+ * of renderOfferText(sections), which is the offer's normalised text.
+ */
+
+import type { Section, SectionKind } from '../src/types.ts';
+import { SECTION_KINDS } from '../src/types.ts';
+import { foldAccents } from '../src/catalog/normalize.ts';
+import cueData from './section-cues.json' with { type: 'json' };
+
+export interface SegmentOptions {
+  /** Sections the source delimits itself (JSON-LD responsibilities, qualifications…), appended. */
+  presetSections?: Section[];
+}
+
+interface CueTables {
+  headings: Array<{ kind: SectionKind; pattern: RegExp; whole: RegExp }>;
+  content: Array<{ kind: SectionKind; pattern: RegExp }>;
+  boilerplate: RegExp[];
+}
+
+const CUES: CueTables = compileCues(cueData);
+
+/** A heading line never has more words than this; longer lines are sentences. */
+const MAX_HEADING_WORDS = 10;
+const MAX_HEADING_CHARS = 80;
+/** How many content-cue points a body needs to get a kind (and it must lead the runner-up). */
+const MIN_CONTENT_SCORE = 2;
+/** One pattern repeated in every bullet counts at most this often. */
+const CONTENT_CUE_CAP = 4;
+const BOILERPLATE_WEIGHT = 3;
+
+const BULLET = /^\s*(?:[-*\u2022\u25aa\u25cf\u2013]|\d{1,2}[.)])\s+/;
+const MARKED_HEADING = /^\s{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$/;
+const BOLD_LINE = /^\s*(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$/;
+
+export function segmentOffer(description: string, options: SegmentOptions = {}): Section[] {
+  const blocks = splitAtHeadings(description.replace(/\r\n?/g, '\n').split('\n'));
+  const sections: Section[] = [];
+  let enclosing: { kind: SectionKind; level: number } | undefined;
+
+  for (const block of blocks) {
+    const body = cleanBody(block.lines);
+    const heading = block.heading;
+    if (!heading) {
+      sections.push(...classifyLoose(body));
+      continue;
+    }
+    let kind = heading.kind;
+    // A sub-heading with no cue ("### Technical" under "## Requirements") belongs to its parent.
+    if (!kind && enclosing && heading.level > enclosing.level) kind = enclosing.kind;
+    kind ??= classifyBody(body);
+    if (heading.kind) enclosing = { kind: heading.kind, level: heading.level };
+    else if (!enclosing || heading.level <= enclosing.level) enclosing = undefined;
+    sections.push(...splitBoilerplate({ kind, heading: heading.text, text: body }));
+  }
+
+  const preset = (options.presetSections ?? []).map((section) => {
+    const text = cleanBody(section.text.split('\n'));
+    const heading = section.heading ? cleanHeading(section.heading) : undefined;
+    return heading ? { kind: section.kind, heading, text } : { kind: section.kind, text };
+  });
+  return [...sections, ...preset].filter((section) => section.text.length > 0);
+}
+
+/**
+ * The offer's normalised text: each section as its heading line then its text, separated by a
+ * blank line. Every section's text is therefore a verbatim substring of the result.
+ */
+export function renderOfferText(sections: Section[]): string {
+  return sections.map((section) => (section.heading ? `${section.heading}\n${section.text}` : section.text)).join('\n\n');
+}
+
+/** The section kind a heading names, or undefined when no cue matches it. */
+export function headingKind(heading: string): SectionKind | undefined {
+  return matchHeading(normalizeHeading(heading))?.kind;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Headings
+
+interface Heading {
+  text: string;
+  kind: SectionKind | undefined;
+  /** 1–6 for `#` headings; unmarked headings sit below every marked level. */
+  level: number;
+}
+
+interface Block {
+  heading?: Heading;
+  lines: string[];
+}
+
+function splitAtHeadings(lines: string[]): Block[] {
+  const blocks: Block[] = [{ lines: [] }];
+  for (const line of lines) {
+    const heading = readHeading(line);
+    if (heading) blocks.push({ heading, lines: [] });
+    else (blocks.at(-1) as Block).lines.push(line);
+  }
+  return blocks;
+}
+
+function readHeading(line: string): Heading | undefined {
+  const marked = MARKED_HEADING.exec(line);
+  if (marked) {
+    const text = cleanHeading(marked[1] ?? '');
+    if (!text) return undefined;
+    const level = line.trim().match(/^#+/)?.[0].length ?? 1;
+    return { text, kind: headingKind(text), level };
+  }
+  if (BULLET.test(line)) return undefined;
+  const bold = BOLD_LINE.exec(line);
+  const text = cleanHeading(bold?.[1] ?? line);
+  if (!text || text.length > MAX_HEADING_CHARS || text.split(/\s+/).length > MAX_HEADING_WORDS) return undefined;
+  // "Location: Remote" or "Salary: 100k" is a field, not a heading.
+  if (/[.;,]$/.test(text) || /:\s*\S/.test(text)) return undefined;
+
+  const normalized = normalizeHeading(text);
+  const match = matchHeading(normalized);
+  if (!match) return undefined;
+  const looksLikeHeading = bold !== null || /[:?]$/.test(line.trim()) || isCapitals(text) || match.whole;
+  return looksLikeHeading ? { text, kind: match.kind, level: 7 } : undefined;
+}
+
+/** The heading as the employer wrote it, without markdown emphasis or a trailing colon. */
+function cleanHeading(raw: string): string {
+  return raw
+    .replace(/\*\*|__/g, '')
+    .trim()
+    .replace(/\s*:+$/, '')
+    .trim();
+}
+
+function normalizeHeading(heading: string): string {
+  return foldAccents(heading.toLowerCase())
+    .replace(/^\s*(?:\d{1,2}|[ivx]{1,4})[.)]\s+/, '')
+    .replace(/[^a-z0-9'&]+/g, ' ')
+    .trim();
+}
+
+/**
+ * The earliest cue in the heading wins, and the longest of those starting there: "What experience
+ * do you need for this position" is about requirements, "About the role" about missions (not the
+ * company), "Preferred qualifications" a nice-to-have.
+ */
+function matchHeading(normalized: string): { kind: SectionKind; whole: boolean } | undefined {
+  let best: { kind: SectionKind; index: number; length: number; whole: boolean } | undefined;
+  for (const cue of CUES.headings) {
+    const match = cue.pattern.exec(normalized);
+    if (!match) continue;
+    const better = !best || match.index < best.index || (match.index === best.index && match[0].length > best.length);
+    if (better) best = { kind: cue.kind, index: match.index, length: match[0].length, whole: cue.whole.test(normalized) };
+  }
+  return best && { kind: best.kind, whole: best.whole };
+}
+
+function isCapitals(text: string): boolean {
+  const letters = text.replace(/[^\p{L}]/gu, '');
+  return letters.length >= 3 && letters === letters.toUpperCase() && letters !== letters.toLowerCase();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bodies
+
+/** Trailing spaces dropped, runs of blank lines made one, blank edges trimmed. */
+function cleanBody(lines: string[]): string {
+  return lines
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function paragraphs(body: string): string[] {
+  return body.split(/\n\n/).filter((paragraph) => paragraph.trim().length > 0);
+}
+
+interface Piece {
+  kind: SectionKind;
+  text: string;
+  /** What separated this piece from the previous one in the body: a line break or a blank line. */
+  separator: string;
+}
+
+/** Joins neighbouring pieces of the same kind back together with their original separators. */
+function mergeRuns(pieces: Piece[]): Section[] {
+  const sections: Section[] = [];
+  for (const piece of pieces) {
+    const last = sections.at(-1);
+    if (last && last.kind === piece.kind) last.text = `${last.text}${piece.separator}${piece.text}`;
+    else sections.push({ kind: piece.kind, text: piece.text });
+  }
+  return sections;
+}
+
+/**
+ * Text without a heading: split into prose and lists, classify each part, and merge neighbours of
+ * the same kind. A prose line ending in ':' travels with the list it introduces.
+ */
+function classifyLoose(body: string): Section[] {
+  const parts: Array<{ lines: string[]; isList: boolean; separator: string }> = [];
+  for (const paragraph of paragraphs(body)) {
+    let separator = '\n\n';
+    for (const line of paragraph.split('\n')) {
+      const isList = BULLET.test(line);
+      const last = parts.at(-1);
+      const introducesList = isList && last !== undefined && !last.isList && last.lines.length === 1 && /:$/.test(last.lines[0] ?? '');
+      if (last && separator === '\n' && (isList === last.isList || introducesList)) {
+        last.lines.push(line);
+        last.isList = isList;
+      } else {
+        parts.push({ lines: [line], isList, separator });
+      }
+      separator = '\n';
+    }
+  }
+  return mergeRuns(
+    parts.map((part) => {
+      const text = part.lines.join('\n');
+      return { kind: classifyBody(text), text, separator: part.separator };
+    }),
+  );
+}
+
+/** The kind a body's wording points at, "other" when nothing leads clearly. */
+export function classifyBody(body: string): SectionKind {
+  const text = foldAccents(body.toLowerCase());
+  const scores = new Map<SectionKind, number>();
+  for (const cue of CUES.content) {
+    const count = Math.min(CONTENT_CUE_CAP, countMatches(cue.pattern, text));
+    if (count > 0) scores.set(cue.kind, (scores.get(cue.kind) ?? 0) + count);
+  }
+  const boilerplate = CUES.boilerplate.filter((pattern) => pattern.test(text)).length;
+  if (boilerplate > 0) scores.set('other', (scores.get('other') ?? 0) + boilerplate * BOILERPLATE_WEIGHT);
+
+  const ranked = [...scores].sort((a, b) => b[1] - a[1]);
+  const [best, second] = ranked;
+  if (!best || best[1] < MIN_CONTENT_SCORE || (second && second[1] === best[1])) return 'other';
+  return best[0];
+}
+
+/**
+ * Splits boilerplate off a section: an equal-opportunity statement at the end of the requirements
+ * is not a requirement. Within a paragraph, the boilerplate is the prose tail that starts at the
+ * first boilerplate line (paragraphs are not always separated by blank lines, e.g. in PDF text).
+ * The heading stays with the first part.
+ */
+function splitBoilerplate(section: Section): Section[] {
+  if (section.kind === 'other') return [section];
+  const pieces: Piece[] = [];
+  let separator = '\n\n';
+  for (const paragraph of paragraphs(section.text)) {
+    const lines = paragraph.split('\n');
+    const tail = boilerplateTail(lines);
+    if (tail > 0) pieces.push({ kind: section.kind, text: lines.slice(0, tail).join('\n'), separator });
+    if (tail < lines.length) pieces.push({ kind: 'other', text: lines.slice(tail).join('\n'), separator: tail > 0 ? '\n' : separator });
+    separator = '\n\n';
+  }
+  const [first, ...rest] = mergeRuns(pieces);
+  if (!first) return [section];
+  return [section.heading ? { kind: first.kind, heading: section.heading, text: first.text } : first, ...rest];
+}
+
+/** Index of the first line of the paragraph's boilerplate tail, or lines.length when none. */
+function boilerplateTail(lines: string[]): number {
+  let tail = lines.length;
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i] as string;
+    if (BULLET.test(line)) break;
+    if (isBoilerplate(line)) tail = i;
+  }
+  return tail;
+}
+
+function isBoilerplate(line: string): boolean {
+  const text = foldAccents(line.toLowerCase());
+  return CUES.boilerplate.some((pattern) => pattern.test(text));
+}
+
+function countMatches(pattern: RegExp, text: string): number {
+  let count = 0;
+  for (const _ of text.matchAll(pattern)) count++;
+  return count;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cue tables
+
+function compileCues(raw: unknown): CueTables {
+  const data = raw as {
+    headings: Record<string, string[]>;
+    content: Record<string, string[]>;
+    boilerplate: string[];
+  };
+  const kindOf = (key: string): SectionKind => {
+    if (!(SECTION_KINDS as readonly string[]).includes(key)) throw new Error(`section-cues.json: unknown section kind "${key}"`);
+    return key as SectionKind;
+  };
+  const headings = Object.entries(data.headings).flatMap(([key, sources]) =>
+    sources.map((source) => {
+      const folded = foldAccents(source);
+      return {
+        kind: kindOf(key),
+        pattern: new RegExp(`(?<![a-z0-9])(?:${folded})(?![a-z0-9])`, 'i'),
+        whole: new RegExp(`^(?:${folded})$`, 'i'),
+      };
+    }),
+  );
+  const content = Object.entries(data.content).flatMap(([key, sources]) =>
+    sources.map((source) => ({ kind: kindOf(key), pattern: new RegExp(foldAccents(source), 'gim') })),
+  );
+  const boilerplate = data.boilerplate.map((source) => new RegExp(foldAccents(source), 'i'));
+  return { headings, content, boilerplate };
+}

@@ -1,0 +1,368 @@
+/**
+ * The role catalogue: canonical role labels and the phrases (EN + FR) that name them, kept as data
+ * in roles.json so that a user file can add roles or aliases without touching code.
+ *
+ * Title rules, in order (inferRole):
+ *  1. Strong aliases in the title. Overlapping matches keep the longest; the earliest remaining
+ *     match names the role, so a hybrid title takes its FIRST-NAMED role ("SRE/DevOps Engineer" →
+ *     SRE, "DevOps / SRE" → DevOps Engineer) and lists the others in `alsoRoles`. A role marked
+ *     `generic` (Engineering Manager) only wins when no specialty is named: "SRE Manager" is an SRE
+ *     whose seniority is "manager".
+ *  2. Only ambiguous aliases ("Infrastructure Engineer", "Ingénieur Production", "Engineer"): the
+ *     text decides when it clearly points at one role; otherwise the first ambiguous alias's role
+ *     (which is "Other" for bare "Engineer").
+ *  3. Nothing: "Other" (a sales or design title is not an engineering role, whatever its text says),
+ *     except when there is no title at all, where the text alone decides.
+ */
+
+import { readFileSync } from 'node:fs';
+import { FatalError } from '../errors.ts';
+import type { RoleMatch } from '../types.ts';
+import builtIn from './roles.json' with { type: 'json' };
+import { escapeRegExp, normalizePhrase, phraseSource } from './normalize.ts';
+
+export interface RoleEntry {
+  role: string;
+  /** Phrases that name this role on their own ("site reliability", "ingénieur devops"). */
+  aliases: string[];
+  /** Phrases that hint at this role but need the text to confirm it ("infrastructure engineer"). */
+  ambiguousAliases?: string[];
+  /** Words of the offer text that point at this role when the title is ambiguous. */
+  textCues?: string[];
+  /** Wins only when no other role is named in the title. */
+  generic?: boolean;
+}
+
+export interface SeniorityEntry {
+  level: string;
+  aliases: string[];
+}
+
+/** The JSON shape of roles.json and of a user's extra catalogue (every key optional there). */
+export interface RoleCatalogData {
+  roles: RoleEntry[];
+  /** Most senior first: when a title names several levels, the first listed wins. */
+  seniority: SeniorityEntry[];
+  /** Words that turn a one-word ambiguous alias into a role mention in a question ("platform roles"). */
+  roleNouns: string[];
+}
+
+interface PhraseMatcher {
+  role: string;
+  pattern: RegExp;
+  ambiguous: boolean;
+  generic: boolean;
+}
+
+interface CueMatcher {
+  role: string;
+  pattern: RegExp;
+  weight: number;
+}
+
+export interface RoleCatalog {
+  readonly data: RoleCatalogData;
+  readonly titleMatchers: readonly PhraseMatcher[];
+  /** What a question may use to name a role (strong aliases, labels, qualified ambiguous aliases). */
+  readonly mentionMatchers: readonly PhraseMatcher[];
+  readonly cueMatchers: readonly CueMatcher[];
+  readonly seniorityMatchers: readonly { level: string; pattern: RegExp }[];
+}
+
+export interface RoleInference extends RoleMatch {
+  /** Other roles a hybrid title names, in title order ("SRE/DevOps" → role SRE, alsoRoles DevOps). */
+  alsoRoles?: string[];
+}
+
+export const OTHER_ROLE = 'Other';
+
+/** Text scoring: a role wins from the text only with this many points and a clear lead. */
+const TEXT_MIN_SCORE = 4;
+const TEXT_LEAD_RATIO = 1.25;
+/** One cue repeated all over an offer should not outweigh several different cues. */
+const TEXT_CUE_CAP = 3;
+
+// ---------------------------------------------------------------------------------------------
+// Loading and validation
+
+/** The built-in catalogue, merged with a user file of the same shape when a path is given. */
+export function loadRoleCatalog(extraPath?: string): RoleCatalog {
+  const base = parseRoleCatalogData(builtIn, 'built-in roles.json');
+  if (!extraPath) return buildRoleCatalog(base);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(extraPath, 'utf8'));
+  } catch (error) {
+    throw new FatalError(`Cannot read the role catalogue ${extraPath}`, 'Give a readable JSON file shaped like src/catalog/roles.json.', {
+      cause: error,
+    });
+  }
+  return buildRoleCatalog(mergeRoleCatalogData(base, parseRoleCatalogData(raw, extraPath, { partial: true })));
+}
+
+/** Checks the shape of a catalogue, reporting every problem at once. */
+export function parseRoleCatalogData(raw: unknown, origin: string, options: { partial?: boolean } = {}): RoleCatalogData {
+  const problems: string[] = [];
+  const record = isRecord(raw) ? raw : undefined;
+  if (!record) problems.push('the file must hold a JSON object');
+  const known = new Set(['roles', 'seniority', 'roleNouns', '$comment']);
+  for (const key of Object.keys(record ?? {})) if (!known.has(key)) problems.push(`unknown key "${key}"`);
+
+  const roles = listOf(record?.roles, 'roles', options.partial, problems).map((entry, i) => {
+    const where = `roles[${i}]`;
+    if (!isRecord(entry)) {
+      problems.push(`${where} must be an object`);
+      return { role: '', aliases: [] };
+    }
+    const role = typeof entry.role === 'string' ? entry.role.trim() : '';
+    if (!role) problems.push(`${where}.role must be a non-empty string`);
+    const parsed: RoleEntry = { role, aliases: phrases(entry.aliases, `${where}.aliases`, problems, false) };
+    if (entry.ambiguousAliases !== undefined) parsed.ambiguousAliases = phrases(entry.ambiguousAliases, `${where}.ambiguousAliases`, problems);
+    if (entry.textCues !== undefined) parsed.textCues = phrases(entry.textCues, `${where}.textCues`, problems);
+    if (entry.generic !== undefined) {
+      if (typeof entry.generic !== 'boolean') problems.push(`${where}.generic must be true or false`);
+      else parsed.generic = entry.generic;
+    }
+    return parsed;
+  });
+  const seniority = listOf(record?.seniority, 'seniority', options.partial, problems).map((entry, i): SeniorityEntry => {
+    const where = `seniority[${i}]`;
+    if (!isRecord(entry)) {
+      problems.push(`${where} must be an object`);
+      return { level: '', aliases: [] };
+    }
+    const level = typeof entry.level === 'string' ? entry.level.trim() : '';
+    if (!level) problems.push(`${where}.level must be a non-empty string`);
+    return { level, aliases: phrases(entry.aliases, `${where}.aliases`, problems) };
+  });
+  const roleNouns = record?.roleNouns === undefined && options.partial ? [] : phrases(record?.roleNouns, 'roleNouns', problems);
+
+  if (problems.length > 0) {
+    throw new FatalError(
+      `Invalid role catalogue ${origin}: ${problems.join('; ')}`,
+      'Each role is { "role": "Label", "aliases": ["lowercase phrase", …] }; see src/catalog/roles.json.',
+    );
+  }
+  return { roles, seniority, roleNouns };
+}
+
+/** New roles are appended; a role or level already known gets its phrase lists extended. */
+export function mergeRoleCatalogData(base: RoleCatalogData, extra: RoleCatalogData): RoleCatalogData {
+  const roles = base.roles.map((entry) => ({ ...entry }));
+  for (const entry of extra.roles) {
+    const existing = roles.find((r) => r.role.toLowerCase() === entry.role.toLowerCase());
+    if (!existing) {
+      roles.push({ ...entry });
+      continue;
+    }
+    existing.aliases = union(existing.aliases, entry.aliases);
+    if (entry.ambiguousAliases) existing.ambiguousAliases = union(existing.ambiguousAliases ?? [], entry.ambiguousAliases);
+    if (entry.textCues) existing.textCues = union(existing.textCues ?? [], entry.textCues);
+    if (entry.generic !== undefined) existing.generic = entry.generic;
+  }
+  const seniority = base.seniority.map((entry) => ({ ...entry }));
+  for (const entry of extra.seniority) {
+    const existing = seniority.find((s) => s.level === entry.level);
+    if (existing) existing.aliases = union(existing.aliases, entry.aliases);
+    else seniority.push({ ...entry });
+  }
+  return { roles, seniority, roleNouns: union(base.roleNouns, extra.roleNouns) };
+}
+
+/** Compiles every phrase once, so inference over thousands of offers does no regex building. */
+export function buildRoleCatalog(data: RoleCatalogData): RoleCatalog {
+  const titleMatchers: PhraseMatcher[] = [];
+  const mentionMatchers: PhraseMatcher[] = [];
+  const cueMatchers: CueMatcher[] = [];
+  const nouns = unique(data.roleNouns.map(normalizePhrase).filter(Boolean));
+
+  for (const entry of data.roles) {
+    const generic = entry.generic === true;
+    const isOther = entry.role === OTHER_ROLE;
+    const strong = unique([...(isOther ? [] : [entry.role]), ...entry.aliases].map(normalizePhrase).filter(Boolean));
+    const ambiguous = unique((entry.ambiguousAliases ?? []).map(normalizePhrase).filter(Boolean));
+    for (const phrase of strong) {
+      const matcher = { role: entry.role, pattern: new RegExp(phraseSource(phrase), 'g'), ambiguous: false, generic };
+      titleMatchers.push(matcher);
+      mentionMatchers.push(matcher);
+    }
+    for (const phrase of ambiguous) {
+      titleMatchers.push({ role: entry.role, pattern: new RegExp(phraseSource(phrase), 'g'), ambiguous: true, generic });
+      if (isOther) continue;
+      // In a question, "infrastructure engineers" names a role but a bare "platform" or "cloud"
+      // usually does not ("which cloud do SREs use?"), unless a role noun follows it.
+      const source = phrase.includes(' ') ? phraseSource(phrase) : qualifiedSource(phrase, nouns);
+      if (source) mentionMatchers.push({ role: entry.role, pattern: new RegExp(source, 'g'), ambiguous: true, generic });
+    }
+    if (generic || isOther) continue;
+    for (const phrase of unique(strong)) cueMatchers.push({ role: entry.role, pattern: new RegExp(phraseSource(phrase), 'g'), weight: 2 });
+    for (const cue of unique((entry.textCues ?? []).map(normalizePhrase).filter(Boolean))) {
+      if (!strong.includes(cue)) cueMatchers.push({ role: entry.role, pattern: new RegExp(phraseSource(cue), 'g'), weight: 1 });
+    }
+  }
+  const seniorityMatchers = data.seniority.flatMap((entry) =>
+    unique(entry.aliases.map(normalizePhrase).filter(Boolean)).map((phrase) => ({ level: entry.level, pattern: new RegExp(phraseSource(phrase)) })),
+  );
+  return { data, titleMatchers, mentionMatchers, cueMatchers, seniorityMatchers };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inference
+
+export function inferRole(input: { title: string; text?: string }, catalog: RoleCatalog): RoleInference {
+  const title = normalizePhrase(input.title);
+  const seniority = inferSeniority(title, catalog);
+  const withSeniority = (match: RoleInference): RoleInference => (seniority ? { ...match, seniority } : match);
+
+  const strong = nonOverlapping(findHits(title, catalog.titleMatchers.filter((m) => !m.ambiguous)));
+  if (strong.length > 0) {
+    const specialty = strong.filter((hit) => !hit.generic);
+    const named = unique([...(specialty.length > 0 ? specialty : strong), ...strong].map((hit) => hit.role));
+    const [role, ...alsoRoles] = named as [string, ...string[]];
+    return withSeniority(alsoRoles.length > 0 ? { role, via: 'title', alsoRoles } : { role, via: 'title' });
+  }
+
+  const fromText = input.text ? roleFromText(input.text, catalog) : undefined;
+  if (!title) return withSeniority({ role: fromText ?? OTHER_ROLE, via: 'text' });
+
+  const ambiguous = nonOverlapping(findHits(title, catalog.titleMatchers.filter((m) => m.ambiguous)));
+  if (ambiguous.length === 0) return withSeniority({ role: OTHER_ROLE, via: 'title' });
+  if (fromText) return withSeniority({ role: fromText, via: 'title+text' });
+  const hinted = ambiguous.find((hit) => hit.role !== OTHER_ROLE)?.role ?? OTHER_ROLE;
+  return withSeniority({ role: hinted, via: 'title' });
+}
+
+/** The most senior level the title names ("Senior Staff" → staff), if any. */
+export function inferSeniority(normalizedTitle: string, catalog: RoleCatalog): string | undefined {
+  return catalog.seniorityMatchers.find((m) => m.pattern.test(normalizedTitle))?.level;
+}
+
+/** The role an offer's text clearly points at, or undefined when no role leads clearly. */
+export function roleFromText(text: string, catalog: RoleCatalog): string | undefined {
+  const normalized = normalizePhrase(text);
+  const scores = new Map<string, number>();
+  for (const cue of catalog.cueMatchers) {
+    const count = Math.min(TEXT_CUE_CAP, countMatches(cue.pattern, normalized));
+    if (count > 0) scores.set(cue.role, (scores.get(cue.role) ?? 0) + count * cue.weight);
+  }
+  // Sorting is stable, so equal scores keep catalogue order and the result stays deterministic.
+  const ranked = [...scores].sort((a, b) => b[1] - a[1]);
+  const [best, second] = ranked;
+  if (!best || best[1] < TEXT_MIN_SCORE) return undefined;
+  if (second && best[1] < second[1] * TEXT_LEAD_RATIO) return undefined;
+  return best[0];
+}
+
+/** The roles a question names, in order of first mention ("SRE vs platform engineers"). */
+export function findRolesInText(text: string, catalog: RoleCatalog): string[] {
+  const hits = nonOverlapping(findHits(normalizePhrase(text), catalog.mentionMatchers));
+  return unique(hits.map((hit) => hit.role));
+}
+
+/** Resolves a user's label ("devops", "Platform", "site reliability") to a canonical role. */
+export function resolveRoleName(name: string, catalog: RoleCatalog): string | undefined {
+  const wanted = normalizePhrase(name);
+  if (!wanted) return undefined;
+  // "Data" or "backend" name a role by its label without the trailing "engineer".
+  const exact = catalog.data.roles.find((entry) => {
+    const label = normalizePhrase(entry.role);
+    return label === wanted || label.replace(/ engineer$/, '') === wanted;
+  });
+  if (exact) return exact.role;
+  const whole = catalog.titleMatchers.find((m) => m.role !== OTHER_ROLE && wholeMatch(m.pattern, wanted));
+  if (whole) return whole.role;
+  const mentioned = findRolesInText(name, catalog);
+  return mentioned.length === 1 ? mentioned[0] : undefined;
+}
+
+/** Every canonical role with the phrases that name it, for help texts and query parsing. */
+export function roleAliases(catalog: RoleCatalog): Record<string, string[]> {
+  return Object.fromEntries(catalog.data.roles.map((entry) => [entry.role, [...entry.aliases, ...(entry.ambiguousAliases ?? [])]]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching helpers
+
+interface Hit {
+  role: string;
+  start: number;
+  end: number;
+  generic: boolean;
+}
+
+function findHits(normalized: string, matchers: readonly PhraseMatcher[]): Hit[] {
+  const hits: Hit[] = [];
+  for (const matcher of matchers) {
+    for (const match of normalized.matchAll(matcher.pattern)) {
+      hits.push({ role: matcher.role, start: match.index, end: match.index + match[0].length, generic: matcher.generic });
+    }
+  }
+  return hits;
+}
+
+/** Earliest first; at the same start the longest (most specific) phrase; overlaps dropped. */
+function nonOverlapping(hits: Hit[]): Hit[] {
+  const sorted = [...hits].sort((a, b) => a.start - b.start || b.end - a.end);
+  const kept: Hit[] = [];
+  let reached = 0;
+  for (const hit of sorted) {
+    // A phrase starting inside a kept one never displaces it: the earliest start wins.
+    if (hit.start < reached) continue;
+    kept.push(hit);
+    reached = hit.end;
+  }
+  return kept;
+}
+
+/** `phrase` followed by one of `nouns` ("platform roles"), or undefined without nouns. */
+function qualifiedSource(phrase: string, nouns: readonly string[]): string | undefined {
+  if (nouns.length === 0) return undefined;
+  const alternatives = nouns.map(escapeRegExp).join('|');
+  return `(?<![a-z0-9])${escapeRegExp(phrase)}(?:s|es)? (?:${alternatives})(?:s|es)?(?![a-z0-9])`;
+}
+
+function wholeMatch(pattern: RegExp, text: string): boolean {
+  pattern.lastIndex = 0;
+  const match = pattern.exec(text);
+  pattern.lastIndex = 0;
+  return match !== null && match.index === 0 && match[0].length === text.length;
+}
+
+function countMatches(pattern: RegExp, text: string): number {
+  let count = 0;
+  for (const _ of text.matchAll(pattern)) count++;
+  return count;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small validation and list helpers
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function listOf(value: unknown, key: string, optional: boolean | undefined, problems: string[]): unknown[] {
+  if (value === undefined && optional) return [];
+  if (!Array.isArray(value)) {
+    problems.push(`"${key}" must be an array`);
+    return [];
+  }
+  return value;
+}
+
+function phrases(value: unknown, where: string, problems: string[], nonEmpty = true): string[] {
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || !normalizePhrase(item))) {
+    problems.push(`${where} must be an array of non-empty strings`);
+    return [];
+  }
+  if (nonEmpty && value.length === 0) problems.push(`${where} must not be empty`);
+  return value as string[];
+}
+
+function union(a: readonly string[], b: readonly string[]): string[] {
+  return unique([...a, ...b]);
+}
+
+function unique<T>(items: readonly T[]): T[] {
+  return [...new Set(items)];
+}

@@ -1,0 +1,42 @@
+import { resolveConfig, type ConfigFlags } from '../config.ts';
+import { processOutput, type Output } from '../output.ts';
+import { openWorkspace } from '../workspace.ts';
+
+export interface ExportOptions extends ConfigFlags {
+  includeRemoved?: boolean;
+  output?: Output;
+}
+
+/** `offers export`: every indexed offer as one JSON line, with the text that quotes are cut from. */
+export async function exportOffers(options: ExportOptions): Promise<number> {
+  const output = options.output ?? processOutput;
+  const workspace = await openWorkspace(resolveConfig(options), { log: output.info });
+  try {
+    const status = options.includeRemoved ? undefined : (['active'] as const);
+    for (const record of workspace.records.listOffers(status ? { status: [...status] } : {})) {
+      const { offer } = record;
+      output.result(
+        JSON.stringify({
+          offerId: offer.offerId,
+          role: offer.role,
+          seniority: offer.seniority,
+          title: offer.title,
+          company: offer.company,
+          location: offer.location,
+          source: offer.source,
+          url: offer.url,
+          language: offer.language,
+          datePosted: offer.datePosted,
+          validThrough: offer.validThrough,
+          status: record.status,
+          canonicalId: record.canonicalId,
+          sections: offer.sections.map((s) => ({ kind: s.kind, heading: s.heading, text: s.text })),
+          text: offer.text,
+        }),
+      );
+    }
+  } finally {
+    await workspace.close();
+  }
+  return 0;
+}

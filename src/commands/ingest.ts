@@ -1,0 +1,56 @@
+import { ingestSources, type IngestResult } from '../../ingest/pipeline.ts';
+import { resolveRoleName } from '../catalog/roles.ts';
+import { resolveConfig, type ConfigFlags } from '../config.ts';
+import { processOutput, type Output } from '../output.ts';
+import { openWorkspace } from '../workspace.ts';
+
+export interface IngestCommandOptions extends ConfigFlags {
+  sources: string[];
+  role?: string;
+  json?: boolean;
+  output?: Output;
+}
+
+/** `offers ingest`: exit 0 when every source was ingested, 3 when some failed. */
+export async function ingest(options: IngestCommandOptions): Promise<number> {
+  const output = options.output ?? processOutput;
+  const config = resolveConfig(options);
+  const workspace = await openWorkspace(config, { log: output.info });
+  let result: IngestResult;
+  try {
+    const role = options.role ? (resolveRoleName(options.role, workspace.roles) ?? options.role) : undefined;
+    result = await ingestSources(workspace, options.sources, role ? { role } : {});
+  } finally {
+    await workspace.close();
+  }
+  if (options.json) output.result(JSON.stringify(result));
+  output.info(summarise(result));
+  return result.failed.length > 0 ? 3 : 0;
+}
+
+export function summarise(result: IngestResult): string {
+  const lines = [
+    `ingested ${result.ingested} offers, ${result.unchanged} unchanged, ${result.failed.length} failed sources ` +
+      `(${result.offers} offers / ${result.chunks} chunks indexed from ${result.sources} files, ${result.seconds}s)`,
+  ];
+  const extras = [
+    result.duplicates && `${result.duplicates} reposted duplicates kept as alternate sources`,
+    result.removed && `${result.removed} offers no longer in their source, removed`,
+    result.expired && `${result.expired} expired offers left out`,
+    result.recovered && `${result.recovered} chunks of an interrupted run cleaned up`,
+  ].filter(Boolean);
+  if (extras.length > 0) lines.push(`  ${extras.join('; ')}`);
+  // Failures grouped by cause, so fifty broken PDFs read as one line, not fifty.
+  const byCause = new Map<string, string[]>();
+  for (const failure of result.failed) {
+    const cause = failure.error.replace(/\d+/g, 'N');
+    byCause.set(cause, [...(byCause.get(cause) ?? []), failure.source]);
+  }
+  for (const [, sources] of byCause) {
+    const first = result.failed.find((f) => f.source === sources[0]);
+    lines.push(`  failed (${sources.length}): ${first?.error}`);
+    for (const source of sources.slice(0, 5)) lines.push(`    ${source}`);
+    if (sources.length > 5) lines.push(`    … and ${sources.length - 5} more`);
+  }
+  return lines.join('\n');
+}

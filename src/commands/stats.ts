@@ -1,0 +1,92 @@
+import { resolveConfig, type ConfigFlags } from '../config.ts';
+import { processOutput, type Output } from '../output.ts';
+import { openWorkspace } from '../workspace.ts';
+
+export interface StatsOptions extends ConfigFlags {
+  json?: boolean;
+  output?: Output;
+}
+
+export interface IndexStats {
+  offers: number;
+  chunks: number;
+  /** Chunks the vector store actually holds: equal to `chunks` when the index is consistent. */
+  storeChunks: number;
+  roles: Record<string, { offers: number; chunks: number }>;
+  languages: Record<string, number>;
+  sources: { files: number; failed: number };
+  byMonth: Record<string, number>;
+  duplicates: number;
+  removed: number;
+  expired: number;
+  store: string;
+  embedder: string;
+}
+
+/** `offers stats`: what is indexed, per role, language, source and month posted. */
+export async function stats(options: StatsOptions): Promise<number> {
+  const output = options.output ?? processOutput;
+  const workspace = await openWorkspace(resolveConfig(options), { log: output.info });
+  let result: IndexStats;
+  try {
+    result = await collectStats(workspace);
+  } finally {
+    await workspace.close();
+  }
+  if (options.json) {
+    output.result(JSON.stringify(result));
+  } else {
+    output.result(renderStats(result));
+  }
+  return 0;
+}
+
+export async function collectStats(workspace: Awaited<ReturnType<typeof openWorkspace>>): Promise<IndexStats> {
+  const { records } = workspace;
+  const result: IndexStats = {
+    offers: 0,
+    chunks: 0,
+    storeChunks: await workspace.store.count(),
+    roles: {},
+    languages: {},
+    sources: { files: 0, failed: 0 },
+    byMonth: {},
+    duplicates: 0,
+    removed: 0,
+    expired: 0,
+    store: workspace.storeUrl,
+    embedder: `${workspace.embedder.id} (${workspace.embedder.dimension}d)`,
+  };
+  for (const row of records.countByRole()) {
+    if (row.status === 'duplicate') result.duplicates += row.offers;
+    if (row.status === 'removed') result.removed += row.offers;
+    if (row.status === 'expired') result.expired += row.offers;
+    if (row.status !== 'active') continue;
+    result.offers += row.offers;
+    result.chunks += row.chunks;
+    result.roles[row.role] = { offers: row.offers, chunks: row.chunks };
+  }
+  for (const record of records.listOffers({ status: ['active'] })) {
+    const { language, datePosted } = record.offer;
+    result.languages[language] = (result.languages[language] ?? 0) + 1;
+    const month = (datePosted ?? record.firstSeen).slice(0, 7);
+    result.byMonth[month] = (result.byMonth[month] ?? 0) + 1;
+  }
+  for (const source of records.listSources()) {
+    result.sources.files++;
+    if (source.status === 'failed') result.sources.failed++;
+  }
+  return result;
+}
+
+function renderStats(s: IndexStats): string {
+  const lines = [`${s.offers} offers, ${s.chunks} chunks (store holds ${s.storeChunks}) in ${s.store}, embedder ${s.embedder}`];
+  lines.push('', 'role                               offers  chunks');
+  for (const [role, r] of Object.entries(s.roles).sort((a, b) => b[1].offers - a[1].offers)) {
+    lines.push(`${role.padEnd(34)} ${String(r.offers).padStart(6)}  ${String(r.chunks).padStart(6)}`);
+  }
+  lines.push('', `languages: ${Object.entries(s.languages).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  lines.push(`sources: ${s.sources.files} files (${s.sources.failed} failed)`);
+  lines.push(`not counted: ${s.duplicates} reposted duplicates, ${s.removed} removed, ${s.expired} expired`);
+  return lines.join('\n');
+}

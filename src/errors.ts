@@ -1,0 +1,70 @@
+/**
+ * One error vocabulary, classified by what the caller should do next:
+ *  - SourceError: this one source could not be read or parsed; report it and go on with the batch.
+ *  - RetryableError: a transient failure (429, 5xx, timeout); the retry helper tries again.
+ *  - FatalError: the run cannot proceed (store unreachable, bad configuration); abort with `hint`.
+ *  - UsageError: the command line itself is wrong; exit 2 with usage.
+ * Every error carries an optional `cause` so nothing is lost when it is wrapped.
+ */
+
+export class OffersError extends Error {
+  override readonly name: string = 'OffersError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+
+  /** Works across module copies, unlike `instanceof` alone. */
+  static isInstance(error: unknown): error is OffersError {
+    return error instanceof Error && typeof (error as { kind?: unknown }).kind === 'string';
+  }
+}
+
+export class SourceError extends OffersError {
+  override readonly name = 'SourceError';
+  readonly kind = 'source';
+  constructor(
+    readonly source: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export class RetryableError extends OffersError {
+  override readonly name = 'RetryableError';
+  readonly kind = 'retryable';
+  constructor(
+    message: string,
+    /** Server-requested delay (Retry-After), in milliseconds. */
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export class FatalError extends OffersError {
+  override readonly name = 'FatalError';
+  readonly kind = 'fatal';
+  constructor(
+    message: string,
+    /** One line telling the user how to fix it. */
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export class UsageError extends OffersError {
+  override readonly name = 'UsageError';
+  readonly kind = 'usage';
+}
+
+/** A message for people: the error's own, plus its cause's when that adds something. */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? error.cause.message : undefined;
+  return cause && !error.message.includes(cause) ? `${error.message} (${cause})` : error.message;
+}

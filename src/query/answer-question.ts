@@ -1,0 +1,169 @@
+import { findRolesInText, resolveRoleName } from '../catalog/roles.ts';
+import { FatalError, UsageError } from '../errors.ts';
+import type { OfferRecord } from '../records/record-store.ts';
+import { themeCategory, themeLabel, themeSpans } from '../themes.ts';
+import type { SectionKind } from '../types.ts';
+import { createRandom, sample } from '../util/random.ts';
+import type { Workspace } from '../workspace.ts';
+import { composeAnswer, type ThemeLookup } from './compose.ts';
+import { aspectSections, aspectThemeFilter, isAspect, parseQuestion, type Aspect } from './question.ts';
+import { retrieveEvidence } from './retrieve.ts';
+import { bootstrapStability, selectThemes } from './stats.ts';
+import type { Answer, Evidence, OfferProfile, RoleSummary, ThemeStat } from './types.ts';
+import { verifyAnswer } from './verify.ts';
+
+export interface QuestionRequest {
+  question: string;
+  /** `--roles`: overrides the roles read from the question. */
+  roles?: string[];
+  /** `--aspects`: overrides the aspects read from the question. */
+  aspects?: string[];
+  /** `--offers N`: compare a seeded sample of at most N offers per role. */
+  offers?: number;
+  seed?: string;
+}
+
+/** Fewer offers than this for a role and there is nothing to compare: the query is refused. */
+export const MIN_OFFERS_PER_ROLE = 5;
+/** Quotes retrieved per role and theme, before the memo picks from them. */
+const EVIDENCE_PER_THEME = 6;
+
+/**
+ * The query, from question to verified answer: roles and aspects, the offers of each role (or a
+ * seeded sample), theme statistics counted over offers from the record, per-role retrieval of
+ * quotes for the themes worth talking about, then the memo. Every citation of the memo is checked
+ * against the offer's text before it is returned.
+ */
+export async function answerQuestion(workspace: Workspace, request: QuestionRequest): Promise<Answer> {
+  const { roles, aspects } = understand(workspace, request);
+  const seed = request.seed ?? '1';
+  const offersByRole = new Map<string, OfferRecord[]>();
+  for (const role of roles) offersByRole.set(role, chooseOffers(workspace.records.listOffers({ status: ['active'], role }), request.offers, `${seed}:${role}`));
+  refuseThin(workspace, offersByRole);
+
+  const profiles = new Map<string, OfferProfile[]>(
+    [...offersByRole].map(([role, records]) => [role, records.map((r) => ({ offerId: r.offerId, role, company: r.offer.company, themesBySection: r.themesBySection }))]),
+  );
+  const lookup = themeLookup(workspace);
+  const statsByAspect = new Map<string, ThemeStat[]>();
+  for (const aspect of aspects) {
+    const keep = aspectThemeFilter(aspect);
+    statsByAspect.set(
+      aspect,
+      bootstrapStability(profiles, { sections: aspectSections(aspect), themes: (id) => keep(id, lookup.category(id)), label: lookup.label }, { seed, resamples: 200 }),
+    );
+  }
+
+  const sampled = request.offers !== undefined;
+  const evidenceByTheme = await gatherEvidence(workspace, request.question, aspects, statsByAspect, offersByRole, sampled);
+  const summaries: RoleSummary[] = roles.map((name) => ({ name, offers: offersByRole.get(name)!.length, chunks: countChunks(offersByRole.get(name)!, aspects) }));
+  const answer = composeAnswer({
+    question: request.question,
+    aspects,
+    roles: summaries,
+    statsByAspect,
+    evidenceByTheme,
+    themes: lookup,
+    ...(sampled ? { sampleNote: `Offers were sampled with seed ${seed}.` } : {}),
+  });
+  const problems = verifyAnswer(answer, (offerId) => {
+    const record = workspace.records.getOffer(offerId);
+    return record && { role: record.role, text: record.offer.text };
+  });
+  return problems.length > 0 ? { ...answer, warnings: [...answer.warnings, ...problems.map((p) => `citation check: ${p}`)] } : answer;
+}
+
+function understand(workspace: Workspace, request: QuestionRequest): { roles: string[]; aspects: Aspect[] } {
+  const parsed = parseQuestion(request.question, (text) => findRolesInText(text, workspace.roles));
+  const roles = request.roles ? request.roles.map((name) => resolveRoleName(name, workspace.roles) ?? name) : parsed.roles;
+  const aspects = request.aspects ?? parsed.aspects;
+  const unknown = aspects.filter((a) => !isAspect(a));
+  if (unknown.length > 0) throw new UsageError(`unknown aspect ${unknown.join(', ')}; use missions, requirements, nice_to_have, benefits, tools, experience, soft_skills or remote`);
+  if (roles.length < 2) {
+    throw new UsageError(
+      roles.length === 0
+        ? 'the question names no role to compare; name two (e.g. "SRE vs DevOps engineer") or pass --roles "SRE,DevOps Engineer"'
+        : `the question names one role (${roles[0]}); name a second one to compare it with, or pass --roles`,
+    );
+  }
+  return { roles: [...new Set(roles)], aspects: aspects as Aspect[] };
+}
+
+/** All of a role's offers, or a seeded sample of N: the same seed always draws the same offers. */
+function chooseOffers(records: OfferRecord[], n: number | undefined, seed: string): OfferRecord[] {
+  if (n === undefined || records.length <= n) return records;
+  return sample(records, n, createRandom(seed)).sort((a, b) => (a.offerId < b.offerId ? -1 : 1));
+}
+
+/** Never invent an answer: a role with too few offers is named, with the roles that are indexed. */
+function refuseThin(workspace: Workspace, offersByRole: Map<string, OfferRecord[]>): void {
+  const thin = [...offersByRole].filter(([, records]) => records.length < MIN_OFFERS_PER_ROLE);
+  if (thin.length === 0) return;
+  const indexed = workspace.records
+    .countByRole()
+    .filter((r) => r.status === 'active')
+    .sort((a, b) => b.offers - a.offers)
+    .map((r) => `${r.role} (${r.offers})`);
+  const missing = thin.map(([role, records]) => `${role} has ${records.length} indexed offer${records.length === 1 ? '' : 's'}`).join('; ');
+  throw new FatalError(
+    `not enough offers to compare: ${missing} (at least ${MIN_OFFERS_PER_ROLE} per role are needed)`,
+    `indexed roles: ${indexed.join(', ') || 'none yet'}; ingest more offers of that role, or compare others with --roles`,
+  );
+}
+
+/** Quotes for each theme the memo may talk about, retrieved per role with role, section and theme filters. */
+async function gatherEvidence(
+  workspace: Workspace,
+  question: string,
+  aspects: readonly Aspect[],
+  statsByAspect: Map<string, ThemeStat[]>,
+  offersByRole: Map<string, OfferRecord[]>,
+  sampled: boolean,
+): Promise<Map<string, Map<string, Evidence[]>>> {
+  const evidenceByTheme = new Map<string, Map<string, Evidence[]>>();
+  const roles = [...offersByRole.keys()];
+  for (const aspect of aspects) {
+    const selection = selectThemes(statsByAspect.get(aspect) ?? []);
+    const wanted: Array<[ThemeStat, string[]]> = [
+      ...[...selection.byRole].flatMap(([role, stats]) => stats.map((s): [ThemeStat, string[]] => [s, [role]])),
+      ...selection.shared.map((s): [ThemeStat, string[]] => [s, roles]),
+    ];
+    for (const [stat, forRoles] of wanted) {
+      const byRole = evidenceByTheme.get(stat.theme) ?? new Map<string, Evidence[]>();
+      evidenceByTheme.set(stat.theme, byRole);
+      for (const role of forRoles) {
+        const found = await retrieveEvidence(workspace.store, workspace.embedder, `${stat.label}. ${question}`, {
+          role,
+          sections: aspectSections(aspect),
+          theme: stat.theme,
+          k: EVIDENCE_PER_THEME,
+          ...(sampled ? { offerIds: offersByRole.get(role)!.map((r) => r.offerId) } : {}),
+        });
+        const known = new Set((byRole.get(role) ?? []).map((e) => e.chunkId));
+        byRole.set(role, [...(byRole.get(role) ?? []), ...found.filter((e) => !known.has(e.chunkId))]);
+      }
+    }
+  }
+  return evidenceByTheme;
+}
+
+/** Chunks of these offers in the sections the aspects read (chunk ids carry their section's index). */
+function countChunks(records: OfferRecord[], aspects: readonly Aspect[]): number {
+  const kinds = new Set<SectionKind>(aspects.flatMap(aspectSections));
+  let count = 0;
+  for (const record of records) {
+    for (const id of record.chunkIds) {
+      const section = record.offer.sections[Number(id.split(':')[2])];
+      if (section && kinds.has(section.kind)) count++;
+    }
+  }
+  return count;
+}
+
+function themeLookup(workspace: Workspace): ThemeLookup {
+  return {
+    label: (id) => themeLabel(id, workspace.themes),
+    category: (id) => themeCategory(id, workspace.themes),
+    spans: (text, id) => themeSpans(text, id, workspace.themes),
+  };
+}

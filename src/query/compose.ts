@@ -1,0 +1,227 @@
+import type { SectionKind } from '../types.ts';
+import { aspectLabel, aspectSections, type Aspect } from './question.ts';
+import { cutQuote, normaliseSpace } from './quotes.ts';
+import { compareText, conclusiveDifference, selectThemes, type SelectOptions } from './stats.ts';
+import type { Answer, Citation, Claim, Evidence, RoleSummary, ThemeStat } from './types.ts';
+
+/**
+ * The offline answer: an analyst's memo written from the statistics and the retrieved
+ * evidence alone, with no model. Every point it makes is a claim with at least one verbatim
+ * quote; a point that cannot be quoted is left out rather than stated bare.
+ */
+
+/** What composing needs of the theme catalogue. */
+export interface ThemeLookup {
+  label(id: string): string;
+  category(id: string): string;
+  /** Where the theme is mentioned in a text, as [start, end) ranges. */
+  spans(text: string, id: string): Array<[number, number]>;
+}
+
+export interface ComposeInput {
+  question: string;
+  aspects: readonly Aspect[];
+  roles: readonly RoleSummary[];
+  /** The statistics of each aspect's sections (computeThemeStats or bootstrapStability). */
+  statsByAspect: Map<string, ThemeStat[]>;
+  /** themeId → role → retrieved chunks mentioning it, from any section. */
+  evidenceByTheme: Map<string, Map<string, Evidence[]>>;
+  themes: ThemeLookup;
+  /** Appended to the closing line, e.g. how the offers were sampled. */
+  sampleNote?: string;
+  warnings?: readonly string[];
+  select?: SelectOptions;
+  /** Quotes per distinctive point (default 2); shared points quote one offer per role. */
+  quotesPerPoint?: number;
+}
+
+interface Quoted {
+  evidence: Evidence;
+  quote: string;
+}
+
+/** Citation ids in order of first use; the same quote of the same offer keeps its id. */
+function citationBook() {
+  const byKey = new Map<string, Citation>();
+  return {
+    cite({ evidence, quote }: Quoted): string {
+      const key = `${evidence.offerId}\u0000${quote}`;
+      const known = byKey.get(key);
+      if (known) return known.id;
+      const citation: Citation = {
+        id: `c${byKey.size + 1}`,
+        offerId: evidence.offerId,
+        role: evidence.role,
+        section: evidence.section,
+        title: evidence.title,
+        company: evidence.company,
+        source: evidence.source,
+        quote,
+      };
+      byKey.set(key, citation);
+      return citation.id;
+    },
+    list: (): Citation[] => [...byKey.values()],
+  };
+}
+
+/** The best chunk of each role that mentions the theme in the aspect's sections, quoted. */
+function quotable(
+  evidence: readonly Evidence[],
+  role: string,
+  theme: string,
+  sections: readonly SectionKind[],
+  themes: ThemeLookup,
+): Quoted[] {
+  return evidence
+    .filter((e) => e.role === role && sections.includes(e.section))
+    .sort((a, b) => b.score - a.score || compareText(a.chunkId, b.chunkId))
+    .flatMap((e) => {
+      const span = themes.spans(e.text, theme)[0];
+      const quote = span ? normaliseSpace(cutQuote(e.text, span)) : '';
+      return quote ? [{ evidence: e, quote }] : [];
+    });
+}
+
+/**
+ * Up to `limit` quotes, taken in turn from each role's list so every role is heard, and from
+ * different companies so one employer's wording does not stand for the whole role.
+ */
+function pickQuotes(perRole: Quoted[][], limit: number): Quoted[] {
+  const picked: Quoted[] = [];
+  const companies = new Set<string>();
+  const queues = perRole.map((list) => [...list]);
+  while (picked.length < limit && queues.some((q) => q.length > 0)) {
+    for (const queue of queues) {
+      if (picked.length >= limit) break;
+      while (queue.length > 0) {
+        const next = queue.shift() as Quoted;
+        const company = normaliseSpace(next.evidence.company).toLowerCase() || next.evidence.offerId;
+        if (companies.has(company)) continue;
+        companies.add(company);
+        picked.push(next);
+        break;
+      }
+    }
+  }
+  return picked;
+}
+
+function percent(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function listing(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/** "9 of 14 SRE offers (64%)". */
+function roleCount(stat: ThemeStat, role: RoleSummary): string {
+  const share = stat.perRole[role.name];
+  const total = share?.total ?? role.offers;
+  const offers = share?.offers ?? 0;
+  return `${offers} of ${total} ${role.name} offer${total === 1 ? '' : 's'} (${percent(total > 0 ? offers / total : 0)})`;
+}
+
+/** The closing line: sample sizes and what differences they can show. */
+export function describeSample(roles: readonly RoleSummary[], sampleNote?: string): string {
+  const sizes = roles.map((r) => r.offers).sort((a, b) => a - b);
+  const range = sizes.length >= 2 ? conclusiveDifference(sizes[0] as number, sizes[1] as number) : undefined;
+  const points = (d: number) => Math.round(d * 100);
+  const power = range
+    ? `With these samples, differences below ${points(range.smallest)} percentage points are not conclusive` +
+      (points(range.largest) > points(range.smallest)
+        ? `, and up to ${points(range.largest)} points may not be, depending on the shares.`
+        : '.')
+    : 'With so few offers, no difference between roles can be called distinctive.';
+  const sample = `Sample: ${listing(roles.map((r) => plural(r.offers, `${r.name} offer`)))}.`;
+  return [sample, power, sampleNote?.trim()].filter(Boolean).join(' ');
+}
+
+export function composeAnswer(input: ComposeInput): Answer {
+  const book = citationBook();
+  const claims: Claim[] = [];
+  const warnings = [...(input.warnings ?? [])];
+  const activeRoles = input.roles.filter((r) => r.offers > 0);
+  const lines: string[] = [
+    `Comparing ${listing(input.roles.map((r) => `**${r.name}** (${plural(r.offers, 'offer')})`))} on ` +
+      `${listing(input.aspects.map((a) => aspectLabel(a).toLowerCase()))}, from what their job offers say.`,
+  ];
+
+  /** Writes one cited point, or warns and writes nothing when no quote supports it. */
+  const point = (aspect: Aspect, stat: ThemeStat, roles: readonly RoleSummary[], text: string, limit: number) => {
+    const sections = aspectSections(aspect);
+    const evidence = input.evidenceByTheme.get(stat.theme);
+    const perRole = roles.map((r) => quotable(evidence?.get(r.name) ?? [], r.name, stat.theme, sections, input.themes));
+    const quotes = pickQuotes(perRole, limit);
+    if (quotes.length === 0) {
+      warnings.push(
+        `No quotable evidence for "${stat.label}" (${roles.map((r) => r.name).join(', ')}, ${aspectLabel(aspect).toLowerCase()}); the point is left out.`,
+      );
+      return;
+    }
+    const citations = [...new Set(quotes.map((q) => book.cite(q)))];
+    claims.push({ text, roles: roles.map((r) => r.name), citations });
+    lines.push(`- ${text} ${citations.map((id) => `[${id}]`).join(' ')}`);
+  };
+
+  for (const aspect of input.aspects) {
+    lines.push('', `## ${aspectLabel(aspect)}`);
+    const selection = selectThemes(input.statsByAspect.get(aspect) ?? [], input.select);
+    for (const role of activeRoles) {
+      lines.push('', `### Distinctive for ${role.name}`);
+      const distinctive = selection.byRole.get(role.name) ?? [];
+      if (distinctive.length === 0) lines.push(`- Nothing stands out for ${role.name} at this sample size.`);
+      const others = activeRoles.filter((r) => r !== role);
+      for (const stat of distinctive) {
+        const text = `${stat.label}: ${roleCount(stat, role)} vs ${listing(others.map((r) => roleCount(stat, r)))}.`;
+        point(aspect, stat, [role], text, input.quotesPerPoint ?? 2);
+      }
+    }
+    if (selection.shared.length > 0) {
+      lines.push('', '### Shared by all');
+      for (const stat of selection.shared) {
+        const text = `${stat.label}: ${listing(activeRoles.map((r) => roleCount(stat, r)))}.`;
+        point(aspect, stat, activeRoles, text, Math.max(input.quotesPerPoint ?? 2, activeRoles.length));
+      }
+    }
+  }
+
+  const sample = describeSample(input.roles, input.sampleNote);
+  lines.push('', `_${sample}_`);
+  const order = new Map(input.aspects.map((a, i) => [a as string, i]));
+  const themes = [...input.statsByAspect]
+    .flatMap(([aspect, stats]) => stats.map((s) => ({ ...s, aspect })))
+    .sort(
+      (a, b) =>
+        Math.abs(b.score) - Math.abs(a.score) ||
+        compareText(a.theme, b.theme) ||
+        (order.get(a.aspect) ?? 0) - (order.get(b.aspect) ?? 0),
+    );
+  return {
+    question: input.question,
+    roles: [...input.roles],
+    aspects: [...input.aspects],
+    answer: lines.join('\n'),
+    claims,
+    citations: book.list(),
+    themes,
+    warnings,
+    sample,
+  };
+}
+
+/** `- [c1] "quote" — Title, Company (section) <source>`, one line per citation. */
+export function renderCitationList(answer: Answer): string {
+  return answer.citations
+    .map((c) => {
+      const where = [c.title, c.company].filter((s) => s.trim() !== '').join(', ');
+      return `- [${c.id}] "${normaliseSpace(c.quote)}" — ${where} (${c.section.replace(/_/g, ' ')}) <${c.source}>`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,293 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { FatalError } from '../errors.ts';
+import type { Offer, SectionKind } from '../types.ts';
+
+/**
+ * The record of what is indexed (SQLite, WAL): per source and per offer, the content hash, the
+ * chunk ids in the vector store, the status and first / last seen / last changed times.
+ *
+ * It is the source of truth for what the vector store should hold. Every change to the vector
+ * store is bracketed by an intent (the chunk ids about to be touched) recorded before and cleared
+ * after, so a run killed in between leaves a trace that the next run rolls back
+ * (see ingest/index-writer.ts).
+ */
+
+export type OfferStatus = 'active' | 'duplicate' | 'removed' | 'expired';
+
+export interface OfferRecord {
+  offerId: string;
+  source: string;
+  role: string;
+  contentHash: string;
+  /** Hash of the job's substance (missions + requirements), shared by reposted copies. */
+  fingerprint: string;
+  status: OfferStatus;
+  /** For a duplicate, the offer it is a copy of. */
+  canonicalId?: string;
+  chunkIds: string[];
+  offer: Offer;
+  themesBySection: Partial<Record<SectionKind, string[]>>;
+  firstSeen: string;
+  lastSeen: string;
+  lastChanged: string;
+}
+
+export interface SourceRecord {
+  source: string;
+  kind: string;
+  /** Hash of the raw bytes plus everything that changes how they are read (pipeline version, forced role). */
+  contentHash: string;
+  status: 'ok' | 'failed';
+  error?: string;
+  /** The `--role` the source was ingested with, so a re-index labels its offers the same way. */
+  role?: string;
+  offerIds: string[];
+  lastSeen: string;
+  lastChanged: string;
+}
+
+interface OfferRow {
+  offer_id: string;
+  source: string;
+  role: string;
+  content_hash: string;
+  fingerprint: string;
+  status: OfferStatus;
+  canonical_id: string | null;
+  chunk_ids: string;
+  offer: string;
+  themes: string;
+  first_seen: string;
+  last_seen: string;
+  last_changed: string;
+}
+
+interface SourceRow {
+  source: string;
+  kind: string;
+  content_hash: string;
+  status: 'ok' | 'failed';
+  error: string | null;
+  role: string | null;
+  offer_ids: string;
+  last_seen: string;
+  last_changed: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS offers (
+  offer_id TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  role TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  status TEXT NOT NULL,
+  canonical_id TEXT,
+  chunk_ids TEXT NOT NULL,
+  offer TEXT NOT NULL,
+  themes TEXT NOT NULL,
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  last_changed TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS offers_by_role ON offers(role, status);
+CREATE INDEX IF NOT EXISTS offers_by_source ON offers(source);
+CREATE INDEX IF NOT EXISTS offers_by_fingerprint ON offers(fingerprint);
+CREATE TABLE IF NOT EXISTS sources (
+  source TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  status TEXT NOT NULL,
+  error TEXT,
+  role TEXT,
+  offer_ids TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  last_changed TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS intents (offer_id TEXT PRIMARY KEY, chunk_ids TEXT NOT NULL);
+`;
+
+export class RecordStore {
+  private constructor(private readonly db: Database.Database) {}
+
+  static open(dataDir: string, collection: string): RecordStore {
+    const dir = path.join(dataDir, 'index');
+    // One record file per collection: switching embedders must not reuse another space's record.
+    const file = path.join(dir, `${collection}.sqlite`);
+    try {
+      mkdirSync(dir, { recursive: true });
+      const db = new Database(file);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 5000');
+      db.exec(SCHEMA);
+      return new RecordStore(db);
+    } catch (error) {
+      throw new FatalError(`cannot open the index record ${file}: ${(error as Error).message}`, 'check that the data dir is writable (--data-dir or OFFERS_DATA_DIR)', {
+        cause: error,
+      });
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Runs `fn` in one transaction: all of its writes land, or none. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  getSource(source: string): SourceRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM sources WHERE source = ?').get(source) as SourceRow | undefined;
+    return row && fromSourceRow(row);
+  }
+
+  listSources(): SourceRecord[] {
+    return (this.db.prepare('SELECT * FROM sources ORDER BY source').all() as SourceRow[]).map(fromSourceRow);
+  }
+
+  putSource(record: SourceRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO sources (source, kind, content_hash, status, error, role, offer_ids, last_seen, last_changed)
+         VALUES (@source, @kind, @content_hash, @status, @error, @role, @offer_ids, @last_seen, @last_changed)
+         ON CONFLICT(source) DO UPDATE SET kind=excluded.kind, content_hash=excluded.content_hash, status=excluded.status,
+           error=excluded.error, role=excluded.role, offer_ids=excluded.offer_ids, last_seen=excluded.last_seen, last_changed=excluded.last_changed`,
+      )
+      .run({
+        source: record.source,
+        kind: record.kind,
+        content_hash: record.contentHash,
+        status: record.status,
+        error: record.error ?? null,
+        role: record.role ?? null,
+        offer_ids: JSON.stringify(record.offerIds),
+        last_seen: record.lastSeen,
+        last_changed: record.lastChanged,
+      });
+  }
+
+  getOffer(offerId: string): OfferRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM offers WHERE offer_id = ?').get(offerId) as OfferRow | undefined;
+    return row && fromOfferRow(row);
+  }
+
+  putOffer(record: OfferRecord): void {
+    this.db
+      .prepare(
+        `INSERT INTO offers (offer_id, source, role, content_hash, fingerprint, status, canonical_id, chunk_ids,
+           offer, themes, first_seen, last_seen, last_changed)
+         VALUES (@offer_id, @source, @role, @content_hash, @fingerprint, @status, @canonical_id, @chunk_ids,
+           @offer, @themes, @first_seen, @last_seen, @last_changed)
+         ON CONFLICT(offer_id) DO UPDATE SET source=excluded.source, role=excluded.role, content_hash=excluded.content_hash,
+           fingerprint=excluded.fingerprint, status=excluded.status, canonical_id=excluded.canonical_id, chunk_ids=excluded.chunk_ids,
+           offer=excluded.offer, themes=excluded.themes,
+           last_seen=excluded.last_seen, last_changed=excluded.last_changed`,
+      )
+      .run(toOfferRow(record));
+  }
+
+  /** Records the chunk ids about to be written or deleted, before the vector store is touched. */
+  addIntent(offerId: string, chunkIds: string[]): void {
+    this.db.prepare('INSERT OR REPLACE INTO intents (offer_id, chunk_ids) VALUES (?, ?)').run(offerId, JSON.stringify(chunkIds));
+  }
+
+  clearIntent(offerId: string): void {
+    this.db.prepare('DELETE FROM intents WHERE offer_id = ?').run(offerId);
+  }
+
+  /** Vector-store changes that a killed run began and did not finish. */
+  listIntents(): Array<{ offerId: string; chunkIds: string[] }> {
+    const rows = this.db.prepare('SELECT offer_id, chunk_ids FROM intents ORDER BY offer_id').all() as Array<{ offer_id: string; chunk_ids: string }>;
+    return rows.map((row) => ({ offerId: row.offer_id, chunkIds: JSON.parse(row.chunk_ids) as string[] }));
+  }
+
+  listOffers(filter: { status?: OfferStatus[]; role?: string; source?: string } = {}): OfferRecord[] {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    if (filter.status) {
+      clauses.push(`status IN (${filter.status.map(() => '?').join(',')})`);
+      params.push(...filter.status);
+    }
+    if (filter.role) {
+      clauses.push('role = ?');
+      params.push(filter.role);
+    }
+    if (filter.source) {
+      clauses.push('source = ?');
+      params.push(filter.source);
+    }
+    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    return (this.db.prepare(`SELECT * FROM offers ${where} ORDER BY offer_id`).all(...params) as OfferRow[]).map(fromOfferRow);
+  }
+
+  /** The active offer, other than `offerId`, that already holds this job (reposts share a fingerprint). */
+  findCanonical(fingerprint: string, offerId: string): OfferRecord | undefined {
+    const row = this.db
+      .prepare("SELECT * FROM offers WHERE fingerprint = ? AND offer_id != ? AND status = 'active' ORDER BY first_seen, offer_id LIMIT 1")
+      .get(fingerprint, offerId) as OfferRow | undefined;
+    return row && fromOfferRow(row);
+  }
+
+  /** Counts per role and status, for stats and the query's "which roles are indexed" message. */
+  countByRole(): Array<{ role: string; status: OfferStatus; offers: number; chunks: number }> {
+    return this.db
+      .prepare('SELECT role, status, COUNT(*) AS offers, SUM(json_array_length(chunk_ids)) AS chunks FROM offers GROUP BY role, status ORDER BY role, status')
+      .all() as Array<{ role: string; status: OfferStatus; offers: number; chunks: number }>;
+  }
+}
+
+function fromOfferRow(row: OfferRow): OfferRecord {
+  const record: OfferRecord = {
+    offerId: row.offer_id,
+    source: row.source,
+    role: row.role,
+    contentHash: row.content_hash,
+    fingerprint: row.fingerprint,
+    status: row.status,
+    chunkIds: JSON.parse(row.chunk_ids) as string[],
+    offer: JSON.parse(row.offer) as Offer,
+    themesBySection: JSON.parse(row.themes) as Partial<Record<SectionKind, string[]>>,
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+    lastChanged: row.last_changed,
+  };
+  if (row.canonical_id) record.canonicalId = row.canonical_id;
+  return record;
+}
+
+function toOfferRow(record: OfferRecord): OfferRow {
+  return {
+    offer_id: record.offerId,
+    source: record.source,
+    role: record.role,
+    content_hash: record.contentHash,
+    fingerprint: record.fingerprint,
+    status: record.status,
+    canonical_id: record.canonicalId ?? null,
+    chunk_ids: JSON.stringify(record.chunkIds),
+    offer: JSON.stringify(record.offer),
+    themes: JSON.stringify(record.themesBySection),
+    first_seen: record.firstSeen,
+    last_seen: record.lastSeen,
+    last_changed: record.lastChanged,
+  };
+}
+
+function fromSourceRow(row: SourceRow): SourceRecord {
+  const record: SourceRecord = {
+    source: row.source,
+    kind: row.kind,
+    contentHash: row.content_hash,
+    status: row.status,
+    offerIds: JSON.parse(row.offer_ids) as string[],
+    lastSeen: row.last_seen,
+    lastChanged: row.last_changed,
+  };
+  if (row.error) record.error = row.error;
+  if (row.role) record.role = row.role;
+  return record;
+}

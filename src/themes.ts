@@ -1,0 +1,415 @@
+/**
+ * The theme catalogue: what offers talk about (Kubernetes, on-call, years of experience…), as data
+ * in catalog/themes.json so a user file can add themes or patterns without touching code.
+ *
+ * Patterns are regular expressions matched case-insensitively on accent-folded text. Folding keeps
+ * every character at its offset, so the spans themeSpans returns cut quotes out of the original.
+ * Every pattern is compiled once per catalogue, into one alternation per theme.
+ */
+
+import { readFileSync } from 'node:fs';
+import { FatalError } from './errors.ts';
+import { SECTION_KINDS } from './types.ts';
+import type { SectionKind } from './types.ts';
+import builtIn from './catalog/themes.json' with { type: 'json' };
+import { foldAccents } from './catalog/normalize.ts';
+
+export const THEME_CATEGORIES = ['tool', 'practice', 'skill', 'soft', 'context'] as const;
+export type ThemeCategory = (typeof THEME_CATEGORIES)[number];
+
+export interface ThemeEntry {
+  id: string;
+  label: string;
+  category: ThemeCategory;
+  /** The sections where the theme usually matters; a hint for query planning, not a filter. */
+  aspects?: SectionKind[];
+  patterns: string[];
+}
+
+interface ThemeMatcher {
+  /** For yes/no tagging: no `g` flag, so no lastIndex state between texts. */
+  test: RegExp;
+  /** For spans, through matchAll (which copies the regex, so this one is never advanced). */
+  find: RegExp;
+}
+
+export interface ThemeCatalog {
+  readonly themes: readonly ThemeEntry[];
+  /** One compiled alternation per theme, in catalogue order. */
+  readonly matchers: ReadonlyMap<string, ThemeMatcher>;
+  /** Pre-check: which themes a word start can trigger, and the themes that must always run. */
+  readonly triggers: TriggerIndex;
+}
+
+export interface CandidatePhrase {
+  phrase: string;
+  /** How many of the given texts mention it. */
+  docs: number;
+}
+
+export interface CandidatePhraseOptions {
+  /** Ignore phrases seen in fewer texts than this (default 2). */
+  minDocs?: number;
+  /** Return at most this many (default 50). */
+  limit?: number;
+  /** Extra words never worth proposing (case-insensitive). */
+  stopwords?: string[];
+}
+
+const THEME_ID = /^[a-z0-9][a-z0-9_]*$/;
+
+// ---------------------------------------------------------------------------------------------
+// Loading and validation
+
+/** The built-in catalogue, merged with a user file of the same shape when a path is given. */
+export function loadThemeCatalog(extraPath?: string): ThemeCatalog {
+  const base = parseThemeCatalogData(builtIn, 'built-in themes.json');
+  if (!extraPath) return buildThemeCatalog(base);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(extraPath, 'utf8'));
+  } catch (error) {
+    throw new FatalError(`Cannot read the theme catalogue ${extraPath}`, 'Give a readable JSON file shaped like src/catalog/themes.json.', {
+      cause: error,
+    });
+  }
+  const knownIds = new Set(base.map((theme) => theme.id));
+  return buildThemeCatalog(mergeThemeCatalogData(base, parseThemeCatalogData(raw, extraPath, { knownIds })));
+}
+
+/**
+ * Checks a catalogue's shape and every pattern, reporting all problems at once. In a user's extra
+ * file, an entry for one of `knownIds` may give only `id` and `patterns`.
+ */
+export function parseThemeCatalogData(raw: unknown, origin: string, options: { knownIds?: ReadonlySet<string> } = {}): ThemeEntry[] {
+  const problems: string[] = [];
+  const themes = isRecord(raw) && Array.isArray(raw.themes) ? raw.themes : undefined;
+  if (!themes) problems.push('the file must hold an object with a "themes" array');
+  const entries = (themes ?? []).map((entry: unknown, i): ThemeEntry => {
+    const where = `themes[${i}]`;
+    if (!isRecord(entry)) {
+      problems.push(`${where} must be an object`);
+      return { id: '', label: '', category: 'tool', patterns: [] };
+    }
+    const id = typeof entry.id === 'string' ? entry.id : '';
+    if (!THEME_ID.test(id)) problems.push(`${where}.id must be a lower-case identifier like "on_call"`);
+    const extendsKnown = options.knownIds?.has(id) === true;
+    const label = typeof entry.label === 'string' ? entry.label.trim() : '';
+    if (!label && !extendsKnown) problems.push(`${where}.label must be a non-empty string`);
+    const category = entry.category ?? (extendsKnown ? 'tool' : undefined);
+    if (!THEME_CATEGORIES.includes(category as ThemeCategory)) problems.push(`${where}.category must be one of ${THEME_CATEGORIES.join(', ')}`);
+    const patterns = Array.isArray(entry.patterns) ? entry.patterns : [];
+    if (patterns.length === 0 || patterns.some((p) => typeof p !== 'string')) problems.push(`${where}.patterns must be a non-empty array of strings`);
+    for (const pattern of patterns) if (typeof pattern === 'string') checkPattern(pattern, `${where} (${id})`, problems);
+    const parsed: ThemeEntry = { id, label: label || id, category: category as ThemeCategory, patterns: patterns as string[] };
+    if (entry.aspects !== undefined) {
+      const aspects = Array.isArray(entry.aspects) ? entry.aspects : [];
+      if (aspects.length === 0 || aspects.some((a) => !(SECTION_KINDS as readonly unknown[]).includes(a))) {
+        problems.push(`${where}.aspects must list section kinds (${SECTION_KINDS.join(', ')})`);
+      }
+      parsed.aspects = aspects as SectionKind[];
+    }
+    return parsed;
+  });
+  const seen = new Set<string>();
+  for (const entry of entries) {
+    if (entry.id && seen.has(entry.id)) problems.push(`theme id "${entry.id}" appears twice`);
+    seen.add(entry.id);
+  }
+  if (problems.length > 0) {
+    throw new FatalError(
+      `Invalid theme catalogue ${origin}: ${problems.join('; ')}`,
+      'Each theme is { "id", "label", "category", "patterns": ["regex", …] }; see src/catalog/themes.json.',
+    );
+  }
+  return entries;
+}
+
+function checkPattern(pattern: string, where: string, problems: string[]): void {
+  try {
+    const compiled = new RegExp(foldAccents(pattern), 'i');
+    // An empty match would tag every text and give zero-length quotes.
+    if (compiled.test('')) problems.push(`${where}: pattern /${pattern}/ matches the empty string`);
+  } catch (error) {
+    problems.push(`${where}: pattern /${pattern}/ is not a valid regular expression (${(error as Error).message})`);
+  }
+}
+
+/** New ids are appended; a known id gets its patterns (and aspects) extended, keeping its label. */
+export function mergeThemeCatalogData(base: ThemeEntry[], extra: ThemeEntry[]): ThemeEntry[] {
+  const merged = base.map((entry) => ({ ...entry }));
+  for (const entry of extra) {
+    const existing = merged.find((theme) => theme.id === entry.id);
+    if (!existing) {
+      merged.push({ ...entry });
+      continue;
+    }
+    existing.patterns = [...new Set([...existing.patterns, ...entry.patterns])];
+    if (entry.aspects) existing.aspects = [...new Set([...(existing.aspects ?? []), ...entry.aspects])];
+  }
+  return merged;
+}
+
+export function buildThemeCatalog(themes: ThemeEntry[]): ThemeCatalog {
+  const matchers = new Map<string, ThemeMatcher>();
+  for (const theme of themes) {
+    const source = theme.patterns.map((p) => `(?:${foldAccents(p)})`).join('|');
+    matchers.set(theme.id, { test: new RegExp(source, 'i'), find: new RegExp(source, 'gi') });
+  }
+  return { themes, matchers, triggers: buildTriggerIndex(themes) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching
+
+/**
+ * The ids of every theme the text mentions, sorted. Running ~100 regexes over every chunk is the
+ * main cost of indexing, so a theme's regex only runs when the text has a word starting the way
+ * one of its patterns starts (most themes are absent from most chunks).
+ */
+export function tagThemes(text: string, catalog: ThemeCatalog): string[] {
+  const folded = foldAccents(text);
+  const ids: string[] = [];
+  for (const id of candidateThemes(folded, catalog.triggers)) {
+    if (catalog.matchers.get(id)?.test.test(folded)) ids.push(id);
+  }
+  return ids.sort();
+}
+
+/** Where the theme is mentioned: [start, end) offsets into `text`, sorted, overlaps merged. */
+export function themeSpans(text: string, themeId: string, catalog: ThemeCatalog): Array<[number, number]> {
+  const matcher = catalog.matchers.get(themeId);
+  if (!matcher) return [];
+  const spans: Array<[number, number]> = [];
+  for (const match of foldAccents(text).matchAll(matcher.find)) {
+    const start = match.index;
+    const end = start + match[0].length;
+    if (end === start) continue;
+    const last = spans.at(-1);
+    if (last && start <= last[1]) last[1] = Math.max(last[1], end);
+    else spans.push([start, end]);
+  }
+  return spans;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pre-check: a pattern starting with \b and a literal can only match where a word starts that way.
+
+interface TriggerIndex {
+  /** A word start (2 to MAX_TRIGGER letters, lower case) → the themes it may trigger. */
+  byStart: ReadonlyMap<string, readonly string[]>;
+  /** The distinct lengths of the keys of byStart. */
+  lengths: readonly number[];
+  /** Themes with a pattern that cannot be pre-checked ("[$€] ?\d…"): their regex always runs. */
+  always: readonly string[];
+}
+
+const MAX_TRIGGER = 6;
+
+function buildTriggerIndex(themes: readonly ThemeEntry[]): TriggerIndex {
+  const byStart = new Map<string, string[]>();
+  const always: string[] = [];
+  for (const theme of themes) {
+    const starts = theme.patterns.map((pattern) => literalStarts(foldAccents(pattern)));
+    if (starts.some((list) => list === undefined)) {
+      always.push(theme.id);
+      continue;
+    }
+    for (const start of new Set(starts.flat() as string[])) {
+      const key = start.slice(0, MAX_TRIGGER);
+      const ids = byStart.get(key) ?? [];
+      if (!ids.includes(theme.id)) ids.push(theme.id);
+      byStart.set(key, ids);
+    }
+  }
+  const lengths = [...new Set([...byStart.keys()].map((key) => key.length))].sort((a, b) => a - b);
+  return { byStart, lengths, always };
+}
+
+function candidateThemes(folded: string, index: TriggerIndex): Set<string> {
+  const candidates = new Set(index.always);
+  for (const word of new Set(folded.toLowerCase().match(/\w+/g))) {
+    for (const length of index.lengths) {
+      if (length > word.length) break;
+      const ids = index.byStart.get(word.slice(0, length));
+      if (ids) for (const id of ids) candidates.add(id);
+    }
+  }
+  return candidates;
+}
+
+/**
+ * The literal texts a pattern must start with right after a leading \b: "\bkube…" → ["kube"],
+ * "\b(eks|gke)\b" → ["eks", "gke"]. Undefined (no pre-check possible) unless every alternative
+ * begins with at least two plain letters or digits: conservative on purpose, a wrong answer here
+ * would silently drop a theme.
+ */
+function literalStarts(pattern: string): string[] | undefined {
+  const starts: string[] = [];
+  for (const alternative of splitTopLevel(pattern)) {
+    const found = alternative.startsWith('\\b') ? alternativeStarts(alternative.slice(2)) : undefined;
+    if (!found) return undefined;
+    starts.push(...found);
+  }
+  return starts;
+}
+
+function alternativeStarts(source: string): string[] | undefined {
+  if (source.startsWith('(')) {
+    const close = closingParen(source);
+    if (close < 0 || /^[?*{]/.test(source.slice(close + 1))) return undefined;
+    const inner = source.slice(source.startsWith('(?:') ? 3 : 1, close);
+    if (inner.startsWith('?')) return undefined;
+    const starts: string[] = [];
+    for (const alternative of splitTopLevel(inner)) {
+      const found = alternativeStarts(alternative);
+      if (!found) return undefined;
+      starts.push(...found);
+    }
+    return starts;
+  }
+  // A letter followed by ?, * or { is optional: the literal start stops before it.
+  const literal = /^[a-zA-Z0-9]*/.exec(source)?.[0] ?? '';
+  const required = /[?*{]/.test(source.charAt(literal.length)) ? literal.slice(0, -1) : literal;
+  return required.length >= 2 ? [required.toLowerCase()] : undefined;
+}
+
+/** Index of the parenthesis closing the group that opens `source`, or -1. */
+function closingParen(source: string): number {
+  let depth = 0;
+  for (const [i, char] of structuralChars(source)) {
+    if (char === '(') depth++;
+    else if (char === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** The alternatives of a pattern or a group's body, split at its own (depth 0) '|'. */
+function splitTopLevel(body: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (const [i, char] of structuralChars(body)) {
+    if (char === '(') depth++;
+    else if (char === ')') depth--;
+    else if (char === '|' && depth === 0) {
+      parts.push(body.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(body.slice(start));
+  return parts;
+}
+
+/** The characters of a regex source that can open, close or split groups: not escaped, not in […]. */
+function* structuralChars(source: string): Generator<[number, string]> {
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const char = source.charAt(i);
+    if (char === '\\') i++;
+    else if (inClass) inClass = char !== ']';
+    else if (char === '[') inClass = true;
+    else yield [i, char];
+  }
+}
+
+export function themeLabel(id: string, catalog: ThemeCatalog): string {
+  return catalog.themes.find((theme) => theme.id === id)?.label ?? id;
+}
+
+/** The theme's category, or '' for an id the catalogue does not know. */
+export function themeCategory(id: string, catalog: ThemeCatalog): ThemeCategory | '' {
+  return catalog.themes.find((theme) => theme.id === id)?.category ?? '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Catalogue growth
+
+/** Capitalised words that are never tools, in the languages offers are written in. */
+const COMMON_CAPITALISED = new Set(
+  (
+    'i we you our your the a an and or to in of for on at with this that it is are be will as by from if all any ' +
+    'us usa uk eu emea apac latam am pm et ou le la les des un une nous vous notre votre en au du pour ' +
+    'monday tuesday wednesday thursday friday saturday sunday january february march april may june july august ' +
+    'september october november december usd eur gbp cad inc llc ltd gmbh sas cv hr pto faq ceo cto vp'
+  ).split(' '),
+);
+
+/** A capitalised token, possibly dotted or suffixed (Node.js, C++, PostgreSQL, S3). */
+const CAPITALISED_TOKEN = /(?<![\p{L}\p{N}_.])\p{Lu}[\p{L}\p{N}]*(?:[.+#-][\p{L}\p{N}]+)*(?:\+\+|#)?/gu;
+const LOWERCASE_WORD = /(?<![\p{L}\p{N}_])\p{Ll}[\p{Ll}\p{N}]*/gu;
+
+/**
+ * Phrases the catalogue misses: capitalised, tool-like tokens and pairs of them ("Crossplane",
+ * "Cloud Spanner") found in at least `minDocs` texts, outside every span a theme pattern
+ * matches, with the number of texts that mention each. A word that the texts more often write in
+ * lower case is an ordinary word capitalised by a heading or a sentence start, and is left out.
+ * Most frequent first; ties in alphabetical order.
+ */
+export function extractCandidatePhrases(texts: string[], catalog: ThemeCatalog, options: CandidatePhraseOptions = {}): CandidatePhrase[] {
+  const minDocs = options.minDocs ?? 2;
+  const limit = options.limit ?? 50;
+  const stop = new Set([...COMMON_CAPITALISED, ...(options.stopwords ?? []).map((w) => w.toLowerCase())]);
+  const docs = new Map<string, number>();
+  const lowerDocs = new Map<string, number>();
+  const surfaces = new Map<string, Map<string, number>>();
+
+  for (const text of texts) {
+    const seen = new Set<string>();
+    for (const phrase of toolLikePhrases(text, stop, coveredByThemes(text, catalog))) {
+      const key = phrase.toLowerCase();
+      const forms = surfaces.get(key) ?? new Map<string, number>();
+      forms.set(phrase, (forms.get(phrase) ?? 0) + 1);
+      surfaces.set(key, forms);
+      if (!seen.has(key)) docs.set(key, (docs.get(key) ?? 0) + 1);
+      seen.add(key);
+    }
+    for (const word of new Set(text.match(LOWERCASE_WORD))) lowerDocs.set(word, (lowerDocs.get(word) ?? 0) + 1);
+  }
+
+  const candidates: CandidatePhrase[] = [];
+  for (const [key, count] of docs) {
+    if (count < minDocs || (lowerDocs.get(key) ?? 0) >= count) continue;
+    const forms = [...(surfaces.get(key) ?? [])].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    candidates.push({ phrase: forms[0]?.[0] ?? key, docs: count });
+  }
+  return candidates.sort((a, b) => b.docs - a.docs || a.phrase.localeCompare(b.phrase)).slice(0, limit);
+}
+
+/** Marks every character some theme pattern matches ("GitHub Actions", "CI/CD"). */
+function coveredByThemes(text: string, catalog: ThemeCatalog): Uint8Array {
+  const covered = new Uint8Array(text.length);
+  for (const id of candidateThemes(foldAccents(text), catalog.triggers)) {
+    for (const [start, end] of themeSpans(text, id, catalog)) covered.fill(1, start, end);
+  }
+  return covered;
+}
+
+/**
+ * Tool-like tokens of one text: CamelCase or with a digit (PostgreSQL, S3), acronyms (AWS), or
+ * capitalised words that do not start a sentence, a line or a bullet; plus adjacent pairs of them.
+ */
+function toolLikePhrases(text: string, stop: ReadonlySet<string>, covered: Uint8Array): string[] {
+  const phrases: string[] = [];
+  let previous: { token: string; end: number } | undefined;
+  for (const match of text.matchAll(CAPITALISED_TOKEN)) {
+    const token = match[0].replace(/[.-]+$/, '');
+    const start = match.index;
+    // After a colon comes a list ("Stack: Crossplane, Nomad"), where tools are capitalised.
+    const startsSentence = /(?:^|[.!?;\n•*#-])\s*$/.test(text.slice(Math.max(0, start - 3), start));
+    const toolLike = /\p{Lu}/u.test(token.slice(1)) || /\p{N}/u.test(token) || /[+#.]/.test(token) || !startsSentence;
+    const taken = covered.subarray(start, start + token.length).includes(1);
+    if (!toolLike || taken || token.length < 2 || stop.has(token.toLowerCase())) {
+      previous = undefined;
+      continue;
+    }
+    phrases.push(token);
+    if (previous && text.slice(previous.end, start) === ' ') phrases.push(`${previous.token} ${token}`);
+    previous = { token, end: start + token.length };
+  }
+  return phrases;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

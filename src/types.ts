@@ -1,0 +1,87 @@
+/**
+ * The data model shared by every stage. Pure data: no behaviour, no I/O.
+ *
+ * Invariant that the whole tool relies on: every `Section.text` is a verbatim
+ * substring of its offer's `text`, and every chunk text is a verbatim substring
+ * of its section text. Quotes are cut from chunks, so a quote can always be
+ * found again in the offer it cites (the contract compares after collapsing
+ * runs of white space).
+ */
+
+export const SECTION_KINDS = ['missions', 'requirements', 'nice_to_have', 'benefits', 'company', 'other'] as const;
+export type SectionKind = (typeof SECTION_KINDS)[number];
+
+export interface Section {
+  kind: SectionKind;
+  /** The employer's own heading, when there was one ("What you'll do"). */
+  heading?: string;
+  text: string;
+}
+
+/** What a parser extracts from one source record, before normalisation. */
+export interface RawOffer {
+  /** File path or URL the offer came from; with `#n` for the n-th record of a dataset. */
+  source: string;
+  /** The format that produced it: md, txt, html, jsonld, pdf, json, jsonl, csv. */
+  format: string;
+  title?: string;
+  company?: string;
+  location?: string;
+  /** Apply or canonical URL when the source names one. */
+  url?: string;
+  datePosted?: string;
+  validThrough?: string;
+  /** Language declared by the source (JSON-LD, front matter, html lang); detection is the fallback. */
+  language?: string;
+  /** The description as plain text with line breaks and "- " bullets preserved. */
+  description: string;
+  /**
+   * Sections the source itself delimits (JSON-LD `responsibilities`, `qualifications`, …).
+   * When present the segmenter only splits `description` and appends these.
+   */
+  sections?: Section[];
+}
+
+export interface RoleMatch {
+  /** Canonical role label, e.g. "SRE", "DevOps Engineer", "Other". */
+  role: string;
+  seniority?: string;
+  /** Why: "title", "title+text", "forced" or "text". */
+  via: string;
+}
+
+/** A normalised offer: the unit that is indexed, counted and cited. */
+export interface Offer {
+  /** Stable: derived from the source and the offer's identity, the same on every run. */
+  offerId: string;
+  role: string;
+  seniority?: string;
+  title: string;
+  company: string;
+  location?: string;
+  source: string;
+  url?: string;
+  language: string;
+  datePosted?: string;
+  validThrough?: string;
+  sections: Section[];
+  /** The normalised full text that sections, chunks and quotes are cut from. */
+  text: string;
+  /** Hash of everything that affects the index (text, metadata): unchanged hash, nothing to do. */
+  contentHash: string;
+}
+
+/** Scalar metadata stored beside each chunk in the vector store. */
+export type ChunkMetadata = Record<string, string | number | boolean>;
+
+export interface Chunk {
+  /** `${offerId}:${contentHash}:${sectionIndex}:${chunkIndex}`: deterministic, so upserts are idempotent. */
+  id: string;
+  offerId: string;
+  role: string;
+  section: SectionKind;
+  text: string;
+  /** Theme ids found in this chunk (stored as `t_<id>: true` metadata keys). */
+  themes: string[];
+  metadata: ChunkMetadata;
+}

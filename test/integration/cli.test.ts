@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { appendFile, readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { normaliseSpace } from '../../src/query/quotes.ts';
+import type { Answer } from '../../src/query/types.ts';
+import { copyDemoOffers, runCli, scratchDir } from '../helpers/cli.ts';
+
+/**
+ * The real commands, end to end, against the real embedded Chroma server that the CLI starts
+ * and stops itself. One data dir is shared by the tests of this file, in order.
+ */
+describe('offers CLI, end to end', () => {
+  let scratch: Awaited<ReturnType<typeof scratchDir>>;
+  let offersDir: string;
+  let dataDir: string;
+
+  before(async () => {
+    scratch = await scratchDir();
+    offersDir = await copyDemoOffers(scratch.dir);
+    dataDir = path.join(scratch.dir, 'data');
+  });
+  after(() => scratch.cleanup());
+
+  it('ingests the demo offers (exit 0) and prints the contract JSON', async () => {
+    const run = await runCli(['--data-dir', dataDir, 'ingest', offersDir, '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as { ingested: number; unchanged: number; failed: unknown[]; offers: number; chunks: number };
+    assert.deepEqual(result.failed, []);
+    assert.ok(result.offers >= 30, `offers: ${result.offers}`);
+    assert.equal(result.ingested, result.offers);
+    assert.ok(result.chunks >= result.offers);
+    assert.match(run.stderr, /ingested \d+ offers/);
+  });
+
+  it('re-ingesting the same files embeds nothing', async () => {
+    const run = await runCli(['--data-dir', dataDir, 'ingest', offersDir, '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as { ingested: number; unchanged: number; offers: number };
+    assert.equal(result.ingested, 0);
+    assert.ok(result.unchanged >= result.offers);
+  });
+
+  it('stats agree with the store: every recorded chunk is in Chroma and no other', async () => {
+    const run = await runCli(['--data-dir', dataDir, 'stats', '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const stats = JSON.parse(run.stdout) as { offers: number; chunks: number; storeChunks: number; roles: Record<string, { offers: number }> };
+    assert.equal(stats.storeChunks, stats.chunks);
+    assert.ok((stats.roles['SRE']?.offers ?? 0) >= 12, JSON.stringify(stats.roles));
+    assert.ok((stats.roles['DevOps Engineer']?.offers ?? 0) >= 12, JSON.stringify(stats.roles));
+  });
+
+  it('answers the SRE vs DevOps question with claims whose every quote is verbatim in an offer of its role', async () => {
+    const question = 'Focusing on missions and requirements, what is the difference between the SRE and the DevOps engineer positions?';
+    const run = await runCli(['--data-dir', dataDir, 'query', question, '--format', 'json']);
+    assert.equal(run.code, 0, run.stderr);
+    const answer = JSON.parse(run.stdout) as Answer;
+    assert.deepEqual(answer.roles.map((r) => r.name), ['SRE', 'DevOps Engineer']);
+    assert.deepEqual(answer.aspects, ['missions', 'requirements']);
+    assert.ok(answer.claims.length >= 3, `claims: ${answer.claims.length}`);
+    assert.ok(answer.citations.length >= 3);
+
+    const exportRun = await runCli(['--data-dir', dataDir, 'export', '--json']);
+    assert.equal(exportRun.code, 0, exportRun.stderr);
+    const offers = new Map(
+      exportRun.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { offerId: string; role: string; text: string })
+        .map((o) => [o.offerId, o]),
+    );
+    const citations = new Map(answer.citations.map((c) => [c.id, c]));
+    for (const citation of answer.citations) {
+      const offer = offers.get(citation.offerId);
+      assert.ok(offer, `citation ${citation.id} names an unknown offer`);
+      assert.equal(citation.role, offer.role);
+      assert.ok(normaliseSpace(offer.text).includes(normaliseSpace(citation.quote)), `${citation.id} is not verbatim: ${citation.quote}`);
+    }
+    for (const claim of answer.claims) {
+      assert.ok(claim.citations.length > 0, `uncited claim: ${claim.text}`);
+      for (const id of claim.citations) assert.ok(claim.roles.includes(citations.get(id)?.role ?? '?'), `${id} role mismatch in: ${claim.text}`);
+    }
+    assert.ok(answer.themes.some((t) => t.distinctiveFor === 'SRE'), 'no theme distinctive for SRE');
+  });
+
+  it('prints a readable markdown answer by default', async () => {
+    const run = await runCli(['--data-dir', dataDir, 'query', 'What is the difference between SRE and DevOps engineer positions?']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /## Missions/);
+    assert.match(run.stdout, /\[c1\]/);
+  });
+
+  it('reports a broken file and an unknown type per source, ingests the rest, exits 3', async () => {
+    await writeFile(path.join(offersDir, 'broken.pdf'), '%PDF-1.7\nthis is not really a pdf');
+    await writeFile(path.join(offersDir, 'notes.docx'), 'not an offer');
+    await appendFile(path.join(offersDir, 'more-offers.jsonl'), '{"title": "Broken line\n');
+    const run = await runCli(['--data-dir', dataDir, 'ingest', offersDir, path.join(offersDir, 'notes.docx'), '--json']);
+    assert.equal(run.code, 3, run.stderr);
+    const result = JSON.parse(run.stdout) as { failed: Array<{ source: string; error: string }>; offers: number };
+    const failedNames = result.failed.map((f) => path.basename(f.source.split('#')[0]!));
+    assert.ok(failedNames.includes('broken.pdf'), JSON.stringify(result.failed));
+    assert.ok(failedNames.includes('notes.docx'), JSON.stringify(result.failed));
+    assert.ok(failedNames.includes('more-offers.jsonl'), JSON.stringify(result.failed));
+    assert.ok(result.offers >= 30);
+  });
+
+  it('reindex sees a deleted file as removed offers and leaves the others unchanged', async () => {
+    const files = (await readdir(offersDir)).filter((f) => f.endsWith('.md'));
+    await rm(path.join(offersDir, files[0]!));
+    const run = await runCli(['--data-dir', dataDir, 'reindex', '--json']);
+    const report = JSON.parse(run.stdout) as { new: number; changed: number; removed: number; unchanged: number };
+    assert.equal(report.removed, 1, run.stderr);
+    assert.equal(report.new, 0);
+    assert.ok(report.unchanged >= 30);
+  });
+});
+
+describe('offers CLI, errors', () => {
+  it('Chroma unreachable: one line naming the URL and the fix, exit 1, no stack trace', async () => {
+    const port = await closedPort();
+    const scratch = await scratchDir();
+    try {
+      const run = await runCli(['--data-dir', scratch.dir, 'stats'], { env: { CHROMA_URL: `http://127.0.0.1:${port}` } });
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, new RegExp(`127\\.0\\.0\\.1:${port}`));
+      assert.match(run.stderr, /fix:/);
+      assert.doesNotMatch(run.stderr, /\n\s+at /, 'stack trace printed');
+    } finally {
+      await scratch.cleanup();
+    }
+  });
+
+  it('bad flags exit 2 with usage', async () => {
+    const run = await runCli(['query', 'x', '--format', 'docx']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /Usage|allowed choices/i);
+    const missing = await runCli(['ingest']);
+    assert.equal(missing.code, 2);
+  });
+});
+
+/** A loopback port that nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

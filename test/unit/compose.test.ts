@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { composeAnswer, describeSample, renderCitationList } from '../../src/query/compose.ts';
+import type { Evidence } from '../../src/query/types.ts';
+import { verifyAnswer } from '../../src/query/verify.ts';
+import {
+  fixtureAnswer,
+  fixtureEvidence,
+  fixtureLookup,
+  fixtureOffers,
+  fixtureProfiles,
+  fixtureRoleSummaries,
+  fixtureStats,
+  fixtureThemes,
+} from '../helpers/memo-fixture.ts';
+
+const question = 'SRE vs DevOps Engineer?';
+
+describe('composeAnswer', () => {
+  const answer = fixtureAnswer();
+
+  it('passes verification: every quote verbatim, every claim cited by offers of its roles', () => {
+    assert.deepEqual(verifyAnswer(answer, fixtureLookup), []);
+    assert.ok(answer.claims.length >= 3);
+    for (const claim of answer.claims) assert.ok(claim.citations.length >= 1, claim.text);
+    assert.deepEqual(answer.warnings, []);
+  });
+
+  it('states the big differences as distinctive, with numbers and quotes of the right role', () => {
+    const slo = answer.claims.find((c) => c.text.startsWith('SLOs and error budgets'));
+    assert.equal(slo?.text, 'SLOs and error budgets: 9 of 14 SRE offers (64%) vs 1 of 14 DevOps Engineer offers (7%).');
+    assert.deepEqual(slo?.roles, ['SRE']);
+    const cited = slo!.citations.map((id) => answer.citations.find((c) => c.id === id)!);
+    assert.ok(cited.every((c) => c.role === 'SRE' && /SLO|error budget/.test(c.quote)));
+    assert.equal(new Set(cited.map((c) => c.company)).size, cited.length, 'quotes come from different companies');
+    const terraform = answer.claims.find((c) => c.text.startsWith('Terraform'));
+    assert.deepEqual(terraform?.roles, ['DevOps Engineer']);
+  });
+
+  it('does not call a 2-vs-1 difference distinctive', () => {
+    assert.ok(!answer.claims.some((c) => c.text.startsWith('On-call')));
+    assert.ok(!answer.answer.includes('On-call'));
+  });
+
+  it('quotes one offer per role for a shared point', () => {
+    const cicd = answer.claims.find((c) => c.text.startsWith('CI/CD pipelines'));
+    assert.deepEqual(cicd?.roles, ['SRE', 'DevOps Engineer']);
+    const roles = cicd!.citations.map((id) => answer.citations.find((c) => c.id === id)!.role);
+    assert.deepEqual(new Set(roles), new Set(['SRE', 'DevOps Engineer']));
+  });
+
+  it('organises the memo by aspect, numbers citations by first use and closes on the sample', () => {
+    const missions = answer.answer.indexOf('## Missions');
+    const requirements = answer.answer.indexOf('## Requirements');
+    assert.ok(missions > 0 && requirements > missions);
+    assert.ok(answer.answer.indexOf('### Distinctive for DevOps Engineer') < answer.answer.indexOf('### Shared by all'));
+    const markers = [...answer.answer.matchAll(/\[(c\d+)\]/g)].map((m) => m[1]);
+    const firstUse = [...new Set(markers)];
+    assert.deepEqual(firstUse, answer.citations.map((c) => c.id));
+    assert.deepEqual(firstUse, firstUse.map((_, i) => `c${i + 1}`));
+    assert.match(answer.answer, /^Comparing \*\*SRE\*\* \(14 offers\) and \*\*DevOps Engineer\*\* \(14 offers\)/);
+    assert.match(answer.answer, /_Sample: 14 SRE offers and 14 DevOps Engineer offers\. .*not conclusive/);
+    assert.equal(answer.sample, describeSample(fixtureRoleSummaries()));
+  });
+
+  it('lists every aspect\'s theme stats, tagged and sorted by |score|', () => {
+    assert.ok(answer.themes.some((t) => t.aspect === 'missions') && answer.themes.some((t) => t.aspect === 'requirements'));
+    const scores = answer.themes.map((t) => Math.abs(t.score));
+    assert.deepEqual(scores, [...scores].sort((a, b) => b - a));
+  });
+
+  it('leaves out a point it cannot quote, and says so', () => {
+    const evidence = fixtureEvidence();
+    evidence.delete('slo');
+    const partial = composeAnswer({
+      question,
+      aspects: ['requirements'],
+      roles: fixtureRoleSummaries(),
+      statsByAspect: fixtureStats(['requirements']),
+      evidenceByTheme: evidence,
+      themes: fixtureThemes,
+      warnings: ['upstream warning'],
+    });
+    assert.ok(!partial.claims.some((c) => c.text.startsWith('SLOs')));
+    assert.equal(partial.warnings[0], 'upstream warning');
+    assert.match(partial.warnings[1] ?? '', /No quotable evidence for "SLOs and error budgets" \(SRE, requirements\)/);
+    assert.deepEqual(verifyAnswer(partial, fixtureLookup), []);
+  });
+
+  it('quotes only evidence from the aspect\'s sections and of the claim\'s role', () => {
+    const evidence = fixtureEvidence();
+    const sre = evidence.get('slo')!.get('SRE')!;
+    // Misfiled chunks: SLO text from a DevOps offer under SRE, and from a benefits section.
+    const devopsChunk = evidence.get('slo')!.get('DevOps Engineer')![0] as Evidence;
+    evidence.get('slo')!.set('SRE', [
+      { ...devopsChunk, score: 99 },
+      { ...(sre[0] as Evidence), section: 'benefits', score: 98 },
+      ...sre,
+    ]);
+    const answer = composeAnswer({
+      question,
+      aspects: ['requirements'],
+      roles: fixtureRoleSummaries(),
+      statsByAspect: fixtureStats(['requirements']),
+      evidenceByTheme: evidence,
+      themes: fixtureThemes,
+    });
+    assert.ok(answer.citations.every((c) => c.section === 'requirements' && c.offerId.startsWith(c.role === 'SRE' ? 'sre' : 'devops')));
+    assert.deepEqual(verifyAnswer(answer, fixtureLookup), []);
+  });
+
+  it('works for three roles', () => {
+    const platform = fixtureOffers.filter((o) => o.role === 'DevOps Engineer').map((o) => ({ ...o, role: 'Platform', offerId: `p-${o.offerId}` }));
+    const offers = [...fixtureOffers, ...platform];
+    const answer = composeAnswer({
+      question,
+      aspects: ['missions'],
+      roles: [...fixtureRoleSummaries(), { name: 'Platform', offers: 14, chunks: 28 }],
+      statsByAspect: fixtureStats(['missions'], fixtureProfiles(offers)),
+      evidenceByTheme: fixtureEvidence(offers),
+      themes: fixtureThemes,
+    });
+    const shared = answer.claims.find((c) => c.text.startsWith('CI/CD'));
+    assert.deepEqual(shared?.roles, ['SRE', 'DevOps Engineer', 'Platform']);
+    assert.equal(shared?.citations.length, 3);
+    // Terraform is as common in Platform as in DevOps offers: distinctive for neither.
+    assert.ok(!answer.claims.some((c) => c.text.startsWith('Terraform')));
+    assert.match(answer.answer, /### Distinctive for Platform\n- Nothing stands out/);
+    assert.deepEqual(verifyAnswer(answer, (id) => offers.find((o) => o.offerId === id)), []);
+  });
+});
+
+describe('renderCitationList', () => {
+  it('lists each citation with its quote, offer and source', () => {
+    const list = renderCitationList(fixtureAnswer()).split('\n');
+    assert.equal(list.length, fixtureAnswer().citations.length);
+    assert.match(list[0] ?? '', /^- \[c1\] "[^"]+" — DevOps Engineer, Contoso \d+ \(missions\) <fixtures\/devops-\d+\.md>$/);
+  });
+});

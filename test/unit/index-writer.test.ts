@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { IndexWriter } from '../../ingest/index-writer.ts';
+import { LocalEmbedder } from '../../src/embed/local-embedder.ts';
+import { RecordStore } from '../../src/records/record-store.ts';
+import { MemoryStore } from '../../src/store/memory-store.ts';
+import type { VectorStore } from '../../src/store/vector-store.ts';
+import type { Chunk, Offer } from '../../src/types.ts';
+
+const embedder = new LocalEmbedder({ dimension: 64 });
+const space = { embedderId: embedder.id, dimension: 64 };
+
+function offer(id: string, version: string): Offer {
+  const text = `Missions\nRun the ${version} platform.`;
+  return {
+    offerId: id,
+    role: 'SRE',
+    title: 'SRE',
+    company: 'Acme',
+    source: `/offers/${id}.md`,
+    language: 'en',
+    sections: [{ kind: 'missions', heading: 'Missions', text: `Run the ${version} platform.` }],
+    text,
+    contentHash: `${id}-${version}-hash`,
+  };
+}
+
+function chunksOf(o: Offer, n = 2): Chunk[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `${o.offerId}:${o.contentHash}:0:${i}`,
+    offerId: o.offerId,
+    role: o.role,
+    section: 'missions' as const,
+    text: o.sections[0]!.text,
+    themes: [],
+    metadata: { offerId: o.offerId, role: o.role, section: 'missions', title: o.title },
+  }));
+}
+
+/** A store that fails the way a killed process stops: after the upsert, before the delete. */
+function failingOnDelete(inner: VectorStore): VectorStore {
+  return {
+    space: inner.space,
+    upsert: (r) => inner.upsert(r),
+    query: (e, o) => inner.query(e, o),
+    get: (o) => inner.get(o),
+    count: () => inner.count(),
+    delete: async () => {
+      throw new Error('killed');
+    },
+  };
+}
+
+describe('IndexWriter', () => {
+  let dir: string;
+  let records: RecordStore;
+  let store: MemoryStore;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'offers-writer-'));
+    records = RecordStore.open(dir, 'test');
+    store = new MemoryStore(space);
+  });
+  afterEach(async () => {
+    records.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const storedIds = async () => (await store.get({ includeDocuments: false })).map((r) => r.id).sort();
+
+  it('writes chunks and records together, and replaces a changed offer without leftovers', async () => {
+    const writer = new IndexWriter(store, records, embedder);
+    const v1 = offer('a', 'v1');
+    await writer.write(v1, chunksOf(v1), 'fp-a');
+    await writer.flush();
+    assert.deepEqual(await storedIds(), chunksOf(v1).map((c) => c.id));
+    const v2 = offer('a', 'v2');
+    await writer.write(v2, chunksOf(v2, 3), 'fp-a');
+    await writer.flush();
+    assert.deepEqual(await storedIds(), chunksOf(v2, 3).map((c) => c.id));
+    assert.deepEqual(records.getOffer('a')?.chunkIds, chunksOf(v2, 3).map((c) => c.id));
+    assert.deepEqual(writer.stats, { written: 2, created: 1, changed: 1, chunksWritten: 5, removed: 0, duplicates: 0 });
+  });
+
+  it('rolls back a change interrupted between upsert and delete: the old version stays whole', async () => {
+    const v1 = offer('a', 'v1');
+    const first = new IndexWriter(store, records, embedder);
+    await first.write(v1, chunksOf(v1), 'fp-a');
+    await first.flush();
+
+    const crashing = new IndexWriter(failingOnDelete(store), records, embedder);
+    const v2 = offer('a', 'v2');
+    await crashing.write(v2, chunksOf(v2), 'fp-a');
+    await assert.rejects(crashing.flush(), /killed/);
+    assert.equal(await store.count(), 4, 'both versions are in the store mid-change');
+
+    const next = new IndexWriter(store, records, embedder);
+    assert.equal(await next.recover(), 2);
+    assert.deepEqual(await storedIds(), chunksOf(v1).map((c) => c.id));
+    assert.equal(records.getOffer('a')?.contentHash, v1.contentHash, 'the record still says v1, so the next run writes v2 again');
+    assert.deepEqual(records.listIntents(), []);
+  });
+
+  it('rolls back a new offer whose record was never committed', async () => {
+    const crashing = new IndexWriter(failingOnDelete(store), records, embedder);
+    const a = offer('a', 'v1');
+    const b = offer('b', 'v1');
+    await crashing.write(a, chunksOf(a), 'fp-a');
+    await crashing.retire(['missing'], 'removed');
+    await crashing.write(b, chunksOf(b), 'fp-b');
+    // No stale chunks here, so nothing is deleted: the commit happens. Crash instead during upsert.
+    await crashing.flush();
+    assert.equal(await store.count(), 4);
+
+    const upsertKilled: VectorStore = { ...failingOnDelete(store), upsert: async (r) => { await store.upsert(r.slice(0, 1)); throw new Error('killed'); } };
+    const c = offer('c', 'v1');
+    const half = new IndexWriter(upsertKilled, records, embedder);
+    await half.write(c, chunksOf(c), 'fp-c');
+    await assert.rejects(half.flush(), /killed/);
+    assert.equal(await store.count(), 5);
+    await new IndexWriter(store, records, embedder).recover();
+    assert.equal(await store.count(), 4);
+    assert.equal(records.getOffer('c'), undefined);
+  });
+
+  it('retires offers: out of the store, history kept in the record', async () => {
+    const writer = new IndexWriter(store, records, embedder);
+    const a = offer('a', 'v1');
+    await writer.write(a, chunksOf(a), 'fp-a');
+    await writer.flush();
+    await writer.retire(['a'], 'removed');
+    await writer.flush();
+    assert.equal(await store.count(), 0);
+    const record = records.getOffer('a');
+    assert.equal(record?.status, 'removed');
+    assert.equal(record?.offer.title, 'SRE');
+  });
+
+  it('records a duplicate without indexing it, pointing at its canonical offer', async () => {
+    const writer = new IndexWriter(store, records, embedder);
+    const a = offer('a', 'v1');
+    await writer.write(a, chunksOf(a), 'fp');
+    await writer.flush();
+    assert.equal(records.findCanonical('fp', 'b')?.offerId, 'a');
+    await writer.writeDuplicate(offer('b', 'v1'), 'fp', 'a');
+    await writer.flush();
+    assert.equal(await store.count(), 2);
+    assert.equal(records.getOffer('b')?.status, 'duplicate');
+    assert.equal(records.getOffer('b')?.canonicalId, 'a');
+  });
+});

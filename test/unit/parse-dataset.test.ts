@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { SourceError } from '../../src/errors.ts';
+import { parseCsv, parseDataset } from '../../ingest/parse/dataset.ts';
+
+const problemsOf = (result: { problems: SourceError[] }) => result.problems.map((p) => [p.source, p.message]);
+
+describe('parseDataset: JSON', () => {
+  it('reads an array of records, matching field names case-insensitively through aliases', () => {
+    const json = JSON.stringify([
+      {
+        Job_Title: 'SRE',
+        JOB_DESCRIPTION: '<p>Keep <b>uptime</b> high.</p><ul><li>On-call</li></ul>',
+        company_name: 'Harbourlight',
+        Location: 'Oslo',
+        apply_url: 'https://h.example/1',
+        datePosted: '2025-01-02',
+        expires: '2025-02-02',
+        lang: 'no',
+      },
+      { position: 'DevOps', body: 'Plain text body.\nSecond line.', employer: { name: 'Gullwing' }, location: { address: { addressLocality: 'Bergen' } } },
+    ]);
+    const { offers, problems } = parseDataset(json, 'jobs.json', 'json');
+    assert.deepEqual(problems, []);
+    assert.deepEqual(offers, [
+      {
+        source: 'jobs.json#1',
+        format: 'json',
+        title: 'SRE',
+        company: 'Harbourlight',
+        location: 'Oslo',
+        url: 'https://h.example/1',
+        datePosted: '2025-01-02',
+        validThrough: '2025-02-02',
+        language: 'no',
+        description: 'Keep uptime high.\n\n- On-call',
+      },
+      { source: 'jobs.json#2', format: 'json', title: 'DevOps', company: 'Gullwing', location: 'Bergen', description: 'Plain text body.\nSecond line.' },
+    ]);
+  });
+
+  it('finds the records under jobs/offers/postings/data/items/results', () => {
+    for (const key of ['jobs', 'Offers', 'postings', 'data', 'items', 'results']) {
+      const { offers } = parseDataset(JSON.stringify({ total: 1, [key]: [{ title: 'T', description: 'D' }] }), 'x.json', 'json');
+      assert.equal(offers.length, 1, key);
+    }
+  });
+
+  it('reads JobPosting records as JSON-LD', () => {
+    const record = { '@type': 'JobPosting', title: 'Platform Engineer', hiringOrganization: 'Brightwater', description: 'Run it.', jobBenefits: 'Bikes.' };
+    const { offers } = parseDataset(JSON.stringify([record]), 'x.json', 'json');
+    assert.equal(offers[0]?.company, 'Brightwater');
+    assert.deepEqual(offers[0]?.sections, [{ kind: 'benefits', text: 'Bikes.' }]);
+  });
+
+  it('reports records without a title or a description, and keeps the others', () => {
+    const json = JSON.stringify([{ title: 'Ok', text: 'Fine.' }, { description: 'No title' }, { title: 'No body' }, 'not an object']);
+    const result = parseDataset(json, 'x.json', 'json');
+    assert.deepEqual(result.offers.map((o) => o.source), ['x.json#1']);
+    assert.deepEqual(problemsOf(result), [
+      ['x.json#2', 'record has no title (looked for title, job_title, position, name)'],
+      ['x.json#3', 'record has no description (looked for description, body, text, content, job_description)'],
+      ['x.json#4', 'record is not an object'],
+    ]);
+  });
+
+  it('reports invalid JSON and JSON without records as one problem', () => {
+    assert.match(parseDataset('{"jobs": [', 'x.json', 'json').problems[0]?.message ?? '', /^invalid JSON/);
+    assert.match(parseDataset('{"count": 3}', 'x.json', 'json').problems[0]?.message ?? '', /no records found/);
+  });
+});
+
+describe('parseDataset: JSONL', () => {
+  it('parses every good line and reports the bad one by line number', () => {
+    const jsonl = '{"title":"A","description":"First."}\n\n{"title": "B", broken\n{"title":"C","description":"Third."}\r\n';
+    const result = parseDataset(jsonl, 'feed.jsonl', 'jsonl');
+    assert.deepEqual(result.offers.map((o) => [o.source, o.title]), [['feed.jsonl#1', 'A'], ['feed.jsonl#4', 'C']]);
+    assert.equal(result.problems.length, 1);
+    assert.ok(result.problems[0] instanceof SourceError);
+    assert.equal(result.problems[0]?.source, 'feed.jsonl#3');
+    assert.match(result.problems[0]?.message ?? '', /^invalid JSON on line 3/);
+  });
+});
+
+describe('parseDataset: CSV', () => {
+  it('handles quotes, doubled quotes, newlines inside quotes and CRLF', () => {
+    const csv =
+      'Title,Company,Description\r\n' +
+      '"Ops, Senior",Redfern,"Says ""hello"".\r\nSecond line."\r\n' +
+      'Dev,"Blue ""Fish""",Short\r\n';
+    const { offers, problems } = parseDataset(csv, 'jobs.csv', 'csv');
+    assert.deepEqual(problems, []);
+    assert.deepEqual(
+      offers.map((o) => [o.source, o.title, o.company, o.description]),
+      [
+        ['jobs.csv#2', 'Ops, Senior', 'Redfern', 'Says "hello".\nSecond line.'],
+        ['jobs.csv#4', 'Dev', 'Blue "Fish"', 'Short'],
+      ],
+    );
+  });
+
+  it('reads semicolon-separated files', () => {
+    const { offers } = parseDataset('title;description\nA;Text, with comma\n', 'x.csv', 'csv');
+    assert.deepEqual(offers.map((o) => o.description), ['Text, with comma']);
+  });
+
+  it('reports an unterminated quote from its row onward, keeping earlier rows', () => {
+    const csv = 'title,description\nGood,Fine text\nBad,"never closed\nNext,row\n';
+    const result = parseDataset(csv, 'x.csv', 'csv');
+    assert.deepEqual(result.offers.map((o) => o.title), ['Good']);
+    assert.deepEqual(problemsOf(result), [
+      ['x.csv#3', 'unterminated quoted field (quote opened on line 3); the rest of the file from line 3 was skipped'],
+    ]);
+  });
+
+  it('reports a file without a header row', () => {
+    assert.match(parseDataset('\n\n', 'x.csv', 'csv').problems[0]?.message ?? '', /no header row/);
+  });
+});
+
+describe('parseCsv', () => {
+  it('numbers rows by the line they start on and skips blank lines', () => {
+    const { rows } = parseCsv('a,b\n\n"x\ny",z\nlast,"q"', 'x.csv');
+    assert.deepEqual(rows, [
+      { fields: ['a', 'b'], line: 1 },
+      { fields: ['x\ny', 'z'], line: 3 },
+      { fields: ['last', 'q'], line: 5 },
+    ]);
+  });
+
+  it('finishes quickly on a pathological file', () => {
+    const started = Date.now();
+    const { rows, problem } = parseCsv(`h\n${'"'.repeat(200_001)}`, 'x.csv');
+    assert.equal(rows.length, 1);
+    assert.ok(problem);
+    assert.ok(Date.now() - started < 2000);
+  });
+});
