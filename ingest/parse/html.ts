@@ -64,7 +64,7 @@ const CONTENT_SELECTOR = 'main, article, [role=main], h1';
 const OTHER_JOBS_HEADING =
   /^(?:similar|related|other|more|recommended)\s+(?:jobs?|positions?|offers?|openings?|roles?|vacancies)\b|^share\b/i;
 
-function removeChrome($: CheerioAPI): void {
+export function removeChrome($: CheerioAPI): void {
   $(CHROME_SELECTOR).each((_, element) => {
     const $element = $(element);
     if ($element.is('html, body, main, article, [role=main]')) return;
@@ -141,20 +141,30 @@ const shortText = ($elements: Elements, maxChars = 120) => {
   return text && text.length <= maxChars ? text : undefined;
 };
 
-function companyOf($: CheerioAPI, siteName: string | undefined): string | undefined {
+/** The employer named by the page, read before the site chrome (where the brand sits) is removed. */
+function companyCandidates($: CheerioAPI, siteName: string | undefined): { named?: string | undefined; brand?: string | undefined } {
   const organization = $('[itemprop=hiringOrganization]').first();
-  return (
+  const brand = $('.navbar-brand, [class*=brand i], .logo, [class*=logo i]').first();
+  const named =
     shortText(organization.find('[itemprop=name]')) ??
     shortText(organization) ??
     // A leaf element classed "company" names the employer; og:site_name may be a job board.
     shortText($('[class*=company i]').filter((_, el) => $(el).children().length === 0)) ??
-    siteName
-  );
+    siteName;
+  // The site's own brand in its header: its text, or the alt text of its logo.
+  return { named, brand: shortText(brand, 60) || brand.find('img[alt]').first().attr('alt')?.trim() || undefined };
+}
+
+/** "Senior SRE | Orbitel Mobile Careers" → "Orbitel Mobile": the site part of a document title. */
+function companyFromDocumentTitle(documentTitle: string, title: string | undefined): string | undefined {
+  const parts = documentTitle.split(/\s+[|·—–-]\s+/).map((part) => part.trim());
+  const site = parts.length > 1 && parts[0] === title ? parts.at(-1) : undefined;
+  return site?.replace(/\s+(?:careers|jobs|recrutement|emplois?)$/i, '').trim() || undefined;
 }
 
 function pageOffer($: CheerioAPI, source: string, language: string | undefined): RawOffer {
   const siteName = meta($, 'og:site_name');
-  const company = companyOf($, siteName);
+  const companies = companyCandidates($, siteName);
   const location = shortText($('[itemprop=jobLocation]'));
   const documentTitle = $('title').first().text().trim();
   removeChrome($);
@@ -168,6 +178,7 @@ function pageOffer($: CheerioAPI, source: string, language: string | undefined):
   // The title heading at the top repeats `title`.
   if (title && description.startsWith(`## ${title}\n`)) description = description.slice(title.length + 4).trimStart();
   if (!description.trim()) throw new SourceError(source, 'no job text found in the page');
+  const company = companies.named ?? companyFromDocumentTitle(documentTitle, title) ?? companies.brand;
   return rawOffer({ source, format: 'html', title, company, location, language, description });
 }
 

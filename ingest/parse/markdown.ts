@@ -8,6 +8,7 @@
 import { basename, extname } from 'node:path';
 import type { RawOffer } from '../../src/types.ts';
 import { markdownInlineToText, markdownToLight } from './light-markdown.ts';
+import { takeByline, type Byline } from './byline.ts';
 import { rawOffer } from './raw-offer.ts';
 
 type FrontMatter = Record<string, string>;
@@ -65,7 +66,8 @@ interface AtsHeader {
   length: number;
 }
 
-const ATS_TITLE = /^#\s+\[([^\]]+)\]\(([^)\s]+)\)\s*$/;
+// Greedy, so a title holding brackets ("[[8AI] ML Engineer](url)") keeps them.
+const ATS_TITLE = /^#\s+\[(.+)\]\(([^)\s]+)\)\s*$/;
 
 /** `#### \`💰 65k\` \`🌎 Remote, Spain\`` → "Remote, Spain": the segment with a place marker. */
 function atsLocation(line: string): string | undefined {
@@ -115,6 +117,7 @@ export function parseMarkdown(text: string, source: string): RawOffer {
   const ats = parseAtsHeader(lines);
   // beta.gouv.fr-style Jekyll posts name the position in `roles`.
   let title = ats?.title ?? pick(fields, 'title', 'roles', 'role');
+  let byline: Byline | undefined;
   if (ats) {
     lines = lines.slice(ats.length);
   } else {
@@ -124,14 +127,15 @@ export function parseMarkdown(text: string, source: string): RawOffer {
       title ??= markdownInlineToText(h1[1]!);
       lines = lines.slice(1);
     }
+    ({ byline, lines } = takeByline(lines));
   }
 
   return rawOffer({
     source,
     format: 'md',
     title: title || titleFromFileName(source),
-    company: ats?.company ?? pick(fields, 'company', 'organization', 'startup', 'friend'),
-    location: ats?.location ?? pick(fields, 'location', 'city'),
+    company: ats?.company ?? pick(fields, 'company', 'organization', 'startup', 'friend') ?? byline?.company,
+    location: ats?.location ?? pick(fields, 'location', 'city') ?? byline?.location,
     url: ats?.url ?? pick(fields, 'externalURL', 'url', 'apply_url'),
     datePosted: pick(fields, 'date', 'datePosted') ?? dateFromFileName(source),
     validThrough: pick(fields, 'validThrough'),

@@ -7,6 +7,7 @@ import { PDFParse } from 'pdf-parse';
 import { SourceError, describeError } from '../../src/errors.ts';
 import type { RawOffer } from '../../src/types.ts';
 import { plainTextToLight } from './light-markdown.ts';
+import { takeByline } from './byline.ts';
 import { rawOffer } from './raw-offer.ts';
 
 export interface PdfOptions {
@@ -23,14 +24,23 @@ const MAX_TITLE_CHARS = 120;
 const BULLET = /^[•▪◦●■□‣∙·*–—-]\s*(?=\S)/;
 const SENTENCE_END = /[.!?:;]$/;
 
-function isHeadingLike(line: string, previous: string | undefined, next: string | undefined): boolean {
+/**
+ * PDF text comes as lines wrapped at the page width. A line well short of that width ended its
+ * paragraph (or is a heading), even without punctuation: that is the only layout signal left.
+ */
+function typicalWidth(lines: readonly string[]): number {
+  const lengths = lines.filter((line) => line.length > 0).map((line) => line.length).sort((a, b) => a - b);
+  return lengths[Math.floor(lengths.length * 0.9)] ?? 80;
+}
+
+function isHeadingLike(line: string, previous: string | undefined, next: string | undefined, endsShort: (line: string) => boolean): boolean {
   if (line.length > 60 || line.split(/\s+/).length > 8 || BULLET.test(line) || /[.,;]$/.test(line)) return false;
   if (!/^\p{Lu}/u.test(line)) return false;
   const letters = line.replace(/[^\p{L}]/gu, '');
   if (letters.length >= 3 && letters === letters.toUpperCase()) return true;
   if (line.endsWith(':')) return true;
   // A short title-like line between a finished sentence and a new one: "What you will do".
-  const standsAlone = previous === undefined || SENTENCE_END.test(previous) || BULLET.test(previous);
+  const standsAlone = previous === undefined || SENTENCE_END.test(previous) || BULLET.test(previous) || endsShort(previous);
   const nextStartsFresh = next !== undefined && (/^\p{Lu}/u.test(next) || BULLET.test(next));
   return standsAlone && nextStartsFresh && line.split(/\s+/).length <= 6 && !/[,|–-]/.test(line);
 }
@@ -45,6 +55,9 @@ export function pdfTextToMarkdown(text: string): string {
     .split('\n')
     .map((line) => line.replace(/\s+/g, ' ').trim());
 
+  const width = typicalWidth(lines);
+  // A line cut after a hyphen ("Mid-") always goes on, however short.
+  const endsShort = (line: string) => line.length < width * 0.7 && !/\p{L}-$/u.test(line);
   const out: string[] = [];
   let previous: string | undefined;
   lines.forEach((line, index) => {
@@ -57,10 +70,10 @@ export function pdfTextToMarkdown(text: string): string {
     const last = out.length - 1;
     if (BULLET.test(line)) {
       out.push(`- ${line.replace(BULLET, '')}`);
-    } else if (isHeadingLike(line, previous, next)) {
+    } else if (isHeadingLike(line, previous, next, endsShort)) {
       out.push('', `## ${line}`, '');
     } else if (previous !== undefined && out[last] && !out[last]!.startsWith('## ') &&
-      (!SENTENCE_END.test(previous) || /^\p{Ll}/u.test(line))) {
+      ((!SENTENCE_END.test(previous) && !(endsShort(previous) && /^\p{Lu}/u.test(line))) || /^\p{Ll}/u.test(line))) {
       // A wrapped line continues the paragraph or item above ("Mid-" + "Level" stays one word).
       out[last] += /\p{L}-$/u.test(previous) ? line : ` ${line}`;
     } else {
@@ -131,13 +144,16 @@ export async function parsePdf(bytes: Uint8Array, source: string, options: PdfOp
     const title = meaningfulTitle(info?.Title) ?? (firstLine.length < MAX_TITLE_CHARS ? firstLine : undefined);
     // The title printed at the top of the first page is not description.
     if (title && firstLine === title) lines.splice(firstIndex, 1);
+    const { byline, lines: rest } = takeByline(lines.slice(firstIndex));
 
     return rawOffer({
       source,
       format: 'pdf',
       title,
+      company: byline?.company,
+      location: byline?.location,
       language: typeof info?.Language === 'string' ? info.Language : undefined,
-      description: plainTextToLight(lines.join('\n')),
+      description: plainTextToLight(rest.join('\n')),
     });
   } catch (error) {
     throw classifyPdfError(error, source);

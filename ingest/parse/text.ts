@@ -3,6 +3,7 @@
  * "Location: Y" lines near the top are metadata rather than description.
  */
 import type { RawOffer } from '../../src/types.ts';
+import { takeByline } from './byline.ts';
 import { plainTextToLight } from './light-markdown.ts';
 import { rawOffer } from './raw-offer.ts';
 
@@ -27,8 +28,9 @@ export function parseText(text: string, source: string): RawOffer {
     start += 1;
   }
 
+  const { byline, lines: rest } = takeByline(lines.slice(Math.max(0, start)));
   const body: string[] = [];
-  lines.slice(Math.max(0, start)).forEach((line, index) => {
+  rest.forEach((line, index) => {
     const header = index < HEADER_LINES ? HEADER_FIELDS.find(({ pattern }) => pattern.test(line.trim())) : undefined;
     if (header && offer[header.field] === undefined) {
       offer[header.field] = header.pattern.exec(line.trim())![1];
@@ -37,5 +39,7 @@ export function parseText(text: string, source: string): RawOffer {
     }
   });
 
+  offer.company ??= byline?.company;
+  offer.location ??= byline?.location;
   return rawOffer({ ...offer, description: plainTextToLight(body.join('\n')) });
 }
