@@ -1,4 +1,3 @@
-import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
 import type { ThemeCatalog } from '../src/themes.ts';
 import { tagThemes } from '../src/themes.ts';
 import type { Chunk, ChunkMetadata, Offer } from '../src/types.ts';
@@ -19,6 +18,9 @@ export interface ChunkOptions {
  * bullet list together rather than to fill an embedding window.
  */
 export async function chunkOffer(offer: Offer, options: ChunkOptions): Promise<Chunk[]> {
+  // Loaded on first use: it brings ~350 modules (@langchain/core, zod, langsmith), which a
+  // re-index that finds nothing changed would otherwise load for nothing (most of its run time).
+  const { RecursiveCharacterTextSplitter } = await import('@langchain/textsplitters');
   const splitter = new RecursiveCharacterTextSplitter({
     chunkSize: options.chunkSize ?? 900,
     chunkOverlap: options.chunkOverlap ?? 100,
@@ -44,6 +46,7 @@ export async function chunkOffer(offer: Offer, options: ChunkOptions): Promise<C
         chunk: chunkIndex,
       };
       if (offer.seniority) metadata.seniority = offer.seniority;
+      if (offer.specialisation) metadata.specialisation = offer.specialisation;
       if (section.heading) metadata.heading = section.heading;
       // Themes as boolean keys, because Chroma's `where` can filter on them (`{ t_slo: true }`).
       for (const theme of themes) metadata[`t_${theme}`] = true;

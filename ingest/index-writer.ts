@@ -10,14 +10,22 @@ import { embeddingText } from './chunk.ts';
  *
  *   1. record an intent: every chunk id the batch will add or delete (one SQLite transaction);
  *   2. upsert the new chunks (their ids embed the content hash, so they never overwrite old ones);
- *   3. delete the chunks they replace: an offer is never missing, only briefly doubled in the
- *      store, and queries count offers from the record, never from the store;
- *   4. commit the offer records and source records and clear the intents (one transaction).
+ *   3. commit the offer records and source records, the intents shrinking to the chunks now
+ *      stale (one transaction): the record switches from the old chunks to the new ones at once;
+ *   4. delete the stale chunks and clear the intents. An offer is never missing, only briefly
+ *      doubled in the store, and queries count offers from the record, never from the store.
  *
- * `recover()` rolls an interrupted batch back: it deletes every intended chunk id that the record
- * does not list as committed. The record still holds the old content hashes, so the next run sees
- * those offers as changed and writes them again.
+ * `recover()` finishes or rolls back an interrupted batch with one rule: it deletes every intended
+ * chunk id that the record does not list as committed. Killed before step 3, the new chunks go
+ * and the record still holds the old content hashes, so the next run writes those offers again;
+ * killed after it, the stale chunks go. Old chunks are never deleted while the record lists them.
  */
+
+/**
+ * Chunks per batch: large enough that Chroma round trips don't dominate, small enough that a
+ * killed run loses little work and commits often (the record is what the next run resumes from).
+ */
+const DEFAULT_BATCH_CHUNKS = 250;
 
 export interface WriterStats {
   /** Offers written: `created` were not in the index before, `changed` replaced an older version. */
@@ -68,18 +76,18 @@ export class IndexWriter {
     return deleted;
   }
 
-  /** Queues a new or changed offer with its chunks. */
-  async write(offer: Offer, chunks: Chunk[], fingerprint: string): Promise<void> {
+  /** Queues a new or changed offer with its chunks; `bandKeys` let later reposts find it (near-duplicate.ts). */
+  async write(offer: Offer, chunks: Chunk[], fingerprint: string, bandKeys: string[] = []): Promise<void> {
     const existing = this.records.getOffer(offer.offerId);
     const themesBySection: Partial<Record<SectionKind, string[]>> = {};
     for (const chunk of chunks) {
       const set = new Set([...(themesBySection[chunk.section] ?? []), ...chunk.themes]);
       themesBySection[chunk.section] = [...set].sort();
     }
-    const record = this.recordFor(offer, existing, { status: 'active', fingerprint, chunkIds: chunks.map((c) => c.id), themesBySection });
+    const record = this.recordFor(offer, existing, { status: 'active', fingerprint, bandKeys, chunkIds: chunks.map((c) => c.id), themesBySection });
     this.writes.push({ record, chunks, previous: existing?.chunkIds ?? [], wasIndexed: existing?.status === 'active' });
     this.bufferedChunks += chunks.length;
-    if (this.bufferedChunks >= (this.options.batchChunks ?? 1000)) await this.flush();
+    if (this.bufferedChunks >= (this.options.batchChunks ?? DEFAULT_BATCH_CHUNKS)) await this.flush();
   }
 
   /** Records a reposted copy of `canonicalId`: kept as an alternate source, never indexed or counted. */
@@ -122,18 +130,26 @@ export class IndexWriter {
       const embeddings = await this.embedder.embedDocuments(chunks.map(embeddingText));
       await this.store.upsert(chunks.map((chunk, i) => ({ id: chunk.id, embedding: embeddings[i]!, document: chunk.text, metadata: chunk.metadata })));
     }
-    const stale = writes.flatMap((w) => {
+    const staleOf = (w: PendingWrite) => {
       const kept = new Set(w.record.chunkIds);
       return w.previous.filter((id) => !kept.has(id));
-    });
-    if (stale.length > 0) await this.store.delete({ ids: stale });
+    };
     this.records.transaction(() => {
       for (const w of writes) {
         this.records.putOffer(w.record);
-        this.records.clearIntent(w.record.offerId);
+        const stale = staleOf(w);
+        if (stale.length > 0) this.records.addIntent(w.record.offerId, stale);
+        else this.records.clearIntent(w.record.offerId);
       }
       for (const source of sources) this.records.putSource(source);
     });
+    const stale = writes.flatMap(staleOf);
+    if (stale.length > 0) {
+      await this.store.delete({ ids: stale });
+      this.records.transaction(() => {
+        for (const w of writes) this.records.clearIntent(w.record.offerId);
+      });
+    }
     for (const w of writes) {
       if (w.record.status !== 'active') continue;
       this.stats.written++;
@@ -145,7 +161,7 @@ export class IndexWriter {
   private recordFor(
     offer: Offer,
     existing: OfferRecord | undefined,
-    fields: Pick<OfferRecord, 'status' | 'fingerprint' | 'chunkIds' | 'themesBySection'> & { canonicalId?: string },
+    fields: Pick<OfferRecord, 'status' | 'fingerprint' | 'chunkIds' | 'themesBySection'> & { canonicalId?: string; bandKeys?: string[] },
   ): OfferRecord {
     const now = this.now();
     const changed = !existing || existing.contentHash !== offer.contentHash || existing.status !== fields.status;

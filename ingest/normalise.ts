@@ -1,6 +1,5 @@
 import { inferRole, type RoleCatalog } from '../src/catalog/roles.ts';
-import type { Offer, RawOffer, Section } from '../src/types.ts';
-import { foldText } from '../src/embed/tokenize.ts';
+import type { Offer, RawOffer } from '../src/types.ts';
 import { sha1 } from '../src/util/hash.ts';
 import { detectLanguage } from './language.ts';
 import { renderOfferText, segmentOffer } from './segment.ts';
@@ -38,6 +37,7 @@ export function normaliseOffer(raw: RawOffer, options: NormaliseOptions): Offer 
   };
   const optional = {
     seniority: 'seniority' in match ? match.seniority : undefined,
+    specialisation: 'specialisation' in match ? match.specialisation : undefined,
     location: cleanLine(raw.location) || undefined,
     url: raw.url,
     datePosted: raw.datePosted,
@@ -45,16 +45,6 @@ export function normaliseOffer(raw: RawOffer, options: NormaliseOptions): Offer 
   };
   for (const [key, value] of Object.entries(optional)) if (value) Object.assign(offer, { [key]: value });
   return { ...offer, contentHash: sha1(`${options.derivation ?? ''}\n${JSON.stringify(offer)}`) };
-}
-
-/**
- * What a reposted copy shares with the original: the missions and requirements, folded and
- * stripped of punctuation, so a new id, another location or different spacing don't matter.
- */
-export function offerFingerprint(offer: Offer): string {
-  const core = offer.sections.filter((s) => s.kind === 'missions' || s.kind === 'requirements');
-  const text = (core.length > 0 ? core : offer.sections).map((s: Section) => s.text).join('\n');
-  return sha1(`${foldText(offer.title)}\n${foldText(text).replace(/[^a-z0-9]+/g, ' ').trim()}`);
 }
 
 function cleanLine(value: string | undefined): string {

@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { describeError, SourceError } from '../src/errors.ts';
 import type { Workspace } from '../src/workspace.ts';
 import { sha1 } from '../src/util/hash.ts';
@@ -8,9 +5,14 @@ import { createProgress } from '../src/util/progress.ts';
 import type { Offer } from '../src/types.ts';
 import { chunkOffer } from './chunk.ts';
 import { IndexWriter } from './index-writer.ts';
-import { normaliseOffer, offerFingerprint } from './normalise.ts';
+import { firstSameJob, NearDuplicateIndex, signOffer } from './near-duplicate.ts';
+import { normaliseOffer } from './normalise.ts';
 import { parseBytes } from './parse/index.ts';
+import { fileItem, recordedItem, type SourceItem } from './source.ts';
+import { discoverNewFiles, rememberRoots } from './roots.ts';
 import { expandLocalSources } from './sources.ts';
+import { type WebOptions, WebSession, type WebStats } from './fetch/web-session.ts';
+import { expandWebSources, splitSourceArgs, withLookahead } from './fetch/web-sources.ts';
 
 
 export interface IngestOptions {
@@ -18,13 +20,12 @@ export interface IngestOptions {
   role?: string;
   /** Expiry is judged against this instant (tests pin it). */
   now?: Date;
+  /** How URLs and ATS boards are fetched (politeness, limits, offline). */
+  web?: WebOptions;
+  /** More text for the progress bar (the fetch counts). */
+  progressDetail?: () => string;
 }
 
-/** One file to read, with the role forced on its offers, if any. */
-export interface FileSource {
-  file: string;
-  role?: string;
-}
 
 export interface SourceFailure {
   source: string;
@@ -50,13 +51,35 @@ export interface IngestResult {
   /** Chunk ids a killed earlier run had left half-written, cleaned up first. */
   recovered: number;
   seconds: number;
+  /** Fetch counts, when the run read URLs or ATS boards. */
+  web?: WebStats;
 }
 
-/** `offers ingest <source...>`: files, directories and globs. */
+/** `offers ingest <source...>`: files, directories and globs, URLs and ATS boards. */
 export async function ingestSources(workspace: Workspace, args: string[], options: IngestOptions = {}): Promise<IngestResult> {
-  const { files, problems } = await expandLocalSources(args);
-  const sources = files.map((file) => ({ file, ...(options.role ? { role: options.role } : {}) }));
-  return ingestFiles(workspace, sources, problems.map(toFailure), options);
+  const { local, web } = splitSourceArgs(args);
+  const { files, problems } = await expandLocalSources(local);
+  rememberRoots(workspace.records, local, options.role);
+  const items = files.map((file) => fileItem(file, options.role));
+  if (web.length === 0) return ingestItems(workspace, items, problems.map(toFailure), options);
+  return withWebSession(workspace, options, async (session, withProgress) => {
+    const expanded = await expandWebSources(web, session, options.role);
+    return ingestItems(workspace, [...items, ...expanded.items], [...problems, ...expanded.problems].map(toFailure), withProgress);
+  });
+}
+
+async function withWebSession(
+  workspace: Workspace,
+  options: IngestOptions,
+  run: (session: WebSession, options: IngestOptions) => Promise<IngestResult>,
+): Promise<IngestResult> {
+  const session = WebSession.open(workspace.config.dataDir, options.web);
+  try {
+    const result = await run(session, { ...options, progressDetail: () => session.describe() });
+    return session.used ? { ...result, web: session.stats } : result;
+  } finally {
+    session.close();
+  }
 }
 
 /**
@@ -64,44 +87,61 @@ export async function ingestSources(workspace: Workspace, args: string[], option
  * A file that is gone takes its offers out of the index (their history stays in the record).
  */
 export async function reindexAll(workspace: Workspace, options: Omit<IngestOptions, 'role'> = {}): Promise<IngestResult> {
-  const present: FileSource[] = [];
-  const gone: string[] = [];
-  for (const source of workspace.records.listSources()) {
-    if (existsSync(source.source)) present.push({ file: source.source, ...(source.role ? { role: source.role } : {}) });
-    else gone.push(source.source);
-  }
-  return ingestFiles(workspace, present, [], options, gone);
+  return withWebSession(workspace, options, async (session, withProgress) => {
+    const present: SourceItem[] = [];
+    const gone: string[] = [];
+    const recorded = workspace.records.listSources();
+    for (const source of recorded) {
+      const item = recordedItem(source, session);
+      if (item) present.push(item);
+      else gone.push(source.source);
+    }
+    present.push(...(await discoverNewFiles(workspace.records, new Set(recorded.map((s) => s.source)))));
+    return ingestItems(workspace, withLookahead(present, 4), [], withProgress, gone);
+  });
 }
 
-async function ingestFiles(workspace: Workspace, files: FileSource[], failed: SourceFailure[], options: IngestOptions, gone: string[] = []): Promise<IngestResult> {
+/**
+ * The pipeline over any sources: load → (skip when unchanged) → parse → normalise → collapse
+ * reposts → chunk → write, with per-source failures reported and the batch going on.
+ * `gone` lists recorded sources known to have disappeared: their offers are retired.
+ */
+export async function ingestItems(
+  workspace: Workspace,
+  items: readonly SourceItem[],
+  failed: SourceFailure[],
+  options: IngestOptions,
+  gone: readonly string[] = [],
+): Promise<IngestResult> {
   const started = performance.now();
   const { records } = workspace;
   const writer = new IndexWriter(workspace.store, records, workspace.embedder);
   const recovered = await writer.recover();
   const now = options.now ?? new Date();
-  const seenFingerprints = new Map<string, string>();
+  // Reposts among this run's offers, which the record only holds after the next flush.
+  const seenThisRun = new NearDuplicateIndex();
   let unchanged = 0;
   let expired = 0;
   const touched = new Set<string>();
-  const progress = createProgress('ingest', files.length);
+  const progress = createProgress('ingest', items.length);
+  const progressDetail = options.progressDetail ?? (() => (failed.length > 0 ? `${failed.length} failed` : ''));
 
-  for (const { file, role } of files) {
-    const source = path.resolve(file);
+  for (const item of items) {
+    const { source, role } = item;
     try {
-      const bytes = await readFile(source).catch((error: NodeJS.ErrnoException) => {
-        throw new SourceError(source, `cannot read: ${error.code ?? error.message}`, { cause: error });
-      });
-      const contentHash = sha1(`${workspace.derivation}\n${role ?? ''}\n${sha1(bytes)}`);
+      const content = await item.load();
+      const raw = 'bytes' in content ? sha1(content.bytes) : content.contentHash;
+      const contentHash = sha1(`${workspace.derivation}\n${role ?? ''}\n${raw}`);
       const previous = records.getSource(source);
       if (previous?.status === 'ok' && previous.contentHash === contentHash) {
         // Nothing about this file changed: skip parsing and embedding entirely.
         unchanged += previous.offerIds.length;
         previous.offerIds.forEach((id) => touched.add(id));
-        progress.tick();
+        progress.tick(progressDetail());
         continue;
       }
 
-      const parsed = await parseBytes(bytes, source, { extension: path.extname(source) });
+      const parsed = 'bytes' in content ? await parseBytes(content.bytes, source, content.hint) : { offers: content.offers, problems: [] };
       failed.push(...parsed.problems.map(toFailure));
       if (parsed.offers.length === 0) throw parsed.problems[0] ?? new SourceError(source, 'no offer found in this file');
 
@@ -118,14 +158,14 @@ async function ingestFiles(workspace: Workspace, files: FileSource[], failed: So
           unchanged++;
           continue;
         }
-        const fingerprint = offerFingerprint(offer);
-        const canonicalId = seenFingerprints.get(fingerprint) ?? records.findCanonical(fingerprint, offer.offerId)?.offerId;
+        const signature = signOffer(offer);
+        const canonicalId = seenThisRun.find(signature, offer.offerId) ?? firstSameJob(signature, records.findByBandKeys(signature.bandKeys, offer.offerId));
         if (canonicalId && canonicalId !== offer.offerId) {
-          await writer.writeDuplicate(offer, fingerprint, canonicalId);
+          await writer.writeDuplicate(offer, signature.fingerprint, canonicalId);
           continue;
         }
-        seenFingerprints.set(fingerprint, offer.offerId);
-        await writer.write(offer, await chunkOffer(offer, { themes: workspace.themes }), fingerprint);
+        seenThisRun.add(offer.offerId, signature);
+        await writer.write(offer, await chunkOffer(offer, { themes: workspace.themes }), signature.fingerprint, signature.bandKeys);
       }
       // Offers this source no longer holds are retired; a source that failed keeps everything it had.
       const current = new Set(offers.map((o) => o.offerId));
@@ -133,7 +173,7 @@ async function ingestFiles(workspace: Workspace, files: FileSource[], failed: So
       const stamp = new Date().toISOString();
       writer.recordSource({
         source,
-        kind: 'file',
+        kind: item.kind,
         ...(role ? { role } : {}),
         contentHash: parsed.problems.length > 0 ? `partial:${contentHash}` : contentHash,
         status: 'ok',
@@ -145,7 +185,7 @@ async function ingestFiles(workspace: Workspace, files: FileSource[], failed: So
       if (!(error instanceof SourceError)) throw error;
       if (!failed.some((f) => f.source === error.source)) failed.push(toFailure(error));
     }
-    progress.tick(failed.length > 0 ? `${failed.length} failed` : '');
+    progress.tick(progressDetail());
   }
   for (const source of gone) {
     const previous = records.getSource(source);
@@ -155,16 +195,17 @@ async function ingestFiles(workspace: Workspace, files: FileSource[], failed: So
   await writer.flush();
   progress.done();
 
-  const indexed = [...touched].map((id) => records.getOffer(id)).filter((r) => r?.status === 'active');
+  // Counted in the record, not loaded: holding every offer of a 10k run at once took ~200 MB.
+  const indexed = records.countActive(touched);
   return {
     ingested: writer.stats.written,
     new: writer.stats.created,
     changed: writer.stats.changed,
     unchanged,
     failed,
-    offers: indexed.length,
-    chunks: indexed.reduce((sum, r) => sum + (r?.chunkIds.length ?? 0), 0),
-    sources: files.length,
+    offers: indexed.offers,
+    chunks: indexed.chunks,
+    sources: items.length,
     duplicates: writer.stats.duplicates,
     removed: writer.stats.removed - expired,
     expired,

@@ -37,6 +37,7 @@ const CUES: CueTables = compileCues(cueData);
 /** A heading line never has more words than this; longer lines are sentences. */
 const MAX_HEADING_WORDS = 10;
 const MAX_HEADING_CHARS = 80;
+const MAX_LEAD_IN_WORDS = 30;
 /** How many content-cue points a body needs to get a kind (and it must lead the runner-up). */
 const MIN_CONTENT_SCORE = 2;
 /** One pattern repeated in every bullet counts at most this often. */
@@ -51,6 +52,7 @@ export function segmentOffer(description: string, options: SegmentOptions = {}):
   const blocks = splitAtHeadings(description.replace(/\r\n?/g, '\n').split('\n'));
   const sections: Section[] = [];
   let enclosing: { kind: SectionKind; level: number } | undefined;
+  let lastNamed: SectionKind | undefined;
 
   for (const block of blocks) {
     const body = cleanBody(block.lines);
@@ -62,7 +64,13 @@ export function segmentOffer(description: string, options: SegmentOptions = {}):
     let kind = heading.kind;
     // A sub-heading with no cue ("### Technical" under "## Requirements") belongs to its parent.
     if (!kind && enclosing && heading.level > enclosing.level) kind = enclosing.kind;
-    kind ??= classifyBody(body);
+    // So does one at the same level when its body says nothing clear: converters often flatten
+    // bold sub-headings ("Health and wellbeing" after "What we offer") to the level of the section.
+    if (!kind) {
+      const fromBody = classifyBody(body);
+      kind = fromBody === 'other' && lastNamed && !isBoilerplate(`${heading.text}\n${body}`) ? lastNamed : fromBody;
+    }
+    if (heading.kind) lastNamed = heading.kind;
     if (heading.kind) enclosing = { kind: heading.kind, level: heading.level };
     else if (!enclosing || heading.level <= enclosing.level) enclosing = undefined;
     sections.push(...splitBoilerplate({ kind, heading: heading.text, text: body }));
@@ -125,7 +133,8 @@ function readHeading(line: string): Heading | undefined {
   if (BULLET.test(line)) return undefined;
   const bold = BOLD_LINE.exec(line);
   const text = cleanHeading(bold?.[1] ?? line);
-  if (!text || text.length > MAX_HEADING_CHARS || text.split(/\s+/).length > MAX_HEADING_WORDS) return undefined;
+  if (!text) return undefined;
+  if (text.length > MAX_HEADING_CHARS || text.split(/\s+/).length > MAX_HEADING_WORDS) return readLeadIn(line, text);
   // "Location: Remote" or "Salary: 100k" is a field, not a heading.
   if (/[.;,]$/.test(text) || /:\s*\S/.test(text)) return undefined;
 
@@ -134,6 +143,16 @@ function readHeading(line: string): Heading | undefined {
   if (!match) return undefined;
   const looksLikeHeading = bold !== null || /[:?]$/.test(line.trim()) || isCapitals(text) || match.whole;
   return looksLikeHeading ? { text, kind: match.kind, level: 7 } : undefined;
+}
+
+/**
+ * A sentence ending with ':' that says the list after it is optional ("The following skills would
+ * be an advantage, but are not essential:") opens a nice-to-have section, however long it is.
+ */
+function readLeadIn(line: string, text: string): Heading | undefined {
+  if (!/:\s*$/.test(line) || text.split(/\s+/).length > MAX_LEAD_IN_WORDS) return undefined;
+  const match = matchHeading(normalizeHeading(text));
+  return match?.kind === 'nice_to_have' ? { text, kind: 'nice_to_have', level: 7 } : undefined;
 }
 
 /** The heading as the employer wrote it, without markdown emphasis or a trailing colon. */
@@ -156,15 +175,26 @@ function normalizeHeading(heading: string): string {
  * The earliest cue in the heading wins, and the longest of those starting there: "What experience
  * do you need for this position" is about requirements, "About the role" about missions (not the
  * company), "Preferred qualifications" a nice-to-have.
+ *
+ * Except that a nice-to-have cue wins over a requirements or missions cue anywhere in the heading:
+ * it qualifies them ("Which skills are bonus points?", "These technologies count as a plus").
+ * Adjectives that French uses for the required profile itself ("Profil souhaité") don't.
  */
+const PROFILE_ADJECTIVE = /^(?:souhaite|apprecie)/;
+
 function matchHeading(normalized: string): { kind: SectionKind; whole: boolean } | undefined {
   let best: { kind: SectionKind; index: number; length: number; whole: boolean } | undefined;
+  const niceToHave: Array<{ index: number; end: number }> = [];
   for (const cue of CUES.headings) {
     const match = cue.pattern.exec(normalized);
     if (!match) continue;
+    if (cue.kind === 'nice_to_have' && !PROFILE_ADJECTIVE.test(match[0])) niceToHave.push({ index: match.index, end: match.index + match[0].length });
     const better = !best || match.index < best.index || (match.index === best.index && match[0].length > best.length);
     if (better) best = { kind: cue.kind, index: match.index, length: match[0].length, whole: cue.whole.test(normalized) };
   }
+  // A nice-to-have word inside the winning cue ("atouts du candidat") is part of it, not a qualifier.
+  const qualified = best && niceToHave.some((m) => m.index >= best.index + best.length || m.end <= best.index);
+  if (best && qualified && (best.kind === 'requirements' || best.kind === 'missions')) return { kind: 'nice_to_have', whole: best.whole };
   return best && { kind: best.kind, whole: best.whole };
 }
 

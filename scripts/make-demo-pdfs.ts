@@ -10,7 +10,7 @@
  * producer are pinned, otherwise pdf-lib stamps the current time and every run shows a diff.
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
 import type { PDFFont, PDFPage } from 'pdf-lib';
@@ -165,8 +165,8 @@ function drawBlocks(doc: PDFDocument, blocks: readonly Block[], fonts: Fonts): v
   }
 }
 
-/** Renders one source text into PDF bytes. */
-async function renderOfferPdf(text: string, source: string): Promise<Uint8Array> {
+/** Renders one source text into PDF bytes (also used by the web fixtures: test/helpers/job-site.ts). */
+export async function renderOfferPdf(text: string, source: string): Promise<Uint8Array> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   const fonts = { regular: await doc.embedFont(StandardFonts.Helvetica), bold: await doc.embedFont(StandardFonts.HelveticaBold) };
   const supported = new Set([...fonts.regular.getCharacterSet(), ...fonts.bold.getCharacterSet()]);
@@ -193,8 +193,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  const where = error instanceof SourceError ? `${error.source}: ` : '';
-  process.stderr.write(`make-demo-pdfs: ${where}${describeError(error)}\n`);
-  process.exit(1);
-});
+// Run as a script only: importing renderOfferPdf must not regenerate the demo PDFs.
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  main().catch((error: unknown) => {
+    const where = error instanceof SourceError ? `${error.source}: ` : '';
+    process.stderr.write(`make-demo-pdfs: ${where}${describeError(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,24 +1,26 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { exportOffers } from './commands/export.ts';
-import { ingest } from './commands/ingest.ts';
-import { query } from './commands/query.ts';
-import { reindex } from './commands/reindex.ts';
-import { stats } from './commands/stats.ts';
-import { describeError, FatalError, UsageError } from './errors.ts';
+import { DataDirBusyError, describeError, FatalError, UsageError } from './errors.ts';
+import { storageFatal } from './util/storage-errors.ts';
 
 /**
  * The command line: declares commands and flags, normalises them, and hands over to
  * commands/<name>.ts. This is the only place that calls process.exit. Exit codes: 0 success,
- * 1 nothing could be done (fatal), 2 usage error, 3 some sources failed.
+ * 1 nothing could be done (fatal), 2 usage error, 3 some sources failed, 4 query refused (too
+ * little evidence: an unknown role, or too few offers), 5 data dir busy (another offers command
+ * kept it longer than --wait).
+ *
+ * Commands are imported when they run, not up front: a query should not pay for loading the
+ * PDF and HTML parsers, nor ingest for the LLM client.
  */
 
 const program = new Command('offers')
   .description('Compare jobs from the job offers themselves: grounded, measured, cited answers.')
   .option('--data-dir <dir>', 'where the embedded Chroma data and the index record live (env OFFERS_DATA_DIR, default ./data)')
+  .option('--wait <seconds>', 'how long to wait for another offers command using the same data dir (env OFFERS_WAIT, default 300; 0: fail at once, exit 5)', nonNegativeNumber)
   .showHelpAfterError()
   .exitOverride();
 
-const globals = () => program.opts<{ dataDir?: string }>();
+const globals = () => program.opts<{ dataDir?: string; wait?: number }>();
 
 program
   .command('ingest')
@@ -26,8 +28,24 @@ program
   .argument('<source...>', 'files, directories (recursive) or globs: .md .txt .html .pdf .json .jsonl .csv')
   .option('--role <role>', 'force this role label on every offer of the run')
   .option('--json', 'print the run summary as JSON on stdout')
-  .action(async (sources: string[], opts: { role?: string; json?: boolean }) => {
-    exitCode = await ingest({ ...globals(), sources, ...opts });
+  .option('--max-pages <n>', 'web: pages taken from one listing page or sitemap (default 500)', positiveInt)
+  .option('--rate <n>', 'web: requests per second to one host (default 2)', positiveNumber)
+  .option('--timeout <seconds>', 'web: give up on one request after this long (default 20)', positiveNumber)
+  .option('--contact <contact>', 'web: your email or URL, put in the User-Agent (env OFFERS_CONTACT)')
+  .option('--user-agent <agent>', 'web: replace the whole User-Agent header')
+  .option('--follow-hosts <hosts>', 'web: comma-separated hosts a crawl may go to besides its seed\'s ("*": any)')
+  .action(async (sources: string[], opts: { role?: string; json?: boolean } & WebFlags) => {
+    const { ingest } = await import('./commands/ingest.ts');
+    const { maxPages, rate, timeout, contact, userAgent, followHosts, ...rest } = opts;
+    const web = {
+      ...(maxPages ? { maxPages } : {}),
+      ...(rate ? { rate } : {}),
+      ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
+      ...(contact ? { contact } : {}),
+      ...(userAgent ? { userAgent } : {}),
+      ...(followHosts ? { followHosts: splitList(followHosts) } : {}),
+    };
+    exitCode = await ingest({ ...globals(), sources, ...rest, web });
   });
 
 program
@@ -38,9 +56,10 @@ program
   .option('--aspects <aspects>', 'comma-separated aspects: missions, requirements, nice_to_have, benefits, tools, experience, soft_skills, remote')
   .option('--offers <n>', 'compare at most N offers per role (a seeded sample)', positiveInt)
   .option('--seed <seed>', 'seed of the sample drawn by --offers', '1')
-  .addOption(new Option('--format <format>', 'output format').choices(['md', 'json']).default('md'))
+  .addOption(new Option('--format <format>', 'output format (html: a self-contained page)').choices(['md', 'json', 'html']).default('md'))
   .option('--out <file>', 'write the answer to this file instead of stdout')
-  .action(async (question: string, opts: { roles?: string; aspects?: string; offers?: number; seed: string; format: 'md' | 'json'; out?: string }) => {
+  .action(async (question: string, opts: { roles?: string; aspects?: string; offers?: number; seed: string; format: 'md' | 'json' | 'html'; out?: string }) => {
+    const { query } = await import('./commands/query.ts');
     exitCode = await query({
       ...globals(),
       question,
@@ -50,6 +69,8 @@ program
       seed: opts.seed,
       format: opts.format,
       ...(opts.out ? { out: opts.out } : {}),
+      // The model's reply streams to a terminal; the verified answer follows on stdout.
+      ...(process.stderr.isTTY ? { onToken: (token: string) => void process.stderr.write(token) } : {}),
     });
   });
 
@@ -59,6 +80,7 @@ program
   .option('--json', 'JSON lines (the default and only format)')
   .option('--include-removed', 'also print removed, expired and duplicate offers, with their status')
   .action(async (opts: { includeRemoved?: boolean }) => {
+    const { exportOffers } = await import('./commands/export.ts');
     exitCode = await exportOffers({ ...globals(), ...(opts.includeRemoved ? { includeRemoved: true } : {}) });
   });
 
@@ -66,7 +88,9 @@ program
   .command('stats')
   .description('what is indexed: offers per role, language, source and month')
   .option('--json', 'print JSON on stdout')
-  .action(async (opts: { json?: boolean }) => {
+  .option('--include-removed', 'also count, per role, the removed, expired and duplicate offers kept as history')
+  .action(async (opts: { json?: boolean; includeRemoved?: boolean }) => {
+    const { stats } = await import('./commands/stats.ts');
     exitCode = await stats({ ...globals(), ...opts });
   });
 
@@ -74,11 +98,44 @@ program
   .command('reindex')
   .description('re-read every recorded source; only what changed is embedded again')
   .option('--json', 'print the change counts as JSON on stdout')
-  .action(async (opts: { json?: boolean }) => {
+  .option('--offline', 'web pages and ATS boards from their snapshots in <data dir>/snapshots, no network')
+  .action(async (opts: { json?: boolean; offline?: boolean }) => {
+    const { reindex } = await import('./commands/reindex.ts');
     exitCode = await reindex({ ...globals(), ...opts });
   });
 
+program
+  .command('schedule')
+  .description('run reindex on a cron schedule until stopped (SIGINT/SIGTERM); overlapping runs are skipped')
+  .requiredOption('--cron <expr>', 'cron expression, 5 fields or 6 with seconds, e.g. "0 */6 * * *"')
+  .option('--json', "print each run's change counts as one JSON line on stdout")
+  .action(async (opts: { cron: string; json?: boolean }) => {
+    const { schedule } = await import('./commands/schedule.ts');
+    exitCode = await schedule({ ...globals(), ...opts });
+  });
+
 let exitCode = 0;
+
+interface WebFlags {
+  maxPages?: number;
+  rate?: number;
+  timeout?: number;
+  contact?: string;
+  userAgent?: string;
+  followHosts?: string;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number above 0');
+  return n;
+}
+
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number of seconds, 0 or more');
+  return n;
+}
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -97,7 +154,9 @@ async function main(): Promise<number> {
   try {
     await program.parseAsync(process.argv);
     return exitCode;
-  } catch (error) {
+  } catch (thrown) {
+    // A read-only or full data dir is the user's to fix: a fatal error with its fix, not a crash.
+    const error = storageFatal(thrown) ?? thrown;
     if (error instanceof CommanderError) {
       // Help and version are not errors; commander already printed usage for real ones.
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
@@ -108,7 +167,7 @@ async function main(): Promise<number> {
     }
     if (error instanceof FatalError) {
       process.stderr.write(`offers: ${describeError(error)}\n${error.hint ? `  fix: ${error.hint}\n` : ''}`);
-      return 1;
+      return error instanceof DataDirBusyError ? 5 : 1;
     }
     process.stderr.write(`offers: unexpected error: ${describeError(error)}\n`);
     if (process.env.OFFERS_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
@@ -118,4 +177,8 @@ async function main(): Promise<number> {
 }
 
 // Exit explicitly: a stray handle (a timer, a socket) must not keep a finished command alive.
-process.exit(await main());
+// But first let a piped stdout take everything: process.exit drops what a pipe has not read yet
+// (an `offers export` of a few hundred offers lost most of its lines).
+const code = await main();
+await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+process.exit(code);

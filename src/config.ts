@@ -19,10 +19,14 @@ export interface OffersConfig {
   /** User extensions of the role and theme catalogues (JSON files of the same shape). */
   rolesFile?: string;
   themesFile?: string;
+  /** How long a command waits for another one holding the data dir (src/data-dir-lock.ts). */
+  waitSeconds: number;
 }
 
 export interface ConfigFlags {
   dataDir?: string;
+  /** `--wait <seconds>`. */
+  wait?: number;
 }
 
 interface ConfigFile {
@@ -49,8 +53,11 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
   if (chromaUrl && !/^https?:\/\/[^/]+/.test(chromaUrl)) {
     problems.push(`CHROMA_URL must be an http(s) URL such as http://localhost:8000, not "${chromaUrl}"`);
   }
+  const wait = flags.wait ?? (nonEmpty(env.OFFERS_WAIT) !== undefined ? Number(env.OFFERS_WAIT) : DEFAULT_WAIT_SECONDS);
+  if (!Number.isFinite(wait) || wait < 0) problems.push(`OFFERS_WAIT must be a number of seconds (0 or more), not "${env.OFFERS_WAIT}"`);
   const config: OffersConfig = {
     dataDir,
+    waitSeconds: wait,
     embeddings: embeddings === 'openai' ? 'openai' : 'local',
     embeddingModel: nonEmpty(env.OFFERS_EMBEDDING_MODEL) ?? file.embeddingModel ?? 'text-embedding-3-small',
   };
@@ -82,6 +89,9 @@ function readConfigFile(dataDir: string, problems: string[]): ConfigFile {
   }
   return {};
 }
+
+/** Long enough for a re-index or a query to finish; a first ingest of a big corpus may need --wait. */
+const DEFAULT_WAIT_SECONDS = 300;
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value && value.trim() !== '' ? value.trim() : undefined;

@@ -46,6 +46,8 @@ export interface RoleMatch {
   /** Canonical role label, e.g. "SRE", "DevOps Engineer", "Other". */
   role: string;
   seniority?: string;
+  /** What the title says the role is about, beside the role ("front end" in "Front End Platform Engineer"). */
+  specialisation?: string;
   /** Why: "title", "title+text", "forced" or "text". */
   via: string;
 }
@@ -56,6 +58,7 @@ export interface Offer {
   offerId: string;
   role: string;
   seniority?: string;
+  specialisation?: string;
   title: string;
   company: string;
   location?: string;

@@ -2,9 +2,9 @@ import { loadRoleCatalog, type RoleCatalog } from './catalog/roles.ts';
 import type { OffersConfig } from './config.ts';
 import type { Embedder } from './embed/embedder.ts';
 import { LocalEmbedder } from './embed/local-embedder.ts';
-import { OpenAIEmbedder } from './embed/openai-embedder.ts';
 import { RecordStore } from './records/record-store.ts';
-import { connectStore } from './store/connect.ts';
+import { acquireDataDirLock, waitForDataDir, type DataDirLock } from './data-dir-lock.ts';
+import { lazyStore } from './store/lazy-store.ts';
 import { collectionName, type VectorStore } from './store/vector-store.ts';
 import { PIPELINE_VERSION } from '../ingest/pipeline-version.ts';
 import { sha1 } from './util/hash.ts';
@@ -34,6 +34,11 @@ export interface Workspace {
 
 export interface OpenWorkspaceOptions {
   log?: (line: string) => void;
+  /**
+   * How the command uses the data dir (src/data-dir-lock.ts): `write` takes the lock for the
+   * workspace's lifetime, `read` waits while a writer holds it. Unset: neither (library use, tests).
+   */
+  access?: { mode: 'read' | 'write'; command: string; releaseOnSignal?: boolean };
 }
 
 export async function openWorkspace(config: OffersConfig, options: OpenWorkspaceOptions = {}): Promise<Workspace> {
@@ -41,17 +46,23 @@ export async function openWorkspace(config: OffersConfig, options: OpenWorkspace
   const themes = loadThemeCatalog(config.themesFile);
   const embedder = await createEmbedder(config, themes);
   const space = { embedderId: embedder.id, dimension: embedder.dimension };
-  const connection = await connectStore({
-    dataDir: config.dataDir,
-    space,
-    ...(config.chromaUrl ? { chromaUrl: config.chromaUrl } : {}),
-    ...(options.log ? { log: options.log } : {}),
-  });
+  const waitMs = config.waitSeconds * 1000;
+  const lock = await takeTurn(config.dataDir, waitMs, options);
+  // The Chroma client is loaded with the connection: a run that never needs the store skips both.
+  const connection = lazyStore(space, async () =>
+    (await import('./store/connect.ts')).connectStore({
+      dataDir: config.dataDir,
+      space,
+      waitMs,
+      ...(config.chromaUrl ? { chromaUrl: config.chromaUrl } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    }),
+  );
   let records: RecordStore;
   try {
     records = RecordStore.open(config.dataDir, collectionName(space));
   } catch (error) {
-    await connection.close();
+    lock?.release();
     throw error;
   }
   return {
@@ -62,16 +73,32 @@ export async function openWorkspace(config: OffersConfig, options: OpenWorkspace
     roles,
     themes,
     derivation: sha1(`${PIPELINE_VERSION}\n${JSON.stringify(roles.data)}\n${JSON.stringify(themes.themes)}`),
-    storeUrl: connection.url,
+    get storeUrl() {
+      return connection.url(config.chromaUrl ?? 'the embedded Chroma server (not started)');
+    },
     async close() {
       records.close();
-      await connection.close();
+      try {
+        await connection.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }
 
+async function takeTurn(dataDir: string, waitMs: number, options: OpenWorkspaceOptions): Promise<DataDirLock | undefined> {
+  if (!options.access) return undefined;
+  const wait = { command: options.access.command, waitMs, ...(options.log ? { log: options.log } : {}) };
+  if (options.access.mode === 'write') return acquireDataDirLock(dataDir, { ...wait, releaseOnSignal: options.access.releaseOnSignal ?? true });
+  await waitForDataDir(dataDir, wait);
+  return undefined;
+}
+
 export async function createEmbedder(config: OffersConfig, themes: ThemeCatalog): Promise<Embedder> {
   if (config.embeddings === 'openai') {
+    // Loaded on demand: the OpenAI client is heavy and most runs are offline.
+    const { OpenAIEmbedder } = await import('./embed/openai-embedder.ts');
     return OpenAIEmbedder.create({
       model: config.embeddingModel,
       ...(config.openaiApiKey ? { apiKey: config.openaiApiKey } : {}),

@@ -93,6 +93,12 @@ function collect(records: Iterable<NumberedRecord | SourceError>, source: string
       result.problems.push(error);
     }
   }
+  // A file where every record fails the same way is not a dataset of offers (a manifest, an
+  // export of something else): one problem for the file says so better than one per record.
+  const reasons = new Set(result.problems.map((p) => p.message));
+  if (result.offers.length === 0 && result.problems.length > 1 && reasons.size === 1) {
+    return { offers: [], problems: [new SourceError(source, `not a dataset of offers: all ${result.problems.length} records fail with "${[...reasons][0]}"`)] };
+  }
   return result;
 }
 

@@ -170,15 +170,21 @@ function fileError(path: string, error: unknown): SourceError {
   return new SourceError(path, reason, { cause: error });
 }
 
+/**
+ * For readers of files: checked on the size before reading, so a huge file is never loaded into
+ * memory (parseBytes's per-format limit follows once it is read).
+ */
+export function fileSizeProblem(path: string, size: number): SourceError | undefined {
+  return size > MAX_PDF_BYTES ? new SourceError(path, `file too large: ${megabytes(size)} (limit ${megabytes(MAX_PDF_BYTES)})`) : undefined;
+}
+
 export async function parseFile(path: string): Promise<ParseResult> {
   let bytes: Uint8Array;
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    // Checked before reading, so a huge file is never loaded; the per-format limit follows.
-    if (info.size > MAX_PDF_BYTES) {
-      return { offers: [], problems: [new SourceError(path, `file too large: ${megabytes(info.size)} (limit ${megabytes(MAX_PDF_BYTES)})`)] };
-    }
+    const tooLarge = fileSizeProblem(path, info.size);
+    if (tooLarge) return { offers: [], problems: [tooLarge] };
     bytes = await readFile(path);
   } catch (error) {
     return { offers: [], problems: [fileError(path, error)] };

@@ -129,7 +129,8 @@ function renderBlocks(blocks: Block[]): string {
   let group = 0;
   for (const block of blocks) {
     const blockLines = blockToLines(block, group);
-    lines.push(...blockLines);
+    // Not push(...blockLines): a paragraph of 200k lines would overflow the stack.
+    for (const line of blockLines) lines.push(line);
     group = (blockLines.at(-1)?.group ?? group) + 1;
   }
   let out = '';
@@ -496,7 +497,7 @@ function markdownToBlocks(markdown: string, options: MarkdownOptions = {}): Bloc
       // An HTML block runs to the next blank line, as in CommonMark.
       const html = [line];
       while (i < lines.length && lines[i]!.trim()) html.push(lines[i++]!);
-      blocks.push(...htmlBlockToBlocks(html.join('\n')));
+      for (const block of htmlBlockToBlocks(html.join('\n'))) blocks.push(block);
       continue;
     }
     para.push(line);
@@ -505,8 +506,22 @@ function markdownToBlocks(markdown: string, options: MarkdownOptions = {}): Bloc
   return blocks;
 }
 
+/**
+ * The converters read at most this much of their input. Descriptions are cut at 200k characters
+ * after conversion (parse/index.ts), so converting a 10 MB field whole is seconds of wasted work;
+ * five times the cap leaves room for markup.
+ */
+export const MAX_CONVERTED_CHARS = 1_000_000;
+
+/** Cut at a line break near the limit, so the last line stays whole. */
+function capInput(text: string): string {
+  if (text.length <= MAX_CONVERTED_CHARS) return text;
+  const cut = text.lastIndexOf('\n', MAX_CONVERTED_CHARS);
+  return text.slice(0, cut > MAX_CONVERTED_CHARS * 0.9 ? cut : MAX_CONVERTED_CHARS);
+}
+
 export function markdownToLight(markdown: string): string {
-  return renderBlocks(markdownToBlocks(markdown));
+  return renderBlocks(markdownToBlocks(capInput(markdown)));
 }
 
 /**
@@ -514,11 +529,12 @@ export function markdownToLight(markdown: string): string {
  * files and dataset cells), plus the stand-alone heading lines plain text uses instead of `#`.
  */
 export function plainTextToLight(text: string): string {
-  return renderBlocks(markdownToBlocks(text, { guessHeadings: true }));
+  return renderBlocks(markdownToBlocks(capInput(text), { guessHeadings: true }));
 }
 
 /** A description field of unknown flavour (JSON-LD, dataset cell): HTML or text. */
-export function anyTextToLight(text: string): string {
+export function anyTextToLight(field: string): string {
+  const text = capInput(field);
   if (looksLikeHtml(text)) return htmlToLightMarkdown(text);
   // Some feeds escape the HTML once more: "&lt;p&gt;Hello&lt;/p&gt;".
   const decoded = decodeEntities(text);

@@ -85,7 +85,9 @@ function parseAtsHeader(lines: string[]): AtsHeader | undefined {
   const header: AtsHeader = { title: markdownInlineToText(title[1]!), url: title[2]!, length: 1 };
   const company = /^###\s+(.+)$/.exec(lines[1]?.trim() ?? '');
   if (!company) return header;
-  header.company = markdownInlineToText(company[1]!) || undefined;
+  const name = markdownInlineToText(company[1]!);
+  // Exports write a missing company as the word "None".
+  header.company = name && !/^(?:none|null|n\/a)$/i.test(name) ? name : undefined;
   header.length = 2;
   const location = /^####(?:\s+(.*))?$/.exec(lines[2]?.trim() ?? '');
   if (location) {

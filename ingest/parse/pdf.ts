@@ -3,17 +3,17 @@
  * hyphenated at line ends. `pdfTextToMarkdown` rebuilds the light-markdown structure from line
  * shapes (bullet glyphs, short stand-alone lines, sentence ends) before the shared rendering.
  */
-import { PDFParse } from 'pdf-parse';
 import { SourceError, describeError } from '../../src/errors.ts';
 import type { RawOffer } from '../../src/types.ts';
 import { plainTextToLight } from './light-markdown.ts';
 import { takeByline } from './byline.ts';
+import { extractPdfText } from './pdf-thread.ts';
 import { rawOffer } from './raw-offer.ts';
 
 export interface PdfOptions {
   /** Only the first pages are read (default 50): an offer is a few pages, a 900-page PDF is not. */
   maxPages?: number;
-  /** Give up after this long (default 20 s). */
+  /** Give up after this long (default 20 s): a hard limit, the worker thread is terminated. */
   timeoutMs?: number;
 }
 
@@ -101,47 +101,18 @@ function classifyPdfError(error: unknown, source: string): SourceError {
   return new SourceError(source, `could not read PDF: ${describeError(error)}`, { cause: error });
 }
 
-async function withTimeout<T>(work: Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), timeoutMs);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function extractText(parser: PDFParse, maxPages: number): Promise<{ info?: Record<string, unknown>; text: string }> {
-  const { info, total } = await parser.getInfo();
-  const pages: string[] = [];
-  for (let page = 1; page <= Math.min(total, maxPages); page += 1) {
-    // pdf.js only ever waits on microtasks: yield to the event loop so the timeout can fire.
-    await new Promise((resolve) => setImmediate(resolve));
-    pages.push((await parser.getText({ partial: [page], pageJoiner: '' })).text);
-  }
-  return { info: info as Record<string, unknown> | undefined, text: pages.join('\n') };
-}
-
 export async function parsePdf(bytes: Uint8Array, source: string, options: PdfOptions = {}): Promise<RawOffer> {
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  // pdf.js may transfer (detach) the buffer it is given: hand it a copy.
-  const parser = new PDFParse({ data: bytes.slice() });
   try {
-    const { info, text } = await withTimeout(
-      extractText(parser, maxPages),
-      timeoutMs,
-      () => new SourceError(source, `PDF parsing timed out after ${Math.round(timeoutMs / 1000)} s`),
-    );
+    const { title: infoTitle, language, text } = await extractPdfText(bytes, source, { maxPages, timeoutMs });
     const body = pdfTextToMarkdown(text);
     if (!body.trim()) throw new SourceError(source, 'PDF has no extractable text (a scanned image?)');
 
     const lines = body.split('\n');
     const firstIndex = lines.findIndex((line) => line.trim());
     const firstLine = lines[firstIndex]!.replace(/^##\s+/, '').trim();
-    const title = meaningfulTitle(info?.Title) ?? (firstLine.length < MAX_TITLE_CHARS ? firstLine : undefined);
+    const title = meaningfulTitle(infoTitle) ?? (firstLine.length < MAX_TITLE_CHARS ? firstLine : undefined);
     // The title printed at the top of the first page is not description.
     if (title && firstLine === title) lines.splice(firstIndex, 1);
     const { byline, lines: rest } = takeByline(lines.slice(firstIndex));
@@ -152,13 +123,10 @@ export async function parsePdf(bytes: Uint8Array, source: string, options: PdfOp
       title,
       company: byline?.company,
       location: byline?.location,
-      language: typeof info?.Language === 'string' ? info.Language : undefined,
+      language,
       description: plainTextToLight(rest.join('\n')),
     });
   } catch (error) {
     throw classifyPdfError(error, source);
-  } finally {
-    // Not awaited on purpose: after a timeout pdf.js may never settle.
-    parser.destroy().catch(() => undefined);
   }
 }

@@ -5,12 +5,18 @@
  * Title rules, in order (inferRole):
  *  1. Strong aliases in the title. Overlapping matches keep the longest; the earliest remaining
  *     match names the role, so a hybrid title takes its FIRST-NAMED role ("SRE/DevOps Engineer" →
- *     SRE, "DevOps / SRE" → DevOps Engineer) and lists the others in `alsoRoles`. A role marked
- *     `generic` (Engineering Manager) only wins when no specialty is named: "SRE Manager" is an SRE
- *     whose seniority is "manager".
- *  2. Only ambiguous aliases ("Infrastructure Engineer", "Ingénieur Production", "Engineer"): the
- *     text decides when it clearly points at one role; otherwise the first ambiguous alias's role
- *     (which is "Other" for bare "Engineer").
+ *     SRE, "DevOps / SRE" → DevOps Engineer) and lists the others in `alsoRoles`. A role named
+ *     right before another one, with no separator between them, is a modifier of it, not a second
+ *     role: "Front End Platform Engineer" is a Platform Engineer whose `specialisation` is "front
+ *     end" (English puts the head noun last). A role marked `generic` (Engineering Manager) only
+ *     wins when no specialty is named: "SRE Manager" is an SRE whose seniority is "manager".
+ *     Non-engineering jobs ("Product Manager", "Analyst") are strong aliases of Other, so "Product
+ *     Manager - Platform" is not a Platform Engineer.
+ *  2. Only ambiguous aliases ("Platform", "Ingénieur Production", "Software Engineer"): when one
+ *     of them hints at a role, the text decides if it clearly points at one role, otherwise the
+ *     hinted role wins. A title that only says "Engineer" or "Developer" says nothing about the
+ *     specialty, so it is "Other" whatever the text says: reading a role off the text of generic
+ *     titles sent developer jobs to SRE or DevOps on the corpus.
  *  3. Nothing: "Other" (a sales or design title is not an engineering role, whatever its text says),
  *     except when there is no title at all, where the text alone decides.
  */
@@ -210,26 +216,29 @@ export function buildRoleCatalog(data: RoleCatalogData): RoleCatalog {
 // Inference
 
 export function inferRole(input: { title: string; text?: string }, catalog: RoleCatalog): RoleInference {
-  const title = normalizePhrase(input.title);
+  const title = normalizeTitle(input.title);
   const seniority = inferSeniority(title, catalog);
-  const withSeniority = (match: RoleInference): RoleInference => (seniority ? { ...match, seniority } : match);
+  const withDetails = (match: RoleInference, head?: Hit): RoleInference => {
+    const specialisation = head && specialisationOf(title, head, catalog);
+    return { ...match, ...(seniority ? { seniority } : {}), ...(specialisation ? { specialisation } : {}) };
+  };
 
-  const strong = nonOverlapping(findHits(title, catalog.titleMatchers.filter((m) => !m.ambiguous)));
+  const strong = withoutModifiers(nonOverlapping(findHits(title, catalog.titleMatchers.filter((m) => !m.ambiguous))), title);
   if (strong.length > 0) {
     const specialty = strong.filter((hit) => !hit.generic);
-    const named = unique([...(specialty.length > 0 ? specialty : strong), ...strong].map((hit) => hit.role));
+    const ordered = [...(specialty.length > 0 ? specialty : strong), ...strong];
+    const named = unique(ordered.map((hit) => hit.role));
     const [role, ...alsoRoles] = named as [string, ...string[]];
-    return withSeniority(alsoRoles.length > 0 ? { role, via: 'title', alsoRoles } : { role, via: 'title' });
+    return withDetails(alsoRoles.length > 0 ? { role, via: 'title', alsoRoles } : { role, via: 'title' }, ordered[0]);
   }
 
   const fromText = input.text ? roleFromText(input.text, catalog) : undefined;
-  if (!title) return withSeniority({ role: fromText ?? OTHER_ROLE, via: 'text' });
+  if (!title) return withDetails({ role: fromText ?? OTHER_ROLE, via: 'text' });
 
-  const ambiguous = nonOverlapping(findHits(title, catalog.titleMatchers.filter((m) => m.ambiguous)));
-  if (ambiguous.length === 0) return withSeniority({ role: OTHER_ROLE, via: 'title' });
-  if (fromText) return withSeniority({ role: fromText, via: 'title+text' });
-  const hinted = ambiguous.find((hit) => hit.role !== OTHER_ROLE)?.role ?? OTHER_ROLE;
-  return withSeniority({ role: hinted, via: 'title' });
+  const hint = nonOverlapping(findHits(title, catalog.titleMatchers.filter((m) => m.ambiguous))).find((hit) => hit.role !== OTHER_ROLE);
+  if (!hint) return withDetails({ role: OTHER_ROLE, via: 'title' });
+  if (fromText) return withDetails({ role: fromText, via: 'title+text' }, hint);
+  return withDetails({ role: hint.role, via: 'title' }, hint);
 }
 
 /** The most senior level the title names ("Senior Staff" → staff), if any. */
@@ -288,6 +297,47 @@ interface Hit {
   start: number;
   end: number;
   generic: boolean;
+}
+
+/**
+ * Where a title separates two things (a slash, a comma, brackets, a spaced dash…), as " | ", so
+ * that "SRE/DevOps Engineer" (two roles) stays distinct from "Frontend Platform Engineer" (one
+ * role with a modifier). French inclusive forms written with a slash ("Administrateur/trice")
+ * are not separators.
+ */
+const TITLE_SEPARATOR = /\s+[-\u2013\u2014]\s+|[/&,|+()[\]:;!?]/;
+const INCLUSIVE_SLASH = /(?<=\p{L})\/(?:trice|rice|euse|se|e|ne)(?![\p{L}])/giu;
+
+/** "(dev)Ops" is one word, "principal(e)" an inclusive ending: neither is a separator. */
+const BRACKETED_WORD_START = /\((\p{L}+)\)(?=\p{L})/gu;
+const INCLUSIVE_BRACKET = /(?<=\p{L})\((?:e|se|euse|ice|ne)\)/giu;
+
+function normalizeTitle(title: string): string {
+  return title
+    .replace(INCLUSIVE_SLASH, '')
+    .replace(INCLUSIVE_BRACKET, '')
+    .replace(BRACKETED_WORD_START, '$1')
+    .split(TITLE_SEPARATOR)
+    .map(normalizePhrase)
+    .filter(Boolean)
+    .join(' | ');
+}
+
+/** Drops every hit directly followed by another (nothing but a space between): it modifies it. */
+function withoutModifiers(hits: Hit[], title: string): Hit[] {
+  return hits.filter((hit, i) => {
+    const next = hits[i + 1];
+    // A generic head ("Engineering Manager") never absorbs the specialty before it.
+    return !next || next.generic || title.slice(hit.end, next.start).trim() !== '';
+  });
+}
+
+/** The words the title puts right before its role phrase, seniority aside ("front end", "ml"). */
+function specialisationOf(title: string, head: Hit, catalog: RoleCatalog): string | undefined {
+  let before = title.slice(title.lastIndexOf('|', head.start) + 1, head.start);
+  for (const { pattern } of catalog.seniorityMatchers) before = before.replace(new RegExp(pattern.source, 'g'), ' ');
+  const words = before.split(' ').filter((word) => word && !/^\d+$/.test(word));
+  return words.length > 0 && words.length <= 3 ? words.join(' ') : undefined;
 }
 
 function findHits(normalized: string, matchers: readonly PhraseMatcher[]): Hit[] {

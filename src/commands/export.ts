@@ -10,7 +10,7 @@ export interface ExportOptions extends ConfigFlags {
 /** `offers export`: every indexed offer as one JSON line, with the text that quotes are cut from. */
 export async function exportOffers(options: ExportOptions): Promise<number> {
   const output = options.output ?? processOutput;
-  const workspace = await openWorkspace(resolveConfig(options), { log: output.info });
+  const workspace = await openWorkspace(resolveConfig(options), { log: output.info, access: { mode: 'read', command: 'export' } });
   try {
     const status = options.includeRemoved ? undefined : (['active'] as const);
     for (const record of workspace.records.listOffers(status ? { status: [...status] } : {})) {
@@ -20,6 +20,7 @@ export async function exportOffers(options: ExportOptions): Promise<number> {
           offerId: offer.offerId,
           role: offer.role,
           seniority: offer.seniority,
+          specialisation: offer.specialisation,
           title: offer.title,
           company: offer.company,
           location: offer.location,

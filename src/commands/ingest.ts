@@ -1,3 +1,4 @@
+import type { WebOptions, WebStats } from '../../ingest/fetch/web-session.ts';
 import { ingestSources, type IngestResult } from '../../ingest/pipeline.ts';
 import { resolveRoleName } from '../catalog/roles.ts';
 import { resolveConfig, type ConfigFlags } from '../config.ts';
@@ -9,17 +10,19 @@ export interface IngestCommandOptions extends ConfigFlags {
   role?: string;
   json?: boolean;
   output?: Output;
+  /** Politeness and limits for URLs and ATS boards. */
+  web?: WebOptions;
 }
 
 /** `offers ingest`: exit 0 when every source was ingested, 3 when some failed. */
 export async function ingest(options: IngestCommandOptions): Promise<number> {
   const output = options.output ?? processOutput;
   const config = resolveConfig(options);
-  const workspace = await openWorkspace(config, { log: output.info });
+  const workspace = await openWorkspace(config, { log: output.info, access: { mode: 'write', command: 'ingest' } });
   let result: IngestResult;
   try {
     const role = options.role ? (resolveRoleName(options.role, workspace.roles) ?? options.role) : undefined;
-    result = await ingestSources(workspace, options.sources, role ? { role } : {});
+    result = await ingestSources(workspace, options.sources, { ...(role ? { role } : {}), ...(options.web ? { web: options.web } : {}) });
   } finally {
     await workspace.close();
   }
@@ -28,10 +31,22 @@ export async function ingest(options: IngestCommandOptions): Promise<number> {
   return result.failed.length > 0 ? 3 : 0;
 }
 
+function describeWebStats(web: WebStats): string {
+  const skipped = [
+    web.robotsSkipped && `${web.robotsSkipped} skipped by robots.txt`,
+    web.offHostSkipped && `${web.offHostSkipped} links to other hosts skipped (--follow-hosts)`,
+    web.overLimit && `${web.overLimit} beyond --max-pages`,
+  ].filter(Boolean);
+  return (
+    `web: ${web.fetched} pages fetched, ${web.failed} failed${skipped.length > 0 ? `, ${skipped.join(', ')}` : ''}; ` +
+    `${web.requests} requests, ${web.retries} retries, ${(web.bytes / 1048576).toFixed(1)} MB`
+  );
+}
+
 export function summarise(result: IngestResult): string {
   const lines = [
     `ingested ${result.ingested} offers, ${result.unchanged} unchanged, ${result.failed.length} failed sources ` +
-      `(${result.offers} offers / ${result.chunks} chunks indexed from ${result.sources} files, ${result.seconds}s)`,
+      `(${result.offers} offers / ${result.chunks} chunks indexed from ${result.sources} sources, ${result.seconds}s)`,
   ];
   const extras = [
     result.duplicates && `${result.duplicates} reposted duplicates kept as alternate sources`,
@@ -40,6 +55,7 @@ export function summarise(result: IngestResult): string {
     result.recovered && `${result.recovered} chunks of an interrupted run cleaned up`,
   ].filter(Boolean);
   if (extras.length > 0) lines.push(`  ${extras.join('; ')}`);
+  if (result.web) lines.push(`  ${describeWebStats(result.web)}`);
   // Failures grouped by cause, so fifty broken PDFs read as one line, not fifty.
   const byCause = new Map<string, string[]>();
   for (const failure of result.failed) {

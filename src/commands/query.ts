@@ -3,24 +3,39 @@ import { synthesizeAnswer } from '../llm/synthesize.ts';
 import { resolveConfig, type ConfigFlags } from '../config.ts';
 import { processOutput, type Output } from '../output.ts';
 import { answerQuestion, type QuestionRequest } from '../query/answer-question.ts';
+import { RefusalError, REFUSED_EXIT_CODE } from '../query/refusal.ts';
 import type { Answer } from '../query/types.ts';
+import { renderHtml } from '../report/html.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { openWorkspace } from '../workspace.ts';
 
+export type QueryFormat = 'md' | 'json' | 'html';
+
 export interface QueryCommandOptions extends ConfigFlags, QuestionRequest {
-  format?: 'md' | 'json';
+  format?: QueryFormat;
   out?: string;
   output?: Output;
+  /** Receives the model's reply as it streams (the CLI passes stderr when it is a terminal). */
+  onToken?: (token: string) => void;
 }
 
-/** `offers query`: the offline answer, rewritten by the LLM when OFFERS_LLM_MODEL is set. */
+/**
+ * `offers query`: the offline answer, rewritten by the LLM when OFFERS_LLM_MODEL is set.
+ * Returns 0, or REFUSED_EXIT_CODE (4) when the evidence is too thin to answer: the refusal
+ * goes to stderr, and with --format json also to stdout as `{ refused: true, … }`.
+ */
 export async function query(options: QueryCommandOptions): Promise<number> {
   const output = options.output ?? processOutput;
   const config = resolveConfig(options);
-  const workspace = await openWorkspace(config, { log: output.info });
+  const workspace = await openWorkspace(config, { log: output.info, access: { mode: 'read', command: 'query' } });
   let answer: Answer;
   try {
     answer = await answerQuestion(workspace, options);
+  } catch (error) {
+    if (!(error instanceof RefusalError)) throw error;
+    output.info(`offers: ${error.message}\n  fix: ${error.hint}`);
+    if (options.format === 'json') await deliver(`${JSON.stringify(error.refusal, null, 2)}\n`, options, output);
+    return REFUSED_EXIT_CODE;
   } finally {
     await workspace.close();
   }
@@ -30,14 +45,25 @@ export async function query(options: QueryCommandOptions): Promise<number> {
       model: config.llmModel,
       ...(config.openaiApiKey ? { apiKey: config.openaiApiKey } : {}),
       ...(config.openaiBaseUrl ? { baseUrl: config.openaiBaseUrl } : {}),
+      ...(options.onToken ? { onToken: options.onToken } : {}),
     });
+    if (options.onToken) options.onToken('\n');
   }
-  const rendered = options.format === 'json' ? `${JSON.stringify(answer, null, 2)}\n` : renderMarkdown(answer);
+  await deliver(render(answer, options.format ?? 'md'), options, output);
+  return 0;
+}
+
+function render(answer: Answer, format: QueryFormat): string {
+  if (format === 'json') return `${JSON.stringify(answer, null, 2)}\n`;
+  if (format === 'html') return renderHtml(answer);
+  return renderMarkdown(answer);
+}
+
+async function deliver(text: string, options: Pick<QueryCommandOptions, 'out'>, output: Output): Promise<void> {
   if (options.out) {
-    await writeFile(options.out, rendered);
+    await writeFile(options.out, text);
     output.info(`answer written to ${options.out}`);
   } else {
-    output.result(rendered);
+    output.result(text);
   }
-  return 0;
 }

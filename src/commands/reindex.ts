@@ -1,20 +1,33 @@
 import { reindexAll } from '../../ingest/pipeline.ts';
 import { resolveConfig, type ConfigFlags } from '../config.ts';
 import { processOutput, type Output } from '../output.ts';
+import { diffOfferStates, renderChangeReport } from '../records/change-report.ts';
 import { openWorkspace } from '../workspace.ts';
 import { summarise } from './ingest.ts';
 
 export interface ReindexOptions extends ConfigFlags {
   json?: boolean;
   output?: Output;
+  /** `--offline`: web pages and ATS boards are read from their snapshots, not fetched. */
+  offline?: boolean;
+  /** Set by `offers schedule`: it holds the lock through a SIGINT/SIGTERM and stops gracefully. */
+  scheduled?: boolean;
 }
 
-/** `offers reindex`: re-read every recorded source; only what changed is embedded again. */
+/**
+ * `offers reindex`: re-read every recorded source; only what changed is embedded again.
+ * People get the per-role change report on stderr; `--json` prints the counts, with `roles`.
+ */
 export async function reindex(options: ReindexOptions): Promise<number> {
   const output = options.output ?? processOutput;
-  const workspace = await openWorkspace(resolveConfig(options), { log: output.info });
+  const workspace = await openWorkspace(resolveConfig(options), {
+    log: output.info,
+    access: options.scheduled ? { mode: 'write', command: 'schedule', releaseOnSignal: false } : { mode: 'write', command: 'reindex' },
+  });
   try {
-    const result = await reindexAll(workspace);
+    const before = workspace.records.listOfferStates();
+    const result = await reindexAll(workspace, options.offline ? { web: { offline: true } } : {});
+    const roles = diffOfferStates(before, workspace.records.listOfferStates());
     if (options.json) {
       output.result(
         JSON.stringify({
@@ -26,10 +39,11 @@ export async function reindex(options: ReindexOptions): Promise<number> {
           failed: result.failed.length,
           failures: result.failed,
           seconds: result.seconds,
+          roles,
         }),
       );
     }
-    output.info(summarise(result));
+    output.info(`${summarise(result)}\n${renderChangeReport(roles)}`);
     return result.failed.length > 0 ? 3 : 0;
   } finally {
     await workspace.close();

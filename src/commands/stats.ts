@@ -4,6 +4,8 @@ import { openWorkspace } from '../workspace.ts';
 
 export interface StatsOptions extends ConfigFlags {
   json?: boolean;
+  /** Also count, per role, the offers out of the index: removed, expired, reposted duplicates. */
+  includeRemoved?: boolean;
   output?: Output;
 }
 
@@ -19,6 +21,8 @@ export interface IndexStats {
   duplicates: number;
   removed: number;
   expired: number;
+  /** With --include-removed: per role, the offers the record keeps as history. */
+  history?: Record<string, { removed: number; expired: number; duplicates: number }>;
   store: string;
   embedder: string;
 }
@@ -26,10 +30,10 @@ export interface IndexStats {
 /** `offers stats`: what is indexed, per role, language, source and month posted. */
 export async function stats(options: StatsOptions): Promise<number> {
   const output = options.output ?? processOutput;
-  const workspace = await openWorkspace(resolveConfig(options), { log: output.info });
+  const workspace = await openWorkspace(resolveConfig(options), { log: output.info, access: { mode: 'read', command: 'stats' } });
   let result: IndexStats;
   try {
-    result = await collectStats(workspace);
+    result = await collectStats(workspace, { includeRemoved: options.includeRemoved ?? false });
   } finally {
     await workspace.close();
   }
@@ -41,7 +45,7 @@ export async function stats(options: StatsOptions): Promise<number> {
   return 0;
 }
 
-export async function collectStats(workspace: Awaited<ReturnType<typeof openWorkspace>>): Promise<IndexStats> {
+export async function collectStats(workspace: Awaited<ReturnType<typeof openWorkspace>>, options: { includeRemoved?: boolean } = {}): Promise<IndexStats> {
   const { records } = workspace;
   const result: IndexStats = {
     offers: 0,
@@ -61,7 +65,13 @@ export async function collectStats(workspace: Awaited<ReturnType<typeof openWork
     if (row.status === 'duplicate') result.duplicates += row.offers;
     if (row.status === 'removed') result.removed += row.offers;
     if (row.status === 'expired') result.expired += row.offers;
-    if (row.status !== 'active') continue;
+    if (row.status !== 'active') {
+      if (options.includeRemoved) {
+        const history = ((result.history ??= {})[row.role] ??= { removed: 0, expired: 0, duplicates: 0 });
+        history[row.status === 'duplicate' ? 'duplicates' : row.status] += row.offers;
+      }
+      continue;
+    }
     result.offers += row.offers;
     result.chunks += row.chunks;
     result.roles[row.role] = { offers: row.offers, chunks: row.chunks };
@@ -88,5 +98,11 @@ function renderStats(s: IndexStats): string {
   lines.push('', `languages: ${Object.entries(s.languages).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   lines.push(`sources: ${s.sources.files} files (${s.sources.failed} failed)`);
   lines.push(`not counted: ${s.duplicates} reposted duplicates, ${s.removed} removed, ${s.expired} expired`);
+  if (s.history) {
+    lines.push('', 'history (--include-removed)        removed  expired  duplicates');
+    for (const [role, h] of Object.entries(s.history).sort((a, b) => a[0].localeCompare(b[0]))) {
+      lines.push(`${role.padEnd(34)} ${String(h.removed).padStart(7)}  ${String(h.expired).padStart(7)}  ${String(h.duplicates).padStart(10)}`);
+    }
+  }
   return lines.join('\n');
 }

@@ -35,6 +35,8 @@ export class OpenAIEmbedder implements Embedder {
       configuration: options.baseUrl ? { baseURL: options.baseUrl } : {},
       maxRetries: 0,
       batchSize: 2048,
+      // The openai client asks for base64 by default; several local servers only speak floats.
+      encodingFormat: 'float',
     });
     const probe = new OpenAIEmbedder(client, options, 0);
     const [vector] = await probe.embedDocuments(['dimension probe']);

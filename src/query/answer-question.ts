@@ -1,5 +1,5 @@
 import { findRolesInText, resolveRoleName } from '../catalog/roles.ts';
-import { FatalError, UsageError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 import type { OfferRecord } from '../records/record-store.ts';
 import { themeCategory, themeLabel, themeSpans } from '../themes.ts';
 import type { SectionKind } from '../types.ts';
@@ -7,6 +7,7 @@ import { createRandom, sample } from '../util/random.ts';
 import type { Workspace } from '../workspace.ts';
 import { composeAnswer, type ThemeLookup } from './compose.ts';
 import { aspectSections, aspectThemeFilter, isAspect, parseQuestion, type Aspect } from './question.ts';
+import { checkEvidence, RefusalError } from './refusal.ts';
 import { retrieveEvidence } from './retrieve.ts';
 import { bootstrapStability, selectThemes } from './stats.ts';
 import type { Answer, Evidence, OfferProfile, RoleSummary, ThemeStat } from './types.ts';
@@ -35,11 +36,12 @@ const EVIDENCE_PER_THEME = 6;
  * against the offer's text before it is returned.
  */
 export async function answerQuestion(workspace: Workspace, request: QuestionRequest): Promise<Answer> {
-  const { roles, aspects } = understand(workspace, request);
+  const { roles: resolvedRoles, aspects } = understand(workspace, request);
+  const roles = resolvedRoles.map((r) => r.name);
   const seed = request.seed ?? '1';
   const offersByRole = new Map<string, OfferRecord[]>();
   for (const role of roles) offersByRole.set(role, chooseOffers(workspace.records.listOffers({ status: ['active'], role }), request.offers, `${seed}:${role}`));
-  refuseThin(workspace, offersByRole);
+  refuseThin(workspace, request.question, resolvedRoles, offersByRole);
 
   const profiles = new Map<string, OfferProfile[]>(
     [...offersByRole].map(([role, records]) => [role, records.map((r) => ({ offerId: r.offerId, role, company: r.offer.company, themesBySection: r.themesBySection }))]),
@@ -73,20 +75,34 @@ export async function answerQuestion(workspace: Workspace, request: QuestionRequ
   return problems.length > 0 ? { ...answer, warnings: [...answer.warnings, ...problems.map((p) => `citation check: ${p}`)] } : answer;
 }
 
-function understand(workspace: Workspace, request: QuestionRequest): { roles: string[]; aspects: Aspect[] } {
+/** A role asked about: its catalogue name when `resolved`, else the user's own words. */
+interface ResolvedRole {
+  name: string;
+  resolved: boolean;
+}
+
+function understand(workspace: Workspace, request: QuestionRequest): { roles: ResolvedRole[]; aspects: Aspect[] } {
   const parsed = parseQuestion(request.question, (text) => findRolesInText(text, workspace.roles));
-  const roles = request.roles ? request.roles.map((name) => resolveRoleName(name, workspace.roles) ?? name) : parsed.roles;
+  const asked: ResolvedRole[] = request.roles
+    ? request.roles.map((name) => {
+        const resolved = resolveRoleName(name, workspace.roles);
+        return { name: resolved ?? name, resolved: resolved !== undefined };
+      })
+    : parsed.roles.map((name) => ({ name, resolved: true }));
+  const roles = [...new Map(asked.map((r) => [r.name, r])).values()];
   const aspects = request.aspects ?? parsed.aspects;
   const unknown = aspects.filter((a) => !isAspect(a));
   if (unknown.length > 0) throw new UsageError(`unknown aspect ${unknown.join(', ')}; use missions, requirements, nice_to_have, benefits, tools, experience, soft_skills or remote`);
   if (roles.length < 2) {
+    const listed = indexedRoles(workspace).sort((a, b) => b.offers - a.offers).map((r) => r.role).join(', ') || 'none yet';
     throw new UsageError(
-      roles.length === 0
+      (roles.length === 0
         ? 'the question names no role to compare; name two (e.g. "SRE vs DevOps engineer") or pass --roles "SRE,DevOps Engineer"'
-        : `the question names one role (${roles[0]}); name a second one to compare it with, or pass --roles`,
+        : `the question names one role (${roles[0]!.name}); name a second one to compare it with, or pass --roles`) +
+        ` (indexed roles: ${listed})`,
     );
   }
-  return { roles: [...new Set(roles)], aspects: aspects as Aspect[] };
+  return { roles, aspects: aspects as Aspect[] };
 }
 
 /** All of a role's offers, or a seeded sample of N: the same seed always draws the same offers. */
@@ -95,20 +111,28 @@ function chooseOffers(records: OfferRecord[], n: number | undefined, seed: strin
   return sample(records, n, createRandom(seed)).sort((a, b) => (a.offerId < b.offerId ? -1 : 1));
 }
 
-/** Never invent an answer: a role with too few offers is named, with the roles that are indexed. */
-function refuseThin(workspace: Workspace, offersByRole: Map<string, OfferRecord[]>): void {
-  const thin = [...offersByRole].filter(([, records]) => records.length < MIN_OFFERS_PER_ROLE);
-  if (thin.length === 0) return;
-  const indexed = workspace.records
+/** Never invent an answer: an unknown role, or one with too few offers, is named with the roles that are indexed. */
+function refuseThin(workspace: Workspace, question: string, roles: readonly ResolvedRole[], offersByRole: Map<string, OfferRecord[]>): void {
+  const indexed = indexedRoles(workspace);
+  const known = new Set(indexed.map((r) => r.role));
+  const refusal = checkEvidence(
+    question,
+    roles.map(({ name, resolved }) => ({
+      role: name,
+      offers: offersByRole.get(name)?.length ?? 0,
+      ...(resolved || known.has(name) ? {} : { unknown: true }),
+    })),
+    indexed,
+    MIN_OFFERS_PER_ROLE,
+  );
+  if (refusal) throw new RefusalError(refusal);
+}
+
+function indexedRoles(workspace: Workspace): Array<{ role: string; offers: number }> {
+  return workspace.records
     .countByRole()
     .filter((r) => r.status === 'active')
-    .sort((a, b) => b.offers - a.offers)
-    .map((r) => `${r.role} (${r.offers})`);
-  const missing = thin.map(([role, records]) => `${role} has ${records.length} indexed offer${records.length === 1 ? '' : 's'}`).join('; ');
-  throw new FatalError(
-    `not enough offers to compare: ${missing} (at least ${MIN_OFFERS_PER_ROLE} per role are needed)`,
-    `indexed roles: ${indexed.join(', ') || 'none yet'}; ingest more offers of that role, or compare others with --roles`,
-  );
+    .map((r) => ({ role: r.role, offers: r.offers }));
 }
 
 /** Quotes for each theme the memo may talk about, retrieved per role with role, section and theme filters. */

@@ -107,6 +107,12 @@ function pickQuotes(perRole: Quoted[][], limit: number): Quoted[] {
   return picked;
 }
 
+/** The company, or the offer's title when the company is unknown. */
+function companyOf(evidence: Evidence): string {
+  const company = normaliseSpace(evidence.company);
+  return company && !/^unknown/i.test(company) ? company : normaliseSpace(evidence.title);
+}
+
 function percent(share: number): string {
   return `${Math.round(share * 100)}%`;
 }
@@ -120,13 +126,93 @@ function listing(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
-/** "9 of 14 SRE offers (64%)". */
-function roleCount(stat: ThemeStat, role: RoleSummary): string {
+/**
+ * "9 of 14 SRE offers"; with "(64%)" when the roles' sizes differ enough that counts alone
+ * would mislead (140 of 240 against 60 of 100).
+ */
+function roleCount(stat: ThemeStat, role: RoleSummary, withShare: boolean): string {
   const share = stat.perRole[role.name];
   const total = share?.total ?? role.offers;
   const offers = share?.offers ?? 0;
-  return `${offers} of ${total} ${role.name} offer${total === 1 ? '' : 's'} (${percent(total > 0 ? offers / total : 0)})`;
+  const count = `${offers} of ${total} ${role.name} offer${total === 1 ? '' : 's'}`;
+  return withShare ? `${count} (${percent(total > 0 ? offers / total : 0)})` : count;
 }
+
+function unevenSizes(roles: readonly RoleSummary[]): boolean {
+  const sizes = roles.map((r) => r.offers);
+  return Math.max(...sizes) > 1.2 * Math.min(...sizes);
+}
+
+/** What the sentences of an aspect are about ("missions", "offers"), and what they do with a theme. */
+const ASPECT_PHRASES: Record<Aspect, { noun: string; verb: string }> = {
+  missions: { noun: 'missions', verb: 'involve' },
+  requirements: { noun: 'offers', verb: 'ask for' },
+  nice_to_have: { noun: 'nice-to-haves', verb: 'include' },
+  benefits: { noun: 'benefits', verb: 'mention' },
+  company: { noun: 'offers', verb: 'mention' },
+  other: { noun: 'offers', verb: 'mention' },
+  tools: { noun: 'offers', verb: 'name' },
+  experience: { noun: 'offers', verb: 'ask for' },
+  soft_skills: { noun: 'offers', verb: 'ask for' },
+  remote: { noun: 'offers', verb: 'mention' },
+};
+
+function shareOf(stat: ThemeStat, role: RoleSummary): number {
+  const s = stat.perRole[role.name];
+  return s && (s.total ?? role.offers) > 0 ? s.offers / (s.total ?? role.offers) : 0;
+}
+
+/**
+ * A theme's label inside a sentence: "Capacity planning" becomes "capacity planning", while
+ * names keep their capitals (tools such as "Docker", acronyms such as "SLOs" or "CI/CD").
+ */
+export function labelInSentence(label: string, category: string): string {
+  if (category === 'tool' || !/^\p{Lu}\p{Ll}/u.test(label)) return label;
+  return label.charAt(0).toLowerCase() + label.slice(1);
+}
+
+/**
+ * A distinctive point as a sentence: "SRE offers ask for SLOs and error budgets far more
+ * often: 15 of 15 SRE offers vs 2 of 14 DevOps Engineer offers." "Far" when the role's share
+ * is at least three times every other's; a verdict that flips in many bootstrap resamples says so.
+ */
+export function distinctiveSentence(aspect: Aspect, stat: ThemeStat, label: string, role: RoleSummary, others: readonly RoleSummary[]): string {
+  const { noun, verb } = ASPECT_PHRASES[aspect];
+  const withShare = unevenSizes([role, ...others]);
+  const own = shareOf(stat, role);
+  const far = others.every((o) => shareOf(stat, o) * 3 <= own + 1e-9);
+  const shaky =
+    stat.stability !== undefined && stat.stability < SHAKY_STABILITY
+      ? `; it holds in only ${percent(stat.stability)} of bootstrap resamples, so treat it as tentative`
+      : '';
+  return (
+    `${role.name} ${noun} ${verb} ${label} ${far ? 'far ' : ''}more often: ` +
+    `${roleCount(stat, role, withShare)} vs ${listing(others.map((r) => roleCount(stat, r, withShare)))}${shaky}.`
+  );
+}
+
+/**
+ * A shared point as a sentence: "Offers of both roles ask for Python: 13 of 15 SRE offers and
+ * 11 of 14 DevOps Engineer offers." A visible gap that the test did not retain is called
+ * inconclusive, so the reader does not take it for a finding.
+ */
+export function sharedSentence(aspect: Aspect, stat: ThemeStat, label: string, roles: readonly RoleSummary[]): string {
+  const { noun, verb } = ASPECT_PHRASES[aspect];
+  const withShare = unevenSizes(roles);
+  const shares = roles.map((r) => shareOf(stat, r));
+  const gap = Math.max(...shares) - Math.min(...shares) >= 0.15 ? ', a gap too small to be conclusive at this sample size' : '';
+  const subject = `${noun.charAt(0).toUpperCase()}${noun.slice(1)} of ${roles.length === 2 ? 'both roles' : `all ${roles.length} roles`}`;
+  return `${subject} ${verb} ${label}: ${listing(roles.map((r) => roleCount(stat, r, withShare)))}${gap}.`;
+}
+
+/**
+ * When even the smallest conclusive difference is this large (about 12 offers per role or
+ * fewer), the memo says outright that the sample is too small to conclude on most themes.
+ */
+const TOO_SMALL_TO_CONCLUDE = 0.5;
+
+/** Below this bootstrap stability, a distinctive point says how often it held. */
+const SHAKY_STABILITY = 0.8;
 
 /** The closing line: sample sizes and what differences they can show. */
 export function describeSample(roles: readonly RoleSummary[], sampleNote?: string): string {
@@ -134,7 +220,8 @@ export function describeSample(roles: readonly RoleSummary[], sampleNote?: strin
   const range = sizes.length >= 2 ? conclusiveDifference(sizes[0] as number, sizes[1] as number) : undefined;
   const points = (d: number) => Math.round(d * 100);
   const power = range
-    ? `With these samples, differences below ${points(range.smallest)} percentage points are not conclusive` +
+    ? (range.smallest >= TOO_SMALL_TO_CONCLUDE ? 'These samples are too small to conclude on most themes. ' : '') +
+      `With these samples, differences below ${points(range.smallest)} percentage points are not conclusive` +
       (points(range.largest) > points(range.smallest)
         ? `, and up to ${points(range.largest)} points may not be, depending on the shares.`
         : '.')
@@ -153,6 +240,8 @@ export function composeAnswer(input: ComposeInput): Answer {
       `${listing(input.aspects.map((a) => aspectLabel(a).toLowerCase()))}, from what their job offers say.`,
   ];
 
+  const inSentence = (stat: ThemeStat) => labelInSentence(stat.label, input.themes.category(stat.theme));
+
   /** Writes one cited point, or warns and writes nothing when no quote supports it. */
   const point = (aspect: Aspect, stat: ThemeStat, roles: readonly RoleSummary[], text: string, limit: number) => {
     const sections = aspectSections(aspect);
@@ -165,9 +254,12 @@ export function composeAnswer(input: ComposeInput): Answer {
       );
       return;
     }
-    const citations = [...new Set(quotes.map((q) => book.cite(q)))];
+    const cited = quotes.map((q) => ({ quoted: q, id: book.cite(q) }));
+    const citations = [...new Set(cited.map((c) => c.id))];
     claims.push({ text, roles: roles.map((r) => r.name), citations });
-    lines.push(`- ${text} ${citations.map((id) => `[${id}]`).join(' ')}`);
+    lines.push(`- ${text.replace(/\.$/, '')} ${citations.map((id) => `[${id}]`).join('')}`);
+    // The quotes under the point, so the memo reads without jumping to the sources.
+    for (const { quoted, id } of cited) lines.push(`  > "${quoted.quote}" (${companyOf(quoted.evidence)}) [${id}]`);
   };
 
   for (const aspect of input.aspects) {
@@ -179,21 +271,22 @@ export function composeAnswer(input: ComposeInput): Answer {
       if (distinctive.length === 0) lines.push(`- Nothing stands out for ${role.name} at this sample size.`);
       const others = activeRoles.filter((r) => r !== role);
       for (const stat of distinctive) {
-        const text = `${stat.label}: ${roleCount(stat, role)} vs ${listing(others.map((r) => roleCount(stat, r)))}.`;
-        point(aspect, stat, [role], text, input.quotesPerPoint ?? 2);
+        point(aspect, stat, [role], distinctiveSentence(aspect, stat, inSentence(stat), role, others), input.quotesPerPoint ?? 2);
       }
     }
     if (selection.shared.length > 0) {
       lines.push('', '### Shared by all');
       for (const stat of selection.shared) {
-        const text = `${stat.label}: ${listing(activeRoles.map((r) => roleCount(stat, r)))}.`;
-        point(aspect, stat, activeRoles, text, Math.max(input.quotesPerPoint ?? 2, activeRoles.length));
+        point(aspect, stat, activeRoles, sharedSentence(aspect, stat, inSentence(stat), activeRoles), Math.max(input.quotesPerPoint ?? 2, activeRoles.length));
       }
     }
   }
 
   const sample = describeSample(input.roles, input.sampleNote);
   lines.push('', `_${sample}_`);
+  if (!claims.some((c) => c.roles.length === 1)) {
+    warnings.push('No theme is distinctive of any role in these offers: the sample is too small, or the roles ask for the same things. Compare more offers (drop --offers, or ingest more) before concluding.');
+  }
   const order = new Map(input.aspects.map((a, i) => [a as string, i]));
   const themes = [...input.statsByAspect]
     .flatMap(([aspect, stats]) => stats.map((s) => ({ ...s, aspect })))

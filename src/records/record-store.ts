@@ -21,8 +21,10 @@ export interface OfferRecord {
   source: string;
   role: string;
   contentHash: string;
-  /** Hash of the job's substance (missions + requirements), shared by reposted copies. */
+  /** MinHash signature of the job's substance (missions + requirements): see ingest/near-duplicate.ts. */
   fingerprint: string;
+  /** LSH band keys of the signature, written to offer_bands (only when given: a status change keeps them). */
+  bandKeys?: string[];
   status: OfferStatus;
   /** For a duplicate, the offer it is a copy of. */
   canonicalId?: string;
@@ -33,6 +35,8 @@ export interface OfferRecord {
   lastSeen: string;
   lastChanged: string;
 }
+
+export type OfferState = Pick<OfferRecord, 'offerId' | 'role' | 'status' | 'contentHash'>;
 
 export interface SourceRecord {
   source: string;
@@ -107,6 +111,9 @@ CREATE TABLE IF NOT EXISTS sources (
   last_changed TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS intents (offer_id TEXT PRIMARY KEY, chunk_ids TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS roots (root TEXT PRIMARY KEY, role TEXT, added TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS offer_bands (band_key TEXT NOT NULL, offer_id TEXT NOT NULL, PRIMARY KEY (band_key, offer_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS offer_bands_by_offer ON offer_bands(offer_id);
 `;
 
 export class RecordStore {
@@ -188,6 +195,11 @@ export class RecordStore {
            last_seen=excluded.last_seen, last_changed=excluded.last_changed`,
       )
       .run(toOfferRow(record));
+    if (record.bandKeys) {
+      this.db.prepare('DELETE FROM offer_bands WHERE offer_id = ?').run(record.offerId);
+      const insert = this.db.prepare('INSERT OR IGNORE INTO offer_bands (band_key, offer_id) VALUES (?, ?)');
+      for (const key of record.bandKeys) insert.run(key, record.offerId);
+    }
   }
 
   /** Records the chunk ids about to be written or deleted, before the vector store is touched. */
@@ -197,6 +209,16 @@ export class RecordStore {
 
   clearIntent(offerId: string): void {
     this.db.prepare('DELETE FROM intents WHERE offer_id = ?').run(offerId);
+  }
+
+  /** Remembers a directory or glob given to `ingest`, so that `reindex` finds the files added to it since. */
+  putRoot(root: string, role?: string): void {
+    this.db.prepare('INSERT INTO roots (root, role, added) VALUES (?, ?, ?) ON CONFLICT(root) DO UPDATE SET role = excluded.role').run(root, role ?? null, new Date().toISOString());
+  }
+
+  listRoots(): Array<{ root: string; role?: string }> {
+    const rows = this.db.prepare('SELECT root, role FROM roots ORDER BY root').all() as Array<{ root: string; role: string | null }>;
+    return rows.map((row) => (row.role ? { root: row.root, role: row.role } : { root: row.root }));
   }
 
   /** Vector-store changes that a killed run began and did not finish. */
@@ -224,12 +246,43 @@ export class RecordStore {
     return (this.db.prepare(`SELECT * FROM offers ${where} ORDER BY offer_id`).all(...params) as OfferRow[]).map(fromOfferRow);
   }
 
-  /** The active offer, other than `offerId`, that already holds this job (reposts share a fingerprint). */
-  findCanonical(fingerprint: string, offerId: string): OfferRecord | undefined {
-    const row = this.db
-      .prepare("SELECT * FROM offers WHERE fingerprint = ? AND offer_id != ? AND status = 'active' ORDER BY first_seen, offer_id LIMIT 1")
-      .get(fingerprint, offerId) as OfferRow | undefined;
-    return row && fromOfferRow(row);
+  /**
+   * Active offers, other than `offerId`, sharing at least one LSH band key: the candidates a repost
+   * is compared with (an indexed lookup per band, whatever the size of the index). Oldest first.
+   */
+  findByBandKeys(bandKeys: readonly string[], offerId: string): OfferRecord[] {
+    if (bandKeys.length === 0) return [];
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM offers WHERE offer_id IN (SELECT offer_id FROM offer_bands WHERE band_key IN (${bandKeys.map(() => '?').join(',')}))
+         AND offer_id != ? AND status = 'active' ORDER BY first_seen, offer_id`,
+      )
+      .all(...bandKeys, offerId) as OfferRow[];
+    return rows.map(fromOfferRow);
+  }
+
+  /** Every offer's id, role, status and content hash, without the offer itself (cheap): the change report diffs two of these. */
+  listOfferStates(): OfferState[] {
+    return (this.db.prepare('SELECT offer_id, role, status, content_hash FROM offers').all() as Array<Pick<OfferRow, 'offer_id' | 'role' | 'status' | 'content_hash'>>).map((row) => ({
+      offerId: row.offer_id,
+      role: row.role,
+      status: row.status,
+      contentHash: row.content_hash,
+    }));
+  }
+
+  /** How many of these offers are active, with their chunks, without loading the offers (a run's summary at 100k offers). */
+  countActive(offerIds: Iterable<string>): { offers: number; chunks: number } {
+    const get = this.db.prepare("SELECT json_array_length(chunk_ids) FROM offers WHERE offer_id = ? AND status = 'active'").pluck();
+    let offers = 0;
+    let chunks = 0;
+    for (const id of offerIds) {
+      const n = get.get(id) as number | undefined;
+      if (n === undefined) continue;
+      offers++;
+      chunks += n;
+    }
+    return { offers, chunks };
   }
 
   /** Counts per role and status, for stats and the query's "which roles are indexed" message. */

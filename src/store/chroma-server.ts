@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, existsSync, linkSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FatalError } from '../errors.ts';
+import { DataDirBusyError, FatalError } from '../errors.ts';
+import { createExclusiveFile, isRunning, readTextFile } from '../util/pid-file.ts';
 import { heartbeat } from './chroma-store.ts';
 
 /**
@@ -40,6 +41,8 @@ export interface StartEmbeddedChromaOptions {
   log?: (line: string) => void;
   /** How long the server gets to answer its first heartbeat. */
   startTimeoutMs?: number;
+  /** How long to wait for another live offers process's server on this data dir to go (default: not at all). */
+  waitMs?: number;
 }
 
 interface ServerState {
@@ -68,6 +71,7 @@ export async function startEmbeddedChroma(options: StartEmbeddedChromaOptions): 
   const log = options.log ?? (() => {});
   const paths = serverPaths(options.dataDir);
   await mkdir(paths.chromaDir, { recursive: true });
+  await waitWhileInUse(paths, log, options.waitMs ?? 0);
   await clearPreviousServer(paths, log);
   const cli = chromaCliPath();
   const timeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
@@ -173,6 +177,21 @@ function serverPaths(dataDir: string): ServerPaths {
 }
 
 /**
+ * Waits while another live offers process runs its server on this data dir: commands are short,
+ * so the second one waits (saying so once) rather than failing, up to `waitMs`.
+ */
+async function waitWhileInUse(paths: ServerPaths, log: (line: string) => void, waitMs: number): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  for (let announced = false; ; announced = true) {
+    const state = readStateFile(paths.statePath)?.state;
+    if (!state || !isRunning(state.ownerPid) || !isChromaServerFor(state.pid, paths.chromaDir)) return;
+    if (Date.now() >= deadline) throw inUse(paths, state.ownerPid);
+    if (!announced) log(`waiting for offers process ${state.ownerPid} to finish with data dir ${paths.dataDir} (up to ${Math.ceil(waitMs / 1000)} s)`);
+    await sleep(200);
+  }
+}
+
+/**
  * Refuses a data dir whose server still has a live owner, and stops a server whose owner died
  * (killed with SIGKILL, or a crash that skipped the exit hook).
  */
@@ -191,11 +210,11 @@ async function clearPreviousServer(paths: ServerPaths, log: (line: string) => vo
   if (readStateFile(paths.statePath)?.text === found.text) await rm(paths.statePath, { force: true });
 }
 
-function inUse(paths: ServerPaths, ownerPid: number | undefined): FatalError {
+function inUse(paths: ServerPaths, ownerPid: number | undefined): DataDirBusyError {
   const owner = ownerPid === undefined ? 'another offers process' : `offers process ${ownerPid}`;
-  return new FatalError(
+  return new DataDirBusyError(
     `data dir ${paths.dataDir} is in use by ${owner}`,
-    `wait for that command to finish${ownerPid === undefined ? '' : ` (or stop it: kill ${ownerPid})`}, or use another --data-dir`,
+    `wait for that command to finish${ownerPid === undefined ? '' : ` (or stop it: kill ${ownerPid})`}, pass --wait SECONDS, or use another --data-dir`,
   );
 }
 
@@ -204,23 +223,13 @@ function inUse(paths: ServerPaths, ownerPid: number | undefined): FatalError {
  * dir at once, only one keeps its server, and nobody ever reads a half-written file.
  */
 function createStateFile(statePath: string, state: ServerState): void {
-  const temp = `${statePath}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(state)}\n`);
-  try {
-    linkSync(temp, statePath);
-  } finally {
-    rmSync(temp, { force: true });
-  }
+  createExclusiveFile(statePath, `${JSON.stringify(state)}\n`);
 }
 
 /** `undefined` when there is no file; `state` is missing when its content is not a state. */
 function readStateFile(statePath: string): { text: string; state?: ServerState } | undefined {
-  let text: string;
-  try {
-    text = readFileSync(statePath, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const text = readTextFile(statePath);
+  if (text === undefined) return undefined;
   try {
     const state = JSON.parse(text) as Partial<ServerState>;
     return Number.isInteger(state.pid) && Number.isInteger(state.ownerPid) ? { text, state: state as ServerState } : { text };
@@ -344,21 +353,6 @@ async function waitUntilGone(pid: number, timeoutMs: number): Promise<boolean> {
     await sleep(50);
   }
   return true;
-}
-
-/** Alive and not a zombie (a zombie has exited; it only waits for its parent to reap it). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return true;
-  }
 }
 
 /**

@@ -236,7 +236,9 @@ async function mapChromaErrors<T>(url: string, hint: string, operation: string, 
       throw new RetryableError(`Chroma at ${url} is rate limiting (${operation})`, undefined, { cause: error });
     }
     const message = error instanceof Error ? error.message : String(error);
-    throw new FatalError(`Chroma ${operation} failed at ${url}: ${message}`, undefined, { cause: error });
+    // The server's own disk filled up (SQLite code 13): the user's to fix, and it says how.
+    const full = /disk is full|no space left/i.test(message) ? 'free disk space where the Chroma data lives (the data dir\'s chroma/ for the embedded server), then run the command again' : undefined;
+    throw new FatalError(`Chroma ${operation} failed at ${url}: ${message}`, full, { cause: error });
   }
 }
 

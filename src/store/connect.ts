@@ -10,6 +10,8 @@ export interface ConnectStoreOptions {
   /** Collection name prefix (default `offers`); eval uses throw-away ones. */
   collectionPrefix?: string;
   log?: (line: string) => void;
+  /** How long to wait for another offers process's embedded server on the same data dir. */
+  waitMs?: number;
 }
 
 export interface StoreConnection {
@@ -30,7 +32,7 @@ export async function connectStore(options: ConnectStoreOptions): Promise<StoreC
     const store = await ChromaStore.open({ url: options.chromaUrl, space, collectionPrefix });
     return { store, url: options.chromaUrl, embedded: false, close: async () => {} };
   }
-  const server = await startEmbeddedChroma({ dataDir: options.dataDir, log: options.log });
+  const server = await startEmbeddedChroma({ dataDir: options.dataDir, log: options.log, waitMs: options.waitMs });
   try {
     const store = await ChromaStore.open({
       url: server.url,

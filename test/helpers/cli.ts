@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,27 +9,48 @@ export const DEMO_OFFERS = path.join(ROOT, 'data', 'offers');
 
 export interface CliRun {
   code: number;
+  /** The signal that ended the process, if one did. */
+  signal?: NodeJS.Signals;
   stdout: string;
   stderr: string;
 }
 
 /** Runs the real `offers` binary, as users do, with a clean environment of our choosing. */
-export function runCli(args: string[], options: { env?: Record<string, string | undefined>; cwd?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliRun> {
+  return startCli(args, options).result;
+}
+
+export interface CliOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  timeoutMs?: number;
+  /** Run as this user (tests running as root use it to meet permissions). */
+  uid?: number;
+}
+
+/** Starts the real binary and hands back the child, for tests that signal it while it runs. */
+export function startCli(args: string[], options: CliOptions = {}): { child: ChildProcess; result: Promise<CliRun> } {
   const env: NodeJS.ProcessEnv = { ...process.env, CHROMA_URL: undefined, OFFERS_LLM_MODEL: undefined, OFFERS_EMBEDDINGS: undefined, ...options.env };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'offers.mjs'), ...args], { cwd: options.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'offers.mjs'), ...args], {
+    cwd: options.cwd ?? ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
+  });
+  const result = new Promise<CliRun>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
+      resolve({ code: code ?? -1, ...(signal ? { signal } : {}), stdout, stderr });
     });
   });
+  return { child, result };
 }
 
 /** A scratch directory, removed by the returned cleanup. */

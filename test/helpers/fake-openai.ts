@@ -2,10 +2,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 /**
- * A minimal OpenAI-compatible chat server on 127.0.0.1: POST /v1/chat/completions answers with
+ * A minimal OpenAI-compatible server on 127.0.0.1: POST /v1/chat/completions answers with
  * the replies a test queued, as one JSON completion or, when the request asks `stream: true`,
- * as server-sent chunks in OpenAI's format. Every request is recorded so tests can check what
- * the client really sent.
+ * as server-sent chunks in OpenAI's format; POST /v1/embeddings answers with deterministic
+ * vectors (signed hashing of the words, 32 dimensions), after any failures a test queued.
+ * Every request is recorded so tests can check what the client really sent.
  */
 
 export interface RecordedRequest {
@@ -30,6 +31,8 @@ export interface FakeOpenAI {
   reply(content: string): void;
   /** Queues an HTTP error with a raw body. */
   fail(status: number, body?: string): void;
+  /** The next `times` embedding requests fail with `status` (and a Retry-After in seconds, if given). */
+  failEmbeddings(status: number, times: number, retryAfterSeconds?: number): void;
   close(): Promise<void>;
 }
 
@@ -79,13 +82,57 @@ function respond(response: ServerResponse, content: string, model: string, strea
   response.end('data: [DONE]\n\n');
 }
 
+interface EmbeddingFailure {
+  status: number;
+  retryAfterSeconds?: number;
+}
+
+export const FAKE_EMBEDDING_DIMENSION = 32;
+
+/** A stable vector per text: texts sharing words share directions, as real embeddings roughly do. */
+export function fakeEmbedding(text: string): number[] {
+  const vector = new Array<number>(FAKE_EMBEDDING_DIMENSION).fill(0);
+  for (const word of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) {
+    let hash = 0;
+    for (const char of word) hash = (hash * 31 + char.charCodeAt(0)) | 0;
+    vector[Math.abs(hash) % FAKE_EMBEDDING_DIMENSION]! += hash < 0 ? -1 : 1;
+  }
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((x) => x / norm);
+}
+
+function answerEmbeddings(raw: string, response: ServerResponse, requests: RecordedRequest[], failures: EmbeddingFailure[]): void {
+  const body = JSON.parse(raw) as RecordedRequest['body'] & { input?: string | string[] };
+  requests.push({ path: '/v1/embeddings', headers: {}, body });
+  const failure = failures.shift();
+  if (failure) {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (failure.retryAfterSeconds !== undefined) headers['retry-after'] = String(failure.retryAfterSeconds);
+    response.writeHead(failure.status, headers);
+    response.end(JSON.stringify({ error: { message: `fake embeddings failure ${failure.status}` } }));
+    return;
+  }
+  const inputs = Array.isArray(body.input) ? body.input : [body.input ?? ''];
+  sendJson(response, 200, {
+    object: 'list',
+    model: body.model ?? 'fake-embed',
+    data: inputs.map((text, index) => ({ object: 'embedding', index, embedding: fakeEmbedding(String(text)) })),
+    usage: { prompt_tokens: 1, total_tokens: 1 },
+  });
+}
+
 export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const queue: Queued[] = [];
   const requests: RecordedRequest[] = [];
+  const embeddingFailures: EmbeddingFailure[] = [];
   const server = createServer((request, response) => {
     void (async () => {
       const raw = await readBody(request);
       const path = request.url ?? '';
+      if (request.method === 'POST' && path === '/v1/embeddings') {
+        answerEmbeddings(raw, response, requests, embeddingFailures);
+        return;
+      }
       if (request.method !== 'POST' || path !== '/v1/chat/completions') {
         sendJson(response, 404, { error: { message: `no route for ${request.method} ${path}` } });
         return;
@@ -116,6 +163,9 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     requests,
     reply: (content) => queue.push({ kind: 'content', content }),
     fail: (status, body = JSON.stringify({ error: { message: 'fake failure' } })) => queue.push({ kind: 'error', status, body }),
+    failEmbeddings: (status, times, retryAfterSeconds) => {
+      for (let i = 0; i < times; i++) embeddingFailures.push({ status, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -85,13 +85,15 @@ describe('IndexWriter', () => {
     assert.deepEqual(writer.stats, { written: 2, created: 1, changed: 1, chunksWritten: 5, removed: 0, duplicates: 0 });
   });
 
-  it('rolls back a change interrupted between upsert and delete: the old version stays whole', async () => {
+  it('rolls back a change killed after its upsert, before the record commit: the old version stays whole', async () => {
     const v1 = offer('a', 'v1');
     const first = new IndexWriter(store, records, embedder);
     await first.write(v1, chunksOf(v1), 'fp-a');
     await first.flush();
 
-    const crashing = new IndexWriter(failingOnDelete(store), records, embedder);
+    // The record commit is synchronous, so "killed before it" means: killed inside the upsert, after it landed.
+    const killedAfterUpsert: VectorStore = { ...failingOnDelete(store), upsert: async (r) => { await store.upsert(r); throw new Error('killed'); } };
+    const crashing = new IndexWriter(killedAfterUpsert, records, embedder);
     const v2 = offer('a', 'v2');
     await crashing.write(v2, chunksOf(v2), 'fp-a');
     await assert.rejects(crashing.flush(), /killed/);
@@ -101,6 +103,24 @@ describe('IndexWriter', () => {
     assert.equal(await next.recover(), 2);
     assert.deepEqual(await storedIds(), chunksOf(v1).map((c) => c.id));
     assert.equal(records.getOffer('a')?.contentHash, v1.contentHash, 'the record still says v1, so the next run writes v2 again');
+    assert.deepEqual(records.listIntents(), []);
+  });
+
+  it('finishes a change killed after the record commit, before the delete: the new version stays whole', async () => {
+    const v1 = offer('a', 'v1');
+    const first = new IndexWriter(store, records, embedder);
+    await first.write(v1, chunksOf(v1), 'fp-a');
+    await first.flush();
+
+    const crashing = new IndexWriter(failingOnDelete(store), records, embedder);
+    const v2 = offer('a', 'v2');
+    await crashing.write(v2, chunksOf(v2, 3), 'fp-a');
+    await assert.rejects(crashing.flush(), /killed/);
+    assert.deepEqual(records.getOffer('a')?.chunkIds, chunksOf(v2, 3).map((c) => c.id), 'the record already lists v2, whose chunks are all stored');
+    assert.equal(await store.count(), 5);
+
+    assert.equal(await new IndexWriter(store, records, embedder).recover(), 2);
+    assert.deepEqual(await storedIds(), chunksOf(v2, 3).map((c) => c.id));
     assert.deepEqual(records.listIntents(), []);
   });
 
@@ -142,9 +162,10 @@ describe('IndexWriter', () => {
   it('records a duplicate without indexing it, pointing at its canonical offer', async () => {
     const writer = new IndexWriter(store, records, embedder);
     const a = offer('a', 'v1');
-    await writer.write(a, chunksOf(a), 'fp');
+    await writer.write(a, chunksOf(a), 'fp', ['0:band', '1:band']);
     await writer.flush();
-    assert.equal(records.findCanonical('fp', 'b')?.offerId, 'a');
+    assert.deepEqual(records.findByBandKeys(['9:other', '1:band'], 'b').map((r) => r.offerId), ['a']);
+    assert.deepEqual(records.findByBandKeys(['1:band'], 'a'), []);
     await writer.writeDuplicate(offer('b', 'v1'), 'fp', 'a');
     await writer.flush();
     assert.equal(await store.count(), 2);

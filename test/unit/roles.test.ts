@@ -65,6 +65,33 @@ describe('inferRole from the title', () => {
     });
   });
 
+  it('reads a role named right before another as its specialisation (the head noun comes last)', () => {
+    assert.deepEqual(role('Front End Platform Engineer'), { role: 'Platform Engineer', via: 'title', specialisation: 'front end' });
+    assert.deepEqual(role('Senior Backend Infrastructure Engineer'), {
+      role: 'Cloud / Infrastructure Engineer',
+      via: 'title',
+      seniority: 'senior',
+      specialisation: 'backend',
+    });
+    assert.equal(role('Data Platform Engineer').role, 'Platform Engineer');
+    assert.equal(role('Sr. AI/ML Infrastructure Engineer').specialisation, 'ml');
+    // A separator makes two roles of them, and a generic head never absorbs the specialty.
+    assert.deepEqual(role('Frontend & DevOps Engineer').alsoRoles, ['DevOps Engineer']);
+    assert.equal(role('SRE Engineering Manager').role, 'SRE');
+  });
+
+  it('keeps non-engineering jobs out of the roles their team names', () => {
+    assert.equal(role('Senior Product Manager - Platform').role, 'Other');
+    assert.equal(role('UX Researcher — Platform Team').role, 'Other');
+    assert.equal(role('Data Analyst').role, 'Other');
+  });
+
+  it('reads French inclusive forms and bracketed words', () => {
+    assert.equal(role('Administrateur/trice systèmes').role, 'Cloud / Infrastructure Engineer');
+    assert.equal(role('(dev)Ops').role, 'DevOps Engineer');
+    assert.equal(role('Développeur·euse généraliste').role, 'Full-stack Engineer');
+  });
+
   it('prefers the earliest, most specific alias', () => {
     // "cloud platform engineer" (Platform) beats the shorter "cloud" at the same place.
     assert.equal(role('Cloud Platform Engineer').role, 'Platform Engineer');
@@ -73,10 +100,18 @@ describe('inferRole from the title', () => {
 });
 
 describe('inferRole when the title is ambiguous', () => {
-  it('lets the text decide', () => {
-    assert.deepEqual(role('Infrastructure Engineer', SRE_TEXT), { role: 'SRE', via: 'title+text' });
+  it('lets the text decide between the roles an ambiguous word hints at', () => {
     assert.deepEqual(role('Ingénieur Production', SRE_TEXT), { role: 'SRE', via: 'title+text' });
-    assert.deepEqual(role('Engineer', SRE_TEXT), { role: 'SRE', via: 'title+text' });
+    assert.deepEqual(role('Platform Technician', SRE_TEXT), { role: 'SRE', via: 'title+text' });
+  });
+
+  it('does not read a role off the text of a generic engineer or developer title', () => {
+    assert.deepEqual(role('Engineer', SRE_TEXT), { role: 'Other', via: 'title' });
+    assert.deepEqual(role('Senior Software Developer', SRE_TEXT), { role: 'Other', via: 'title', seniority: 'senior' });
+  });
+
+  it('takes "Infrastructure Engineer" at its word', () => {
+    assert.equal(role('Infrastructure Engineer', SRE_TEXT).role, 'Cloud / Infrastructure Engineer');
   });
 
   it("falls back on the ambiguous alias's role, or Other", () => {

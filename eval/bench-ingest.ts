@@ -1,0 +1,60 @@
+import { ingestItems, ingestSources, type IngestResult } from '../ingest/pipeline.ts';
+import type { SourceItem } from '../ingest/source.ts';
+import { resolveConfig } from '../src/config.ts';
+import { openWorkspace } from '../src/workspace.ts';
+import { syntheticOffer } from '../scripts/synthetic-offers.ts';
+
+/**
+ * Child process of the benchmark: ingests offers into a data dir with the real pipeline, then
+ * prints { offers, chunks, seconds, maxRssMb } on stdout. A process of its own, so that its peak
+ * RSS is the ingest's alone (the Chroma server is another process).
+ *
+ *   node --import tsx eval/bench-ingest.ts <dataDir> <dir>                     files from a directory
+ *   node --import tsx eval/bench-ingest.ts <dataDir> synthetic:<from>:<to>:<seed>
+ *
+ * The synthetic form serves offers [from, to) from memory as Markdown bytes (exactly what
+ * scripts/generate-offers.ts writes), so that 100k offers need no 100k files; the pipeline parses
+ * them like files.
+ */
+export interface BenchIngestResult {
+  offers: number;
+  chunks: number;
+  seconds: number;
+  maxRssMb: number;
+}
+
+export function syntheticItems(from: number, to: number, seed: string): SourceItem[] {
+  const items: SourceItem[] = [];
+  for (let i = from; i < to; i++) {
+    items.push({
+      source: `synthetic:${seed}/${i}.md`,
+      kind: 'file',
+      load: async () => ({ bytes: new TextEncoder().encode(syntheticOffer(i, seed).text), hint: { extension: '.md' } }),
+    });
+  }
+  return items;
+}
+
+async function main(): Promise<void> {
+  const [dataDir, source] = process.argv.slice(2);
+  if (!dataDir || !source) throw new Error('usage: bench-ingest.ts <dataDir> <dir | synthetic:from:to:seed>');
+  const workspace = await openWorkspace(resolveConfig({ dataDir }, {}));
+  try {
+    const synthetic = /^synthetic:(\d+):(\d+):(.+)$/.exec(source);
+    const result: IngestResult = synthetic
+      ? await ingestItems(workspace, syntheticItems(Number(synthetic[1]), Number(synthetic[2]), synthetic[3]!), [], {})
+      : await ingestSources(workspace, [source]);
+    const report: BenchIngestResult = {
+      offers: result.offers,
+      chunks: result.chunks,
+      seconds: result.seconds,
+      // maxRSS is in kilobytes.
+      maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+  } finally {
+    await workspace.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -1,0 +1,80 @@
+/**
+ * Raw snapshots: every fetched body, kept under `<data dir>/snapshots/` so that a parser
+ * improvement can be applied to everything fetched before without the network
+ * (`offers reindex --offline`). Bodies are stored once per content hash (`bodies/<sha1>`); each URL
+ * has a small JSON entry (`urls/<sha1 of url>.json`) naming its latest body, type and fetch time.
+ * Both are written to a temporary file and renamed, so a killed run never leaves half a snapshot.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { sha1 } from '../../src/util/hash.ts';
+import type { FetchedPage } from './http-client.ts';
+
+export interface SnapshotEntry {
+  url: string;
+  finalUrl: string;
+  status: number;
+  contentType?: string;
+  contentHash: string;
+  fetchedAt: string;
+}
+
+export class SnapshotStore {
+  constructor(readonly dir: string) {}
+
+  static forDataDir(dataDir: string): SnapshotStore {
+    return new SnapshotStore(path.join(dataDir, 'snapshots'));
+  }
+
+  async save(page: FetchedPage): Promise<SnapshotEntry> {
+    const contentHash = sha1(page.body);
+    const entry: SnapshotEntry = {
+      url: page.url,
+      finalUrl: page.finalUrl,
+      status: page.status,
+      ...(page.contentType ? { contentType: page.contentType } : {}),
+      contentHash,
+      fetchedAt: page.fetchedAt,
+    };
+    const body = this.bodyPath(contentHash);
+    if (!existsSync(body)) await writeAtomically(body, page.body);
+    await writeAtomically(this.entryPath(page.url), `${JSON.stringify(entry, null, 2)}\n`);
+    return entry;
+  }
+
+  /** The latest snapshot of `url`, or undefined when it was never fetched. */
+  async load(url: string): Promise<FetchedPage | undefined> {
+    let entry: SnapshotEntry;
+    try {
+      entry = JSON.parse(await readFile(this.entryPath(url), 'utf8')) as SnapshotEntry;
+    } catch {
+      return undefined;
+    }
+    const body = await readFile(this.bodyPath(entry.contentHash)).catch(() => undefined);
+    if (!body) return undefined;
+    return {
+      url: entry.url,
+      finalUrl: entry.finalUrl,
+      status: entry.status,
+      ...(entry.contentType ? { contentType: entry.contentType } : {}),
+      body,
+      fetchedAt: entry.fetchedAt,
+    };
+  }
+
+  private entryPath(url: string): string {
+    return path.join(this.dir, 'urls', `${sha1(url)}.json`);
+  }
+
+  private bodyPath(contentHash: string): string {
+    return path.join(this.dir, 'bodies', contentHash.slice(0, 2), contentHash);
+  }
+}
+
+async function writeAtomically(file: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(temporary, data);
+  await rename(temporary, file);
+}

@@ -1,0 +1,180 @@
+/**
+ * What one run knows about the web: the fetcher (or none, offline), robots.txt per origin, the
+ * snapshot store and the counts people see in the progress bar and the summary. Every page the
+ * crawler reads goes through `get`: robots first, then the fetch, then the snapshot.
+ */
+import { SourceError } from '../../src/errors.ts';
+import type { AddressClass } from './address-policy.ts';
+import { DEFAULT_FETCH_SETTINGS, type FetchedPage, type Fetcher, type FetchSettings, HttpFetcher, seedClass, userAgentFor } from './http-client.ts';
+import { RobotsCache } from './robots.ts';
+import { SnapshotStore } from './snapshots.ts';
+
+export interface WebOptions {
+  /** `--rate`: request starts per second, per host. */
+  rate?: number;
+  /** `--max-pages`: pages taken from one listing page or sitemap. */
+  maxPages?: number;
+  /** `--user-agent`: replaces the whole User-Agent header. */
+  userAgent?: string;
+  /** `--contact` or OFFERS_CONTACT: added to the default User-Agent. */
+  contact?: string;
+  /** `--follow-hosts`: hosts a crawl may go to besides its seed's; `*` for any host. */
+  followHosts?: string[];
+  /** `--timeout`, in milliseconds. */
+  timeoutMs?: number;
+  /** `reindex --offline`: pages come from the snapshots only, nothing touches the network. */
+  offline?: boolean;
+  /** Lower-level knobs (tests: short backoffs, no sleeping). */
+  fetch?: Partial<FetchSettings>;
+}
+
+export const DEFAULT_MAX_PAGES = 500;
+
+export interface WebStats {
+  /** Pages (and sitemaps, API responses) fetched with a 2xx status. */
+  fetched: number;
+  failed: number;
+  robotsSkipped: number;
+  /** Links and sitemap entries on hosts the crawl may not leave for. */
+  offHostSkipped: number;
+  /** Links and sitemap entries beyond --max-pages. */
+  overLimit: number;
+  requests: number;
+  retries: number;
+  bytes: number;
+}
+
+/** The hosts a crawl started from one seed may reach, and the class of the seed's address. */
+export interface CrawlScope {
+  seedUrl: URL;
+  hosts: Set<string>;
+  seed?: Promise<AddressClass>;
+}
+
+export const scopeOf = (seedUrl: URL): CrawlScope => ({ seedUrl, hosts: new Set([seedUrl.host]) });
+
+export interface GetOptions {
+  /** robots.txt is not consulted (documented APIs). */
+  skipRobots?: boolean;
+  /** Redirects may leave the scope's hosts (a seed the user named, an API). */
+  anyHost?: boolean;
+}
+
+export class WebSession {
+  readonly maxPages: number;
+  readonly offline: boolean;
+  private readonly counts = { fetched: 0, failed: 0, robotsSkipped: 0, offHostSkipped: 0, overLimit: 0 };
+  private readonly robots: RobotsCache;
+  private readonly followHosts: Set<string>;
+  private asked = false;
+
+  constructor(
+    private readonly fetcher: Fetcher,
+    readonly snapshots: SnapshotStore,
+    options: Pick<WebOptions, 'maxPages' | 'followHosts' | 'offline'> = {},
+  ) {
+    this.maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+    this.offline = options.offline ?? false;
+    this.followHosts = new Set((options.followHosts ?? []).map((host) => host.toLowerCase()));
+    this.robots = new RobotsCache({
+      fetch: async (robotsUrl, seed) => {
+        const page = await this.fetcher.fetch(robotsUrl, { seed });
+        await this.snapshots.save(page);
+        return page;
+      },
+      onCrawlDelay: (host, ms) => this.fetcher.slowDown(host, ms),
+    });
+  }
+
+  static open(dataDir: string, options: WebOptions = {}): WebSession {
+    const contact = options.contact ?? (process.env.OFFERS_CONTACT?.trim() || undefined);
+    const settings: FetchSettings = {
+      ...DEFAULT_FETCH_SETTINGS,
+      userAgent: options.userAgent ?? userAgentFor(contact),
+      ...(options.rate ? { rate: options.rate } : {}),
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...options.fetch,
+    };
+    return new WebSession(new HttpFetcher(settings), SnapshotStore.forDataDir(dataDir), options);
+  }
+
+  /** Whether anything was asked of the web (or of the snapshots) in this run. */
+  get used(): boolean {
+    return this.asked;
+  }
+
+  get stats(): WebStats {
+    const { requests, retries, bytes } = this.fetcher.stats;
+    return { ...this.counts, requests, retries, bytes };
+  }
+
+  /** For the progress bar: "12 fetched, 1 failed, 3 skipped by robots.txt". */
+  describe(): string {
+    const { fetched, failed, robotsSkipped } = this.counts;
+    return `${fetched} fetched, ${failed} failed, ${robotsSkipped} skipped by robots.txt`;
+  }
+
+  /** Whether a crawl may go to `host` (its seed's hosts, or those --follow-hosts names). */
+  allowsHost(scope: CrawlScope, host: string): boolean {
+    return scope.hosts.has(host) || this.followHosts.has('*') || this.followHosts.has(host.toLowerCase()) || this.followHosts.has(host.replace(/:\d+$/, '').toLowerCase());
+  }
+
+  /** Filters crawl candidates: hosts, robots.txt and --max-pages, counting what is left out. */
+  async admit(urls: readonly string[], scope: CrawlScope): Promise<string[]> {
+    const admitted: string[] = [];
+    for (const url of urls) {
+      if (!this.allowsHost(scope, new URL(url).host)) this.counts.offHostSkipped++;
+      else if (!this.offline && (await this.robots.refusal(new URL(url), await this.seedOf(scope)))) this.counts.robotsSkipped++;
+      else if (admitted.length >= this.maxPages) this.counts.overLimit++;
+      else admitted.push(url);
+    }
+    return admitted;
+  }
+
+  /** A page with a 2xx status: robots.txt checked, fetched (or read from its snapshot offline), snapshotted. */
+  async get(url: string, scope: CrawlScope, options: GetOptions = {}): Promise<FetchedPage> {
+    this.asked = true;
+    if (this.offline) return okPage((await this.snapshots.load(url)) ?? this.fail(url, 'no snapshot of this URL (fetch it once without --offline)'));
+    const seed = await this.counted(this.seedOf(scope));
+    const refusal = options.skipRobots ? undefined : await this.robots.refusal(new URL(url), seed);
+    if (refusal) {
+      this.counts.robotsSkipped++;
+      throw new SourceError(url, refusal);
+    }
+    const allowHost = options.anyHost ? {} : { allowHost: (host: string) => this.allowsHost(scope, host) };
+    const page = await this.counted(this.fetcher.fetch(url, { seed, ...allowHost }));
+    await this.snapshots.save(page);
+    if (page.status < 200 || page.status >= 300) this.fail(url, `HTTP ${page.status}`);
+    this.counts.fetched++;
+    return page;
+  }
+
+  close(): void {
+    this.fetcher.close();
+  }
+
+  /** The class of the seed's address, resolved once per crawl (the seed is the user's choice). */
+  private seedOf(scope: CrawlScope): Promise<AddressClass> {
+    scope.seed ??= seedClass(scope.seedUrl);
+    return scope.seed;
+  }
+
+  private async counted<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      if (error instanceof SourceError) this.counts.failed++;
+      throw error;
+    }
+  }
+
+  private fail(url: string, reason: string): never {
+    this.counts.failed++;
+    throw new SourceError(url, reason);
+  }
+}
+
+function okPage(page: FetchedPage): FetchedPage {
+  if (page.status < 200 || page.status >= 300) throw new SourceError(page.url, `HTTP ${page.status} when last fetched`);
+  return page;
+}

@@ -1,0 +1,37 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import type { RecordStore } from '../src/records/record-store.ts';
+import { fileItem, type SourceItem } from './source.ts';
+import { expandLocalSources } from './sources.ts';
+
+/**
+ * Ingest roots: the directories and globs given to `offers ingest`. The record keeps each file
+ * as a source, which lets `reindex` see files change or disappear; it also keeps the roots, so
+ * that `reindex` finds the files added to them since (a new offer dropped into an ingested folder).
+ */
+
+/** Records the directory and glob arguments among `args` (files are sources already). */
+export function rememberRoots(records: RecordStore, args: readonly string[], role?: string): void {
+  for (const arg of args) {
+    if (/[*?]/.test(arg) || isDirectory(arg)) records.putRoot(path.resolve(arg), role);
+  }
+}
+
+/** Files under the recorded roots that are not recorded sources yet, with their root's role. */
+export async function discoverNewFiles(records: RecordStore, known: ReadonlySet<string>): Promise<SourceItem[]> {
+  const items = new Map<string, SourceItem>();
+  for (const { root, role } of records.listRoots()) {
+    // A root that is gone is no failure: its files are recorded sources, retired as gone.
+    const { files } = await expandLocalSources([root]);
+    for (const file of files) if (!known.has(file) && !items.has(file)) items.set(file, fileItem(file, role));
+  }
+  return [...items.values()];
+}
+
+function isDirectory(arg: string): boolean {
+  try {
+    return statSync(arg).isDirectory();
+  } catch {
+    return false;
+  }
+}

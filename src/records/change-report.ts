@@ -1,0 +1,70 @@
+import type { OfferState } from './record-store.ts';
+
+/**
+ * The per-role change report of a re-index: what the record says before and after the run,
+ * compared offer by offer. Pure, so that it can't disagree with the record it is computed from.
+ */
+
+export interface RoleChanges {
+  /** Offers indexed now and not before (first seen, or back after being removed or expired). */
+  new: number;
+  /** Indexed before and after, with another content. */
+  changed: number;
+  /** Indexed before, gone from their source now (kept in the record's history). */
+  removed: number;
+  expired: number;
+  /** Indexed before and after, with the same content. */
+  unchanged: number;
+  /** Newly recorded as reposts of an indexed offer (not indexed, not counted). */
+  duplicates: number;
+}
+
+export type ChangeReport = Record<string, RoleChanges>;
+
+const KINDS = ['new', 'changed', 'removed', 'expired', 'unchanged', 'duplicates'] as const;
+
+export function diffOfferStates(before: readonly OfferState[], after: readonly OfferState[]): ChangeReport {
+  const previous = new Map(before.map((s) => [s.offerId, s]));
+  const report: ChangeReport = {};
+  for (const now of after) {
+    const kind = classify(previous.get(now.offerId), now);
+    if (!kind) continue;
+    const role = (report[now.role] ??= { new: 0, changed: 0, removed: 0, expired: 0, unchanged: 0, duplicates: 0 });
+    role[kind]++;
+  }
+  return report;
+}
+
+function classify(was: OfferState | undefined, now: OfferState): keyof RoleChanges | undefined {
+  const wasIndexed = was?.status === 'active';
+  switch (now.status) {
+    case 'active':
+      if (!wasIndexed) return 'new';
+      return was.contentHash === now.contentHash && was.role === now.role ? 'unchanged' : 'changed';
+    case 'removed':
+      return was && was.status !== 'removed' && was.status !== 'expired' ? 'removed' : undefined;
+    case 'expired':
+      return was?.status === 'expired' ? undefined : 'expired';
+    case 'duplicate':
+      return was?.status === 'duplicate' ? undefined : 'duplicates';
+  }
+}
+
+export function totalChanges(report: ChangeReport): RoleChanges {
+  const total: RoleChanges = { new: 0, changed: 0, removed: 0, expired: 0, unchanged: 0, duplicates: 0 };
+  for (const role of Object.values(report)) for (const kind of KINDS) total[kind] += role[kind];
+  return total;
+}
+
+/** A table for people: one line per role with any offer, busiest first, then the totals. */
+export function renderChangeReport(report: ChangeReport): string {
+  const rows = Object.entries(report).sort((a, b) => activity(b[1]) - activity(a[1]) || a[0].localeCompare(b[0]));
+  const width = Math.max(4, ...rows.map(([role]) => role.length));
+  const line = (label: string, c: RoleChanges) => `${label.padEnd(width)} ${KINDS.map((k) => String(c[k]).padStart(k.length)).join('  ')}`;
+  return [`${'role'.padEnd(width)} ${KINDS.join('  ')}`, ...rows.map(([role, c]) => line(role, c)), line('total', totalChanges(report))].join('\n');
+}
+
+/** Roles with changes sort before roles that only have unchanged offers. */
+function activity(c: RoleChanges): number {
+  return (c.new + c.changed + c.removed + c.expired + c.duplicates) * 1e6 + c.unchanged;
+}

@@ -1,0 +1,214 @@
+import { pathToFileURL } from 'node:url';
+import { isAspect, aspectLabel } from '../query/question.ts';
+import { normaliseSpace } from '../query/quotes.ts';
+import { selectThemes } from '../query/stats.ts';
+import type { Answer, Citation, ThemeStat } from '../query/types.ts';
+
+/**
+ * `offers query --format html`: one self-contained page (inline CSS and SVG, no script, no
+ * font, no request of any kind) with the memo, a chart of theme shares per role with their
+ * 95% intervals, and the citations. Offer text is untrusted: every string that reaches the
+ * page goes through `escapeHtml`, and a Content-Security-Policy forbidding scripts and network
+ * access stands behind that, should anything ever slip through.
+ */
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
+}
+
+/** A link target for a source: http(s) URLs as they are, file paths as file: URLs, nothing else. */
+export function sourceHref(source: string): string | undefined {
+  const address = source.replace(/#\d+$/, '');
+  if (/^https?:\/\//i.test(address)) {
+    try {
+      return new URL(address).href;
+    } catch {
+      return undefined;
+    }
+  }
+  return address.startsWith('/') ? pathToFileURL(address).href : undefined;
+}
+
+/** Inline markdown of the memo: **bold**, _italics_ and [c1] markers, on escaped text. */
+function inline(text: string): string {
+  return escapeHtml(text)
+    .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+    .replace(/(^|\s)_([^_]+)_(?=\s|$|[.,;:])/g, '$1<em>$2</em>')
+    .replace(/\[(c\d+)\]/g, '<a class="cite" href="#$1">[$1]</a>');
+}
+
+/**
+ * The memo's markdown as HTML. It handles what composeAnswer and the LLM path write
+ * (headings, bullets, quotes under bullets, paragraphs), not markdown at large: anything
+ * else is shown as escaped text.
+ */
+export function memoHtml(markdown: string): string {
+  const out: string[] = [];
+  let list = false;
+  let item = false;
+  const closeItem = () => {
+    if (item) out.push('</li>');
+    item = false;
+  };
+  const closeList = () => {
+    closeItem();
+    if (list) out.push('</ul>');
+    list = false;
+  };
+  for (const line of markdown.split('\n')) {
+    const heading = /^(#{2,4})\s+(.*)$/.exec(line);
+    const bullet = /^-\s+(.*)$/.exec(line);
+    const quote = /^\s+>\s?(.*)$/.exec(line);
+    if (heading) {
+      closeList();
+      const level = Math.min(heading[1]!.length, 4);
+      out.push(`<h${level}>${inline(heading[2]!)}</h${level}>`);
+    } else if (bullet) {
+      closeItem();
+      if (!list) out.push('<ul>');
+      list = true;
+      item = true;
+      out.push(`<li><p>${inline(bullet[1]!)}</p>`);
+    } else if (quote && item) {
+      out.push(`<blockquote>${inline(quote[1]!)}</blockquote>`);
+    } else if (line.trim() === '') {
+      closeList();
+    } else {
+      closeList();
+      out.push(`<p>${inline(line)}</p>`);
+    }
+  }
+  closeList();
+  return out.join('\n');
+}
+
+const COLOURS = ['#1f6feb', '#d4580b', '#2da44e', '#8250df', '#bf3989', '#6e7781'];
+
+const LABEL_WIDTH = 230;
+const BAR_WIDTH = 420;
+const BAR_HEIGHT = 11;
+const GAP = 3;
+const ROW_PADDING = 10;
+
+function pct(value: number): string {
+  return `${Math.round(value * 100)}%`;
+}
+
+/**
+ * One horizontal bar per role and theme, its length the share of the role's offers that
+ * mention the theme, with a whisker for the 95% Wilson interval; the themes are those the
+ * memo talks about (distinctive, then shared). Plain SVG elements, with a <title> on each bar
+ * for the exact counts.
+ */
+export function sharesChart(themes: readonly ThemeStat[], roles: readonly string[]): string {
+  if (themes.length === 0) return '';
+  const rowHeight = roles.length * (BAR_HEIGHT + GAP) + ROW_PADDING;
+  const legendHeight = 22;
+  const height = legendHeight + themes.length * rowHeight + 24;
+  const width = LABEL_WIDTH + BAR_WIDTH + 70;
+  const x = (share: number) => LABEL_WIDTH + share * BAR_WIDTH;
+  const parts: string[] = [];
+  roles.forEach((role, i) => {
+    const lx = LABEL_WIDTH + i * 150;
+    parts.push(`<rect x="${lx}" y="4" width="12" height="12" fill="${COLOURS[i % COLOURS.length]}"/>`);
+    parts.push(`<text x="${lx + 16}" y="14" class="legend">${escapeHtml(role)}</text>`);
+  });
+  themes.forEach((stat, t) => {
+    const top = legendHeight + t * rowHeight;
+    const mark = stat.distinctiveFor ? ` (${stat.distinctiveFor})` : '';
+    parts.push(`<text x="${LABEL_WIDTH - 8}" y="${top + rowHeight / 2}" text-anchor="end" class="theme">${escapeHtml(stat.label + mark)}</text>`);
+    roles.forEach((role, i) => {
+      const share = stat.perRole[role];
+      if (!share) return;
+      const y = top + i * (BAR_HEIGHT + GAP);
+      const colour = COLOURS[i % COLOURS.length];
+      const tip = `${role}: ${share.offers} of ${share.total ?? '?'} offers (${pct(share.share)}; 95% interval ${pct(share.low)}–${pct(share.high)})`;
+      parts.push(
+        `<g class="bar"><title>${escapeHtml(tip)}</title>` +
+          `<rect x="${LABEL_WIDTH}" y="${y}" width="${(share.share * BAR_WIDTH).toFixed(1)}" height="${BAR_HEIGHT}" fill="${colour}" fill-opacity="0.8"/>` +
+          `<line x1="${x(share.low).toFixed(1)}" x2="${x(share.high).toFixed(1)}" y1="${y + BAR_HEIGHT / 2}" y2="${y + BAR_HEIGHT / 2}" stroke="#24292f" stroke-width="1.2"/>` +
+          `<line x1="${x(share.low).toFixed(1)}" x2="${x(share.low).toFixed(1)}" y1="${y + 2}" y2="${y + BAR_HEIGHT - 2}" stroke="#24292f"/>` +
+          `<line x1="${x(share.high).toFixed(1)}" x2="${x(share.high).toFixed(1)}" y1="${y + 2}" y2="${y + BAR_HEIGHT - 2}" stroke="#24292f"/>` +
+          `<text x="${(x(share.high) + 4).toFixed(1)}" y="${y + BAR_HEIGHT - 1}" class="value">${share.offers}/${share.total ?? '?'}</text></g>`,
+      );
+    });
+  });
+  const axisY = legendHeight + themes.length * rowHeight + 4;
+  for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
+    parts.push(`<line x1="${x(tick)}" x2="${x(tick)}" y1="${legendHeight}" y2="${axisY}" stroke="#d0d7de" stroke-dasharray="2 3"/>`);
+    parts.push(`<text x="${x(tick)}" y="${axisY + 14}" text-anchor="middle" class="value">${pct(tick)}</text>`);
+  }
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">` +
+    parts.join('') +
+    '</svg>'
+  );
+}
+
+/** The themes each aspect's chart shows: the ones the memo can talk about. */
+function chartThemes(answer: Answer, aspect: string): ThemeStat[] {
+  const stats = answer.themes.filter((t) => t.aspect === aspect);
+  const selection = selectThemes(stats, { perRole: 6, shared: 6 });
+  return [...[...selection.byRole.values()].flat(), ...selection.shared];
+}
+
+function citationHtml(c: Citation): string {
+  const href = sourceHref(c.source);
+  const where = [c.title, c.company].map(normaliseSpace).filter((s) => s !== '' && !/^unknown company$/i.test(s));
+  const link = href ? `<a href="${escapeHtml(href)}" rel="noreferrer noopener">${escapeHtml(c.source)}</a>` : escapeHtml(c.source);
+  return (
+    `<li id="${escapeHtml(c.id)}"><span class="id">[${escapeHtml(c.id)}]</span> ` +
+    `<blockquote>${escapeHtml(normaliseSpace(c.quote))}</blockquote>` +
+    `<div class="offer"><strong>${escapeHtml(where.join(' · ') || 'Untitled offer')}</strong> · ${escapeHtml(c.role)} · ${escapeHtml(c.section.replace(/_/g, ' '))}</div>` +
+    `<div class="source">${link}</div></li>`
+  );
+}
+
+const STYLE = `
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;max-width:960px;margin:2rem auto;padding:0 1rem}
+h1{font-size:1.4rem}h2{margin-top:2rem;border-bottom:1px solid #d0d7de}h3{font-size:1.05rem;margin-bottom:.3rem}
+ul{padding-left:1.2rem}li{margin:.5rem 0}li p{margin:0}
+blockquote{margin:.3rem 0 .3rem .5rem;padding-left:.7rem;border-left:3px solid #d0d7de;color:#57606a}
+a.cite{text-decoration:none;font-size:.85em}
+.chart{overflow-x:auto}svg text{font:12px system-ui,sans-serif;fill:#1f2328}svg .value{fill:#57606a;font-size:11px}
+ol.citations{list-style:none;padding:0}ol.citations li{border-top:1px solid #eaeef2;padding:.5rem 0}
+.id{font-weight:600}.offer{font-size:.9em}.source{font-size:.8em;word-break:break-all}
+.warnings{background:#fff8c5;padding:.5rem 1rem;border-radius:6px}
+`;
+
+/** The whole page. */
+export function renderHtml(answer: Answer): string {
+  const roles = answer.roles.map((r) => r.name);
+  const charts = answer.aspects
+    .map((aspect) => {
+      const svg = sharesChart(chartThemes(answer, aspect), roles);
+      const heading = isAspect(aspect) ? aspectLabel(aspect) : aspect;
+      return svg ? `<h3>${escapeHtml(heading)}</h3><div class="chart">${svg}</div>` : '';
+    })
+    .join('\n');
+  const warnings = answer.warnings.length
+    ? `<section class="warnings"><h2>Warnings</h2><ul>${answer.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul></section>`
+    : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(answer.question)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${escapeHtml(answer.question)}</h1>
+<section class="memo">
+${memoHtml(answer.answer)}
+</section>
+${charts ? `<section class="charts"><h2>Theme shares per role</h2><p>Share of each role's offers that mention the theme; the whisker is its 95% interval.</p>\n${charts}</section>` : ''}
+<section><h2>Sources</h2><ol class="citations">${answer.citations.map(citationHtml).join('\n')}</ol></section>
+${warnings}
+</body>
+</html>
+`;
+}

@@ -1,0 +1,169 @@
+/**
+ * Faults around a real ingest (issue 8): the embedded Chroma server killed in the middle of a run,
+ * Ctrl-C (SIGINT) in the middle of a run, a read-only data dir and a full disk. Each must end with
+ * a clear message and a non-zero exit, leave no process behind, and let the next run complete
+ * with a consistent index. (kill -9 of the CLI itself is test/integration/crash-safety.test.ts.)
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdir, readdir, readFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { generateOffers } from '../../scripts/generate-offers.ts';
+import { isRunning } from '../../src/util/pid-file.ts';
+import { DEMO_OFFERS, ROOT, runCli, scratchDir, startCli } from '../helpers/cli.ts';
+
+const OFFERS = 400; // ~2,000 chunks: two write batches, so a run can be stopped between them
+
+/** Active offers committed to the record so far (read-only, beside the running CLI). */
+function committedOffers(dataDir: string): number {
+  const dir = path.join(dataDir, 'index');
+  if (!existsSync(dir)) return 0;
+  let total = 0;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sqlite'))) {
+    try {
+      const db = new Database(path.join(dir, file), { readonly: true, fileMustExist: true });
+      try {
+        total += (db.prepare("SELECT count(*) AS n FROM offers WHERE status = 'active'").get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    } catch {
+      // Not created yet.
+    }
+  }
+  return total;
+}
+
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+const NOBODY = 65534;
+
+function nobodyCanRun(): boolean {
+  try {
+    execFileSync(process.execPath, ['-e', `require('fs').accessSync(${JSON.stringify(path.join(ROOT, 'node_modules', 'tsx', 'package.json'))})`], { uid: NOBODY, gid: NOBODY, stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function serverPid(dataDir: string): Promise<number> {
+  return (JSON.parse(await readFile(path.join(dataDir, 'chroma', 'server.json'), 'utf8')) as { pid: number }).pid;
+}
+
+async function consistentStats(dataDir: string): Promise<{ offers: number; chunks: number; storeChunks: number }> {
+  const run = await runCli(['--data-dir', dataDir, 'stats', '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const stats = JSON.parse(run.stdout) as { offers: number; chunks: number; storeChunks: number };
+  assert.equal(stats.storeChunks, stats.chunks, 'the store holds exactly the recorded chunks');
+  return stats;
+}
+
+describe('faults during an ingest', () => {
+  let scratch: Awaited<ReturnType<typeof scratchDir>>;
+  let corpus: string;
+  let dataDir: string;
+
+  before(async () => {
+    scratch = await scratchDir('offers-faults-');
+    corpus = path.join(scratch.dir, 'offers');
+    dataDir = path.join(scratch.dir, 'data');
+    await generateOffers(corpus, OFFERS, 'faults');
+  });
+  after(() => scratch.cleanup());
+
+  it('the embedded Chroma server killed mid-run: a clear message, exit 1', async () => {
+    const { result } = startCli(['--data-dir', dataDir, 'ingest', corpus, '--json']);
+    await until(() => committedOffers(dataDir) > 0, 'the first committed batch');
+    process.kill(await serverPid(dataDir), 'SIGKILL');
+    const run = await result;
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /Chroma is not reachable/);
+    assert.match(run.stderr, /fix: the embedded Chroma server stopped/);
+    assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+    assert.ok(committedOffers(dataDir) < OFFERS, 'the run was stopped before its end');
+  });
+
+  it('Ctrl-C mid-run: stops at once, releases the lock and stops the embedded server', async () => {
+    const before = committedOffers(dataDir);
+    const { child, result } = startCli(['--data-dir', dataDir, 'ingest', corpus, '--json']);
+    await until(() => committedOffers(dataDir) > before, 'a batch committed by this run');
+    const pid = await serverPid(dataDir);
+    child.kill('SIGINT');
+    const run = await result;
+    assert.ok(run.signal === 'SIGINT' || run.code === 130, `ended by SIGINT (code ${run.code}, signal ${run.signal}): ${run.stderr}`);
+    assert.ok(!existsSync(path.join(dataDir, 'offers.lock')), 'the data-dir lock is released');
+    await until(() => !isRunning(pid), 'the embedded server to exit', 15_000);
+  });
+
+  it('the next run completes, and the index is consistent', async () => {
+    const run = await runCli(['--data-dir', dataDir, 'ingest', corpus, '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as { offers: number; recovered: number };
+    assert.equal(result.offers, OFFERS);
+    const stats = await consistentStats(dataDir);
+    assert.equal(stats.offers, OFFERS);
+  });
+});
+
+describe('storage faults', () => {
+  it('a read-only data dir: one line saying so, with the fix, exit 1', async (t) => {
+    // Root ignores permissions: run the CLI as nobody then, if nobody can read the checkout.
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot && !nobodyCanRun()) {
+      t.skip('running as root, and user nobody cannot read this checkout');
+      return;
+    }
+    const scratch = await scratchDir('offers-readonly-');
+    try {
+      const dataDir = path.join(scratch.dir, 'data');
+      await mkdir(dataDir);
+      await chmod(dataDir, 0o555);
+      await chmod(scratch.dir, 0o755);
+      const run = await runCli(['--data-dir', dataDir, 'ingest', DEMO_OFFERS], asRoot ? { uid: NOBODY } : {});
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, /^offers: cannot write to the data dir, permission denied/);
+      assert.match(run.stderr, /\n {2}fix: make the data dir writable/);
+      assert.equal(run.stderr.trim().split('\n').length, 2, run.stderr);
+    } finally {
+      await scratch.cleanup();
+    }
+  });
+
+  it('a full disk (a 600 KB tmpfs as data dir): a clear message with the fix, exit 1, no server left', async (t) => {
+    const scratch = await scratchDir('offers-full-');
+    const mountPoint = path.join(scratch.dir, 'tiny');
+    await mkdir(mountPoint);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=600k', 'tmpfs', mountPoint], { stdio: 'ignore' });
+    } catch {
+      await scratch.cleanup();
+      t.skip('mounting a tmpfs needs root (ENOSPC is also covered by test/unit/storage-faults.test.ts)');
+      return;
+    }
+    try {
+      const dataDir = path.join(mountPoint, 'data');
+      const run = await runCli(['--data-dir', dataDir, 'ingest', DEMO_OFFERS]);
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, /disk is full|no space left/i);
+      assert.match(run.stderr, /fix: free (some )?disk space/);
+      assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+      const state = path.join(dataDir, 'chroma', 'server.json');
+      if (existsSync(state)) await until(() => !isRunning((JSON.parse(readFileSync(state, 'utf8')) as { pid: number }).pid), 'the server to exit', 15_000);
+      assert.deepEqual((await readdir(dataDir)).filter((f) => f === 'offers.lock'), [], 'the lock is released');
+    } finally {
+      execFileSync('umount', ['-l', mountPoint], { stdio: 'ignore' });
+      await scratch.cleanup();
+    }
+  });
+});

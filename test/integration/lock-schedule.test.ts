@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { acquireDataDirLock, lockPath } from '../../src/data-dir-lock.ts';
+import { runCli, scratchDir, startCli } from '../helpers/cli.ts';
+import { editOffer, writeSyntheticCorpus } from '../helpers/synthetic-corpus.ts';
+
+/**
+ * The data-dir lock and `offers schedule`, through the real CLI: a busy data dir makes writers and
+ * readers wait or exit 5, a dead holder's lock is taken over, and the schedule logs each run's
+ * report and stops cleanly on SIGTERM, leaving no lock and no Chroma server behind.
+ */
+describe('data-dir lock and schedule, end to end', () => {
+  let scratch: Awaited<ReturnType<typeof scratchDir>>;
+  let offersDir: string;
+  let dataDir: string;
+
+  before(async () => {
+    scratch = await scratchDir('offers-lock-');
+    offersDir = path.join(scratch.dir, 'offers');
+    dataDir = path.join(scratch.dir, 'data');
+    await writeSyntheticCorpus(offersDir, { count: 7 }); // below the first repost
+    const run = await runCli(['--data-dir', dataDir, 'ingest', offersDir]);
+    assert.equal(run.code, 0, run.stderr);
+  });
+  after(() => scratch.cleanup());
+
+  it('a writer holding the data dir makes reindex exit 5 with --wait 0, and stats wait for it', async () => {
+    const lock = await acquireDataDirLock(dataDir, { command: 'ingest', waitMs: 0 });
+    try {
+      const refused = await runCli(['--data-dir', dataDir, '--wait', '0', 'reindex']);
+      assert.equal(refused.code, 5, refused.stderr);
+      assert.match(refused.stderr, new RegExp(`busy: offers ingest \\(pid ${process.pid}`));
+      assert.match(refused.stderr, /fix: .*--wait/);
+
+      const waiting = startCli(['--data-dir', dataDir, 'stats', '--json']);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.equal(waiting.child.exitCode, null, 'stats waits while the writer holds the lock');
+      lock.release();
+      const stats = await waiting.result;
+      assert.equal(stats.code, 0, stats.stderr);
+      assert.match(stats.stderr, /waiting for offers ingest/);
+      assert.equal((JSON.parse(stats.stdout) as { offers: number }).offers, 7);
+    } finally {
+      lock.release();
+    }
+  });
+
+  it('takes over the lock of a process that died, and reports changes per role (new, changed, removed)', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    await writeFile(lockPath(dataDir), JSON.stringify({ pid: dead, host: hostname(), command: 'ingest', startedAt: '2026-01-01T00:00:00Z' }));
+    const first = path.join(offersDir, 'offer-00000.md');
+    await writeFile(first, editOffer(await readFile(first, 'utf8'), 'edited'));
+    await rm(path.join(offersDir, 'offer-00001.md'));
+    const extra = path.join(scratch.dir, 'extra');
+    await writeSyntheticCorpus(extra, { count: 1, seed: 99 });
+    await rename(path.join(extra, 'offer-00000.md'), path.join(offersDir, 'added.md'));
+    const run = await runCli(['--data-dir', dataDir, 'reindex', '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, new RegExp(`removing the lock left by offers ingest \\(pid ${dead}`));
+    const report = JSON.parse(run.stdout) as { new: number; changed: number; removed: number; unchanged: number; roles: Record<string, { changed: number; removed: number }> };
+    assert.equal(report.new, 1, 'a file added to an ingested directory is found');
+    assert.equal(report.changed, 1);
+    assert.equal(report.removed, 1);
+    // offer 0 is an SRE offer and offer 1 a DevOps one (the generator cycles through roles).
+    assert.equal(report.roles['SRE']?.changed, 1, JSON.stringify(report.roles));
+    assert.equal(report.roles['DevOps Engineer']?.removed, 1, JSON.stringify(report.roles));
+    assert.match(run.stderr, /^role\s+new\s+changed\s+removed\s+expired\s+unchanged\s+duplicates$/m);
+    assert.equal(existsSync(lockPath(dataDir)), false);
+
+    const history = await runCli(['--data-dir', dataDir, 'stats', '--json', '--include-removed']);
+    assert.equal((JSON.parse(history.stdout) as { history: Record<string, { removed: number }> }).history['DevOps Engineer']?.removed, 1);
+  });
+
+  it('schedule runs reindex on its cron, logs each report, and stops cleanly on SIGTERM', async () => {
+    const schedule = startCli(['--data-dir', dataDir, 'schedule', '--cron', '* * * * * *', '--json']);
+    let stderr = '';
+    schedule.child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const deadline = Date.now() + 60_000;
+    while (!/run 2: done/.test(stderr) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    schedule.child.kill('SIGTERM');
+    const run = await schedule.result;
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /run 1: total\s+0\s+0\s+0\s+0\s+7\s+0/);
+    assert.match(run.stderr, /received SIGTERM/);
+    assert.match(run.stderr, /stopped \(received SIGTERM\) after \d+ runs/);
+    const reports = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { unchanged: number });
+    assert.ok(reports.length >= 2 && reports.every((r) => r.unchanged === 7), run.stdout);
+    assert.equal(existsSync(lockPath(dataDir)), false, 'the lock is released');
+    assert.equal(existsSync(path.join(dataDir, 'chroma', 'server.json')), false, 'no embedded server left');
+  });
+});

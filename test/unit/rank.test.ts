@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { LocalEmbedder } from '../../src/embed/local-embedder.ts';
+import { tokenize } from '../../src/embed/tokenize.ts';
+import { bm25Scores, maximalMarginalRelevance, rankByScore, reciprocalRankFusion } from '../../src/query/rank.ts';
+import { retrieveEvidence } from '../../src/query/retrieve.ts';
+import { MemoryStore } from '../../src/store/memory-store.ts';
+
+describe('bm25Scores', () => {
+  const docs = [
+    'Run the on-call rotation and write postmortems after incidents.',
+    'Write Terraform modules for every environment.',
+    'Terraform, Terraform and more Terraform: our whole estate is Terraform code reviewed by peers every day of the week.',
+  ].map(tokenize);
+
+  it('scores only documents holding a query term, rarer terms higher', () => {
+    const scores = bm25Scores(tokenize('terraform modules'), docs);
+    assert.equal(scores[0], 0);
+    assert.ok(scores[1]! > scores[2]!, `short doc with both terms wins: ${scores.join(', ')}`);
+  });
+
+  it('saturates term frequency: ten mentions are not ten times one', () => {
+    const [once, many] = bm25Scores(['terraform'], [['terraform', 'code'], Array(10).fill('terraform').concat(['code'])]);
+    assert.ok(many! < once! * 3);
+  });
+
+  it('is empty for an empty pool, and rankByScore drops zero scores', () => {
+    assert.deepEqual(bm25Scores(['x'], []), []);
+    assert.deepEqual(rankByScore(['a', 'b', 'c'], [0, 2, 1]), ['b', 'c']);
+  });
+});
+
+describe('reciprocalRankFusion', () => {
+  it('rewards agreement between rankings over a single top place', () => {
+    const fused = reciprocalRankFusion([
+      ['a', 'b', 'c'],
+      ['d', 'b', 'c'],
+    ]);
+    assert.equal(fused[0]!.id, 'b');
+    assert.deepEqual(new Set(fused.map((f) => f.id)), new Set(['a', 'b', 'c', 'd']));
+  });
+});
+
+describe('maximalMarginalRelevance', () => {
+  it('skips a near duplicate of what is already picked', () => {
+    const picked = maximalMarginalRelevance(
+      [
+        { id: 'a', relevance: 1, embedding: [1, 0] },
+        { id: 'a-copy', relevance: 0.95, embedding: [1, 0.01] },
+        { id: 'b', relevance: 0.8, embedding: [0, 1] },
+      ],
+      2,
+    );
+    assert.deepEqual(picked, ['a', 'b']);
+  });
+
+  it('with λ = 1 is plain relevance order', () => {
+    const picked = maximalMarginalRelevance(
+      [
+        { id: 'a', relevance: 3, embedding: [1, 0] },
+        { id: 'b', relevance: 2, embedding: [1, 0] },
+        { id: 'c', relevance: 1 },
+      ],
+      3,
+      1,
+    );
+    assert.deepEqual(picked, ['a', 'b', 'c']);
+  });
+});
+
+describe('retrieveEvidence (hybrid, in-memory store)', () => {
+  const embedder = new LocalEmbedder({ dimension: 128 });
+  const chunk = (id: string, offerId: string, role: string, text: string) => ({
+    id,
+    document: text,
+    metadata: { offerId, role, section: 'requirements', title: `${role} at ${offerId}`, company: offerId, source: `${offerId}.md`, t_terraform: true },
+  });
+  const records = [
+    chunk('o1:1', 'o1', 'DevOps Engineer', 'Write Terraform modules and review them.'),
+    chunk('o1:2', 'o1', 'DevOps Engineer', 'Terraform modules for our Terraform estate, Terraform everywhere.'),
+    chunk('o2:1', 'o2', 'DevOps Engineer', 'Terraform modules written with care for every environment.'),
+    chunk('o3:1', 'o3', 'DevOps Engineer', 'Terraform modules written with care for every environment!'),
+    chunk('o4:1', 'o4', 'DevOps Engineer', 'You know Terraform, Ansible or Pulumi.'),
+    chunk('s1:1', 's1', 'SRE', 'Terraform modules, all day long.'),
+  ];
+
+  it('keeps to the role, one chunk per offer, and puts a reposted wording last', async () => {
+    const store = new MemoryStore({ embedderId: embedder.id, dimension: embedder.dimension });
+    const embeddings = await embedder.embedDocuments(records.map((r) => r.document));
+    await store.upsert(records.map((r, i) => ({ ...r, embedding: embeddings[i]! })));
+    const found = await retrieveEvidence(store, embedder, 'Terraform modules', { role: 'DevOps Engineer', sections: ['requirements'], theme: 'terraform', k: 3 });
+    assert.equal(found.length, 3);
+    assert.ok(found.every((e) => e.role === 'DevOps Engineer'));
+    assert.equal(new Set(found.map((e) => e.offerId)).size, 3, 'at most one chunk per offer');
+    const copies = found.filter((e) => e.offerId === 'o2' || e.offerId === 'o3');
+    assert.equal(copies.length, 1, `MMR keeps one of two near-identical chunks: ${found.map((e) => e.chunkId).join(', ')}`);
+  });
+});
