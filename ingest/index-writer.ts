@@ -25,7 +25,7 @@ import { embeddingText } from './chunk.ts';
  * Chunks per batch: large enough that Chroma round trips don't dominate, small enough that a
  * killed run loses little work and commits often (the record is what the next run resumes from).
  */
-const DEFAULT_BATCH_CHUNKS = 250;
+const DEFAULT_BATCH_CHUNKS = 500;
 
 export interface WriterStats {
   /** Offers written: `created` were not in the index before, `changed` replaced an older version. */
@@ -50,6 +50,8 @@ export class IndexWriter {
   private writes: PendingWrite[] = [];
   private bufferedChunks = 0;
   private sources: SourceRecord[] = [];
+  /** The batch being written while the next one is parsed (at most one: batches land in order). */
+  private inFlight: Promise<void> = Promise.resolve();
   readonly stats: WriterStats = { written: 0, created: 0, changed: 0, chunksWritten: 0, removed: 0, duplicates: 0 };
 
   constructor(
@@ -87,7 +89,7 @@ export class IndexWriter {
     const record = this.recordFor(offer, existing, { status: 'active', fingerprint, bandKeys, chunkIds: chunks.map((c) => c.id), themesBySection });
     this.writes.push({ record, chunks, previous: existing?.chunkIds ?? [], wasIndexed: existing?.status === 'active' });
     this.bufferedChunks += chunks.length;
-    if (this.bufferedChunks >= (this.options.batchChunks ?? DEFAULT_BATCH_CHUNKS)) await this.flush();
+    if (this.bufferedChunks >= (this.options.batchChunks ?? DEFAULT_BATCH_CHUNKS)) await this.startBatch();
   }
 
   /** Records a reposted copy of `canonicalId`: kept as an alternate source, never indexed or counted. */
@@ -114,13 +116,33 @@ export class IndexWriter {
     this.sources.push(source);
   }
 
+  /** Writes everything queued, and waits for the batch in flight. */
   async flush(): Promise<void> {
+    await this.startBatch();
+    await this.inFlight;
+  }
+
+  /**
+   * Hands the queued writes to a batch that runs while the caller goes on parsing and chunking
+   * (the store's round trips used to leave the CPU idle half the time), after waiting for the
+   * previous batch: the store and the record see the batches one after the other, in order, so
+   * the crash-safety protocol above holds per batch as before. A failure surfaces at the next
+   * startBatch or flush.
+   */
+  private async startBatch(): Promise<void> {
+    await this.inFlight;
     const writes = this.writes;
     const sources = this.sources;
     this.writes = [];
     this.sources = [];
     this.bufferedChunks = 0;
     if (writes.length === 0 && sources.length === 0) return;
+    this.inFlight = this.applyBatch(writes, sources);
+    // Awaited later; marked handled so a failure does not crash the process before then.
+    this.inFlight.catch(() => undefined);
+  }
+
+  private async applyBatch(writes: PendingWrite[], sources: SourceRecord[]): Promise<void> {
 
     this.records.transaction(() => {
       for (const w of writes) this.records.addIntent(w.record.offerId, [...w.chunks.map((c) => c.id), ...w.previous]);
@@ -137,6 +159,8 @@ export class IndexWriter {
     this.records.transaction(() => {
       for (const w of writes) {
         this.records.putOffer(w.record);
+        // Lexical search follows the record: the new chunks (none for a duplicate or a retired offer).
+        this.records.lexical.replaceOffer(w.record.offerId, w.chunks);
         const stale = staleOf(w);
         if (stale.length > 0) this.records.addIntent(w.record.offerId, stale);
         else this.records.clearIntent(w.record.offerId);

@@ -1,14 +1,13 @@
 import { findRolesInText, resolveRoleName } from '../catalog/roles.ts';
 import { UsageError } from '../errors.ts';
-import type { OfferRecord } from '../records/record-store.ts';
 import { themeCategory, themeLabel, themeSpans } from '../themes.ts';
-import type { SectionKind } from '../types.ts';
 import { createRandom, sample } from '../util/random.ts';
+import { mapInBatches } from '../util/retry.ts';
 import type { Workspace } from '../workspace.ts';
 import { composeAnswer, type ThemeLookup } from './compose.ts';
 import { aspectSections, aspectThemeFilter, isAspect, parseQuestion, type Aspect } from './question.ts';
 import { checkEvidence, RefusalError } from './refusal.ts';
-import { retrieveEvidence } from './retrieve.ts';
+import { backfillLexicalIndex, retrieveEvidence } from './retrieve.ts';
 import { bootstrapStability, selectThemes } from './stats.ts';
 import type { Answer, Evidence, OfferProfile, RoleSummary, ThemeStat } from './types.ts';
 import { verifyAnswer } from './verify.ts';
@@ -28,6 +27,8 @@ export interface QuestionRequest {
 export const MIN_OFFERS_PER_ROLE = 5;
 /** Quotes retrieved per role and theme, before the memo picks from them. */
 const EVIDENCE_PER_THEME = 6;
+/** Retrievals run concurrently: enough to overlap Chroma round trips, few enough not to swamp a small server. */
+const RETRIEVALS_IN_FLIGHT = 4;
 
 /**
  * The query, from question to verified answer: roles and aspects, the offers of each role (or a
@@ -39,13 +40,13 @@ export async function answerQuestion(workspace: Workspace, request: QuestionRequ
   const { roles: resolvedRoles, aspects } = understand(workspace, request);
   const roles = resolvedRoles.map((r) => r.name);
   const seed = request.seed ?? '1';
-  const offersByRole = new Map<string, OfferRecord[]>();
-  for (const role of roles) offersByRole.set(role, chooseOffers(workspace.records.listOffers({ status: ['active'], role }), request.offers, `${seed}:${role}`));
-  refuseThin(workspace, request.question, resolvedRoles, offersByRole);
-
-  const profiles = new Map<string, OfferProfile[]>(
-    [...offersByRole].map(([role, records]) => [role, records.map((r) => ({ offerId: r.offerId, role, company: r.offer.company, themesBySection: r.themesBySection }))]),
-  );
+  const profiles = new Map<string, OfferProfile[]>();
+  for (const role of roles) {
+    const all = workspace.records.listProfiles(role).map((p) => ({ ...p, role }));
+    profiles.set(role, chooseOffers(all, request.offers, `${seed}:${role}`));
+  }
+  refuseThin(workspace, request.question, resolvedRoles, profiles);
+  await backfillLexicalIndex(workspace.store, workspace.records.lexical);
   const lookup = themeLookup(workspace);
   const statsByAspect = new Map<string, ThemeStat[]>();
   for (const aspect of aspects) {
@@ -57,8 +58,16 @@ export async function answerQuestion(workspace: Workspace, request: QuestionRequ
   }
 
   const sampled = request.offers !== undefined;
-  const evidenceByTheme = await gatherEvidence(workspace, request.question, aspects, statsByAspect, offersByRole, sampled);
-  const summaries: RoleSummary[] = roles.map((name) => ({ name, offers: offersByRole.get(name)!.length, chunks: countChunks(offersByRole.get(name)!, aspects) }));
+  const evidenceByTheme = await gatherEvidence(workspace, request.question, aspects, statsByAspect, profiles, sampled);
+  const summaries: RoleSummary[] = roles.map((name) => ({
+    name,
+    offers: profiles.get(name)!.length,
+    chunks: workspace.records.lexical.countChunks({
+      role: name,
+      sections: [...new Set(aspects.flatMap(aspectSections))],
+      ...(sampled ? { offerIds: profiles.get(name)!.map((p) => p.offerId) } : {}),
+    }),
+  }));
   const answer = composeAnswer({
     question: request.question,
     aspects,
@@ -106,13 +115,13 @@ function understand(workspace: Workspace, request: QuestionRequest): { roles: Re
 }
 
 /** All of a role's offers, or a seeded sample of N: the same seed always draws the same offers. */
-function chooseOffers(records: OfferRecord[], n: number | undefined, seed: string): OfferRecord[] {
+function chooseOffers(records: OfferProfile[], n: number | undefined, seed: string): OfferProfile[] {
   if (n === undefined || records.length <= n) return records;
   return sample(records, n, createRandom(seed)).sort((a, b) => (a.offerId < b.offerId ? -1 : 1));
 }
 
 /** Never invent an answer: an unknown role, or one with too few offers, is named with the roles that are indexed. */
-function refuseThin(workspace: Workspace, question: string, roles: readonly ResolvedRole[], offersByRole: Map<string, OfferRecord[]>): void {
+function refuseThin(workspace: Workspace, question: string, roles: readonly ResolvedRole[], offersByRole: Map<string, OfferProfile[]>): void {
   const indexed = indexedRoles(workspace);
   const known = new Set(indexed.map((r) => r.role));
   const refusal = checkEvidence(
@@ -141,47 +150,37 @@ async function gatherEvidence(
   question: string,
   aspects: readonly Aspect[],
   statsByAspect: Map<string, ThemeStat[]>,
-  offersByRole: Map<string, OfferRecord[]>,
+  offersByRole: Map<string, OfferProfile[]>,
   sampled: boolean,
 ): Promise<Map<string, Map<string, Evidence[]>>> {
-  const evidenceByTheme = new Map<string, Map<string, Evidence[]>>();
   const roles = [...offersByRole.keys()];
-  for (const aspect of aspects) {
+  const tasks = aspects.flatMap((aspect) => {
     const selection = selectThemes(statsByAspect.get(aspect) ?? []);
     const wanted: Array<[ThemeStat, string[]]> = [
       ...[...selection.byRole].flatMap(([role, stats]) => stats.map((s): [ThemeStat, string[]] => [s, [role]])),
       ...selection.shared.map((s): [ThemeStat, string[]] => [s, roles]),
     ];
-    for (const [stat, forRoles] of wanted) {
-      const byRole = evidenceByTheme.get(stat.theme) ?? new Map<string, Evidence[]>();
-      evidenceByTheme.set(stat.theme, byRole);
-      for (const role of forRoles) {
-        const found = await retrieveEvidence(workspace.store, workspace.embedder, `${stat.label}. ${question}`, {
-          role,
-          sections: aspectSections(aspect),
-          theme: stat.theme,
-          k: EVIDENCE_PER_THEME,
-          ...(sampled ? { offerIds: offersByRole.get(role)!.map((r) => r.offerId) } : {}),
-        });
-        const known = new Set((byRole.get(role) ?? []).map((e) => e.chunkId));
-        byRole.set(role, [...(byRole.get(role) ?? []), ...found.filter((e) => !known.has(e.chunkId))]);
-      }
-    }
-  }
+    return wanted.flatMap(([stat, forRoles]) => forRoles.map((role) => ({ aspect, stat, role })));
+  });
+  // Independent retrievals, a few in flight at once (each is a filtered vector query, a round
+  // trip to Chroma); merged below in task order, so the answer does not depend on timing.
+  const found = await mapInBatches(tasks, { batchSize: 1, concurrency: RETRIEVALS_IN_FLIGHT }, ([task]) =>
+    retrieveEvidence(workspace.store, workspace.embedder, workspace.records.lexical, `${task!.stat.label}. ${question}`, {
+      role: task!.role,
+      sections: aspectSections(task!.aspect),
+      theme: task!.stat.theme,
+      k: EVIDENCE_PER_THEME,
+      ...(sampled ? { offerIds: offersByRole.get(task!.role)!.map((r) => r.offerId) } : {}),
+    }).then((evidence) => [evidence]),
+  );
+  const evidenceByTheme = new Map<string, Map<string, Evidence[]>>();
+  tasks.forEach(({ stat, role }, i) => {
+    const byRole = evidenceByTheme.get(stat.theme) ?? new Map<string, Evidence[]>();
+    evidenceByTheme.set(stat.theme, byRole);
+    const known = new Set((byRole.get(role) ?? []).map((e) => e.chunkId));
+    byRole.set(role, [...(byRole.get(role) ?? []), ...found[i]!.filter((e) => !known.has(e.chunkId))]);
+  });
   return evidenceByTheme;
-}
-
-/** Chunks of these offers in the sections the aspects read (chunk ids carry their section's index). */
-function countChunks(records: OfferRecord[], aspects: readonly Aspect[]): number {
-  const kinds = new Set<SectionKind>(aspects.flatMap(aspectSections));
-  let count = 0;
-  for (const record of records) {
-    for (const id of record.chunkIds) {
-      const section = record.offer.sections[Number(id.split(':')[2])];
-      if (section && kinds.has(section.kind)) count++;
-    }
-  }
-  return count;
 }
 
 function themeLookup(workspace: Workspace): ThemeLookup {

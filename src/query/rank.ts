@@ -1,62 +1,11 @@
 import { cosineDistance } from '../store/memory-store.ts';
 
 /**
- * Ranking functions for hybrid retrieval, pure and independent of the store: BM25 for the
- * lexical side, reciprocal-rank fusion to merge it with the vector ranking, and maximal
- * marginal relevance to keep near-identical chunks from filling the evidence.
+ * Ranking functions for hybrid retrieval, pure and independent of the store: reciprocal-rank
+ * fusion to merge the lexical ranking (BM25 in SQLite FTS5: src/records/lexical-index.ts) with the
+ * vector ranking, and maximal marginal relevance to keep near-identical chunks from filling the
+ * evidence.
  */
-
-export interface Bm25Options {
-  /** Term-frequency saturation (default 1.2). */
-  k1?: number;
-  /** Length normalisation (default 0.75). */
-  b?: number;
-}
-
-/**
- * Okapi BM25 score of each document for the query, with the Robertson–Spärck Jones idf made
- * non-negative (ln(1 + (N − df + 0.5)/(df + 0.5))), as Lucene does: the pool is the role's
- * chunks that already mention the theme, so the theme's own words are in most of them and a
- * negative idf would punish the chunks that say it more plainly.
- */
-export function bm25Scores(query: readonly string[], documents: ReadonlyArray<readonly string[]>, options: Bm25Options = {}): number[] {
-  const k1 = options.k1 ?? 1.2;
-  const b = options.b ?? 0.75;
-  const n = documents.length;
-  if (n === 0) return [];
-  const averageLength = documents.reduce((sum, d) => sum + d.length, 0) / n || 1;
-  const terms = [...new Set(query)];
-  const frequencies = documents.map((tokens) => {
-    const tf = new Map<string, number>();
-    for (const token of tokens) tf.set(token, (tf.get(token) ?? 0) + 1);
-    return tf;
-  });
-  const idf = new Map(
-    terms.map((term) => {
-      const df = frequencies.reduce((count, tf) => count + (tf.has(term) ? 1 : 0), 0);
-      return [term, Math.log(1 + (n - df + 0.5) / (df + 0.5))];
-    }),
-  );
-  return frequencies.map((tf, i) => {
-    const length = documents[i]?.length ?? 0;
-    let score = 0;
-    for (const term of terms) {
-      const f = tf.get(term) ?? 0;
-      if (f === 0) continue;
-      score += (idf.get(term) ?? 0) * ((f * (k1 + 1)) / (f + k1 * (1 - b + (b * length) / averageLength)));
-    }
-    return score;
-  });
-}
-
-/** Ids ordered by score, best first; ties and zero scores keep the input order (stable). */
-export function rankByScore(ids: readonly string[], scores: readonly number[]): string[] {
-  return ids
-    .map((id, i) => ({ id, score: scores[i] ?? 0, i }))
-    .filter((entry) => entry.score > 0)
-    .sort((a, b) => b.score - a.score || a.i - b.i)
-    .map((entry) => entry.id);
-}
 
 /**
  * Reciprocal-rank fusion (Cormack, Clarke & Büttcher 2009): score(d) = Σ 1 / (k + rank(d)),

@@ -1,8 +1,8 @@
 import type { Embedder } from '../embed/embedder.ts';
-import { tokenize } from '../embed/tokenize.ts';
+import type { LexicalIndex } from '../records/lexical-index.ts';
 import type { StoredRecord, VectorStore, Where } from '../store/vector-store.ts';
 import type { SectionKind } from '../types.ts';
-import { bm25Scores, maximalMarginalRelevance, rankByScore, reciprocalRankFusion, type MmrCandidate } from './rank.ts';
+import { maximalMarginalRelevance, reciprocalRankFusion, type MmrCandidate } from './rank.ts';
 import type { Evidence } from './types.ts';
 
 export interface RetrieveOptions {
@@ -18,38 +18,39 @@ export interface RetrieveOptions {
   perOffer?: number;
 }
 
-/** Chunks read for the lexical ranking, at most: a role's chunks in a section that mention one theme. */
-const LEXICAL_POOL = 2000;
 /** Candidates taken from each ranking before fusion, per evidence wanted. */
 const CANDIDATES_PER_RESULT = 4;
+/** Chunks read from the vector store per call when a record predates the lexical index. */
+const BACKFILL_BATCH = 1000;
 
 /**
- * Evidence for one role: hybrid retrieval restricted by Chroma `where` filters on role, section
- * (and theme, and sample). Retrieval is per role by design: a global top-k over a mixed index
- * hands most slots to whichever role has more, or wordier, offers.
+ * Evidence for one role: hybrid retrieval restricted by filters on role, section (and theme,
+ * and sample). Retrieval is per role by design: a global top-k over a mixed index hands most
+ * slots to whichever role has more, or wordier, offers.
  *
- *  1. lexical: BM25 over every chunk the filter admits, read with `store.get` (the filter
- *     already narrows them to one role's chunks of a few sections that mention the theme, a
- *     few hundred at most on a large index, so reading them is cheaper than a second index);
+ *  1. lexical: BM25 top candidates from the record's FTS5 index under the same filters
+ *     (src/records/lexical-index.ts): its cost follows the matches, never a pool read whole;
  *  2. vector: the store's nearest neighbours under the same filter, with their embeddings;
  *  3. reciprocal-rank fusion of the two rankings, then the per-offer cap (the best chunk of
  *     each offer), then MMR so that templated, near-identical chunks do not fill the list.
+ * Lexical-only candidates are read from the store by id (documents and metadata, no vectors:
+ * MMR judges them on relevance alone).
  */
-export async function retrieveEvidence(store: VectorStore, embedder: Embedder, queryText: string, options: RetrieveOptions): Promise<Evidence[]> {
+export async function retrieveEvidence(
+  store: VectorStore,
+  embedder: Embedder,
+  lexicalIndex: LexicalIndex,
+  queryText: string,
+  options: RetrieveOptions,
+): Promise<Evidence[]> {
   const perOffer = options.perOffer ?? 1;
-  const where = evidenceFilter(options);
   const depth = options.k * CANDIDATES_PER_RESULT * perOffer;
-  const [hits, pool] = await Promise.all([
-    embedder.embedQuery(queryText).then((embedding) => store.query(embedding, { k: depth, where, includeEmbeddings: true })),
-    store.get({ where, limit: LEXICAL_POOL }),
-  ]);
-  const byId = new Map<string, StoredRecord & { embedding?: number[] }>(pool.map((record) => [record.id, record]));
-  for (const hit of hits) byId.set(hit.id, hit);
-  const lexical = rankByScore(
-    pool.map((record) => record.id),
-    bm25Scores(tokenize(queryText), pool.map((record) => tokenize(record.document))),
-  ).slice(0, depth);
+  const lexical = lexicalIndex.search(queryText, { ...options, limit: depth });
+  const hits = await store.query(await embedder.embedQuery(queryText), { k: depth, where: evidenceFilter(options), includeEmbeddings: true });
+  const byId = new Map<string, StoredRecord & { embedding?: number[] }>(hits.map((hit) => [hit.id, hit]));
   const fused = reciprocalRankFusion([lexical, hits.map((hit) => hit.id)]);
+  const missing = lexical.filter((id) => !byId.has(id));
+  if (missing.length > 0) for (const record of await store.get({ ids: missing })) byId.set(record.id, record);
 
   const perOfferCount = new Map<string, number>();
   const candidates: MmrCandidate[] = [];
@@ -64,6 +65,30 @@ export async function retrieveEvidence(store: VectorStore, embedder: Embedder, q
   }
   const relevance = new Map(candidates.map((c) => [c.id, c.relevance]));
   return maximalMarginalRelevance(candidates, options.k).map((id) => toEvidence(byId.get(id)!, relevance.get(id) ?? 0));
+}
+
+/**
+ * Fills the lexical index of a record written before it existed (LEXICAL_SCHEMA_VERSION), from
+ * the chunks the vector store holds for the record's active offers: once, at the first query,
+ * so an upgraded data dir needs no re-ingest.
+ */
+export async function backfillLexicalIndex(store: VectorStore, lexicalIndex: LexicalIndex): Promise<void> {
+  if (!lexicalIndex.isBehind()) return;
+  const ids = lexicalIndex.activeChunkIds();
+  for (let start = 0; start < ids.length; start += BACKFILL_BATCH) {
+    const records = await store.get({ ids: ids.slice(start, start + BACKFILL_BATCH) });
+    lexicalIndex.insert(
+      records.map((record) => ({
+        id: record.id,
+        offerId: String(record.metadata.offerId),
+        role: String(record.metadata.role),
+        section: String(record.metadata.section),
+        themes: themesOf(record.metadata),
+        text: record.document,
+      })),
+    );
+  }
+  lexicalIndex.markCurrent();
 }
 
 export function evidenceFilter(options: Pick<RetrieveOptions, 'role' | 'sections' | 'theme' | 'offerIds'>): Where {
@@ -85,9 +110,13 @@ function toEvidence(hit: StoredRecord, score: number): Evidence {
     company: String(m.company),
     source: String(m.source),
     text: hit.document,
-    themes: Object.keys(m)
-      .filter((key) => key.startsWith('t_') && m[key] === true)
-      .map((key) => key.slice(2)),
+    themes: themesOf(m),
     score,
   };
+}
+
+function themesOf(metadata: StoredRecord['metadata']): string[] {
+  return Object.keys(metadata)
+    .filter((key) => key.startsWith('t_') && metadata[key] === true)
+    .map((key) => key.slice(2));
 }

@@ -1,5 +1,5 @@
 import type { SectionKind } from '../types.ts';
-import { createRandom, resample } from '../util/random.ts';
+import { createRandom, randomIndex } from '../util/random.ts';
 import type { OfferProfile, RoleShare, ThemeStat } from './types.ts';
 
 /**
@@ -222,19 +222,38 @@ export function bootstrapStability(
   const sets = themeSets(profiles, options);
   const stats = statsFromSets(roles, sets, options);
   const resamples = bootstrap.resamples ?? 200;
+  const z = options.z ?? Z_95;
+  const priorOffers = options.priorOffers ?? PRIOR_OFFERS;
+  const minOffers = Math.max(1, options.minOffers ?? 2);
+  // Resamples only need each reported theme's verdict, so they count offers into typed arrays
+  // indexed by theme and run the test alone, instead of rebuilding every ThemeStat: the same
+  // draws (role by role, offer by offer) and the same verdicts, at a fraction of the cost.
+  const themeIndex = new Map(stats.map((stat, t) => [stat.theme, t]));
+  const offerThemes = sets.map((offers) =>
+    offers.map((themes) => Int32Array.from([...themes].flatMap((theme) => (themeIndex.has(theme) ? [themeIndex.get(theme)!] : [])))),
+  );
+  const expected = stats.map((stat) => (stat.distinctiveFor === undefined ? -1 : roles.indexOf(stat.distinctiveFor)));
+  const mentions = roles.map(() => new Int32Array(stats.length));
+  const agreements = new Int32Array(stats.length);
   const random = createRandom(bootstrap.seed);
-  const agreements = new Map<string, number>();
   for (let r = 0; r < resamples; r++) {
-    const verdicts = new Map(
-      statsFromSets(roles, sets.map((offers) => resample(offers, random)), options).map((s) => [s.theme, s.distinctiveFor]),
-    );
-    for (const stat of stats) {
-      if (verdicts.get(stat.theme) === stat.distinctiveFor) {
-        agreements.set(stat.theme, (agreements.get(stat.theme) ?? 0) + 1);
+    offerThemes.forEach((offers, i) => {
+      const counts = mentions[i]!;
+      counts.fill(0);
+      for (let draw = 0; draw < offers.length; draw++) {
+        for (const t of offers[randomIndex(random, offers.length)]!) counts[t]!++;
       }
+    });
+    for (let t = 0; t < stats.length; t++) {
+      const counts = mentions.map((ys, i) => ({ y: ys[t]!, n: offerThemes[i]!.length }));
+      // Below minOffers in a resample, the theme is not reported there: not distinctive.
+      const total = counts.reduce((sum, c) => sum + c.y, 0);
+      const verdict = total < minOffers ? undefined : judge(counts, z, priorOffers);
+      const found = verdict?.distinctive && verdict.best !== undefined ? verdict.best : -1;
+      if (found === expected[t]) agreements[t]!++;
     }
   }
-  return stats.map((stat) => ({ ...stat, stability: resamples > 0 ? (agreements.get(stat.theme) ?? 0) / resamples : 1 }));
+  return stats.map((stat, t) => ({ ...stat, stability: resamples > 0 ? agreements[t]! / resamples : 1 }));
 }
 
 /**

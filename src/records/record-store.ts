@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { FatalError } from '../errors.ts';
 import type { Offer, SectionKind } from '../types.ts';
+import { LexicalIndex } from './lexical-index.ts';
 
 /**
  * The record of what is indexed (SQLite, WAL): per source and per offer, the content hash, the
@@ -117,7 +118,12 @@ CREATE INDEX IF NOT EXISTS offer_bands_by_offer ON offer_bands(offer_id);
 `;
 
 export class RecordStore {
-  private constructor(private readonly db: Database.Database) {}
+  /** Chunk tokens for BM25 (FTS5), written in the same transactions as the offers. */
+  readonly lexical: LexicalIndex;
+
+  private constructor(private readonly db: Database.Database) {
+    this.lexical = new LexicalIndex(db);
+  }
 
   static open(dataDir: string, collection: string): RecordStore {
     const dir = path.join(dataDir, 'index');
@@ -244,6 +250,17 @@ export class RecordStore {
     }
     const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
     return (this.db.prepare(`SELECT * FROM offers ${where} ORDER BY offer_id`).all(...params) as OfferRow[]).map(fromOfferRow);
+  }
+
+  /**
+   * A role's active offers as the query's statistics need them (id, company, themes per section),
+   * without parsing each offer's whole JSON: at 10k offers that parse was most of a query.
+   */
+  listProfiles(role: string): Array<{ offerId: string; company: string; themesBySection: Partial<Record<SectionKind, string[]>> }> {
+    const rows = this.db
+      .prepare("SELECT offer_id, json_extract(offer, '$.company') AS company, themes FROM offers WHERE status = 'active' AND role = ? ORDER BY offer_id")
+      .all(role) as Array<{ offer_id: string; company: string | null; themes: string }>;
+    return rows.map((row) => ({ offerId: row.offer_id, company: row.company ?? '', themesBySection: JSON.parse(row.themes) as Partial<Record<SectionKind, string[]>> }));
   }
 
   /**

@@ -76,8 +76,10 @@ export class ChromaStore implements VectorStore {
 
   /**
    * Replaces whole records. Chroma's own upsert merges the new metadata into the stored one, so a
-   * key dropped from a chunk (a theme it no longer mentions) would survive it: each batch is
-   * deleted, then added. A later duplicate of an id wins, as in MemoryStore.
+   * key dropped from a chunk (a theme it no longer mentions) would survive it: ids already stored
+   * are deleted, then the batch is added. Chunk ids embed the content hash, so nearly every id is
+   * new: one `get` of the ids (no documents, no vectors) is cheaper than deleting them all. A
+   * later duplicate of an id wins, as in MemoryStore.
    */
   async upsert(records: VectorRecord[]): Promise<void> {
     checkDimensions(records, this.space);
@@ -86,7 +88,8 @@ export class ChromaStore implements VectorStore {
       const batch = unique.slice(start, start + this.maxBatch);
       const ids = batch.map((record) => record.id);
       await this.#call('upsert', async () => {
-        await this.collection.delete({ ids });
+        const stored = (await this.collection.get({ ids, include: [] })).ids;
+        if (stored.length > 0) await this.collection.delete({ ids: stored });
         await this.collection.add({
           ids,
           embeddings: batch.map((record) => record.embedding),

@@ -69,6 +69,7 @@ describe('IndexWriter', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  const lexicalIds = (text: string) => records.lexical.search(text, { role: 'SRE', sections: ['missions'], limit: 10 }).sort();
   const storedIds = async () => (await store.get({ includeDocuments: false })).map((r) => r.id).sort();
 
   it('writes chunks and records together, and replaces a changed offer without leftovers', async () => {
@@ -83,6 +84,29 @@ describe('IndexWriter', () => {
     assert.deepEqual(await storedIds(), chunksOf(v2, 3).map((c) => c.id));
     assert.deepEqual(records.getOffer('a')?.chunkIds, chunksOf(v2, 3).map((c) => c.id));
     assert.deepEqual(writer.stats, { written: 2, created: 1, changed: 1, chunksWritten: 5, removed: 0, duplicates: 0 });
+    assert.deepEqual(lexicalIds('v2 platform'), chunksOf(v2, 3).map((c) => c.id), 'the lexical index follows the record');
+    assert.deepEqual(lexicalIds('v1'), []);
+  });
+
+  it('writes full batches while the caller goes on, in order, and a failed batch surfaces at the next flush', async () => {
+    const writer = new IndexWriter(store, records, embedder, { batchChunks: 2 });
+    const offers = ['a', 'b', 'c'].map((id) => offer(id, 'v1'));
+    for (const o of offers) await writer.write(o, chunksOf(o), `fp-${o.offerId}`);
+    await writer.flush();
+    assert.deepEqual(await storedIds(), offers.flatMap((o) => chunksOf(o).map((c) => c.id)).sort());
+    assert.equal(writer.stats.written, 3);
+
+    const down: VectorStore = {
+      ...failingOnDelete(store),
+      upsert: async () => {
+        throw new Error('store down');
+      },
+    };
+    const failing = new IndexWriter(down, records, embedder, { batchChunks: 2 });
+    const d = offer('d', 'v1');
+    await failing.write(d, chunksOf(d), 'fp-d');
+    await assert.rejects(failing.flush(), /store down/);
+    assert.equal(records.getOffer('d'), undefined, 'never committed');
   });
 
   it('rolls back a change killed after its upsert, before the record commit: the old version stays whole', async () => {
@@ -154,6 +178,7 @@ describe('IndexWriter', () => {
     await writer.retire(['a'], 'removed');
     await writer.flush();
     assert.equal(await store.count(), 0);
+    assert.deepEqual(lexicalIds('platform'), []);
     const record = records.getOffer('a');
     assert.equal(record?.status, 'removed');
     assert.equal(record?.offer.title, 'SRE');

@@ -1,34 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LocalEmbedder } from '../../src/embed/local-embedder.ts';
-import { tokenize } from '../../src/embed/tokenize.ts';
-import { bm25Scores, maximalMarginalRelevance, rankByScore, reciprocalRankFusion } from '../../src/query/rank.ts';
+import { maximalMarginalRelevance, reciprocalRankFusion } from '../../src/query/rank.ts';
+import { RecordStore } from '../../src/records/record-store.ts';
 import { retrieveEvidence } from '../../src/query/retrieve.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
-
-describe('bm25Scores', () => {
-  const docs = [
-    'Run the on-call rotation and write postmortems after incidents.',
-    'Write Terraform modules for every environment.',
-    'Terraform, Terraform and more Terraform: our whole estate is Terraform code reviewed by peers every day of the week.',
-  ].map(tokenize);
-
-  it('scores only documents holding a query term, rarer terms higher', () => {
-    const scores = bm25Scores(tokenize('terraform modules'), docs);
-    assert.equal(scores[0], 0);
-    assert.ok(scores[1]! > scores[2]!, `short doc with both terms wins: ${scores.join(', ')}`);
-  });
-
-  it('saturates term frequency: ten mentions are not ten times one', () => {
-    const [once, many] = bm25Scores(['terraform'], [['terraform', 'code'], Array(10).fill('terraform').concat(['code'])]);
-    assert.ok(many! < once! * 3);
-  });
-
-  it('is empty for an empty pool, and rankByScore drops zero scores', () => {
-    assert.deepEqual(bm25Scores(['x'], []), []);
-    assert.deepEqual(rankByScore(['a', 'b', 'c'], [0, 2, 1]), ['b', 'c']);
-  });
-});
+import type { Evidence } from '../../src/query/types.ts';
+import { scratchDir } from '../helpers/cli.ts';
 
 describe('reciprocalRankFusion', () => {
   it('rewards agreement between rankings over a single top place', () => {
@@ -88,11 +66,24 @@ describe('retrieveEvidence (hybrid, in-memory store)', () => {
     const store = new MemoryStore({ embedderId: embedder.id, dimension: embedder.dimension });
     const embeddings = await embedder.embedDocuments(records.map((r) => r.document));
     await store.upsert(records.map((r, i) => ({ ...r, embedding: embeddings[i]! })));
-    const found = await retrieveEvidence(store, embedder, 'Terraform modules', { role: 'DevOps Engineer', sections: ['requirements'], theme: 'terraform', k: 3 });
-    assert.equal(found.length, 3);
-    assert.ok(found.every((e) => e.role === 'DevOps Engineer'));
+    const scratch = await scratchDir();
+    const record = RecordStore.open(scratch.dir, 'test');
+    try {
+      record.lexical.insert(records.map((r) => ({ id: r.id, offerId: r.metadata.offerId, role: r.metadata.role, section: 'requirements', themes: ['terraform'], text: r.document })));
+      const found = await retrieveEvidence(store, embedder, record.lexical, 'Terraform modules', { role: 'DevOps Engineer', sections: ['requirements'], theme: 'terraform', k: 3 });
+      checkFound(found);
+    } finally {
+      record.close();
+      await scratch.cleanup();
+    }
+  });
+
+});
+
+function checkFound(found: Evidence[]): void {
+  assert.equal(found.length, 3);
+  assert.ok(found.every((e) => e.role === 'DevOps Engineer'));
     assert.equal(new Set(found.map((e) => e.offerId)).size, 3, 'at most one chunk per offer');
     const copies = found.filter((e) => e.offerId === 'o2' || e.offerId === 'o3');
     assert.equal(copies.length, 1, `MMR keeps one of two near-identical chunks: ${found.map((e) => e.chunkId).join(', ')}`);
-  });
-});
+}

@@ -166,6 +166,23 @@ describe('bootstrapStability', () => {
     assert.ok(borderline.stability! < strong.stability!, `${borderline.stability} vs ${strong.stability}`);
     assert.deepEqual(bootstrapStability(profiles, options, { resamples: 100, seed: 7 }), stats);
   });
+
+  it('equals its definition: the share of resampled profiles where computeThemeStats gives the same verdict', () => {
+    const mixed = new Map([
+      ['A', offers('A', 25, { strong: 20, borderline: 9, rare: 2, even: 10 })],
+      ['B', offers('B', 18, { strong: 3, borderline: 4, rare: 0, even: 7 })],
+      ['C', offers('C', 12, { strong: 1, borderline: 5, rare: 1, even: 5 })],
+    ]);
+    const stats = bootstrapStability(mixed, options, { resamples: 60, seed: 'x' });
+    const random = createRandom('x');
+    const agreements = new Map<string, number>();
+    for (let r = 0; r < 60; r++) {
+      const drawn = new Map([...mixed].map(([role, list]) => [role, resample(list, random)]));
+      const verdicts = new Map(computeThemeStats(drawn, options).map((s) => [s.theme, s.distinctiveFor]));
+      for (const stat of stats) if (verdicts.get(stat.theme) === stat.distinctiveFor) agreements.set(stat.theme, (agreements.get(stat.theme) ?? 0) + 1);
+    }
+    for (const stat of stats) assert.equal(stat.stability, (agreements.get(stat.theme) ?? 0) / 60, stat.theme);
+  });
 });
 
 describe('conclusiveDifference', () => {
