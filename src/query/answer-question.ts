@@ -7,7 +7,7 @@ import type { Workspace } from '../workspace.ts';
 import { composeAnswer, type ThemeLookup } from './compose.ts';
 import { aspectSections, aspectThemeFilter, isAspect, parseQuestion, type Aspect } from './question.ts';
 import { checkEvidence, RefusalError } from './refusal.ts';
-import { backfillLexicalIndex, retrieveEvidence } from './retrieve.ts';
+import { backfillLexicalIndex, retrieveThemeEvidence } from './retrieve.ts';
 import { bootstrapStability, selectThemes } from './stats.ts';
 import type { Answer, Evidence, OfferProfile, RoleSummary, ThemeStat } from './types.ts';
 import { verifyAnswer } from './verify.ts';
@@ -154,32 +154,44 @@ async function gatherEvidence(
   sampled: boolean,
 ): Promise<Map<string, Map<string, Evidence[]>>> {
   const roles = [...offersByRole.keys()];
+  // One retrieval per aspect and role, for all of its themes at once (a theme both singled out
+  // for a role and shared is asked once).
   const tasks = aspects.flatMap((aspect) => {
     const selection = selectThemes(statsByAspect.get(aspect) ?? []);
     const wanted: Array<[ThemeStat, string[]]> = [
       ...[...selection.byRole].flatMap(([role, stats]) => stats.map((s): [ThemeStat, string[]] => [s, [role]])),
       ...selection.shared.map((s): [ThemeStat, string[]] => [s, roles]),
     ];
-    return wanted.flatMap(([stat, forRoles]) => forRoles.map((role) => ({ aspect, stat, role })));
+    return roles.flatMap((role) => {
+      const stats = [...new Map(wanted.filter(([, forRoles]) => forRoles.includes(role)).map(([s]) => [s.theme, s])).values()];
+      return stats.length > 0 ? [{ aspect, role, stats }] : [];
+    });
   });
-  // Independent retrievals, a few in flight at once (each is a filtered vector query, a round
+  // Independent retrievals, a few in flight at once (each is one filtered vector query, a round
   // trip to Chroma); merged below in task order, so the answer does not depend on timing.
   const found = await mapInBatches(tasks, { batchSize: 1, concurrency: RETRIEVALS_IN_FLIGHT }, ([task]) =>
-    retrieveEvidence(workspace.store, workspace.embedder, workspace.records.lexical, `${task!.stat.label}. ${question}`, {
-      role: task!.role,
-      sections: aspectSections(task!.aspect),
-      theme: task!.stat.theme,
-      k: EVIDENCE_PER_THEME,
-      ...(sampled ? { offerIds: offersByRole.get(task!.role)!.map((r) => r.offerId) } : {}),
-    }).then((evidence) => [evidence]),
+    retrieveThemeEvidence(
+      workspace.store,
+      workspace.embedder,
+      workspace.records.lexical,
+      task!.stats.map((s) => ({ theme: s.theme, text: `${s.label}. ${question}` })),
+      {
+        role: task!.role,
+        sections: aspectSections(task!.aspect),
+        k: EVIDENCE_PER_THEME,
+        ...(sampled ? { offerIds: offersByRole.get(task!.role)!.map((r) => r.offerId) } : {}),
+      },
+    ).then((evidence) => [evidence]),
   );
   const evidenceByTheme = new Map<string, Map<string, Evidence[]>>();
-  tasks.forEach(({ stat, role }, i) => {
-    const byRole = evidenceByTheme.get(stat.theme) ?? new Map<string, Evidence[]>();
-    evidenceByTheme.set(stat.theme, byRole);
-    const known = new Set((byRole.get(role) ?? []).map((e) => e.chunkId));
-    byRole.set(role, [...(byRole.get(role) ?? []), ...found[i]!.filter((e) => !known.has(e.chunkId))]);
-  });
+  tasks.forEach(({ stats, role }, i) =>
+    stats.forEach((stat, j) => {
+      const byRole = evidenceByTheme.get(stat.theme) ?? new Map<string, Evidence[]>();
+      evidenceByTheme.set(stat.theme, byRole);
+      const known = new Set((byRole.get(role) ?? []).map((e) => e.chunkId));
+      byRole.set(role, [...(byRole.get(role) ?? []), ...found[i]![j]!.filter((e) => !known.has(e.chunkId))]);
+    }),
+  );
   return evidenceByTheme;
 }
 

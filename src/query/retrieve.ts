@@ -20,38 +20,75 @@ export interface RetrieveOptions {
 
 /** Candidates taken from each ranking before fusion, per evidence wanted. */
 const CANDIDATES_PER_RESULT = 4;
+/**
+ * Vector hits read per theme, as a multiple of the candidates kept, when one vector query serves
+ * several themes: it is not filtered on theme, so each theme keeps only its share of the hits.
+ */
+const VECTOR_OVERFETCH = 4;
 /** Chunks read from the vector store per call when a record predates the lexical index. */
 const BACKFILL_BATCH = 1000;
 
+/** One theme to find quotes for, and the text its chunks are ranked against. */
+export interface ThemeQuery {
+  theme: string;
+  text: string;
+}
+
 /**
- * Evidence for one role: hybrid retrieval restricted by filters on role, section (and theme,
- * and sample). Retrieval is per role by design: a global top-k over a mixed index hands most
- * slots to whichever role has more, or wordier, offers.
- *
- *  1. lexical: BM25 top candidates from the record's FTS5 index under the same filters
- *     (src/records/lexical-index.ts): its cost follows the matches, never a pool read whole;
- *  2. vector: the store's nearest neighbours under the same filter, with their embeddings;
+ * Evidence for one role, one list per theme: hybrid retrieval restricted by filters on role,
+ * section, theme (and sample). Retrieval is per role by design: a global top-k over a mixed index
+ * hands most slots to whichever role has more, or wordier, offers.
+ *  1. lexical: per theme, BM25 top candidates from the record's FTS5 index under the role,
+ *     section, theme (and sample) filters (src/records/lexical-index.ts): its cost follows the
+ *     matches, never a pool read whole; it keeps the recall of themes rare in the vector hits;
+ *  2. vector: ONE store query carrying every theme's query embedding (one theme: also filtered on
+ *     it), filtered on role, section (and sample), `VECTOR_OVERFETCH` times deeper; each theme
+ *     keeps the hits tagged with it. Chroma's cost is mostly the filter, evaluated once per call,
+ *     and one call per theme was the bulk of an answer's time at 10k offers;
  *  3. reciprocal-rank fusion of the two rankings, then the per-offer cap (the best chunk of
  *     each offer), then MMR so that templated, near-identical chunks do not fill the list.
  * Lexical-only candidates are read from the store by id (documents and metadata, no vectors:
- * MMR judges them on relevance alone).
+ * MMR judges them on relevance alone). An empty theme id means no theme filter.
  */
-export async function retrieveEvidence(
+export async function retrieveThemeEvidence(
   store: VectorStore,
   embedder: Embedder,
   lexicalIndex: LexicalIndex,
-  queryText: string,
-  options: RetrieveOptions,
-): Promise<Evidence[]> {
+  queries: readonly ThemeQuery[],
+  options: Omit<RetrieveOptions, 'theme'>,
+): Promise<Evidence[][]> {
+  if (queries.length === 0) return [];
   const perOffer = options.perOffer ?? 1;
   const depth = options.k * CANDIDATES_PER_RESULT * perOffer;
-  const lexical = lexicalIndex.search(queryText, { ...options, limit: depth });
-  const hits = await store.query(await embedder.embedQuery(queryText), { k: depth, where: evidenceFilter(options), includeEmbeddings: true });
-  const byId = new Map<string, StoredRecord & { embedding?: number[] }>(hits.map((hit) => [hit.id, hit]));
-  const fused = reciprocalRankFusion([lexical, hits.map((hit) => hit.id)]);
-  const missing = lexical.filter((id) => !byId.has(id));
+  const themes = queries.map((q) => q.theme);
+  const lexical = queries.map((q) => lexicalIndex.search(q.text, { ...options, ...(q.theme ? { theme: q.theme } : {}), limit: depth }));
+  const embeddings = await Promise.all(queries.map((q) => embedder.embedQuery(q.text)));
+  // Chroma's cost is the metadata filter, and a theme clause ($or over several themes above all)
+  // multiplies it: a query for many themes filters on role, section and sample only.
+  const shared = new Set(themes).size > 1;
+  const vector = await store.queryMany(embeddings, {
+    k: shared ? depth * VECTOR_OVERFETCH : depth,
+    where: evidenceFilter({ ...options, ...(shared ? {} : { theme: themes[0] }) }),
+    includeEmbeddings: true,
+  });
+
+  const byId = new Map<string, StoredRecord & { embedding?: number[] }>(vector.flat().map((hit) => [hit.id, hit]));
+  const missing = [...new Set(lexical.flat())].filter((id) => !byId.has(id));
   if (missing.length > 0) for (const record of await store.get({ ids: missing })) byId.set(record.id, record);
 
+  return queries.map(({ theme }, i) => {
+    const hits = vector[i]!.filter((hit) => !theme || hit.metadata[`t_${theme}`] === true).slice(0, depth);
+    return rankCandidates(reciprocalRankFusion([lexical[i]!, hits.map((hit) => hit.id)]), byId, options.k, perOffer);
+  });
+}
+
+/** The per-offer cap over a fused ranking, then MMR down to `k` pieces of evidence. */
+function rankCandidates(
+  fused: ReadonlyArray<{ id: string; score: number }>,
+  byId: ReadonlyMap<string, StoredRecord & { embedding?: number[] }>,
+  k: number,
+  perOffer: number,
+): Evidence[] {
   const perOfferCount = new Map<string, number>();
   const candidates: MmrCandidate[] = [];
   for (const { id, score } of fused) {
@@ -64,7 +101,7 @@ export async function retrieveEvidence(
     candidates.push({ id, relevance: score, ...(record.embedding ? { embedding: record.embedding } : {}) });
   }
   const relevance = new Map(candidates.map((c) => [c.id, c.relevance]));
-  return maximalMarginalRelevance(candidates, options.k).map((id) => toEvidence(byId.get(id)!, relevance.get(id) ?? 0));
+  return maximalMarginalRelevance(candidates, k).map((id) => toEvidence(byId.get(id)!, relevance.get(id) ?? 0));
 }
 
 /**

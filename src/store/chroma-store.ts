@@ -101,12 +101,16 @@ export class ChromaStore implements VectorStore {
   }
 
   async query(embedding: number[], options: QueryOptions): Promise<QueryHit[]> {
+    return (await this.queryMany([embedding], options))[0] ?? [];
+  }
+
+  async queryMany(embeddings: number[][], options: QueryOptions): Promise<QueryHit[][]> {
     const filter = toChromaWhere(options.where);
     // nResults 0 makes the 1.0.5 server panic, so an empty answer is decided here.
-    if (filter === 'none' || options.k <= 0) return [];
+    if (filter === 'none' || options.k <= 0 || embeddings.length === 0) return embeddings.map(() => []);
     const result = await this.#call('query', () =>
       this.collection.query({
-        queryEmbeddings: [embedding],
+        queryEmbeddings: embeddings,
         nResults: options.k,
         include: options.includeEmbeddings
           ? ['documents', 'metadatas', 'distances', 'embeddings']
@@ -114,13 +118,16 @@ export class ChromaStore implements VectorStore {
         ...(filter === 'all' ? {} : { where: filter }),
       }),
     );
-    return (result.rows()[0] ?? []).map((row) => ({
-      id: row.id,
-      document: row.document ?? '',
-      metadata: (row.metadata ?? {}) as ChunkMetadata,
-      distance: row.distance ?? Number.NaN,
-      ...(options.includeEmbeddings && row.embedding ? { embedding: row.embedding } : {}),
-    }));
+    const rows = result.rows();
+    return embeddings.map((_, i) =>
+      (rows[i] ?? []).map((row) => ({
+        id: row.id,
+        document: row.document ?? '',
+        metadata: (row.metadata ?? {}) as ChunkMetadata,
+        distance: row.distance ?? Number.NaN,
+        ...(options.includeEmbeddings && row.embedding ? { embedding: row.embedding } : {}),
+      })),
+    );
   }
 
   async get(options: GetOptions): Promise<StoredRecord[]> {

@@ -25,6 +25,7 @@ export function lazyStore(space: EmbeddingSpace, connect: () => Promise<StoreCon
       space,
       upsert: async (records) => (await open()).upsert(records),
       query: async (embedding, options) => (await open()).query(embedding, options),
+      queryMany: async (embeddings, options) => (await open()).queryMany(embeddings, options),
       get: async (options) => (await open()).get(options),
       count: async () => (await open()).count(),
       delete: async (filter) => (await open()).delete(filter),

@@ -46,6 +46,10 @@ export class MemoryStore implements VectorStore {
     return hits.slice(0, Math.max(0, options.k));
   }
 
+  async queryMany(embeddings: number[][], options: QueryOptions): Promise<QueryHit[][]> {
+    return Promise.all(embeddings.map((embedding) => this.query(embedding, options)));
+  }
+
   async get(options: GetOptions): Promise<StoredRecord[]> {
     const offset = options.offset ?? 0;
     const end = options.limit === undefined ? undefined : offset + options.limit;

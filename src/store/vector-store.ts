@@ -57,6 +57,8 @@ export interface VectorStore {
   readonly space: EmbeddingSpace;
   upsert(records: VectorRecord[]): Promise<void>;
   query(embedding: number[], options: QueryOptions): Promise<QueryHit[]>;
+  /** One hit list per embedding, all under the same options: one round trip, the filter evaluated once. */
+  queryMany(embeddings: number[][], options: QueryOptions): Promise<QueryHit[][]>;
   get(options: GetOptions): Promise<StoredRecord[]>;
   delete(options: { ids?: string[]; where?: Where }): Promise<void>;
   count(): Promise<number>;

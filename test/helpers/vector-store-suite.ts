@@ -112,6 +112,16 @@ export function vectorStoreSuite(name: string, makeStore: () => Promise<StoreUnd
       assert.deepEqual(hit?.embedding, [0, 0, 2]);
     });
 
+    it('answers several embeddings in one call, each list as query would give it', async () => {
+      await filled();
+      const where: Where = { t_kubernetes: true };
+      const [first, second] = await store.queryMany([[1, 0, 0], [0, 1, 0]], { k: 2, where, includeEmbeddings: true });
+      assert.deepEqual(first, await store.query([1, 0, 0], { k: 2, where, includeEmbeddings: true }));
+      assert.deepEqual(second, await store.query([0, 1, 0], { k: 2, where, includeEmbeddings: true }));
+      assert.deepEqual([first, second].map((hits) => hits.map((hit) => hit.id)), [['a', 'e'], ['c', 'e']]);
+      assert.deepEqual(await store.queryMany([[1, 0, 0]], { k: 0 }), [[]]);
+    });
+
     it('filters queries with where', async () => {
       await filled();
       const ids = async (where: Where): Promise<string[]> =>

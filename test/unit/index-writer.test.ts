@@ -46,6 +46,7 @@ function failingOnDelete(inner: VectorStore): VectorStore {
     space: inner.space,
     upsert: (r) => inner.upsert(r),
     query: (e, o) => inner.query(e, o),
+    queryMany: (e, o) => inner.queryMany(e, o),
     get: (o) => inner.get(o),
     count: () => inner.count(),
     delete: async () => {

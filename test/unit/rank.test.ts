@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { LocalEmbedder } from '../../src/embed/local-embedder.ts';
 import { maximalMarginalRelevance, reciprocalRankFusion } from '../../src/query/rank.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
-import { retrieveEvidence } from '../../src/query/retrieve.ts';
+import { retrieveThemeEvidence, type ThemeQuery } from '../../src/query/retrieve.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import type { Evidence } from '../../src/query/types.ts';
 import { scratchDir } from '../helpers/cli.ts';
@@ -46,7 +46,7 @@ describe('maximalMarginalRelevance', () => {
   });
 });
 
-describe('retrieveEvidence (hybrid, in-memory store)', () => {
+describe('retrieveThemeEvidence (hybrid, in-memory store)', () => {
   const embedder = new LocalEmbedder({ dimension: 128 });
   const chunk = (id: string, offerId: string, role: string, text: string) => ({
     id,
@@ -62,22 +62,46 @@ describe('retrieveEvidence (hybrid, in-memory store)', () => {
     chunk('s1:1', 's1', 'SRE', 'Terraform modules, all day long.'),
   ];
 
-  it('keeps to the role, one chunk per offer, and puts a reposted wording last', async () => {
+  type Chunk = ReturnType<typeof chunk> | { id: string; document: string; metadata: Omit<ReturnType<typeof chunk>['metadata'], 't_terraform'> & { t_ansible: true } };
+  /** Retrieves `queries` from an in-memory store and lexical index holding `chunks`. */
+  async function retrieve(chunks: readonly Chunk[], queries: ThemeQuery[]): Promise<Evidence[][]> {
     const store = new MemoryStore({ embedderId: embedder.id, dimension: embedder.dimension });
-    const embeddings = await embedder.embedDocuments(records.map((r) => r.document));
-    await store.upsert(records.map((r, i) => ({ ...r, embedding: embeddings[i]! })));
+    const embeddings = await embedder.embedDocuments(chunks.map((r) => r.document));
+    await store.upsert(chunks.map((r, i) => ({ ...r, embedding: embeddings[i]! })));
     const scratch = await scratchDir();
     const record = RecordStore.open(scratch.dir, 'test');
     try {
-      record.lexical.insert(records.map((r) => ({ id: r.id, offerId: r.metadata.offerId, role: r.metadata.role, section: 'requirements', themes: ['terraform'], text: r.document })));
-      const found = await retrieveEvidence(store, embedder, record.lexical, 'Terraform modules', { role: 'DevOps Engineer', sections: ['requirements'], theme: 'terraform', k: 3 });
-      checkFound(found);
+      record.lexical.insert(
+        chunks.map((r) => ({ id: r.id, offerId: r.metadata.offerId, role: r.metadata.role, section: 'requirements', themes: 't_ansible' in r.metadata ? ['ansible'] : ['terraform'], text: r.document })),
+      );
+      return await retrieveThemeEvidence(store, embedder, record.lexical, queries, { role: 'DevOps Engineer', sections: ['requirements'], k: 3 });
     } finally {
       record.close();
       await scratch.cleanup();
     }
+  }
+
+  it('keeps to the role, one chunk per offer, and puts a reposted wording last', async () => {
+    const [found] = await retrieve(records, [{ theme: 'terraform', text: 'Terraform modules' }]);
+    checkFound(found!);
   });
 
+  it('answers several themes from one vector query, each list keeping to its theme', async () => {
+    const ansible = (id: string, offerId: string, text: string): Chunk => {
+      const { t_terraform: _, ...metadata } = chunk(id, offerId, 'DevOps Engineer', text).metadata;
+      return { id, document: text, metadata: { ...metadata, t_ansible: true } };
+    };
+    const [terraform, ansibleFound] = await retrieve(
+      [...records, ansible('o5:1', 'o5', 'Ansible playbooks and Terraform modules alike.'), ansible('o6:1', 'o6', 'Ansible roles for the fleet.')],
+      [
+        { theme: 'terraform', text: 'Terraform modules' },
+        { theme: 'ansible', text: 'Ansible playbooks' },
+      ],
+    );
+    checkFound(terraform!);
+    assert.ok(terraform!.every((e) => e.themes.includes('terraform')), 'an Ansible chunk that mentions Terraform is not Terraform evidence');
+    assert.deepEqual(ansibleFound!.map((e) => e.chunkId).sort(), ['o5:1', 'o6:1']);
+  });
 });
 
 function checkFound(found: Evidence[]): void {

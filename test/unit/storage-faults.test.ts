@@ -27,6 +27,7 @@ function fillsUpAfter(upserts: number): { wrap: (store: VectorStore) => VectorSt
     wrap: (inner) => ({
       space: inner.space,
       query: (e, o) => inner.query(e, o),
+      queryMany: (e, o) => inner.queryMany(e, o),
       get: (o) => inner.get(o),
       count: () => inner.count(),
       delete: (o) => inner.delete(o),
