@@ -1,7 +1,6 @@
-import { markdownInlineToText } from '../ingest/parse/light-markdown.ts';
-import { foldText } from '../src/embed/tokenize.ts';
 import type { Section, SectionKind } from '../src/types.ts';
 import { share } from './measure.ts';
+import { foldedWords, lineWords } from './text-lines.ts';
 
 /**
  * Retrieval figures of one question's evidence, the same for our answers and for the naive
@@ -60,11 +59,11 @@ export function meanFigures(all: readonly RetrievalFigures[]): RetrievalFigures 
  * naive pipeline's) is located as well as one of our verbatim chunks. Null when no line is found.
  */
 export function sectionShare(evidence: string, sections: readonly Pick<Section, 'kind' | 'text'>[], wanted: ReadonlySet<SectionKind>): number | null {
-  const keys = sections.map((s) => ({ kind: s.kind, key: ` ${wordsOf(s.text)} ` }));
+  const keys = sections.map((s) => ({ kind: s.kind, key: ` ${foldedWords(s.text)} ` }));
   let found = 0;
   let inWanted = 0;
   for (const line of evidence.split('\n')) {
-    const words = wordsOf(markdownInlineToText(line.replace(/^\s*(?:#+|[-*+]|\d+[.)])\s+/, '')));
+    const words = lineWords(line);
     if (words.length < 3) continue;
     const section = keys.find((s) => s.key.includes(` ${words} `));
     if (!section) continue;
@@ -72,8 +71,4 @@ export function sectionShare(evidence: string, sections: readonly Pick<Section, 
     if (wanted.has(section.kind)) inWanted += words.length;
   }
   return found > 0 ? inWanted / found : null;
-}
-
-function wordsOf(text: string): string {
-  return foldText(text).replace(/[^a-z0-9]+/g, ' ').trim();
 }

@@ -14,6 +14,7 @@ import type { SectionKind } from '../src/types.ts';
 import { openWorkspace, type Workspace } from '../src/workspace.ts';
 import { CORPUS_FOLDERS, readManifest } from './corpus-offers.ts';
 import { dateStamp, round, share } from './measure.ts';
+import { stability } from './answer-quality.ts';
 import { NaiveIndex } from './naive-langchain.ts';
 import { meanFigures, retrievalFigures, sectionShare, type JudgedEvidence, type RetrievalFigures } from './retrieval-figures.ts';
 import { evaluateUnderstanding, MANIFEST_LABELS, type RoleCorrection } from './understanding.ts';
@@ -266,23 +267,11 @@ async function evaluateQuestion(
   };
 }
 
-/** Mean pairwise Jaccard similarity of the distinctive (role, theme) pairs of seeded samples. */
+/** Mean pairwise Jaccard similarity of the distinctive themes of seeded samples (answer-quality's definition). */
 async function themeStability(workspace: Workspace, request: { question: string; roles: string[]; aspects: Aspect[] }): Promise<number | null> {
-  const sets: Set<string>[] = [];
-  for (const seed of STABILITY_SEEDS) {
-    const answer = await answerQuestion(workspace, { ...request, offers: STABILITY_SAMPLE, seed });
-    sets.push(new Set(answer.themes.filter((t) => t.distinctiveFor).map((t) => `${t.distinctiveFor}:${t.aspect ?? ''}:${t.theme}`)));
-  }
-  const similarities: number[] = [];
-  for (let i = 0; i < sets.length; i++) {
-    for (let j = i + 1; j < sets.length; j++) {
-      const a = sets[i]!;
-      const b = sets[j]!;
-      const union = new Set([...a, ...b]).size;
-      similarities.push(union === 0 ? 1 : [...a].filter((x) => b.has(x)).length / union);
-    }
-  }
-  return share(similarities.reduce((x, y) => x + y, 0), similarities.length);
+  const answers: Answer[] = [];
+  for (const seed of STABILITY_SEEDS) answers.push(await answerQuestion(workspace, { ...request, offers: STABILITY_SAMPLE, seed }));
+  return stability(answers, STABILITY_SEEDS, STABILITY_SAMPLE).meanJaccard;
 }
 
 function gateFailures(report: Record<string, unknown>): string[] {

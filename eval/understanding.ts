@@ -17,11 +17,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { NearDuplicateIndex, signOffer, substanceText, type NearDuplicateOptions } from '../ingest/near-duplicate.ts';
-import { markdownInlineToText } from '../ingest/parse/light-markdown.ts';
 import { foldText } from '../src/embed/tokenize.ts';
 import { SECTION_KINDS, type SectionKind } from '../src/types.ts';
 import { createRandom, sample } from '../src/util/random.ts';
 import { loadCorpus, type CorpusOffer } from './corpus-offers.ts';
+import { foldedWords, lineWords } from './text-lines.ts';
 import { loadRoleCatalog, OTHER_ROLE, type RoleCatalog } from '../src/catalog/roles.ts';
 import { foldAccents, normalizePhrase, phraseSource } from '../src/catalog/normalize.ts';
 import { loadThemeCatalog, tagThemes, type ThemeCatalog } from '../src/themes.ts';
@@ -83,7 +83,7 @@ export async function evaluateSections(options: SectionEvalOptions): Promise<Sec
     let cursor = 0;
     for (const [start, end, gold] of label.ranges) {
       for (let n = start; n <= end; n++) {
-        const key = lineKey(markdownInlineToText(stripBlockMarkers(fileLines[n - 1] ?? '')));
+        const key = lineKey(fileLines[n - 1] ?? '', true);
         if (key.length < 3) continue;
         lines++;
         const found = sections.findIndex((s, i) => i >= cursor && s.key.includes(key));
@@ -108,13 +108,10 @@ export async function evaluateSections(options: SectionEvalOptions): Promise<Sec
   return { offers: options.labels.length, lines, unmatched, perKind, confusion };
 }
 
-/** Folded words only, so a line matches its parsed form whatever the markup and spacing. */
-function lineKey(text: string): string {
-  return ` ${foldText(text).replace(/[^a-z0-9]+/g, ' ').trim()} `.replace(/^ {2}$/, '');
-}
-
-function stripBlockMarkers(line: string): string {
-  return line.replace(/^\s*(?:#{1,6}\s+|>\s*|[-*+\u2022]\s+|\d{1,3}[.)]\s+)/, '');
+/** Folded words padded with spaces (so keys match whole words inside section keys); empty for no words. */
+function lineKey(text: string, rawLine = false): string {
+  const words = rawLine ? lineWords(text) : foldedWords(text);
+  return words ? ` ${words} ` : '';
 }
 
 // ---------------------------------------------------------------------------------------------
