@@ -1,5 +1,5 @@
 import type { ThemeCatalog } from '../src/themes.ts';
-import { tagThemes } from '../src/themes.ts';
+import { tagThemes, themeSpans } from '../src/themes.ts';
 import type { Chunk, ChunkMetadata, Offer } from '../src/types.ts';
 
 export interface ChunkOptions {
@@ -18,14 +18,7 @@ export interface ChunkOptions {
  * bullet list together rather than to fill an embedding window.
  */
 export async function chunkOffer(offer: Offer, options: ChunkOptions): Promise<Chunk[]> {
-  // Loaded on first use: it brings ~350 modules (@langchain/core, zod, langsmith), which a
-  // re-index that finds nothing changed would otherwise load for nothing (most of its run time).
-  const { RecursiveCharacterTextSplitter } = await import('@langchain/textsplitters');
-  const splitter = new RecursiveCharacterTextSplitter({
-    chunkSize: options.chunkSize ?? 900,
-    chunkOverlap: options.chunkOverlap ?? 100,
-    separators: ['\n\n', '\n', '. ', '; ', ', ', ' ', ''],
-  });
+  const splitter = await splitterFor(options.chunkSize ?? 900, options.chunkOverlap ?? 100);
   const chunks: Chunk[] = [];
   for (const [sectionIndex, section] of offer.sections.entries()) {
     const pieces = await splitter.splitText(section.text);
@@ -34,30 +27,61 @@ export async function chunkOffer(offer: Offer, options: ChunkOptions): Promise<C
       // piece that is not a verbatim substring would break every quote cut from it, so it is refused.
       const text = section.text.includes(piece) ? piece : undefined;
       if (!text || text.trim() === '') continue;
-      const themes = tagThemes(text, options.themes);
-      const metadata: ChunkMetadata = {
+      chunks.push({
+        id: `${offer.offerId}:${offer.contentHash.slice(0, 10)}:${sectionIndex}:${chunkIndex}`,
         offerId: offer.offerId,
         role: offer.role,
         section: section.kind,
+        text,
+        ...themesOf(text, options.themes),
         title: offer.title,
-        company: offer.company,
-        source: offer.source,
-        language: offer.language,
-        chunk: chunkIndex,
-      };
-      if (offer.seniority) metadata.seniority = offer.seniority;
-      if (offer.specialisation) metadata.specialisation = offer.specialisation;
-      if (section.heading) metadata.heading = section.heading;
-      // Themes as boolean keys, because Chroma's `where` can filter on them (`{ t_slo: true }`).
-      for (const theme of themes) metadata[`t_${theme}`] = true;
-      chunks.push({ id: `${offer.offerId}:${offer.contentHash.slice(0, 10)}:${sectionIndex}:${chunkIndex}`, offerId: offer.offerId, role: offer.role, section: section.kind, text, themes, metadata });
+        ...(section.heading ? { heading: section.heading } : {}),
+      });
     }
   }
   return chunks;
 }
 
+/** A chunk's themes, and how many times it mentions each (ranks its quotes: src/records/lexical-index.ts). */
+function themesOf(text: string, catalog: ThemeCatalog): Pick<Chunk, 'themes' | 'mentions'> {
+  const themes = tagThemes(text, catalog);
+  return { themes, mentions: Object.fromEntries(themes.map((id) => [id, themeSpans(text, id, catalog).length])) };
+}
+
+type Splitter = { splitText(text: string): Promise<string[]> };
+const splitters = new Map<string, Promise<Splitter>>();
+
+/**
+ * One splitter per size, made once. The module is loaded on first use: it brings ~350 modules
+ * (@langchain/core, zod, langsmith), which a re-index that finds nothing changed would otherwise
+ * load for nothing (most of its run time). Every `import()` call goes through the module loader's
+ * hooks, another thread under tsx, even when the module is cached: once per offer, that was a
+ * tenth of an ingest.
+ */
+function splitterFor(chunkSize: number, chunkOverlap: number): Promise<Splitter> {
+  const key = `${chunkSize}/${chunkOverlap}`;
+  let splitter = splitters.get(key);
+  if (!splitter) {
+    splitter = import('@langchain/textsplitters').then(
+      ({ RecursiveCharacterTextSplitter }) => new RecursiveCharacterTextSplitter({ chunkSize, chunkOverlap, separators: ['\n\n', '\n', '. ', '; ', ', ', ' ', ''] }),
+    );
+    splitters.set(key, splitter);
+  }
+  return splitter;
+}
+
 /** What is embedded: the chunk plus its offer's title and section heading, so a bare bullet keeps its context. */
 export function embeddingText(chunk: Chunk): string {
-  const heading = typeof chunk.metadata.heading === 'string' ? `${chunk.metadata.heading}\n` : '';
-  return `${String(chunk.metadata.title)}\n${heading}${chunk.text}`;
+  return `${chunk.title}\n${chunk.heading ? `${chunk.heading}\n` : ''}${chunk.text}`;
+}
+
+/**
+ * What the vector store holds besides the vector: the filters of retrieval (role, section, and
+ * offer for a sampled query), nothing else. The text, the themes and the offer's details live in
+ * the record (src/records/), which evidence is read from: documents and a dozen metadata keys per
+ * vector made each Chroma write cost about twice as much (its SQLite indexes every key, and its
+ * full-text index every document), for data the record already held.
+ */
+export function storeMetadata(chunk: Chunk): ChunkMetadata {
+  return { offerId: chunk.offerId, role: chunk.role, section: chunk.section };
 }

@@ -2,7 +2,7 @@ import type { Embedder } from '../src/embed/embedder.ts';
 import type { OfferRecord, OfferStatus, RecordStore, SourceRecord } from '../src/records/record-store.ts';
 import type { VectorStore } from '../src/store/vector-store.ts';
 import type { Chunk, Offer, SectionKind } from '../src/types.ts';
-import { embeddingText } from './chunk.ts';
+import { embeddingText, storeMetadata } from './chunk.ts';
 
 /**
  * Applies offer changes to the vector store and the record together, in batches, so that a
@@ -58,7 +58,12 @@ export class IndexWriter {
     private readonly store: VectorStore,
     private readonly records: RecordStore,
     private readonly embedder: Embedder,
-    private readonly options: { batchChunks?: number; now?: () => string } = {},
+    private readonly options: {
+      batchChunks?: number;
+      now?: () => string;
+      /** Called with a batch's offer ids once the record holds them. */
+      onCommit?: (offerIds: string[]) => void;
+    } = {},
   ) {}
 
   private now(): string {
@@ -150,7 +155,7 @@ export class IndexWriter {
     const chunks = writes.flatMap((w) => w.chunks);
     if (chunks.length > 0) {
       const embeddings = await this.embedder.embedDocuments(chunks.map(embeddingText));
-      await this.store.upsert(chunks.map((chunk, i) => ({ id: chunk.id, embedding: embeddings[i]!, document: chunk.text, metadata: chunk.metadata })));
+      await this.store.upsert(chunks.map((chunk, i) => ({ id: chunk.id, embedding: embeddings[i]!, metadata: storeMetadata(chunk) })));
     }
     const staleOf = (w: PendingWrite) => {
       const kept = new Set(w.record.chunkIds);
@@ -167,6 +172,7 @@ export class IndexWriter {
       }
       for (const source of sources) this.records.putSource(source);
     });
+    this.options.onCommit?.(writes.map((w) => w.record.offerId));
     const stale = writes.flatMap(staleOf);
     if (stale.length > 0) {
       await this.store.delete({ ids: stale });

@@ -170,6 +170,18 @@ export class NearDuplicateIndex {
     }
   }
 
+  /** Forgets an offer (once the record holds it, the record's band keys find it). */
+  remove(id: string): void {
+    const entry = this.signatures.get(id);
+    if (!entry) return;
+    this.signatures.delete(id);
+    for (const key of entry.signature.bandKeys) {
+      const ids = this.byBand.get(key)?.filter((other) => other !== id);
+      if (ids && ids.length > 0) this.byBand.set(key, ids);
+      else this.byBand.delete(key);
+    }
+  }
+
   /** The earliest added offer, other than `id`, that is the same job, if any. */
   find(signature: OfferSignature, id?: string): string | undefined {
     const candidates = new Set<string>();

@@ -115,11 +115,13 @@ export async function ingestItems(
 ): Promise<IngestResult> {
   const started = performance.now();
   const { records } = workspace;
-  const writer = new IndexWriter(workspace.store, records, workspace.embedder);
+  // Reposts among this run's offers that the record does not hold yet: each batch's offers are
+  // forgotten once it commits, so the run's memory follows a batch, not the corpus (100k offers'
+  // signatures were a few hundred MB).
+  const seenThisRun = new NearDuplicateIndex();
+  const writer = new IndexWriter(workspace.store, records, workspace.embedder, { onCommit: (offerIds) => offerIds.forEach((id) => seenThisRun.remove(id)) });
   const recovered = await writer.recover();
   const now = options.now ?? new Date();
-  // Reposts among this run's offers, which the record only holds after the next flush.
-  const seenThisRun = new NearDuplicateIndex();
   let unchanged = 0;
   let expired = 0;
   const touched = new Set<string>();

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { SourceError } from '../src/errors.ts';
 import type { SourceRecord } from '../src/records/record-store.ts';
@@ -38,11 +38,17 @@ export function fileItem(file: string, role?: string): SourceItem {
       const cannotRead = (error: NodeJS.ErrnoException) => {
         throw new SourceError(source, `cannot read: ${error.code ?? error.message}`, { cause: error });
       };
-      // A 5 GB file named .html must be refused on its size, not read whole first.
-      const tooLarge = fileSizeProblem(source, (await stat(source).catch(cannotRead)).size);
-      if (tooLarge) throw tooLarge;
-      const bytes = await readFile(source).catch(cannotRead);
-      return { bytes, hint: { extension: path.extname(source) } };
+      // One open for the size check and the read: a 5 GB file named .html must be refused on its
+      // size, not read whole first, and the file measured is the file read.
+      const handle = await open(source).catch(cannotRead);
+      try {
+        const tooLarge = fileSizeProblem(source, (await handle.stat().catch(cannotRead)).size);
+        if (tooLarge) throw tooLarge;
+        const bytes = await handle.readFile().catch(cannotRead);
+        return { bytes, hint: { extension: path.extname(source) } };
+      } finally {
+        await handle.close();
+      }
     },
   };
 }

@@ -84,7 +84,11 @@ export interface Chunk {
   role: string;
   section: SectionKind;
   text: string;
-  /** Theme ids found in this chunk (stored as `t_<id>: true` metadata keys). */
+  /** Theme ids found in this chunk (kept in the record: src/records/lexical-index.ts). */
   themes: string[];
-  metadata: ChunkMetadata;
+  /** How many times the text mentions each of its themes (1 when absent). */
+  mentions?: Record<string, number>;
+  /** The offer's title and the section's heading: context prefixed to the text when it is embedded. */
+  title: string;
+  heading?: string;
 }

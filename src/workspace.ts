@@ -2,6 +2,7 @@ import { loadRoleCatalog, type RoleCatalog } from './catalog/roles.ts';
 import type { OffersConfig } from './config.ts';
 import type { Embedder } from './embed/embedder.ts';
 import { LocalEmbedder } from './embed/local-embedder.ts';
+import { backfillLexicalIndex } from './records/lexical-backfill.ts';
 import { RecordStore } from './records/record-store.ts';
 import { acquireDataDirLock, waitForDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { lazyStore } from './store/lazy-store.ts';
@@ -63,6 +64,15 @@ export async function openWorkspace(config: OffersConfig, options: OpenWorkspace
     records = RecordStore.open(config.dataDir, collectionName(space));
   } catch (error) {
     lock?.release();
+    throw error;
+  }
+  try {
+    // Only a data dir written by an older version is behind: it is brought up to date before any
+    // command reads or writes the lexical index.
+    await backfillLexicalIndex(connection.store, records.lexical);
+  } catch (error) {
+    records.close();
+    await connection.close().finally(() => lock?.release());
     throw error;
   }
   return {

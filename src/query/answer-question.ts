@@ -7,8 +7,8 @@ import type { Workspace } from '../workspace.ts';
 import { composeAnswer, type ThemeLookup } from './compose.ts';
 import { aspectSections, aspectThemeFilter, isAspect, parseQuestion, type Aspect } from './question.ts';
 import { checkEvidence, RefusalError } from './refusal.ts';
-import { backfillLexicalIndex, retrieveThemeEvidence } from './retrieve.ts';
-import { bootstrapStability, selectThemes } from './stats.ts';
+import { retrieveThemeEvidence } from './retrieve.ts';
+import { bootstrapStability, countThemes, selectThemes, themeCountsOf } from './stats.ts';
 import type { Answer, Evidence, OfferProfile, RoleSummary, ThemeStat } from './types.ts';
 import { verifyAnswer } from './verify.ts';
 
@@ -40,32 +40,34 @@ export async function answerQuestion(workspace: Workspace, request: QuestionRequ
   const { roles: resolvedRoles, aspects } = understand(workspace, request);
   const roles = resolvedRoles.map((r) => r.name);
   const seed = request.seed ?? '1';
-  const profiles = new Map<string, OfferProfile[]>();
-  for (const role of roles) {
-    const all = workspace.records.listProfiles(role).map((p) => ({ ...p, role }));
-    profiles.set(role, chooseOffers(all, request.offers, `${seed}:${role}`));
-  }
-  refuseThin(workspace, request.question, resolvedRoles, profiles);
-  await backfillLexicalIndex(workspace.store, workspace.records.lexical);
+  // A sample (`--offers N`) is counted from its offers; the whole index from the record's running totals.
+  const samples = request.offers === undefined ? undefined : sampleOffers(workspace, roles, request.offers, seed);
+  const offersPerRole = new Map(roles.map((role) => [role, samples ? samples.get(role)!.length : workspace.records.countActiveOffers(role)]));
+  refuseThin(workspace, request.question, resolvedRoles, offersPerRole);
   const lookup = themeLookup(workspace);
   const statsByAspect = new Map<string, ThemeStat[]>();
   for (const aspect of aspects) {
     const keep = aspectThemeFilter(aspect);
-    statsByAspect.set(
-      aspect,
-      bootstrapStability(profiles, { sections: aspectSections(aspect), themes: (id) => keep(id, lookup.category(id)), label: lookup.label }, { seed, resamples: 200 }),
-    );
+    const sections = aspectSections(aspect);
+    const themes = (id: string) => keep(id, lookup.category(id));
+    const counts = samples
+      ? countThemes(samples, { sections, themes })
+      : themeCountsOf(
+          roles.map((role) => ({ role, offers: offersPerRole.get(role)!, mentions: workspace.records.countThemeMentions(role, sections) })),
+          themes,
+        );
+    statsByAspect.set(aspect, bootstrapStability(counts, { sections, themes, label: lookup.label }, { seed, resamples: 200 }));
   }
 
-  const sampled = request.offers !== undefined;
-  const evidenceByTheme = await gatherEvidence(workspace, request.question, aspects, statsByAspect, profiles, sampled);
+  const sampleIds = samples && new Map([...samples].map(([role, offers]) => [role, offers.map((offer) => offer.offerId)]));
+  const evidenceByTheme = await gatherEvidence(workspace, request.question, aspects, statsByAspect, roles, sampleIds);
   const summaries: RoleSummary[] = roles.map((name) => ({
     name,
-    offers: profiles.get(name)!.length,
+    offers: offersPerRole.get(name)!,
     chunks: workspace.records.lexical.countChunks({
       role: name,
       sections: [...new Set(aspects.flatMap(aspectSections))],
-      ...(sampled ? { offerIds: profiles.get(name)!.map((p) => p.offerId) } : {}),
+      ...(sampleIds ? { offerIds: sampleIds.get(name)! } : {}),
     }),
   }));
   const answer = composeAnswer({
@@ -75,7 +77,7 @@ export async function answerQuestion(workspace: Workspace, request: QuestionRequ
     statsByAspect,
     evidenceByTheme,
     themes: lookup,
-    ...(sampled ? { sampleNote: `Offers were sampled with seed ${seed}.` } : {}),
+    ...(samples ? { sampleNote: `Offers were sampled with seed ${seed}.` } : {}),
   });
   const problems = verifyAnswer(answer, (offerId) => {
     const record = workspace.records.getOffer(offerId);
@@ -114,21 +116,26 @@ function understand(workspace: Workspace, request: QuestionRequest): { roles: Re
   return { roles, aspects: aspects as Aspect[] };
 }
 
-/** All of a role's offers, or a seeded sample of N: the same seed always draws the same offers. */
-function chooseOffers(records: OfferProfile[], n: number | undefined, seed: string): OfferProfile[] {
-  if (n === undefined || records.length <= n) return records;
-  return sample(records, n, createRandom(seed)).sort((a, b) => (a.offerId < b.offerId ? -1 : 1));
+/** A seeded sample of at most N offers of each role: the same seed always draws the same offers. */
+function sampleOffers(workspace: Workspace, roles: readonly string[], n: number, seed: string): Map<string, OfferProfile[]> {
+  return new Map(
+    roles.map((role) => {
+      const all = workspace.records.listProfiles(role).map((profile) => ({ ...profile, role }));
+      const drawn = all.length <= n ? all : sample(all, n, createRandom(`${seed}:${role}`)).sort((a, b) => (a.offerId < b.offerId ? -1 : 1));
+      return [role, drawn];
+    }),
+  );
 }
 
 /** Never invent an answer: an unknown role, or one with too few offers, is named with the roles that are indexed. */
-function refuseThin(workspace: Workspace, question: string, roles: readonly ResolvedRole[], offersByRole: Map<string, OfferProfile[]>): void {
+function refuseThin(workspace: Workspace, question: string, roles: readonly ResolvedRole[], offersByRole: ReadonlyMap<string, number>): void {
   const indexed = indexedRoles(workspace);
   const known = new Set(indexed.map((r) => r.role));
   const refusal = checkEvidence(
     question,
     roles.map(({ name, resolved }) => ({
       role: name,
-      offers: offersByRole.get(name)?.length ?? 0,
+      offers: offersByRole.get(name) ?? 0,
       ...(resolved || known.has(name) ? {} : { unknown: true }),
     })),
     indexed,
@@ -150,17 +157,16 @@ async function gatherEvidence(
   question: string,
   aspects: readonly Aspect[],
   statsByAspect: Map<string, ThemeStat[]>,
-  offersByRole: Map<string, OfferProfile[]>,
-  sampled: boolean,
+  roles: readonly string[],
+  sampleIds: ReadonlyMap<string, string[]> | undefined,
 ): Promise<Map<string, Map<string, Evidence[]>>> {
-  const roles = [...offersByRole.keys()];
   // One retrieval per aspect and role, for all of its themes at once (a theme both singled out
   // for a role and shared is asked once).
   const tasks = aspects.flatMap((aspect) => {
     const selection = selectThemes(statsByAspect.get(aspect) ?? []);
     const wanted: Array<[ThemeStat, string[]]> = [
       ...[...selection.byRole].flatMap(([role, stats]) => stats.map((s): [ThemeStat, string[]] => [s, [role]])),
-      ...selection.shared.map((s): [ThemeStat, string[]] => [s, roles]),
+      ...selection.shared.map((s): [ThemeStat, string[]] => [s, [...roles]]),
     ];
     return roles.flatMap((role) => {
       const stats = [...new Map(wanted.filter(([, forRoles]) => forRoles.includes(role)).map(([s]) => [s.theme, s])).values()];
@@ -173,13 +179,13 @@ async function gatherEvidence(
     retrieveThemeEvidence(
       workspace.store,
       workspace.embedder,
-      workspace.records.lexical,
+      workspace.records,
       task!.stats.map((s) => ({ theme: s.theme, text: `${s.label}. ${question}` })),
       {
         role: task!.role,
         sections: aspectSections(task!.aspect),
         k: EVIDENCE_PER_THEME,
-        ...(sampled ? { offerIds: offersByRole.get(task!.role)!.map((r) => r.offerId) } : {}),
+        ...(sampleIds ? { offerIds: sampleIds.get(task!.role)! } : {}),
       },
     ).then((evidence) => [evidence]),
   );

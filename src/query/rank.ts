@@ -1,5 +1,3 @@
-import { cosineDistance } from '../store/memory-store.ts';
-
 /**
  * Ranking functions for hybrid retrieval, pure and independent of the store: reciprocal-rank
  * fusion to merge the lexical ranking (BM25 in SQLite FTS5: src/records/lexical-index.ts) with the
@@ -24,8 +22,8 @@ export interface MmrCandidate {
   id: string;
   /** Relevance to the query, ≥ 0; any scale, only ratios matter. */
   relevance: number;
-  /** Absent when the store did not return one: such a candidate is judged on relevance alone. */
-  embedding?: readonly number[];
+  /** The candidate's distinct terms (src/embed/tokenize.ts): what redundancy is measured on. */
+  terms: ReadonlySet<string>;
 }
 
 /**
@@ -33,6 +31,11 @@ export interface MmrCandidate {
  * maximising λ·relevance − (1 − λ)·max similarity to those already picked. Relevance is
  * divided by the best one so λ means the same whatever produced it. λ = 0.7 favours relevance:
  * chunks of different offers rarely repeat each other, but templated postings do.
+ *
+ * Similarity is the Jaccard index of the two chunks' term sets rather than the cosine of their
+ * vectors: what MMR must catch here is the same wording posted twice, which shared terms measure
+ * exactly, for lexical and vector candidates alike, and without asking the store for vectors
+ * (returning them doubled the cost of a Chroma query).
  */
 export function maximalMarginalRelevance(candidates: readonly MmrCandidate[], k: number, lambda = 0.7): string[] {
   const top = Math.max(0, ...candidates.map((c) => c.relevance));
@@ -56,5 +59,8 @@ export function maximalMarginalRelevance(candidates: readonly MmrCandidate[], k:
 }
 
 function similarity(a: MmrCandidate, b: MmrCandidate): number {
-  return a.embedding && b.embedding ? 1 - cosineDistance([...a.embedding], [...b.embedding]) : 0;
+  let shared = 0;
+  for (const term of a.terms) if (b.terms.has(term)) shared++;
+  const union = a.terms.size + b.terms.size - shared;
+  return union > 0 ? shared / union : 0;
 }

@@ -1,5 +1,5 @@
 import type { SectionKind } from '../types.ts';
-import { createRandom, randomIndex } from '../util/random.ts';
+import { binomial, createRandom, logFactorials } from '../util/random.ts';
 import type { OfferProfile, RoleShare, ThemeStat } from './types.ts';
 
 /**
@@ -79,12 +79,14 @@ export function wilsonInterval(k: number, n: number, z = Z_95): { low: number; h
 export function logOddsZ(target: Count, rest: Count, pooledShare: number, priorOffers = PRIOR_OFFERS): number {
   // Everyone or no one mentions it: no difference to measure (and the prior would divide by 0).
   if (pooledShare <= 0 || pooledShare >= 1) return 0;
+  // Plain arithmetic, no helper closures: the bootstrap calls this a few hundred thousand times per question.
   const alpha = priorOffers * pooledShare;
-  const mentions = (c: Count) => c.y + alpha;
-  const silences = (c: Count) => c.n + priorOffers - c.y - alpha;
-  const delta =
-    Math.log(mentions(target) / silences(target)) - Math.log(mentions(rest) / silences(rest));
-  const variance = 1 / mentions(target) + 1 / silences(target) + 1 / mentions(rest) + 1 / silences(rest);
+  const targetMentions = target.y + alpha;
+  const targetSilences = target.n + priorOffers - target.y - alpha;
+  const restMentions = rest.y + alpha;
+  const restSilences = rest.n + priorOffers - rest.y - alpha;
+  const delta = Math.log(targetMentions / targetSilences) - Math.log(restMentions / restSilences);
+  const variance = 1 / targetMentions + 1 / targetSilences + 1 / restMentions + 1 / restSilences;
   return delta / Math.sqrt(variance);
 }
 
@@ -120,74 +122,103 @@ interface Verdict {
  *     mentions as often and only C lacks.
  */
 function judge(counts: readonly Count[], z: number, priorOffers: number): Verdict {
-  const active = counts.map((c, i) => ({ ...c, i })).filter((c) => c.n > 0);
-  if (active.length < 2) return { score: 0, distinctive: false };
-  const total = active.reduce((sum, c) => ({ y: sum.y + c.y, n: sum.n + c.n }), { y: 0, n: 0 });
-  const pooledShare = total.y / total.n;
-  let best: { i: number; z: number } | undefined;
-  for (const c of active) {
-    const zi = logOddsZ(c, { y: total.y - c.y, n: total.n - c.n }, pooledShare, priorOffers);
-    if (!best || zi > best.z) best = { i: c.i, z: zi };
+  // Loops rather than map/filter/reduce: the bootstrap judges every theme 200 times per aspect.
+  let roles = 0;
+  let totalY = 0;
+  let totalN = 0;
+  for (const c of counts) {
+    if (c.n <= 0) continue;
+    roles++;
+    totalY += c.y;
+    totalN += c.n;
   }
-  if (!best) return { score: 0, distinctive: false };
-  const target = counts[best.i] as Count;
-  const distinctive =
-    best.z >= z &&
-    target.y >= MIN_DISTINCTIVE_OFFERS &&
-    active.every((c) => c.i === best.i || differenceLowerBound(target, c, z) > 0);
-  return { best: best.i, score: best.z, distinctive };
+  if (roles < 2) return { score: 0, distinctive: false };
+  const pooledShare = totalY / totalN;
+  let best = -1;
+  let bestZ = -Infinity;
+  for (let i = 0; i < counts.length; i++) {
+    const c = counts[i]!;
+    if (c.n <= 0) continue;
+    const zi = logOddsZ(c, { y: totalY - c.y, n: totalN - c.n }, pooledShare, priorOffers);
+    if (zi > bestZ) {
+      best = i;
+      bestZ = zi;
+    }
+  }
+  if (best < 0) return { score: 0, distinctive: false };
+  const target = counts[best]!;
+  let distinctive = bestZ >= z && target.y >= MIN_DISTINCTIVE_OFFERS;
+  for (let i = 0; distinctive && i < counts.length; i++) {
+    if (i !== best && counts[i]!.n > 0 && differenceLowerBound(target, counts[i]!, z) <= 0) distinctive = false;
+  }
+  return { best, score: bestZ, distinctive };
 }
 
-/** For each role, for each of its offers, the set of themes the chosen sections mention. */
-type ThemeSets = Array<Array<Set<string>>>;
+/** Offers mentioning each theme, per role: all that the statistics read. */
+export interface ThemeCounts {
+  roles: string[];
+  /** Offers of each role (the order of `roles`). */
+  offers: number[];
+  /** Theme → offers of each role that mention it (the order of `roles`). */
+  mentions: Map<string, number[]>;
+}
 
-function themeSets(profiles: Map<string, OfferProfile[]>, options: ThemeStatsOptions): ThemeSets {
-  return [...profiles.values()].map((offers) =>
-    offers.map((offer) => {
-      const themes = new Set<string>();
-      for (const section of options.sections) {
-        for (const theme of offer.themesBySection[section] ?? []) {
-          if (!options.themes || options.themes(theme)) themes.add(theme);
-        }
+/** Counts from per-role totals (the record's running totals), keeping the themes `keep` admits. */
+export function themeCountsOf(
+  perRole: ReadonlyArray<{ role: string; offers: number; mentions: ReadonlyMap<string, number> }>,
+  keep?: (theme: string) => boolean,
+): ThemeCounts {
+  const mentions = new Map<string, number[]>();
+  perRole.forEach(({ mentions: byTheme }, i) => {
+    for (const [theme, y] of byTheme) {
+      if (keep && !keep(theme)) continue;
+      const ys = mentions.get(theme) ?? perRole.map(() => 0);
+      ys[i] = y;
+      mentions.set(theme, ys);
+    }
+  });
+  return { roles: perRole.map((r) => r.role), offers: perRole.map((r) => r.offers), mentions };
+}
+
+/** Counts from the offers themselves (a seeded sample, tests): an offer counts once per theme, whatever the sections. */
+export function countThemes(profiles: Map<string, OfferProfile[]>, options: Pick<ThemeStatsOptions, 'sections' | 'themes'>): ThemeCounts {
+  return themeCountsOf(
+    [...profiles].map(([role, offers]) => {
+      const byTheme = new Map<string, number>();
+      for (const offer of offers) {
+        const themes = new Set(options.sections.flatMap((section) => offer.themesBySection[section] ?? []));
+        for (const theme of themes) byTheme.set(theme, (byTheme.get(theme) ?? 0) + 1);
       }
-      return themes;
+      return { role, offers: offers.length, mentions: byTheme };
     }),
+    options.themes,
   );
 }
 
-function statsFromSets(roles: readonly string[], sets: ThemeSets, options: ThemeStatsOptions): ThemeStat[] {
+/** Statistics of every counted theme, most distinctive first. */
+export function themeStats(counts: ThemeCounts, options: ThemeStatsOptions): ThemeStat[] {
   const z = options.z ?? Z_95;
   const priorOffers = options.priorOffers ?? PRIOR_OFFERS;
   const minOffers = options.minOffers ?? 2;
-  const mentions = new Map<string, number[]>();
-  sets.forEach((offers, roleIndex) => {
-    for (const themes of offers) {
-      for (const theme of themes) {
-        const perRole = mentions.get(theme) ?? roles.map(() => 0);
-        perRole[roleIndex] = (perRole[roleIndex] ?? 0) + 1;
-        mentions.set(theme, perRole);
-      }
-    }
-  });
   const stats: ThemeStat[] = [];
-  for (const [theme, ys] of mentions) {
+  for (const [theme, ys] of counts.mentions) {
     if (ys.reduce((a, b) => a + b, 0) < minOffers) continue;
-    const counts = ys.map((y, i) => ({ y, n: sets[i]?.length ?? 0 }));
+    const perTheme = ys.map((y, i) => ({ y, n: counts.offers[i] ?? 0 }));
     const perRole: Record<string, RoleShare> = {};
-    counts.forEach((c, i) => {
-      perRole[roles[i] as string] = {
+    perTheme.forEach((c, i) => {
+      perRole[counts.roles[i] as string] = {
         offers: c.y,
         total: c.n,
         share: c.n > 0 ? c.y / c.n : 0,
         ...wilsonInterval(c.y, c.n, z),
       };
     });
-    const verdict = judge(counts, z, priorOffers);
+    const verdict = judge(perTheme, z, priorOffers);
     stats.push({
       theme,
       label: options.label(theme),
       perRole,
-      ...(verdict.distinctive && verdict.best !== undefined ? { distinctiveFor: roles[verdict.best] } : {}),
+      ...(verdict.distinctive && verdict.best !== undefined ? { distinctiveFor: counts.roles[verdict.best] } : {}),
       score: verdict.score,
     });
   }
@@ -204,56 +235,43 @@ export function compareText(a: string, b: string): number {
  * the map's order.
  */
 export function computeThemeStats(profiles: Map<string, OfferProfile[]>, options: ThemeStatsOptions): ThemeStat[] {
-  return statsFromSets([...profiles.keys()], themeSets(profiles, options), options);
+  return themeStats(countThemes(profiles, options), options);
 }
 
 /**
- * The statistics of computeThemeStats with `stability` set: the share of bootstrap resamples
- * (offers drawn with replacement within each role, so role sizes stay fixed) in which the
- * theme keeps the same `distinctiveFor` — distinctive for the same role, or not distinctive.
- * A verdict that flips in half the resamples rests on one or two offers.
+ * The statistics of themeStats with `stability` set: the share of bootstrap resamples (offers
+ * drawn with replacement within each role, so role sizes stay fixed) in which the theme keeps
+ * the same `distinctiveFor` — distinctive for the same role, or not distinctive. A verdict that
+ * flips in half the resamples rests on one or two offers.
+ *
+ * A theme's verdict reads only its own counts, and drawing a role's n offers with replacement
+ * makes the number that mention the theme Binomial(n, y/n), independently across roles. So each
+ * resample draws those counts directly (util/random.ts `binomial`): the same distribution as
+ * redrawing offers, at a cost that depends on the themes and not on the offers (redrawing
+ * 10k offers 200 times was most of a query's time at that scale).
  */
-export function bootstrapStability(
-  profiles: Map<string, OfferProfile[]>,
-  options: ThemeStatsOptions,
-  bootstrap: { resamples?: number; seed: number | string },
-): ThemeStat[] {
-  const roles = [...profiles.keys()];
-  const sets = themeSets(profiles, options);
-  const stats = statsFromSets(roles, sets, options);
+export function bootstrapStability(counts: ThemeCounts, options: ThemeStatsOptions, bootstrap: { resamples?: number; seed: number | string }): ThemeStat[] {
+  const stats = themeStats(counts, options);
   const resamples = bootstrap.resamples ?? 200;
   const z = options.z ?? Z_95;
   const priorOffers = options.priorOffers ?? PRIOR_OFFERS;
   const minOffers = Math.max(1, options.minOffers ?? 2);
-  // Resamples only need each reported theme's verdict, so they count offers into typed arrays
-  // indexed by theme and run the test alone, instead of rebuilding every ThemeStat: the same
-  // draws (role by role, offer by offer) and the same verdicts, at a fraction of the cost.
-  const themeIndex = new Map(stats.map((stat, t) => [stat.theme, t]));
-  const offerThemes = sets.map((offers) =>
-    offers.map((themes) => Int32Array.from([...themes].flatMap((theme) => (themeIndex.has(theme) ? [themeIndex.get(theme)!] : [])))),
-  );
-  const expected = stats.map((stat) => (stat.distinctiveFor === undefined ? -1 : roles.indexOf(stat.distinctiveFor)));
-  const mentions = roles.map(() => new Int32Array(stats.length));
-  const agreements = new Int32Array(stats.length);
   const random = createRandom(bootstrap.seed);
-  for (let r = 0; r < resamples; r++) {
-    offerThemes.forEach((offers, i) => {
-      const counts = mentions[i]!;
-      counts.fill(0);
-      for (let draw = 0; draw < offers.length; draw++) {
-        for (const t of offers[randomIndex(random, offers.length)]!) counts[t]!++;
-      }
-    });
-    for (let t = 0; t < stats.length; t++) {
-      const counts = mentions.map((ys, i) => ({ y: ys[t]!, n: offerThemes[i]!.length }));
+  const logFactorial = logFactorials(Math.max(0, ...counts.offers));
+  const roles = counts.roles;
+  return stats.map((stat) => {
+    const expected = stat.distinctiveFor === undefined ? -1 : roles.indexOf(stat.distinctiveFor);
+    const ys = counts.mentions.get(stat.theme)!;
+    let agreements = 0;
+    for (let r = 0; r < resamples; r++) {
+      const drawn = counts.offers.map((n, i) => ({ y: binomial(random, n, n > 0 ? ys[i]! / n : 0, logFactorial), n }));
       // Below minOffers in a resample, the theme is not reported there: not distinctive.
-      const total = counts.reduce((sum, c) => sum + c.y, 0);
-      const verdict = total < minOffers ? undefined : judge(counts, z, priorOffers);
-      const found = verdict?.distinctive && verdict.best !== undefined ? verdict.best : -1;
-      if (found === expected[t]) agreements[t]!++;
+      const total = drawn.reduce((sum, c) => sum + c.y, 0);
+      const verdict = total < minOffers ? undefined : judge(drawn, z, priorOffers);
+      if ((verdict?.distinctive && verdict.best !== undefined ? verdict.best : -1) === expected) agreements++;
     }
-  }
-  return stats.map((stat, t) => ({ ...stat, stability: resamples > 0 ? agreements[t]! / resamples : 1 }));
+    return { ...stat, stability: resamples > 0 ? agreements / resamples : 1 };
+  });
 }
 
 /**
@@ -264,6 +282,24 @@ export function bootstrapStability(
  * one is conclusive whatever the shares. Undefined when no difference can be distinctive
  * (too few offers).
  */
+/** Up to this many offers, conclusiveDifference tries every count; beyond, sharesToTry and a bisection. */
+const EXACT_UP_TO = 400;
+
+/**
+ * The mention counts of a role of n offers that conclusiveDifference tries: all of them up to
+ * EXACT_UP_TO offers; beyond, every count within EXACT_UP_TO / 2 of 0 and of n (where the
+ * difference needed is smallest and changes fastest) and EXACT_UP_TO evenly spread between
+ * (where it varies smoothly), so the sample line costs the same at 100k offers as at 1k.
+ */
+function sharesToTry(n: number): number[] {
+  if (n <= EXACT_UP_TO) return Array.from({ length: n + 1 }, (_, k) => k);
+  const edge = EXACT_UP_TO / 2;
+  const counts = new Set<number>();
+  for (let k = 0; k <= edge; k++) counts.add(k).add(n - k);
+  for (let step = 0; step <= EXACT_UP_TO; step++) counts.add(Math.round((step / EXACT_UP_TO) * n));
+  return [...counts];
+}
+
 export function conclusiveDifference(
   nA: number,
   nB: number,
@@ -272,17 +308,31 @@ export function conclusiveDifference(
   const z = options.z ?? Z_95;
   const priorOffers = options.priorOffers ?? PRIOR_OFFERS;
   if (nA <= 0 || nB <= 0) return undefined;
+  const distinctive = (k1: number, n1: number, k2: number, n2: number) => {
+    const verdict = judge([{ y: k1, n: n1 }, { y: k2, n: n2 }], z, priorOffers);
+    return verdict.distinctive && verdict.best === 0;
+  };
   /** The smallest distinctive difference above a role of n2 offers with k2 mentions. */
   const needed = (n1: number, n2: number, k2: number): number | undefined => {
-    for (let k1 = Math.ceil((k2 / n2) * n1); k1 <= n1; k1++) {
-      const verdict = judge([{ y: k1, n: n1 }, { y: k2, n: n2 }], z, priorOffers);
-      if (verdict.distinctive && verdict.best === 0) return k1 / n1 - k2 / n2;
+    let low = Math.ceil((k2 / n2) * n1);
+    if (n1 <= EXACT_UP_TO) {
+      for (let k1 = low; k1 <= n1; k1++) if (distinctive(k1, n1, k2, n2)) return k1 / n1 - k2 / n2;
+      return undefined;
     }
-    return undefined;
+    // Large roles: more mentions above the same share only widen the gap, so the first
+    // distinctive count is found by bisection.
+    if (!distinctive(n1, n1, k2, n2)) return undefined;
+    let high = n1;
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      if (distinctive(middle, n1, k2, n2)) high = middle;
+      else low = middle + 1;
+    }
+    return low / n1 - k2 / n2;
   };
   const differences: number[] = [];
   for (const [n1, n2] of [[nA, nB], [nB, nA]] as const) {
-    for (let k2 = 0; k2 <= n2; k2++) {
+    for (const k2 of sharesToTry(n2)) {
       const difference = needed(n1, n2, k2);
       if (difference !== undefined) differences.push(difference);
     }

@@ -1,25 +1,38 @@
 import type Database from 'better-sqlite3';
-import { tokenize } from '../embed/tokenize.ts';
+import { fnv1a } from '../util/hash.ts';
+import { statementCache } from './statements.ts';
 import type { SectionKind } from '../types.ts';
 
 /**
- * The lexical side of hybrid retrieval: every active chunk's tokens in an SQLite FTS5 table
- * inside the record, written and deleted in the same transactions as the offers (index-writer.ts),
- * so a query ranks by BM25 with `MATCH … ORDER BY bm25() LIMIT n` instead of reading a role's
- * whole chunk pool from the vector store (which grew with the index: 10k offers meant tens of
- * thousands of documents per theme and role).
+ * The lexical side of hybrid retrieval, in the record: every active chunk's text, and for each
+ * theme it mentions, how prominent the theme is in it. Written and deleted in the same
+ * transactions as the offers (index-writer.ts).
  *
- * The text stored is our own tokenisation (src/embed/tokenize.ts: folding, stop words, stemmer),
- * joined by spaces, and FTS5 only splits it on spaces, so the query and the chunks meet exactly
- * as the former in-process BM25 had them meet. BM25's idf is now over all indexed chunks rather
- * than the filtered pool: a term rare across the index but common in one role's pool weighs more.
+ * A query asks for the chunks of one role, section and theme where the theme is most prominent,
+ * read from an index ordered that way (`chunk_themes`): the cost is the few rows returned, at
+ * 1k offers as at 100k. Until schema 3 this was BM25 over FTS5 with the question's words, whose
+ * cost followed the posting lists of common words: 30 to 120 ms per theme at 60k offers, and a
+ * question asks for about thirty themes. The question's wording still ranks the vector side.
  *
- * Filters live in ordinary tables joined by rowid: `chunk_meta` (role, section, offer, indexed by
- * offer so that replacing an offer's chunks is a lookup) and `chunk_themes` (theme → chunk).
+ * Prominence is BM25's term-frequency factor for the theme alone (its idf is the same for every
+ * chunk of the theme, so it cannot change an order): tf·(k1+1) / (tf + k1·(1 − b + b·len/avglen)),
+ * with tf the theme's mentions in the chunk and len its length in characters. A short chunk that
+ * names the theme twice is about it; a long one that names it in passing is not. Equal
+ * prominences (templated offers) are ordered by a hash of the chunk id, which spreads the
+ * evidence over the index instead of always quoting the offers ingested first.
+ *
+ * Tables: `chunk_meta` (id, offer, role, section, text; indexed by offer, so that replacing an
+ * offer's chunks is a lookup, and by role and section for counts) and `chunk_themes`.
  */
 
-/** Bumped when the tables change shape; a record behind it is re-derived from the vector store (backfill). */
-export const LEXICAL_SCHEMA_VERSION = 1;
+/**
+ * Bumped when the tables change shape; tables of an older version are dropped and re-derived
+ * from the vector store (backfill), which held the chunks' documents until version 2 moved the
+ * text here. Version 2: `chunk_meta.text`; version 3: prominence instead of FTS5.
+ */
+export const LEXICAL_SCHEMA_VERSION = 3;
+
+const TABLES = ['chunk_meta', 'chunk_themes', 'chunk_text'];
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS chunk_meta (
@@ -27,14 +40,35 @@ CREATE TABLE IF NOT EXISTS chunk_meta (
   chunk_id TEXT NOT NULL UNIQUE,
   offer_id TEXT NOT NULL,
   role TEXT NOT NULL,
-  section TEXT NOT NULL
+  section TEXT NOT NULL,
+  text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunk_meta_by_offer ON chunk_meta(offer_id);
-CREATE TABLE IF NOT EXISTS chunk_themes (theme TEXT NOT NULL, chunk_rowid INTEGER NOT NULL, PRIMARY KEY (theme, chunk_rowid)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS chunk_meta_by_role ON chunk_meta(role, section);
+CREATE TABLE IF NOT EXISTS chunk_themes (
+  theme TEXT NOT NULL,
+  role TEXT NOT NULL,
+  section TEXT NOT NULL,
+  prominence REAL NOT NULL,
+  spread INTEGER NOT NULL,
+  chunk_rowid INTEGER NOT NULL,
+  PRIMARY KEY (theme, role, section, prominence, spread, chunk_rowid)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS chunk_themes_by_chunk ON chunk_themes(chunk_rowid);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunk_text USING fts5(tokens, tokenize = "unicode61 tokenchars '+#./-'");
-CREATE TABLE IF NOT EXISTS lexical_version (version INTEGER NOT NULL);
 `;
+
+/** BM25's k1 and b (Robertson & Zaragoza 2009, the usual values). */
+const K1 = 1.2;
+const B = 0.75;
+/** A typical chunk's length in characters (a section of a few bullets): BM25's avglen. */
+const AVERAGE_CHUNK_CHARS = 400;
+
+/** How prominent a theme mentioned `mentions` times is in a chunk of `chars` characters, rounded so that near ties are ties. */
+export function prominence(mentions: number, chars: number): number {
+  const tf = Math.max(1, mentions);
+  const score = (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * chars) / AVERAGE_CHUNK_CHARS));
+  return Math.round(score * 1000) / 1000;
+}
 
 export interface LexicalChunk {
   id: string;
@@ -42,111 +76,135 @@ export interface LexicalChunk {
   role: string;
   section: SectionKind | string;
   themes: readonly string[];
+  /** Mentions of each theme in the text (1 when absent). */
+  mentions?: Readonly<Record<string, number>>;
   text: string;
 }
 
 export interface LexicalQuery {
   role: string;
   sections: readonly string[];
-  theme?: string;
   offerIds?: readonly string[];
   limit: number;
 }
 
 export class LexicalIndex {
+  private readonly sql: (sql: string) => Database.Statement;
+
   constructor(private readonly db: Database.Database) {
+    this.sql = statementCache(db);
+    db.exec('CREATE TABLE IF NOT EXISTS lexical_version (version INTEGER NOT NULL)');
+    if (this.isBehind()) for (const table of TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
     db.exec(SCHEMA);
     // A record without offers has nothing to backfill: it starts current (the offers table is the record's).
     if (this.isBehind() && db.prepare("SELECT 1 FROM offers WHERE status = 'active' LIMIT 1").get() === undefined) this.markCurrent();
   }
 
-  /** Whether the tables predate LEXICAL_SCHEMA_VERSION: then the query backfills them (backfillLexicalIndex). */
+  /** Whether the tables predate LEXICAL_SCHEMA_VERSION: then opening the workspace backfills them (lexical-backfill.ts). */
   isBehind(): boolean {
-    const version = this.db.prepare('SELECT MAX(version) FROM lexical_version').pluck().get() as number | null;
+    const version = this.sql('SELECT MAX(version) FROM lexical_version').pluck().get() as number | null;
     return (version ?? 0) < LEXICAL_SCHEMA_VERSION;
   }
 
   markCurrent(): void {
-    this.db.prepare('DELETE FROM lexical_version').run();
-    this.db.prepare('INSERT INTO lexical_version (version) VALUES (?)').run(LEXICAL_SCHEMA_VERSION);
+    this.sql('DELETE FROM lexical_version').run();
+    this.sql('INSERT INTO lexical_version (version) VALUES (?)').run(LEXICAL_SCHEMA_VERSION);
   }
 
   /** Every chunk id the record lists for an active offer: what a backfill must read. */
   activeChunkIds(): string[] {
-    return this.db.prepare("SELECT value FROM offers, json_each(offers.chunk_ids) WHERE offers.status = 'active'").pluck().all() as string[];
+    return this.sql("SELECT value FROM offers, json_each(offers.chunk_ids) WHERE offers.status = 'active'").pluck().all() as string[];
   }
 
   /** Replaces an offer's chunks (none: the offer left the index). Call inside the record's transaction. */
   replaceOffer(offerId: string, chunks: readonly LexicalChunk[]): void {
-    const rowids = this.db.prepare('SELECT rowid FROM chunk_meta WHERE offer_id = ?').pluck().all(offerId) as number[];
+    const rowids = this.sql('SELECT rowid FROM chunk_meta WHERE offer_id = ?').pluck().all(offerId) as number[];
     this.deleteRows(rowids);
     this.insert(chunks);
   }
 
   /** Adds chunks whatever offer they belong to, replacing any of the same id (backfill). */
   insert(chunks: readonly LexicalChunk[]): void {
-    const existing = this.db.prepare('SELECT rowid FROM chunk_meta WHERE chunk_id = ?').pluck();
-    const meta = this.db.prepare('INSERT INTO chunk_meta (chunk_id, offer_id, role, section) VALUES (?, ?, ?, ?)');
-    const text = this.db.prepare('INSERT INTO chunk_text (rowid, tokens) VALUES (?, ?)');
-    const theme = this.db.prepare('INSERT OR IGNORE INTO chunk_themes (theme, chunk_rowid) VALUES (?, ?)');
+    const existing = this.sql('SELECT rowid FROM chunk_meta WHERE chunk_id = ?').pluck();
+    const meta = this.sql('INSERT INTO chunk_meta (chunk_id, offer_id, role, section, text) VALUES (?, ?, ?, ?, ?)');
+    const theme = this.sql('INSERT OR IGNORE INTO chunk_themes (theme, role, section, prominence, spread, chunk_rowid) VALUES (?, ?, ?, ?, ?, ?)');
     // A savepoint inside the writer's transaction, a transaction of its own for a backfill batch.
     this.db.transaction(() => {
       for (const chunk of chunks) {
         const old = existing.get(chunk.id) as number | undefined;
         if (old !== undefined) this.deleteRows([old]);
-        const rowid = meta.run(chunk.id, chunk.offerId, chunk.role, chunk.section).lastInsertRowid;
-        text.run(rowid, tokenize(chunk.text).join(' '));
-        for (const id of chunk.themes) theme.run(id, rowid);
+        const rowid = meta.run(chunk.id, chunk.offerId, chunk.role, chunk.section, chunk.text).lastInsertRowid;
+        const spread = fnv1a(chunk.id);
+        for (const id of chunk.themes) theme.run(id, chunk.role, chunk.section, prominence(chunk.mentions?.[id] ?? 1, chunk.text.length), spread, rowid);
       }
     })();
   }
 
   /**
-   * Chunk ids admitted by the filters, best BM25 first, at most `limit`. A query without a
-   * searchable token (all stop words) ranks nothing.
+   * Chunk ids of `theme` admitted by the filters, the most prominent first, at most `limit`.
+   * Without a sample, one indexed range per section, merged; with one (`--offers N`, a few
+   * hundred offers at most), the sample's chunks are read through the offer index instead.
    */
-  search(queryText: string, query: LexicalQuery): string[] {
-    const terms = [...new Set(tokenize(queryText))];
-    if (terms.length === 0 || query.limit <= 0 || query.sections.length === 0) return [];
-    const match = terms.map((term) => `"${term}"`).join(' OR ');
-    const rows = this.db
-      .prepare(
-        `SELECT m.chunk_id FROM chunk_text JOIN chunk_meta m ON m.rowid = chunk_text.rowid
-         WHERE chunk_text MATCH @match AND m.role = @role AND m.section IN (SELECT value FROM json_each(@sections))
-           AND (@theme IS NULL OR m.rowid IN (SELECT chunk_rowid FROM chunk_themes WHERE theme = @theme))
-           AND (@offers IS NULL OR m.offer_id IN (SELECT value FROM json_each(@offers)))
-         ORDER BY bm25(chunk_text), m.chunk_id LIMIT @limit`,
-      )
-      .pluck()
-      .all({
-        match,
-        role: query.role,
-        sections: JSON.stringify(query.sections),
-        theme: query.theme ?? null,
-        offers: query.offerIds ? JSON.stringify(query.offerIds) : null,
-        limit: query.limit,
-      });
-    return rows as string[];
+  topForTheme(theme: string, query: LexicalQuery): string[] {
+    if (query.limit <= 0 || query.sections.length === 0) return [];
+    type Row = { chunk_id: string; prominence: number; spread: number };
+    const rows: Row[] = query.offerIds
+      ? (this.sql(
+          // CROSS JOIN keeps chunk_meta outside: the sample's offers first, then their themes.
+          `SELECT m.chunk_id, t.prominence, t.spread FROM chunk_meta m CROSS JOIN chunk_themes t ON t.chunk_rowid = m.rowid
+           WHERE m.offer_id IN (SELECT value FROM json_each(@offers)) AND m.role = @role AND m.section IN (SELECT value FROM json_each(@sections))
+             AND t.theme = @theme
+           ORDER BY t.prominence DESC, t.spread, m.chunk_id LIMIT @limit`,
+        ).all({ offers: JSON.stringify(query.offerIds), role: query.role, sections: JSON.stringify(query.sections), theme, limit: query.limit }) as Row[])
+      : query.sections.flatMap(
+          (section) =>
+            this.sql(
+              `SELECT m.chunk_id, t.prominence, t.spread FROM chunk_themes t JOIN chunk_meta m ON m.rowid = t.chunk_rowid
+               WHERE t.theme = ? AND t.role = ? AND t.section = ?
+               ORDER BY t.prominence DESC, t.spread, t.chunk_rowid LIMIT ?`,
+            ).all(theme, query.role, section, query.limit) as Row[],
+        );
+    return rows
+      .sort((a, b) => b.prominence - a.prominence || a.spread - b.spread || (a.chunk_id < b.chunk_id ? -1 : 1))
+      .slice(0, query.limit)
+      .map((row) => row.chunk_id);
+  }
+
+  /**
+   * These chunks as the record holds them (text, section, themes), for the candidates of a
+   * retrieval: the vector store holds vectors and filters only. Chunks the record does not list
+   * are absent from the map.
+   */
+  describe(chunkIds: readonly string[]): Map<string, LexicalChunk> {
+    if (chunkIds.length === 0) return new Map();
+    const rows = this.sql(
+      `SELECT m.chunk_id, m.offer_id, m.role, m.section, m.text,
+         (SELECT json_group_array(theme) FROM chunk_themes WHERE chunk_rowid = m.rowid) AS themes
+       FROM chunk_meta m WHERE m.chunk_id IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(chunkIds)) as Array<{ chunk_id: string; offer_id: string; role: string; section: string; text: string; themes: string }>;
+    return new Map(
+      rows.map((row) => [
+        row.chunk_id,
+        { id: row.chunk_id, offerId: row.offer_id, role: row.role, section: row.section, text: row.text, themes: (JSON.parse(row.themes) as string[]).sort() },
+      ]),
+    );
   }
 
   /** Chunks of a role (optionally of some offers) in these sections: the answer's "chunks read" figure. */
-  countChunks(query: Omit<LexicalQuery, 'theme' | 'limit'>): number {
-    return this.db
-      .prepare(
-        `SELECT COUNT(*) FROM chunk_meta WHERE role = @role AND section IN (SELECT value FROM json_each(@sections))
-           AND (@offers IS NULL OR offer_id IN (SELECT value FROM json_each(@offers)))`,
-      )
+  countChunks(query: Omit<LexicalQuery, 'limit'>): number {
+    return this.sql(
+      `SELECT COUNT(*) FROM chunk_meta WHERE role = @role AND section IN (SELECT value FROM json_each(@sections))
+         AND (@offers IS NULL OR offer_id IN (SELECT value FROM json_each(@offers)))`,
+    )
       .pluck()
       .get({ role: query.role, sections: JSON.stringify(query.sections), offers: query.offerIds ? JSON.stringify(query.offerIds) : null }) as number;
   }
 
   private deleteRows(rowids: readonly number[]): void {
     if (rowids.length === 0) return;
-    const text = this.db.prepare('DELETE FROM chunk_text WHERE rowid = ?');
-    const themes = this.db.prepare('DELETE FROM chunk_themes WHERE chunk_rowid = ?');
-    const meta = this.db.prepare('DELETE FROM chunk_meta WHERE rowid = ?');
+    const themes = this.sql('DELETE FROM chunk_themes WHERE chunk_rowid = ?');
+    const meta = this.sql('DELETE FROM chunk_meta WHERE rowid = ?');
     for (const rowid of rowids) {
-      text.run(rowid);
       themes.run(rowid);
       meta.run(rowid);
     }

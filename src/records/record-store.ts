@@ -1,9 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { statementCache } from './statements.ts';
 import { FatalError } from '../errors.ts';
 import type { Offer, SectionKind } from '../types.ts';
 import { LexicalIndex } from './lexical-index.ts';
+import { installThemeCounts, sectionMask } from './theme-counts.ts';
 
 /**
  * The record of what is indexed (SQLite, WAL): per source and per offer, the content hash, the
@@ -38,6 +40,13 @@ export interface OfferRecord {
 }
 
 export type OfferState = Pick<OfferRecord, 'offerId' | 'role' | 'status' | 'contentHash'>;
+
+/** An indexed offer a new one may be a repost of: what ingest/near-duplicate.ts compares. */
+export interface DuplicateCandidate {
+  offerId: string;
+  fingerprint: string;
+  offer: Pick<Offer, 'title' | 'role' | 'seniority'>;
+}
 
 export interface SourceRecord {
   source: string;
@@ -121,8 +130,11 @@ export class RecordStore {
   /** Chunk tokens for BM25 (FTS5), written in the same transactions as the offers. */
   readonly lexical: LexicalIndex;
 
+  private readonly sql: (sql: string) => Database.Statement;
+
   private constructor(private readonly db: Database.Database) {
     this.lexical = new LexicalIndex(db);
+    this.sql = statementCache(db);
   }
 
   static open(dataDir: string, collection: string): RecordStore {
@@ -136,6 +148,7 @@ export class RecordStore {
       db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 5000');
       db.exec(SCHEMA);
+      installThemeCounts(db);
       return new RecordStore(db);
     } catch (error) {
       throw new FatalError(`cannot open the index record ${file}: ${(error as Error).message}`, 'check that the data dir is writable (--data-dir or OFFERS_DATA_DIR)', {
@@ -154,82 +167,78 @@ export class RecordStore {
   }
 
   getSource(source: string): SourceRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM sources WHERE source = ?').get(source) as SourceRow | undefined;
+    const row = this.sql('SELECT * FROM sources WHERE source = ?').get(source) as SourceRow | undefined;
     return row && fromSourceRow(row);
   }
 
   listSources(): SourceRecord[] {
-    return (this.db.prepare('SELECT * FROM sources ORDER BY source').all() as SourceRow[]).map(fromSourceRow);
+    return (this.sql('SELECT * FROM sources ORDER BY source').all() as SourceRow[]).map(fromSourceRow);
   }
 
   putSource(record: SourceRecord): void {
-    this.db
-      .prepare(
-        `INSERT INTO sources (source, kind, content_hash, status, error, role, offer_ids, last_seen, last_changed)
-         VALUES (@source, @kind, @content_hash, @status, @error, @role, @offer_ids, @last_seen, @last_changed)
-         ON CONFLICT(source) DO UPDATE SET kind=excluded.kind, content_hash=excluded.content_hash, status=excluded.status,
-           error=excluded.error, role=excluded.role, offer_ids=excluded.offer_ids, last_seen=excluded.last_seen, last_changed=excluded.last_changed`,
-      )
-      .run({
-        source: record.source,
-        kind: record.kind,
-        content_hash: record.contentHash,
-        status: record.status,
-        error: record.error ?? null,
-        role: record.role ?? null,
-        offer_ids: JSON.stringify(record.offerIds),
-        last_seen: record.lastSeen,
-        last_changed: record.lastChanged,
-      });
+    this.sql(
+      `INSERT INTO sources (source, kind, content_hash, status, error, role, offer_ids, last_seen, last_changed)
+       VALUES (@source, @kind, @content_hash, @status, @error, @role, @offer_ids, @last_seen, @last_changed)
+       ON CONFLICT(source) DO UPDATE SET kind=excluded.kind, content_hash=excluded.content_hash, status=excluded.status,
+         error=excluded.error, role=excluded.role, offer_ids=excluded.offer_ids, last_seen=excluded.last_seen, last_changed=excluded.last_changed`,
+    ).run({
+      source: record.source,
+      kind: record.kind,
+      content_hash: record.contentHash,
+      status: record.status,
+      error: record.error ?? null,
+      role: record.role ?? null,
+      offer_ids: JSON.stringify(record.offerIds),
+      last_seen: record.lastSeen,
+      last_changed: record.lastChanged,
+    });
   }
 
   getOffer(offerId: string): OfferRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM offers WHERE offer_id = ?').get(offerId) as OfferRow | undefined;
+    const row = this.sql('SELECT * FROM offers WHERE offer_id = ?').get(offerId) as OfferRow | undefined;
     return row && fromOfferRow(row);
   }
 
   putOffer(record: OfferRecord): void {
-    this.db
-      .prepare(
-        `INSERT INTO offers (offer_id, source, role, content_hash, fingerprint, status, canonical_id, chunk_ids,
-           offer, themes, first_seen, last_seen, last_changed)
-         VALUES (@offer_id, @source, @role, @content_hash, @fingerprint, @status, @canonical_id, @chunk_ids,
-           @offer, @themes, @first_seen, @last_seen, @last_changed)
-         ON CONFLICT(offer_id) DO UPDATE SET source=excluded.source, role=excluded.role, content_hash=excluded.content_hash,
-           fingerprint=excluded.fingerprint, status=excluded.status, canonical_id=excluded.canonical_id, chunk_ids=excluded.chunk_ids,
-           offer=excluded.offer, themes=excluded.themes,
-           last_seen=excluded.last_seen, last_changed=excluded.last_changed`,
-      )
-      .run(toOfferRow(record));
+    this.sql(
+      `INSERT INTO offers (offer_id, source, role, content_hash, fingerprint, status, canonical_id, chunk_ids,
+         offer, themes, first_seen, last_seen, last_changed)
+       VALUES (@offer_id, @source, @role, @content_hash, @fingerprint, @status, @canonical_id, @chunk_ids,
+         @offer, @themes, @first_seen, @last_seen, @last_changed)
+       ON CONFLICT(offer_id) DO UPDATE SET source=excluded.source, role=excluded.role, content_hash=excluded.content_hash,
+         fingerprint=excluded.fingerprint, status=excluded.status, canonical_id=excluded.canonical_id, chunk_ids=excluded.chunk_ids,
+         offer=excluded.offer, themes=excluded.themes,
+         last_seen=excluded.last_seen, last_changed=excluded.last_changed`,
+    ).run(toOfferRow(record));
     if (record.bandKeys) {
-      this.db.prepare('DELETE FROM offer_bands WHERE offer_id = ?').run(record.offerId);
-      const insert = this.db.prepare('INSERT OR IGNORE INTO offer_bands (band_key, offer_id) VALUES (?, ?)');
+      this.sql('DELETE FROM offer_bands WHERE offer_id = ?').run(record.offerId);
+      const insert = this.sql('INSERT OR IGNORE INTO offer_bands (band_key, offer_id) VALUES (?, ?)');
       for (const key of record.bandKeys) insert.run(key, record.offerId);
     }
   }
 
   /** Records the chunk ids about to be written or deleted, before the vector store is touched. */
   addIntent(offerId: string, chunkIds: string[]): void {
-    this.db.prepare('INSERT OR REPLACE INTO intents (offer_id, chunk_ids) VALUES (?, ?)').run(offerId, JSON.stringify(chunkIds));
+    this.sql('INSERT OR REPLACE INTO intents (offer_id, chunk_ids) VALUES (?, ?)').run(offerId, JSON.stringify(chunkIds));
   }
 
   clearIntent(offerId: string): void {
-    this.db.prepare('DELETE FROM intents WHERE offer_id = ?').run(offerId);
+    this.sql('DELETE FROM intents WHERE offer_id = ?').run(offerId);
   }
 
   /** Remembers a directory or glob given to `ingest`, so that `reindex` finds the files added to it since. */
   putRoot(root: string, role?: string): void {
-    this.db.prepare('INSERT INTO roots (root, role, added) VALUES (?, ?, ?) ON CONFLICT(root) DO UPDATE SET role = excluded.role').run(root, role ?? null, new Date().toISOString());
+    this.sql('INSERT INTO roots (root, role, added) VALUES (?, ?, ?) ON CONFLICT(root) DO UPDATE SET role = excluded.role').run(root, role ?? null, new Date().toISOString());
   }
 
   listRoots(): Array<{ root: string; role?: string }> {
-    const rows = this.db.prepare('SELECT root, role FROM roots ORDER BY root').all() as Array<{ root: string; role: string | null }>;
+    const rows = this.sql('SELECT root, role FROM roots ORDER BY root').all() as Array<{ root: string; role: string | null }>;
     return rows.map((row) => (row.role ? { root: row.root, role: row.role } : { root: row.root }));
   }
 
   /** Vector-store changes that a killed run began and did not finish. */
   listIntents(): Array<{ offerId: string; chunkIds: string[] }> {
-    const rows = this.db.prepare('SELECT offer_id, chunk_ids FROM intents ORDER BY offer_id').all() as Array<{ offer_id: string; chunk_ids: string }>;
+    const rows = this.sql('SELECT offer_id, chunk_ids FROM intents ORDER BY offer_id').all() as Array<{ offer_id: string; chunk_ids: string }>;
     return rows.map((row) => ({ offerId: row.offer_id, chunkIds: JSON.parse(row.chunk_ids) as string[] }));
   }
 
@@ -249,38 +258,52 @@ export class RecordStore {
       params.push(filter.source);
     }
     const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-    return (this.db.prepare(`SELECT * FROM offers ${where} ORDER BY offer_id`).all(...params) as OfferRow[]).map(fromOfferRow);
+    return (this.sql(`SELECT * FROM offers ${where} ORDER BY offer_id`).all(...params) as OfferRow[]).map(fromOfferRow);
   }
 
   /**
-   * A role's active offers as the query's statistics need them (id, company, themes per section),
-   * without parsing each offer's whole JSON: at 10k offers that parse was most of a query.
+   * A role's active offers as a sampled query's statistics need them (id, company, themes per
+   * section), without parsing each offer's whole JSON. A query over the whole index reads the
+   * running totals instead (countThemeMentions).
    */
   listProfiles(role: string): Array<{ offerId: string; company: string; themesBySection: Partial<Record<SectionKind, string[]>> }> {
-    const rows = this.db
-      .prepare("SELECT offer_id, json_extract(offer, '$.company') AS company, themes FROM offers WHERE status = 'active' AND role = ? ORDER BY offer_id")
+    const rows = this.sql("SELECT offer_id, json_extract(offer, '$.company') AS company, themes FROM offers WHERE status = 'active' AND role = ? ORDER BY offer_id")
       .all(role) as Array<{ offer_id: string; company: string | null; themes: string }>;
     return rows.map((row) => ({ offerId: row.offer_id, company: row.company ?? '', themesBySection: JSON.parse(row.themes) as Partial<Record<SectionKind, string[]>> }));
+  }
+
+  /** What evidence shows of its offers: title, company and source, without parsing each offer whole. */
+  offerHeaders(offerIds: readonly string[]): Map<string, { title: string; company: string; source: string }> {
+    const rows = this.sql(
+      `SELECT offer_id, source, json_extract(offer, '$.title') AS title, json_extract(offer, '$.company') AS company
+       FROM offers WHERE offer_id IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(offerIds)) as Array<{ offer_id: string; source: string; title: string | null; company: string | null }>;
+    return new Map(rows.map((row) => [row.offer_id, { title: row.title ?? '', company: row.company ?? '', source: row.source }]));
   }
 
   /**
    * Active offers, other than `offerId`, sharing at least one LSH band key: the candidates a repost
    * is compared with (an indexed lookup per band, whatever the size of the index). Oldest first.
    */
-  findByBandKeys(bandKeys: readonly string[], offerId: string): OfferRecord[] {
+  findByBandKeys(bandKeys: readonly string[], offerId: string): DuplicateCandidate[] {
     if (bandKeys.length === 0) return [];
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM offers WHERE offer_id IN (SELECT offer_id FROM offer_bands WHERE band_key IN (${bandKeys.map(() => '?').join(',')}))
-         AND offer_id != ? AND status = 'active' ORDER BY first_seen, offer_id`,
-      )
-      .all(...bandKeys, offerId) as OfferRow[];
-    return rows.map(fromOfferRow);
+    // Only what the comparison reads: parsing each candidate's whole offer was a visible share
+    // of an ingest of templated offers, whose band keys collide often.
+    const rows = this.sql(
+      `SELECT offer_id, fingerprint, role, json_extract(offer, '$.title') AS title, json_extract(offer, '$.seniority') AS seniority FROM offers
+       WHERE offer_id IN (SELECT offer_id FROM offer_bands WHERE band_key IN (${bandKeys.map(() => '?').join(',')}))
+       AND offer_id != ? AND status = 'active' ORDER BY first_seen, offer_id`,
+    ).all(...bandKeys, offerId) as Array<{ offer_id: string; fingerprint: string; role: string; title: string | null; seniority: Offer['seniority'] | null }>;
+    return rows.map((row) => ({
+      offerId: row.offer_id,
+      fingerprint: row.fingerprint,
+      offer: { title: row.title ?? '', role: row.role, ...(row.seniority ? { seniority: row.seniority } : {}) },
+    }));
   }
 
   /** Every offer's id, role, status and content hash, without the offer itself (cheap): the change report diffs two of these. */
   listOfferStates(): OfferState[] {
-    return (this.db.prepare('SELECT offer_id, role, status, content_hash FROM offers').all() as Array<Pick<OfferRow, 'offer_id' | 'role' | 'status' | 'content_hash'>>).map((row) => ({
+    return (this.sql('SELECT offer_id, role, status, content_hash FROM offers').all() as Array<Pick<OfferRow, 'offer_id' | 'role' | 'status' | 'content_hash'>>).map((row) => ({
       offerId: row.offer_id,
       role: row.role,
       status: row.status,
@@ -290,7 +313,7 @@ export class RecordStore {
 
   /** How many of these offers are active, with their chunks, without loading the offers (a run's summary at 100k offers). */
   countActive(offerIds: Iterable<string>): { offers: number; chunks: number } {
-    const get = this.db.prepare("SELECT json_array_length(chunk_ids) FROM offers WHERE offer_id = ? AND status = 'active'").pluck();
+    const get = this.sql("SELECT json_array_length(chunk_ids) FROM offers WHERE offer_id = ? AND status = 'active'").pluck();
     let offers = 0;
     let chunks = 0;
     for (const id of offerIds) {
@@ -302,11 +325,29 @@ export class RecordStore {
     return { offers, chunks };
   }
 
-  /** Counts per role and status, for stats and the query's "which roles are indexed" message. */
+  /** Counts per role and status, for stats and the query's "which roles are indexed" message (running totals: theme-counts.ts). */
   countByRole(): Array<{ role: string; status: OfferStatus; offers: number; chunks: number }> {
-    return this.db
-      .prepare('SELECT role, status, COUNT(*) AS offers, SUM(json_array_length(chunk_ids)) AS chunks FROM offers GROUP BY role, status ORDER BY role, status')
-      .all() as Array<{ role: string; status: OfferStatus; offers: number; chunks: number }>;
+    return this.sql('SELECT role, status, offers, chunks FROM role_counts WHERE offers > 0 ORDER BY role, status').all() as Array<{
+      role: string;
+      status: OfferStatus;
+      offers: number;
+      chunks: number;
+    }>;
+  }
+
+  /** Active offers of a role. */
+  countActiveOffers(role: string): number {
+    return (this.sql("SELECT offers FROM role_counts WHERE role = ? AND status = 'active'").pluck().get(role) as number | undefined) ?? 0;
+  }
+
+  /**
+   * For each theme, the active offers of `role` that mention it in at least one of `sections`:
+   * a read of the running totals, whatever the number of offers.
+   */
+  countThemeMentions(role: string, sections: readonly SectionKind[]): Map<string, number> {
+    const rows = this.sql('SELECT theme, SUM(offers) AS offers FROM theme_counts WHERE role = ? AND (mask & ?) != 0 GROUP BY theme')
+      .all(role, sectionMask(sections)) as Array<{ theme: string; offers: number }>;
+    return new Map(rows.map((row) => [row.theme, row.offers]));
   }
 }
 

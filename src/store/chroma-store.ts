@@ -93,7 +93,8 @@ export class ChromaStore implements VectorStore {
         await this.collection.add({
           ids,
           embeddings: batch.map((record) => record.embedding),
-          documents: batch.map((record) => record.document),
+          // Chroma takes documents for all records of a call or for none.
+          ...(batch.every((record) => record.document !== undefined) ? { documents: batch.map((record) => record.document!) } : {}),
           metadatas: batch.map((record) => record.metadata),
         });
       });
@@ -112,9 +113,7 @@ export class ChromaStore implements VectorStore {
       this.collection.query({
         queryEmbeddings: embeddings,
         nResults: options.k,
-        include: options.includeEmbeddings
-          ? ['documents', 'metadatas', 'distances', 'embeddings']
-          : ['documents', 'metadatas', 'distances'],
+        include: ['documents', 'metadatas', 'distances'],
         ...(filter === 'all' ? {} : { where: filter }),
       }),
     );
@@ -125,7 +124,6 @@ export class ChromaStore implements VectorStore {
         document: row.document ?? '',
         metadata: (row.metadata ?? {}) as ChunkMetadata,
         distance: row.distance ?? Number.NaN,
-        ...(options.includeEmbeddings && row.embedding ? { embedding: row.embedding } : {}),
       })),
     );
   }

@@ -39,7 +39,6 @@ export class MemoryStore implements VectorStore {
       hits.push({
         ...stored(record, true),
         distance: cosineDistance(embedding, record.embedding),
-        ...(options.includeEmbeddings ? { embedding: [...record.embedding] } : {}),
       });
     }
     hits.sort((a, b) => a.distance - b.distance);
@@ -119,5 +118,5 @@ export function cosineDistance(a: number[], b: number[]): number {
 }
 
 function stored(record: VectorRecord, withDocument: boolean): StoredRecord {
-  return { id: record.id, document: withDocument ? record.document : '', metadata: { ...record.metadata } };
+  return { id: record.id, document: withDocument ? (record.document ?? '') : '', metadata: { ...record.metadata } };
 }

@@ -15,7 +15,8 @@ export type Where =
 export interface VectorRecord {
   id: string;
   embedding: number[];
-  document: string;
+  /** Optional: our own chunks keep their text in the record, not in the store (ingest/chunk.ts storeMetadata). */
+  document?: string;
   metadata: ChunkMetadata;
 }
 
@@ -28,14 +29,11 @@ export interface StoredRecord {
 export interface QueryHit extends StoredRecord {
   /** Cosine distance (0 = same direction). */
   distance: number;
-  /** Returned only when asked (MMR needs them). */
-  embedding?: number[];
 }
 
 export interface QueryOptions {
   k: number;
   where?: Where;
-  includeEmbeddings?: boolean;
 }
 
 export interface GetOptions {

@@ -1,3 +1,5 @@
+import { fnv1a } from './hash.ts';
+
 /**
  * Seeded randomness, so that `--offers N --seed S` and the bootstrap give the same result on
  * every run and every machine. Math.random cannot be seeded, hence this small generator.
@@ -23,13 +25,7 @@ export function mulberry32(seed: number): Random {
 
 /** A generator from a numeric or textual seed (strings are hashed with FNV-1a). */
 export function createRandom(seed: number | string): Random {
-  if (typeof seed === 'number') return mulberry32(Math.trunc(seed));
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < seed.length; i++) {
-    hash ^= seed.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return mulberry32(hash);
+  return mulberry32(typeof seed === 'number' ? Math.trunc(seed) : fnv1a(seed));
 }
 
 /** An integer in [0, max). */
@@ -60,4 +56,49 @@ export function sample<T>(items: readonly T[], n: number, random: Random): T[] {
 /** As many items as the input, drawn with replacement: one bootstrap resample. */
 export function resample<T>(items: readonly T[], random: Random): T[] {
   return items.map(() => items[randomIndex(random, items.length)] as T);
+}
+
+/**
+ * Draws from Binomial(n, p), exactly, in O(√(n·p·(1−p))) steps: inversion of the cumulative
+ * distribution walked outwards from the mode (mode, mode+1, mode−1, mode+2, …), each
+ * probability derived from its neighbour's. Walking from 0 would cost O(n·p), and a normal
+ * approximation would not be exact for the small counts that matter most.
+ * `logFactorials[k]` must hold ln(k!) for every k ≤ n (see logFactorials).
+ */
+export function binomial(random: Random, n: number, p: number, logFactorial: Float64Array): number {
+  if (n <= 0 || p <= 0) return 0;
+  if (p >= 1) return n;
+  const q = 1 - p;
+  const mode = Math.min(n, Math.floor((n + 1) * p));
+  const atMode = Math.exp(logFactorial[n]! - logFactorial[mode]! - logFactorial[n - mode]! + mode * Math.log(p) + (n - mode) * Math.log(q));
+  const u = random();
+  let cumulative = atMode;
+  if (u < cumulative) return mode;
+  let up = mode;
+  let down = mode;
+  let pUp = atMode;
+  let pDown = atMode;
+  while (up < n || down > 0) {
+    if (up < n) {
+      pUp *= ((n - up) / (up + 1)) * (p / q);
+      up++;
+      cumulative += pUp;
+      if (u < cumulative) return up;
+    }
+    if (down > 0) {
+      pDown *= (down / (n - down + 1)) * (q / p);
+      down--;
+      cumulative += pDown;
+      if (u < cumulative) return down;
+    }
+  }
+  // Only rounding can leave u above the summed probabilities (which total 1): the mode is then as good as any.
+  return mode;
+}
+
+/** ln(k!) for k = 0 … n. */
+export function logFactorials(n: number): Float64Array {
+  const table = new Float64Array(Math.max(1, n + 1));
+  for (let k = 2; k <= n; k++) table[k] = table[k - 1]! + Math.log(k);
+  return table;
 }

@@ -69,6 +69,13 @@ export function vectorStoreSuite(name: string, makeStore: () => Promise<StoreUnd
       assert.deepEqual(await idsWhere({ t_kubernetes: true }), ['c', 'e']);
     });
 
+    it('stores records without a document (the pipeline keeps text in its record)', async () => {
+      const { document: _, ...bare } = record('bare', [0, 0, 1], { role: 'SRE', section: 'missions' });
+      await store.upsert([bare]);
+      const [hit] = await store.query([0, 0, 1], { k: 1, where: { role: 'SRE' } });
+      assert.deepEqual([hit?.id, hit?.document, hit?.metadata.section], ['bare', '', 'missions']);
+    });
+
     it('keeps the last of duplicate ids in one upsert', async () => {
       await store.upsert([record('x', [1, 0, 0], { role: 'SRE' }), record('x', [0, 1, 0], { role: 'Other' })]);
       assert.equal(await store.count(), 1);
@@ -94,7 +101,6 @@ export function vectorStoreSuite(name: string, makeStore: () => Promise<StoreUnd
       hits.forEach((hit, i) => assert.ok(Math.abs(hit.distance - (expected[i] ?? NaN)) < 1e-4, `${hit.id}: ${hit.distance}`));
       assert.equal(hits[0]?.document, 'document a');
       assert.deepEqual(hits[0]?.metadata, RECORDS[0]?.metadata);
-      assert.equal(hits[0]?.embedding, undefined);
     });
 
     it('returns every record when k exceeds the collection, and nothing for k = 0', async () => {
@@ -105,19 +111,12 @@ export function vectorStoreSuite(name: string, makeStore: () => Promise<StoreUnd
       assert.deepEqual(await store.query([1, 0, 0], { k: 0 }), []);
     });
 
-    it('returns stored embeddings only when asked', async () => {
-      await filled();
-      const [hit] = await store.query([0, 0, 1], { k: 1, includeEmbeddings: true });
-      assert.equal(hit?.id, 'd');
-      assert.deepEqual(hit?.embedding, [0, 0, 2]);
-    });
-
     it('answers several embeddings in one call, each list as query would give it', async () => {
       await filled();
       const where: Where = { t_kubernetes: true };
-      const [first, second] = await store.queryMany([[1, 0, 0], [0, 1, 0]], { k: 2, where, includeEmbeddings: true });
-      assert.deepEqual(first, await store.query([1, 0, 0], { k: 2, where, includeEmbeddings: true }));
-      assert.deepEqual(second, await store.query([0, 1, 0], { k: 2, where, includeEmbeddings: true }));
+      const [first, second] = await store.queryMany([[1, 0, 0], [0, 1, 0]], { k: 2, where });
+      assert.deepEqual(first, await store.query([1, 0, 0], { k: 2, where }));
+      assert.deepEqual(second, await store.query([0, 1, 0], { k: 2, where }));
       assert.deepEqual([first, second].map((hits) => hits.map((hit) => hit.id)), [['a', 'e'], ['c', 'e']]);
       assert.deepEqual(await store.queryMany([[1, 0, 0]], { k: 0 }), [[]]);
     });

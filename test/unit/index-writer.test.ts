@@ -35,8 +35,8 @@ function chunksOf(o: Offer, n = 2): Chunk[] {
     role: o.role,
     section: 'missions' as const,
     text: o.sections[0]!.text,
-    themes: [],
-    metadata: { offerId: o.offerId, role: o.role, section: 'missions', title: o.title },
+    themes: ['k8s'],
+    title: o.title,
   }));
 }
 
@@ -70,7 +70,7 @@ describe('IndexWriter', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const lexicalIds = (text: string) => records.lexical.search(text, { role: 'SRE', sections: ['missions'], limit: 10 }).sort();
+  const lexicalIds = () => records.lexical.topForTheme('k8s', { role: 'SRE', sections: ['missions'], limit: 10 }).sort();
   const storedIds = async () => (await store.get({ includeDocuments: false })).map((r) => r.id).sort();
 
   it('writes chunks and records together, and replaces a changed offer without leftovers', async () => {
@@ -85,8 +85,19 @@ describe('IndexWriter', () => {
     assert.deepEqual(await storedIds(), chunksOf(v2, 3).map((c) => c.id));
     assert.deepEqual(records.getOffer('a')?.chunkIds, chunksOf(v2, 3).map((c) => c.id));
     assert.deepEqual(writer.stats, { written: 2, created: 1, changed: 1, chunksWritten: 5, removed: 0, duplicates: 0 });
-    assert.deepEqual(lexicalIds('v2 platform'), chunksOf(v2, 3).map((c) => c.id), 'the lexical index follows the record');
-    assert.deepEqual(lexicalIds('v1'), []);
+    assert.deepEqual(lexicalIds(), chunksOf(v2, 3).map((c) => c.id), 'the lexical index follows the record');
+  });
+
+  it('tells which offers a batch committed, once the record holds them', async () => {
+    const committed: string[][] = [];
+    const writer = new IndexWriter(store, records, embedder, { onCommit: (ids) => committed.push(ids.filter((id) => records.getOffer(id) !== undefined)) });
+    const a = offer('a', 'v1');
+    const b = offer('b', 'v1');
+    await writer.write(a, chunksOf(a), 'fp-a');
+    await writer.write(b, chunksOf(b), 'fp-b');
+    assert.deepEqual(committed, []);
+    await writer.flush();
+    assert.deepEqual(committed, [['a', 'b']]);
   });
 
   it('writes full batches while the caller goes on, in order, and a failed batch surfaces at the next flush', async () => {
@@ -179,7 +190,7 @@ describe('IndexWriter', () => {
     await writer.retire(['a'], 'removed');
     await writer.flush();
     assert.equal(await store.count(), 0);
-    assert.deepEqual(lexicalIds('platform'), []);
+    assert.deepEqual(lexicalIds(), []);
     const record = records.getOffer('a');
     assert.equal(record?.status, 'removed');
     assert.equal(record?.offer.title, 'SRE');

@@ -60,6 +60,18 @@ describe('near-duplicate signatures', () => {
     assert.equal(index.find(signOffer(offer('Frontend Engineer', OTHER_MISSIONS.toUpperCase(), '', 'Frontend Engineer'))), undefined);
   });
 
+  it('forgets a removed offer, and only it', () => {
+    const index = new NearDuplicateIndex();
+    index.add('first', signOffer(offer('SRE', MISSIONS, '\n- Based in Porto')));
+    index.add('second', signOffer(offer('SRE', MISSIONS, '\n- Based in Braga')));
+    const probe = signOffer(offer('SRE', MISSIONS, '\n- Based in Faro'));
+    index.remove('first');
+    assert.equal(index.find(probe), 'second');
+    index.remove('second');
+    index.remove('never added');
+    assert.equal(index.find(probe), undefined);
+  });
+
   it('picks the first recorded candidate that is the same job', () => {
     const signature = signOffer(offer('SRE', MISSIONS));
     const record = (offerId: string, title: string, missions: string) => ({ offerId, fingerprint: signOffer(offer(title, missions)).fingerprint, offer: { title, role: 'SRE' } });

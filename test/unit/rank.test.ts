@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LocalEmbedder } from '../../src/embed/local-embedder.ts';
 import { maximalMarginalRelevance, reciprocalRankFusion } from '../../src/query/rank.ts';
-import { RecordStore } from '../../src/records/record-store.ts';
+import { RecordStore, type OfferRecord } from '../../src/records/record-store.ts';
 import { retrieveThemeEvidence, type ThemeQuery } from '../../src/query/retrieve.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import type { Evidence } from '../../src/query/types.ts';
+import type { Offer } from '../../src/types.ts';
 import { scratchDir } from '../helpers/cli.ts';
 
 describe('reciprocalRankFusion', () => {
@@ -23,9 +24,9 @@ describe('maximalMarginalRelevance', () => {
   it('skips a near duplicate of what is already picked', () => {
     const picked = maximalMarginalRelevance(
       [
-        { id: 'a', relevance: 1, embedding: [1, 0] },
-        { id: 'a-copy', relevance: 0.95, embedding: [1, 0.01] },
-        { id: 'b', relevance: 0.8, embedding: [0, 1] },
+        { id: 'a', relevance: 1, terms: new Set(['terraform', 'modul', 'review']) },
+        { id: 'a-copy', relevance: 0.95, terms: new Set(['terraform', 'modul', 'review', 'daili']) },
+        { id: 'b', relevance: 0.8, terms: new Set(['ansibl', 'playbook']) },
       ],
       2,
     );
@@ -35,9 +36,9 @@ describe('maximalMarginalRelevance', () => {
   it('with λ = 1 is plain relevance order', () => {
     const picked = maximalMarginalRelevance(
       [
-        { id: 'a', relevance: 3, embedding: [1, 0] },
-        { id: 'b', relevance: 2, embedding: [1, 0] },
-        { id: 'c', relevance: 1 },
+        { id: 'a', relevance: 3, terms: new Set(['same']) },
+        { id: 'b', relevance: 2, terms: new Set(['same']) },
+        { id: 'c', relevance: 1, terms: new Set() },
       ],
       3,
       1,
@@ -48,11 +49,14 @@ describe('maximalMarginalRelevance', () => {
 
 describe('retrieveThemeEvidence (hybrid, in-memory store)', () => {
   const embedder = new LocalEmbedder({ dimension: 128 });
-  const chunk = (id: string, offerId: string, role: string, text: string) => ({
-    id,
-    document: text,
-    metadata: { offerId, role, section: 'requirements', title: `${role} at ${offerId}`, company: offerId, source: `${offerId}.md`, t_terraform: true },
-  });
+  interface TestChunk {
+    id: string;
+    offerId: string;
+    role: string;
+    text: string;
+    themes: string[];
+  }
+  const chunk = (id: string, offerId: string, role: string, text: string, themes = ['terraform']): TestChunk => ({ id, offerId, role, text, themes });
   const records = [
     chunk('o1:1', 'o1', 'DevOps Engineer', 'Write Terraform modules and review them.'),
     chunk('o1:2', 'o1', 'DevOps Engineer', 'Terraform modules for our Terraform estate, Terraform everywhere.'),
@@ -62,19 +66,20 @@ describe('retrieveThemeEvidence (hybrid, in-memory store)', () => {
     chunk('s1:1', 's1', 'SRE', 'Terraform modules, all day long.'),
   ];
 
-  type Chunk = ReturnType<typeof chunk> | { id: string; document: string; metadata: Omit<ReturnType<typeof chunk>['metadata'], 't_terraform'> & { t_ansible: true } };
-  /** Retrieves `queries` from an in-memory store and lexical index holding `chunks`. */
-  async function retrieve(chunks: readonly Chunk[], queries: ThemeQuery[]): Promise<Evidence[][]> {
+  /**
+   * Retrieves `queries` from an in-memory store (vectors and filters, as the pipeline writes
+   * them) and a record holding the offers and their chunks.
+   */
+  async function retrieve(chunks: readonly TestChunk[], queries: ThemeQuery[]): Promise<Evidence[][]> {
     const store = new MemoryStore({ embedderId: embedder.id, dimension: embedder.dimension });
-    const embeddings = await embedder.embedDocuments(chunks.map((r) => r.document));
-    await store.upsert(chunks.map((r, i) => ({ ...r, embedding: embeddings[i]! })));
+    const embeddings = await embedder.embedDocuments(chunks.map((c) => c.text));
+    await store.upsert(chunks.map((c, i) => ({ id: c.id, embedding: embeddings[i]!, metadata: { offerId: c.offerId, role: c.role, section: 'requirements' } })));
     const scratch = await scratchDir();
     const record = RecordStore.open(scratch.dir, 'test');
     try {
-      record.lexical.insert(
-        chunks.map((r) => ({ id: r.id, offerId: r.metadata.offerId, role: r.metadata.role, section: 'requirements', themes: 't_ansible' in r.metadata ? ['ansible'] : ['terraform'], text: r.document })),
-      );
-      return await retrieveThemeEvidence(store, embedder, record.lexical, queries, { role: 'DevOps Engineer', sections: ['requirements'], k: 3 });
+      for (const c of chunks) record.putOffer(offerRecord(c.offerId, c.role, chunks.filter((other) => other.offerId === c.offerId).map((other) => other.id)));
+      record.lexical.insert(chunks.map((c) => ({ ...c, section: 'requirements' })));
+      return await retrieveThemeEvidence(store, embedder, record, queries, { role: 'DevOps Engineer', sections: ['requirements'], k: 3 });
     } finally {
       record.close();
       await scratch.cleanup();
@@ -84,15 +89,20 @@ describe('retrieveThemeEvidence (hybrid, in-memory store)', () => {
   it('keeps to the role, one chunk per offer, and puts a reposted wording last', async () => {
     const [found] = await retrieve(records, [{ theme: 'terraform', text: 'Terraform modules' }]);
     checkFound(found!);
+    assert.deepEqual(
+      found!.map((e) => [e.title, e.company, e.source]),
+      found!.map((e) => [`${e.role} at ${e.offerId}`, e.offerId, `${e.offerId}.md`]),
+      'what evidence shows of its offer comes from the record',
+    );
   });
 
   it('answers several themes from one vector query, each list keeping to its theme', async () => {
-    const ansible = (id: string, offerId: string, text: string): Chunk => {
-      const { t_terraform: _, ...metadata } = chunk(id, offerId, 'DevOps Engineer', text).metadata;
-      return { id, document: text, metadata: { ...metadata, t_ansible: true } };
-    };
     const [terraform, ansibleFound] = await retrieve(
-      [...records, ansible('o5:1', 'o5', 'Ansible playbooks and Terraform modules alike.'), ansible('o6:1', 'o6', 'Ansible roles for the fleet.')],
+      [
+        ...records,
+        chunk('o5:1', 'o5', 'DevOps Engineer', 'Ansible playbooks and Terraform modules alike.', ['ansible']),
+        chunk('o6:1', 'o6', 'DevOps Engineer', 'Ansible roles for the fleet.', ['ansible']),
+      ],
       [
         { theme: 'terraform', text: 'Terraform modules' },
         { theme: 'ansible', text: 'Ansible playbooks' },
@@ -103,6 +113,23 @@ describe('retrieveThemeEvidence (hybrid, in-memory store)', () => {
     assert.deepEqual(ansibleFound!.map((e) => e.chunkId).sort(), ['o5:1', 'o6:1']);
   });
 });
+
+function offerRecord(offerId: string, role: string, chunkIds: string[]): OfferRecord {
+  return {
+    offerId,
+    source: `${offerId}.md`,
+    role,
+    contentHash: offerId,
+    fingerprint: '',
+    status: 'active',
+    chunkIds,
+    offer: { title: `${role} at ${offerId}`, company: offerId } as Offer,
+    themesBySection: {},
+    firstSeen: '2026-01-01',
+    lastSeen: '2026-01-01',
+    lastChanged: '2026-01-01',
+  };
+}
 
 function checkFound(found: Evidence[]): void {
   assert.equal(found.length, 3);
