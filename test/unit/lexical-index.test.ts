@@ -6,8 +6,8 @@ import { backfillLexicalIndex } from '../../src/records/lexical-backfill.ts';
 import { prominence } from '../../src/records/lexical-index.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
-import type { Offer } from '../../src/types.ts';
 import { scratchDir } from '../helpers/cli.ts';
+import { offerRecord } from '../helpers/offer-record.ts';
 
 describe('LexicalIndex (theme prominence in the record)', () => {
   let scratch: Awaited<ReturnType<typeof scratchDir>>;
@@ -91,20 +91,7 @@ describe('backfillLexicalIndex (a record written before lexical schema 2)', () =
         { id: 'gone:1', embedding: [0, 1], document: 'An offer the record no longer lists.', metadata: { offerId: 'gone', role: 'SRE', section: 'requirements' } },
       ]);
       const first = RecordStore.open(scratch.dir, 'old');
-      first.putOffer({
-        offerId: 'o1',
-        source: 'o1.md',
-        role: 'SRE',
-        contentHash: 'h',
-        fingerprint: '',
-        status: 'active',
-        chunkIds: ['o1:1'],
-        offer: { title: 'SRE', company: 'Acme' } as Offer,
-        themesBySection: { requirements: ['terraform'] },
-        firstSeen: '2026-01-01',
-        lastSeen: '2026-01-01',
-        lastChanged: '2026-01-01',
-      });
+      first.putOffer(offerRecord({ offerId: 'o1', role: 'SRE', chunkIds: ['o1:1'], themesBySection: { requirements: ['terraform'] } }));
       first.close();
       // What version 1 left: its own tables (no text column) and its version number.
       const db = new Database(path.join(scratch.dir, 'index', 'old.sqlite'));

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LocalEmbedder } from '../../src/embed/local-embedder.ts';
 import { maximalMarginalRelevance, reciprocalRankFusion } from '../../src/query/rank.ts';
-import { RecordStore, type OfferRecord } from '../../src/records/record-store.ts';
+import { RecordStore } from '../../src/records/record-store.ts';
 import { retrieveThemeEvidence, type ThemeQuery } from '../../src/query/retrieve.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import type { Evidence } from '../../src/query/types.ts';
-import type { Offer } from '../../src/types.ts';
 import { scratchDir } from '../helpers/cli.ts';
+import { offerRecord } from '../helpers/offer-record.ts';
 
 describe('reciprocalRankFusion', () => {
   it('rewards agreement between rankings over a single top place', () => {
@@ -77,7 +77,10 @@ describe('retrieveThemeEvidence (hybrid, in-memory store)', () => {
     const scratch = await scratchDir();
     const record = RecordStore.open(scratch.dir, 'test');
     try {
-      for (const c of chunks) record.putOffer(offerRecord(c.offerId, c.role, chunks.filter((other) => other.offerId === c.offerId).map((other) => other.id)));
+      for (const c of chunks) {
+        const chunkIds = chunks.filter((other) => other.offerId === c.offerId).map((other) => other.id);
+        record.putOffer(offerRecord({ offerId: c.offerId, role: c.role, chunkIds, title: `${c.role} at ${c.offerId}`, company: c.offerId }));
+      }
       record.lexical.insert(chunks.map((c) => ({ ...c, section: 'requirements' })));
       return await retrieveThemeEvidence(store, embedder, record, queries, { role: 'DevOps Engineer', sections: ['requirements'], k: 3 });
     } finally {
@@ -114,22 +117,6 @@ describe('retrieveThemeEvidence (hybrid, in-memory store)', () => {
   });
 });
 
-function offerRecord(offerId: string, role: string, chunkIds: string[]): OfferRecord {
-  return {
-    offerId,
-    source: `${offerId}.md`,
-    role,
-    contentHash: offerId,
-    fingerprint: '',
-    status: 'active',
-    chunkIds,
-    offer: { title: `${role} at ${offerId}`, company: offerId } as Offer,
-    themesBySection: {},
-    firstSeen: '2026-01-01',
-    lastSeen: '2026-01-01',
-    lastChanged: '2026-01-01',
-  };
-}
 
 function checkFound(found: Evidence[]): void {
   assert.equal(found.length, 3);

@@ -3,9 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { RecordStore, type OfferRecord, type OfferStatus } from '../../src/records/record-store.ts';
-import { SECTION_KINDS, type Offer, type SectionKind } from '../../src/types.ts';
+import { SECTION_KINDS, type SectionKind } from '../../src/types.ts';
 import { createRandom, randomIndex, type Random } from '../../src/util/random.ts';
 import { scratchDir } from '../helpers/cli.ts';
+import { offerRecord } from '../helpers/offer-record.ts';
 
 const ROLES = ['SRE', 'DevOps Engineer', 'Platform Engineer'];
 const STATUSES: OfferStatus[] = ['active', 'active', 'active', 'duplicate', 'removed'];
@@ -19,20 +20,14 @@ function randomRecord(random: Random, id: number): OfferRecord {
     if (themes.length > 0) themesBySection[section] = themes;
   }
   const chunkIds = Array.from({ length: 1 + randomIndex(random, 4) }, (_, i) => `o${id}:${i}`);
-  return {
+  return offerRecord({
     offerId: `o${id}`,
-    source: `/offers/o${id}.md`,
     role: ROLES[randomIndex(random, ROLES.length)]!,
     contentHash: String(random()),
-    fingerprint: '',
     status: STATUSES[randomIndex(random, STATUSES.length)]!,
     chunkIds,
-    offer: { company: 'Acme' } as Offer,
     themesBySection,
-    firstSeen: '2026-01-01',
-    lastSeen: '2026-01-01',
-    lastChanged: '2026-01-01',
-  };
+  });
 }
 
 /** What the running totals must say, counted the slow way from the offers. */
