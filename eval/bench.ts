@@ -49,8 +49,8 @@ interface QueryFigures {
   queries: number;
   offers: number;
   chunks: number;
-  /** How the index of this scale was built, and how long it took. */
-  build: { how: string; seconds: number; offersPerSec: number; chunksPerSec: number };
+  /** How the index of this scale was built, how long it took, and the peak RSS of the process that built it. */
+  build: { how: string; seconds: number; offersPerSec: number; chunksPerSec: number; maxRssMb: number };
 }
 
 async function main(): Promise<void> {
@@ -106,6 +106,7 @@ async function main(): Promise<void> {
           seconds: built.seconds,
           offersPerSec: perSecond(built.offers, built.seconds),
           chunksPerSec: perSecond(built.chunks, built.seconds),
+          maxRssMb: built.maxRssMb,
         },
       };
     }

@@ -1,7 +1,7 @@
 import { foldAccents } from '../catalog/normalize.ts';
 
 /**
- * Tokenisation shared by the local embedder and lexical ranking (BM25): lower case, accents
+ * Tokenisation shared by the local embedder and the redundancy measure of MMR: lower case, accents
  * folded (so "sécurité" and "securite" meet), stop words of EN and FR dropped, and a light
  * suffix stemmer so "deployments", "deploying" and "deploy" share a feature.
  */

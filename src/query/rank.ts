@@ -1,13 +1,13 @@
 /**
  * Ranking functions for hybrid retrieval, pure and independent of the store: reciprocal-rank
- * fusion to merge the lexical ranking (BM25 in SQLite FTS5: src/records/lexical-index.ts) with the
- * vector ranking, and maximal marginal relevance to keep near-identical chunks from filling the
+ * fusion to merge the lexical ranking (theme prominence in the record: src/records/lexical-index.ts)
+ * with the vector ranking, and maximal marginal relevance to keep near-identical chunks from filling the
  * evidence.
  */
 
 /**
  * Reciprocal-rank fusion (Cormack, Clarke & Büttcher 2009): score(d) = Σ 1 / (k + rank(d)),
- * ranks from 1. It needs no score calibration between BM25 and cosine similarity, and k = 60
+ * ranks from 1. It needs no score calibration between prominence and cosine similarity, and k = 60
  * (the paper's) keeps one list's top item from outweighing agreement between lists.
  */
 export function reciprocalRankFusion(rankings: ReadonlyArray<readonly string[]>, k = 60): Array<{ id: string; score: number }> {

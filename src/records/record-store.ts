@@ -127,7 +127,7 @@ CREATE INDEX IF NOT EXISTS offer_bands_by_offer ON offer_bands(offer_id);
 `;
 
 export class RecordStore {
-  /** Chunk tokens for BM25 (FTS5), written in the same transactions as the offers. */
+  /** Chunk text and theme prominence for lexical retrieval, written in the same transactions as the offers. */
   readonly lexical: LexicalIndex;
 
   private readonly sql: (sql: string) => Database.Statement;
