@@ -1,3 +1,5 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { OfferRecord } from '../../src/records/record-store.ts';
 import type { Offer } from '../../src/types.ts';
 
@@ -20,4 +22,14 @@ export function offerRecord(fields: Pick<OfferRecord, 'offerId' | 'role'> & Part
     lastChanged: '2026-01-01',
     ...record,
   };
+}
+
+/** Runs raw SQL on a record file, as an older version (or a hand edit) would have left it. */
+export function alterRecordFile(dataDir: string, collection: string, sql: string): void {
+  const db = new Database(path.join(dataDir, 'index', `${collection}.sqlite`));
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
 }

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { backfillLexicalIndex } from '../../src/records/lexical-backfill.ts';
 import { prominence } from '../../src/records/lexical-index.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { scratchDir } from '../helpers/cli.ts';
-import { offerRecord } from '../helpers/offer-record.ts';
+import { alterRecordFile, offerRecord } from '../helpers/offer-record.ts';
 
 describe('LexicalIndex (theme prominence in the record)', () => {
   let scratch: Awaited<ReturnType<typeof scratchDir>>;
@@ -94,9 +92,11 @@ describe('backfillLexicalIndex (a record written before lexical schema 2)', () =
       first.putOffer(offerRecord({ offerId: 'o1', role: 'SRE', chunkIds: ['o1:1'], themesBySection: { requirements: ['terraform'] } }));
       first.close();
       // What version 1 left: its own tables (no text column) and its version number.
-      const db = new Database(path.join(scratch.dir, 'index', 'old.sqlite'));
-      db.exec('DROP TABLE chunk_meta; CREATE TABLE chunk_meta (rowid INTEGER PRIMARY KEY, chunk_id TEXT, offer_id TEXT, role TEXT, section TEXT); DELETE FROM lexical_version; INSERT INTO lexical_version VALUES (1);');
-      db.close();
+      alterRecordFile(
+        scratch.dir,
+        'old',
+        'DROP TABLE chunk_meta; CREATE TABLE chunk_meta (rowid INTEGER PRIMARY KEY, chunk_id TEXT, offer_id TEXT, role TEXT, section TEXT); DELETE FROM lexical_version; INSERT INTO lexical_version VALUES (1);',
+      );
 
       const record = RecordStore.open(scratch.dir, 'old');
       try {

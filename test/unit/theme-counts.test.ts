@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import path from 'node:path';
 import { RecordStore, type OfferRecord, type OfferStatus } from '../../src/records/record-store.ts';
 import { SECTION_KINDS, type SectionKind } from '../../src/types.ts';
 import { createRandom, randomIndex, type Random } from '../../src/util/random.ts';
 import { scratchDir } from '../helpers/cli.ts';
-import { offerRecord } from '../helpers/offer-record.ts';
+import { alterRecordFile, offerRecord } from '../helpers/offer-record.ts';
 
 const ROLES = ['SRE', 'DevOps Engineer', 'Platform Engineer'];
 const STATUSES: OfferStatus[] = ['active', 'active', 'active', 'duplicate', 'removed'];
@@ -93,9 +91,7 @@ describe('running theme and role totals (records/theme-counts.ts)', () => {
     const before = ROLES.map((role) => sorted(record.countThemeMentions(role, ['missions', 'requirements'])));
     record.close();
     // What an older version left behind: the offers, without the totals or their triggers.
-    const db = new Database(path.join(scratch.dir, 'index', 'upgrade.sqlite'));
-    db.exec('DROP TRIGGER offers_counted_insert; DROP TRIGGER offers_counted_update; DROP TRIGGER offers_counted_delete; DROP TABLE role_counts; DROP TABLE theme_counts;');
-    db.close();
+    alterRecordFile(scratch.dir, 'upgrade', 'DROP TRIGGER offers_counted_insert; DROP TRIGGER offers_counted_update; DROP TRIGGER offers_counted_delete; DROP TABLE role_counts; DROP TABLE theme_counts;');
     const reopened = RecordStore.open(scratch.dir, 'upgrade');
     try {
       assert.deepEqual(ROLES.map((role) => sorted(reopened.countThemeMentions(role, ['missions', 'requirements']))), before);
@@ -105,9 +101,7 @@ describe('running theme and role totals (records/theme-counts.ts)', () => {
       reopened.close();
     }
     // A row deleted by hand (no code path deletes offers) is subtracted too.
-    const raw = new Database(path.join(scratch.dir, 'index', 'upgrade.sqlite'));
-    raw.prepare("DELETE FROM offers WHERE offer_id IN ('o0', 'o1', 'o2')").run();
-    raw.close();
+    alterRecordFile(scratch.dir, 'upgrade', "DELETE FROM offers WHERE offer_id IN ('o0', 'o1', 'o2')");
     const after = RecordStore.open(scratch.dir, 'upgrade');
     try {
       const left = records.slice(3);
