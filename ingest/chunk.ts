@@ -1,5 +1,5 @@
 import type { ThemeCatalog } from '../src/themes.ts';
-import { tagThemes, themeSpans } from '../src/themes.ts';
+import { themeMentions } from '../src/themes.ts';
 import type { Chunk, ChunkMetadata, Offer } from '../src/types.ts';
 
 export interface ChunkOptions {
@@ -44,8 +44,8 @@ export async function chunkOffer(offer: Offer, options: ChunkOptions): Promise<C
 
 /** A chunk's themes, and how many times it mentions each (ranks its quotes: src/records/lexical-index.ts). */
 function themesOf(text: string, catalog: ThemeCatalog): Pick<Chunk, 'themes' | 'mentions'> {
-  const themes = tagThemes(text, catalog);
-  return { themes, mentions: Object.fromEntries(themes.map((id) => [id, themeSpans(text, id, catalog).length])) };
+  const mentions = themeMentions(text, catalog);
+  return { themes: [...mentions.keys()], mentions: Object.fromEntries(mentions) };
 }
 
 type Splitter = { splitText(text: string): Promise<string[]> };

@@ -168,7 +168,19 @@ export function buildThemeCatalog(themes: ThemeEntry[]): ThemeCatalog {
  * one of its patterns starts (most themes are absent from most chunks).
  */
 export function tagThemes(text: string, catalog: ThemeCatalog): string[] {
+  return tagFolded(foldAccents(text), catalog);
+}
+
+/**
+ * The themes of tagThemes, each with its number of mentions (the spans themeSpans gives), the
+ * text folded once: what indexing a chunk needs (ingest/chunk.ts).
+ */
+export function themeMentions(text: string, catalog: ThemeCatalog): Map<string, number> {
   const folded = foldAccents(text);
+  return new Map(tagFolded(folded, catalog).map((id) => [id, spansInFolded(folded, catalog.matchers.get(id)!).length]));
+}
+
+function tagFolded(folded: string, catalog: ThemeCatalog): string[] {
   const ids: string[] = [];
   for (const id of candidateThemes(folded, catalog.triggers)) {
     if (catalog.matchers.get(id)?.test.test(folded)) ids.push(id);
@@ -179,9 +191,13 @@ export function tagThemes(text: string, catalog: ThemeCatalog): string[] {
 /** Where the theme is mentioned: [start, end) offsets into `text`, sorted, overlaps merged. */
 export function themeSpans(text: string, themeId: string, catalog: ThemeCatalog): Array<[number, number]> {
   const matcher = catalog.matchers.get(themeId);
-  if (!matcher) return [];
+  return matcher ? spansInFolded(foldAccents(text), matcher) : [];
+}
+
+/** themeSpans over text already folded (offsets are the same: folding keeps every position). */
+function spansInFolded(folded: string, matcher: ThemeMatcher): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
-  for (const match of foldAccents(text).matchAll(matcher.find)) {
+  for (const match of folded.matchAll(matcher.find)) {
     const start = match.index;
     const end = start + match[0].length;
     if (end === start) continue;

@@ -68,8 +68,9 @@ export async function retrieveThemeEvidence(
     const hits = vector[i]!.filter((hit) => described.get(hit.id)?.themes.includes(theme)).slice(0, depth);
     return rankCandidates(reciprocalRankFusion([lexical[i]!, hits.map((hit) => hit.id)]), described, options.k, perOffer);
   });
-  const headers = records.offerHeaders([...new Set(picked.flat().map(({ id }) => described.get(id)!.offerId))]);
-  return picked.map((list) => list.map(({ id, score }) => toEvidence(described.get(id)!, headers.get(described.get(id)!.offerId), score)));
+  const chunks = picked.map((list) => list.map(({ id, score }) => ({ chunk: described.get(id)!, score })));
+  const headers = records.offerHeaders([...new Set(chunks.flat().map(({ chunk }) => chunk.offerId))]);
+  return chunks.map((list) => list.map(({ chunk, score }) => toEvidence(chunk, headers.get(chunk.offerId), score)));
 }
 
 /** The per-offer cap over a fused ranking, then MMR down to `k` chunks, with their fused scores. */

@@ -97,7 +97,7 @@ export class LexicalIndex {
     if (this.isBehind()) for (const table of TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
     db.exec(SCHEMA);
     // A record without offers has nothing to backfill: it starts current (the offers table is the record's).
-    if (this.isBehind() && db.prepare("SELECT 1 FROM offers WHERE status = 'active' LIMIT 1").get() === undefined) this.markCurrent();
+    if (this.isBehind() && this.sql("SELECT 1 FROM offers WHERE status = 'active' LIMIT 1").get() === undefined) this.markCurrent();
   }
 
   /** Whether the tables predate LEXICAL_SCHEMA_VERSION: then opening the workspace backfills them (lexical-backfill.ts). */

@@ -12,6 +12,7 @@ import {
   tagThemes,
   themeCategory,
   themeLabel,
+  themeMentions,
   themeSpans,
 } from '../../src/themes.ts';
 
@@ -93,6 +94,16 @@ describe('tagThemes', () => {
         assert.deepEqual(tagThemes(text, catalog), everyRegex(text));
       }),
     );
+  });
+});
+
+describe('themeMentions', () => {
+  it('is tagThemes with each theme\'s number of spans', () => {
+    const text = 'Astreinte rémunérée et astreintes partagées ; Kubernetes, k8s et Terraform ; SLOs.';
+    const mentions = themeMentions(text, catalog);
+    assert.deepEqual([...mentions.keys()], tagThemes(text, catalog));
+    for (const [id, count] of mentions) assert.equal(count, themeSpans(text, id, catalog).length, id);
+    assert.equal(mentions.get('on_call'), 2);
   });
 });
 
