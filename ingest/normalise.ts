@@ -3,6 +3,8 @@ import type { Offer, RawOffer } from '../src/types.ts';
 import { sha1 } from '../src/util/hash.ts';
 import { detectLanguage } from './language.ts';
 import { renderOfferText, segmentOffer } from './segment.ts';
+import { titleFamily } from './title-family.ts';
+import { detectWorkplace, normaliseDate } from './workplace.ts';
 
 export interface NormaliseOptions {
   roles: RoleCatalog;
@@ -35,13 +37,18 @@ export function normaliseOffer(raw: RawOffer, options: NormaliseOptions): Offer 
     sections,
     text,
   };
+  const location = cleanLine(raw.location) || undefined;
+  const family = titleFamily(title, offer.company);
   const optional = {
     seniority: 'seniority' in match ? match.seniority : undefined,
     specialisation: 'specialisation' in match ? match.specialisation : undefined,
-    location: cleanLine(raw.location) || undefined,
+    location,
     url: raw.url,
-    datePosted: raw.datePosted,
+    datePosted: normaliseDate(raw.datePosted),
     validThrough: raw.validThrough,
+    family: family?.key,
+    familyLabel: family?.label,
+    workplace: detectWorkplace(location, text),
   };
   for (const [key, value] of Object.entries(optional)) if (value) Object.assign(offer, { [key]: value });
   return { ...offer, contentHash: sha1(`${options.derivation ?? ''}\n${JSON.stringify(offer)}`) };

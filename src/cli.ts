@@ -53,17 +53,19 @@ program
   .description('answer a comparative question about roles, with statistics and verbatim quotes')
   .argument('<question>', 'e.g. "What is the difference between SRE and DevOps engineer positions?"')
   .option('--roles <roles>', 'comma-separated roles to compare (overrides the question)')
+  .option('--group <expr>', 'a group to compare, repeatable: role words then filters, e.g. "SRE seniority:junior", "data analyst lang:fr", "SRE posted:2024-01..2024-06" (keys: seniority, posted, workplace, company, lang, source)', collect, [])
   .option('--aspects <aspects>', 'comma-separated aspects: missions, requirements, nice_to_have, benefits, tools, experience, soft_skills, remote')
   .option('--offers <n>', 'compare at most N offers per role (a seeded sample)', positiveInt)
   .option('--seed <seed>', 'seed of the sample drawn by --offers', '1')
   .addOption(new Option('--format <format>', 'output format (html: a self-contained page)').choices(['md', 'json', 'html']).default('md'))
   .option('--out <file>', 'write the answer to this file instead of stdout')
-  .action(async (question: string, opts: { roles?: string; aspects?: string; offers?: number; seed: string; format: 'md' | 'json' | 'html'; out?: string }) => {
+  .action(async (question: string, opts: { roles?: string; group: string[]; aspects?: string; offers?: number; seed: string; format: 'md' | 'json' | 'html'; out?: string }) => {
     const { query } = await import('./commands/query.ts');
     exitCode = await query({
       ...globals(),
       question,
       ...(opts.roles ? { roles: splitList(opts.roles) } : {}),
+      ...(opts.group.length > 0 ? { groups: opts.group } : {}),
       ...(opts.aspects ? { aspects: splitList(opts.aspects) } : {}),
       ...(opts.offers ? { offers: opts.offers } : {}),
       seed: opts.seed,
@@ -141,6 +143,11 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
   return n;
+}
+
+/** Commander's accumulator for a repeatable option. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function splitList(value: string): string[] {

@@ -65,8 +65,15 @@ export interface Offer {
   source: string;
   url?: string;
   language: string;
+  /** The posting date as an ISO day (YYYY-MM-DD), when the source gives one. */
   datePosted?: string;
   validThrough?: string;
+  /** The title family (ingest/title-family.ts): folded title words, e.g. "staff nurse". */
+  family?: string;
+  /** The title's own words for its family, e.g. "Staff Nurse". */
+  familyLabel?: string;
+  /** Remote, hybrid or on site, when the location or the text says so. */
+  workplace?: 'remote' | 'hybrid' | 'onsite';
   sections: Section[];
   /** The normalised full text that sections, chunks and quotes are cut from. */
   text: string;

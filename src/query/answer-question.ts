@@ -1,73 +1,99 @@
-import { findRolesInText, resolveRoleName } from '../catalog/roles.ts';
+import { findRolesInText, OTHER_ROLE } from '../catalog/roles.ts';
 import { UsageError } from '../errors.ts';
-import { themeCategory, themeLabel, themeSpans } from '../themes.ts';
+import { tagThemes, themeCategory, themeLabel, themeSpans } from '../themes.ts';
+import { SECTION_KINDS } from '../types.ts';
+import { titleWords } from '../../ingest/title-family.ts';
+import { MINING_POOL, mergeRedundant, minedCriticalZ, minePhrases, PHRASE_PREFIX, phraseSpans, type MinedOffer, type MinedPhrase } from './phrases.ts';
 import { createRandom, sample } from '../util/random.ts';
 import { mapInBatches } from '../util/retry.ts';
 import type { Workspace } from '../workspace.ts';
 import { composeAnswer, type ThemeLookup } from './compose.ts';
 import { aspectSections, aspectThemeFilter, isAspect, parseQuestion, type Aspect } from './question.ts';
 import { checkEvidence, RefusalError } from './refusal.ts';
-import { retrieveThemeEvidence } from './retrieve.ts';
-import { bootstrapStability, countThemes, selectThemes, themeCountsOf } from './stats.ts';
-import type { Answer, Evidence, OfferProfile, RoleSummary, ThemeStat } from './types.ts';
+import { retrieveThemeEvidence, type RetrieveOptions } from './retrieve.ts';
+import { bootstrapStability, compareText, selectThemes, themeCountsOf } from './stats.ts';
+import type { Answer, Evidence, RoleSummary, ThemeStat } from './types.ts';
+import type { OfferThemes } from '../records/record-store.ts';
+import type { SectionKind } from '../types.ts';
+import { familiesInText, isResolved, parseGroupExpression, resolveGroup, type GroupSpec, type IndexedFamily, type ResolvedGroup, type UnresolvedGroup } from './groups.ts';
+import { groupsFromQuestion } from './question-groups.ts';
 import { verifyAnswer } from './verify.ts';
 
 export interface QuestionRequest {
   question: string;
-  /** `--roles`: overrides the roles read from the question. */
+  /** `--roles`: overrides the roles read from the question (a group per role). */
   roles?: string[];
+  /** `--group`, repeatable: group expressions (src/query/groups.ts); they override roles and the question. */
+  groups?: string[];
   /** `--aspects`: overrides the aspects read from the question. */
   aspects?: string[];
-  /** `--offers N`: compare a seeded sample of at most N offers per role. */
+  /** `--offers N`: compare a seeded sample of at most N offers per group. */
   offers?: number;
   seed?: string;
 }
 
-/** Fewer offers than this for a role and there is nothing to compare: the query is refused. */
+/** Fewer offers than this for a group and there is nothing to compare: the query is refused. */
 export const MIN_OFFERS_PER_ROLE = 5;
-/** Quotes retrieved per role and theme, before the memo picks from them. */
+/** Quotes retrieved per group and theme, before the memo picks from them. */
 const EVIDENCE_PER_THEME = 6;
 /** Retrievals run concurrently: enough to overlap Chroma round trips, few enough not to swamp a small server. */
 const RETRIEVALS_IN_FLIGHT = 4;
+/**
+ * Offers of a filtered group or title family that its quotes are looked for in: a seeded sample,
+ * so that retrieval reads a bounded list of ids whatever the group's size. Its statistics count
+ * every offer of the group.
+ */
+const RETRIEVAL_POOL = 400;
+
+/** A group with the offers it counts: the record's running totals for a whole catalogue role, its offers' ids otherwise. */
+interface CountedGroup extends ResolvedGroup {
+  offers: number;
+  /** Undefined for a whole catalogue role (running totals). */
+  profiles?: OfferThemes[];
+}
 
 /**
- * The query, from question to verified answer: roles and aspects, the offers of each role (or a
- * seeded sample), theme statistics counted over offers from the record, per-role retrieval of
- * quotes for the themes worth talking about, then the memo. Every citation of the memo is checked
- * against the offer's text before it is returned.
+ * The query, from question to verified answer: the groups compared and the aspects, the offers of
+ * each group (or a seeded sample), theme statistics counted over offers from the record, per-group
+ * retrieval of quotes for the themes worth talking about, then the memo. Every citation of the
+ * memo is checked against the offer's text before it is returned.
  */
 export async function answerQuestion(workspace: Workspace, request: QuestionRequest): Promise<Answer> {
-  const { roles: resolvedRoles, aspects } = understand(workspace, request);
-  const roles = resolvedRoles.map((r) => r.name);
+  const { groups: resolved, aspects } = understand(workspace, request);
   const seed = request.seed ?? '1';
-  // A sample (`--offers N`) is counted from its offers; the whole index from the record's running totals.
-  const samples = request.offers === undefined ? undefined : sampleOffers(workspace, roles, request.offers, seed);
-  const offersPerRole = new Map(roles.map((role) => [role, samples ? samples.get(role)!.length : workspace.records.countActiveOffers(role)]));
-  refuseThin(workspace, request.question, resolvedRoles, offersPerRole);
-  const lookup = themeLookup(workspace);
+  const groups = resolved.map((group) => countGroup(workspace, group, request.offers, seed));
+  refuseThin(workspace, request.question, groups);
+  const mined = mineGroups(workspace, groups, aspects, seed);
+  const lookup = themeLookup(workspace, mined.phrases);
   const statsByAspect = new Map<string, ThemeStat[]>();
   for (const aspect of aspects) {
     const keep = aspectThemeFilter(aspect);
     const sections = aspectSections(aspect);
     const themes = (id: string) => keep(id, lookup.category(id));
-    const counts = samples
-      ? countThemes(samples, { sections, themes })
-      : themeCountsOf(
-          roles.map((role) => ({ role, offers: offersPerRole.get(role)!, mentions: workspace.records.countThemeMentions(role, sections) })),
-          themes,
-        );
-    statsByAspect.set(aspect, bootstrapStability(counts, { sections, themes, label: lookup.label }, { seed, resamples: 200 }));
+    const counts = themeCountsOf(
+      groups.map((group) => ({
+        role: group.name,
+        offers: group.offers,
+        mentions: group.profiles ? mentionsIn(group.profiles, sections) : workspace.records.countThemeMentions(group.role!, sections),
+      })),
+      themes,
+    );
+    const catalogued = bootstrapStability(counts, { sections, themes, label: lookup.label }, { seed, resamples: 200 });
+    statsByAspect.set(aspect, [...catalogued, ...(mined.statsByAspect.get(aspect) ?? [])].sort((a, b) => b.score - a.score || compareText(a.theme, b.theme)));
   }
 
-  const sampleIds = samples && new Map([...samples].map(([role, offers]) => [role, offers.map((offer) => offer.offerId)]));
-  const evidenceByTheme = await gatherEvidence(workspace, request.question, aspects, statsByAspect, roles, sampleIds);
-  const summaries: RoleSummary[] = roles.map((name) => ({
-    name,
-    offers: offersPerRole.get(name)!,
+  const pools = new Map(groups.map((group) => [group.name, retrievalPool(group, seed)]));
+  const evidenceByTheme = await gatherEvidence(workspace, request.question, aspects, statsByAspect, groups, pools);
+  for (const [theme, byGroup] of mined.evidence) evidenceByTheme.set(theme, byGroup);
+  const sections = [...new Set(aspects.flatMap(aspectSections))];
+  const summaries: RoleSummary[] = groups.map((group) => ({
+    name: group.name,
+    definition: group.definition,
+    offers: group.offers,
     chunks: workspace.records.lexical.countChunks({
-      role: name,
-      sections: [...new Set(aspects.flatMap(aspectSections))],
-      ...(sampleIds ? { offerIds: sampleIds.get(name)! } : {}),
+      sections,
+      ...(group.role ? { role: group.role } : {}),
+      ...(group.profiles ? { offerIds: group.profiles.map((p) => p.offerId) } : {}),
     }),
   }));
   const answer = composeAnswer({
@@ -77,78 +103,118 @@ export async function answerQuestion(workspace: Workspace, request: QuestionRequ
     statsByAspect,
     evidenceByTheme,
     themes: lookup,
-    ...(samples ? { sampleNote: `Offers were sampled with seed ${seed}.` } : {}),
+    ...(request.offers !== undefined ? { sampleNote: `Offers were sampled with seed ${seed}.` } : {}),
   });
+  const members = membership(groups);
   const problems = verifyAnswer(answer, (offerId) => {
     const record = workspace.records.getOffer(offerId);
-    return record && { role: record.role, text: record.offer.text };
+    return record && { role: members(offerId, record.role), text: record.offer.text };
   });
   return problems.length > 0 ? { ...answer, warnings: [...answer.warnings, ...problems.map((p) => `citation check: ${p}`)] } : answer;
 }
 
-/** A role asked about: its catalogue name when `resolved`, else the user's own words. */
-interface ResolvedRole {
-  name: string;
-  resolved: boolean;
+/** The groups an offer belongs to, by name: what a citation's `role` is checked against. */
+function membership(groups: readonly CountedGroup[]): (offerId: string, role: string) => string[] {
+  const byOffer = new Map<string, string[]>();
+  for (const group of groups) for (const p of group.profiles ?? []) byOffer.set(p.offerId, [...(byOffer.get(p.offerId) ?? []), group.name]);
+  const whole = groups.filter((g) => !g.profiles);
+  return (offerId, role) => [...(byOffer.get(offerId) ?? []), ...whole.filter((g) => g.role === role).map((g) => g.name)];
 }
 
-function understand(workspace: Workspace, request: QuestionRequest): { roles: ResolvedRole[]; aspects: Aspect[] } {
+/** Offers mentioning each theme in these sections: an offer counts once per theme, whatever the sections. */
+function mentionsIn(profiles: readonly OfferThemes[], sections: readonly SectionKind[]): Map<string, number> {
+  const byTheme = new Map<string, number>();
+  for (const offer of profiles) {
+    const themes = new Set(sections.flatMap((section) => offer.themesBySection[section] ?? []));
+    for (const theme of themes) byTheme.set(theme, (byTheme.get(theme) ?? 0) + 1);
+  }
+  return byTheme;
+}
+
+function countGroup(workspace: Workspace, group: ResolvedGroup, offers: number | undefined, seed: string): CountedGroup {
+  if (group.wholeRole && offers === undefined) return { ...group, offers: workspace.records.countActiveOffers(group.role!) };
+  const ids = workspace.records.groupOffers(group.facets);
+  const drawn = offers === undefined ? ids : seededSubset(ids, offers, `${seed}:${group.name}`);
+  const profiles = workspace.records.profilesOf(drawn);
+  return { ...group, offers: profiles.length, profiles };
+}
+
+/** At most n of these ids, drawn with the seed and kept in id order: the same seed draws the same offers. */
+function seededSubset(ids: readonly string[], n: number, seed: string): string[] {
+  return ids.length <= n ? [...ids] : sample([...ids], n, createRandom(seed)).sort((a, b) => (a < b ? -1 : 1));
+}
+
+/** The offers a group's quotes are looked for in; undefined for a whole catalogue role (filtered in the store). */
+function retrievalPool(group: CountedGroup, seed: string): string[] | undefined {
+  return group.profiles && seededSubset(group.profiles.map((p) => p.offerId), RETRIEVAL_POOL, `${seed}:pool:${group.name}`);
+}
+
+function understand(workspace: Workspace, request: QuestionRequest): { groups: ResolvedGroup[]; aspects: Aspect[] } {
   const parsed = parseQuestion(request.question, (text) => findRolesInText(text, workspace.roles));
-  const asked: ResolvedRole[] = request.roles
-    ? request.roles.map((name) => {
-        const resolved = resolveRoleName(name, workspace.roles);
-        return { name: resolved ?? name, resolved: resolved !== undefined };
-      })
-    : parsed.roles.map((name) => ({ name, resolved: true }));
-  const roles = [...new Map(asked.map((r) => [r.name, r])).values()];
   const aspects = request.aspects ?? parsed.aspects;
-  const unknown = aspects.filter((a) => !isAspect(a));
-  if (unknown.length > 0) throw new UsageError(`unknown aspect ${unknown.join(', ')}; use missions, requirements, nice_to_have, benefits, tools, experience, soft_skills or remote`);
-  if (roles.length < 2) {
-    const listed = indexedRoles(workspace).sort((a, b) => b.offers - a.offers).map((r) => r.role).join(', ') || 'none yet';
+  const unknownAspects = aspects.filter((a) => !isAspect(a));
+  if (unknownAspects.length > 0) throw new UsageError(`unknown aspect ${unknownAspects.join(', ')}; use missions, requirements, nice_to_have, benefits, tools, experience, soft_skills or remote`);
+  const families = workspace.records.listFamilies();
+  const specs = groupSpecs(workspace, request, families);
+  const outcomes = specs.map((spec) => resolveGroup(spec, workspace.roles, families));
+  const unresolved = outcomes.filter((o): o is UnresolvedGroup => !isResolved(o));
+  if (unresolved.length > 0) {
+    const refusal = checkEvidence(
+      request.question,
+      unresolved.map((u) => ({ role: u.words, offers: 0, unknown: true, ...(u.closest.length > 0 ? { closest: u.closest } : {}) })),
+      indexedGroups(workspace, families),
+      MIN_OFFERS_PER_ROLE,
+    );
+    throw new RefusalError(refusal!);
+  }
+  const groups = [...new Map(outcomes.filter(isResolved).map((g) => [g.name, g])).values()];
+  if (groups.length < 2) {
+    const listed = indexedGroups(workspace, families).map((r) => r.role).slice(0, 20).join(', ') || 'none yet';
     throw new UsageError(
-      (roles.length === 0
-        ? 'the question names no role to compare; name two (e.g. "SRE vs DevOps engineer") or pass --roles "SRE,DevOps Engineer"'
-        : `the question names one role (${roles[0]!.name}); name a second one to compare it with, or pass --roles`) +
-        ` (indexed roles: ${listed})`,
+      (groups.length === 0
+        ? 'the question names no role to compare; name two (e.g. "SRE vs DevOps engineer") or pass --roles "SRE,DevOps Engineer" or --group twice'
+        : `the question names one group (${groups[0]!.name}); name a second one to compare it with, or pass --roles or --group`) +
+        ` (indexed roles and title families: ${listed})`,
     );
   }
-  return { roles, aspects: aspects as Aspect[] };
+  return { groups, aspects: aspects as Aspect[] };
 }
 
-/** A seeded sample of at most N offers of each role: the same seed always draws the same offers. */
-function sampleOffers(workspace: Workspace, roles: readonly string[], n: number, seed: string): Map<string, OfferProfile[]> {
-  return new Map(
-    roles.map((role) => {
-      const all = workspace.records.listProfiles(role).map((profile) => ({ ...profile, role }));
-      const drawn = all.length <= n ? all : sample(all, n, createRandom(`${seed}:${role}`)).sort((a, b) => (a.offerId < b.offerId ? -1 : 1));
-      return [role, drawn];
-    }),
-  );
+/** What the user asked to compare: --group, else --roles, else the question's own comparison, else the roles and titles it names. */
+function groupSpecs(workspace: Workspace, request: QuestionRequest, families: readonly IndexedFamily[]): GroupSpec[] {
+  const levels = workspace.roles.data.seniority.map((s) => s.level);
+  if (request.groups && request.groups.length > 0) return request.groups.map((expression) => parseGroupExpression(expression, levels));
+  if (request.roles) return request.roles.map((words) => ({ words, filters: {} }));
+  return groupsFromQuestion(request.question) ?? mentionedGroups(workspace, request.question, families);
 }
 
-/** Never invent an answer: an unknown role, or one with too few offers, is named with the roles that are indexed. */
-function refuseThin(workspace: Workspace, question: string, roles: readonly ResolvedRole[], offersByRole: ReadonlyMap<string, number>): void {
-  const indexed = indexedRoles(workspace);
-  const known = new Set(indexed.map((r) => r.role));
+/** Catalogue roles and indexed title families named anywhere in the question, in order of mention. */
+function mentionedGroups(workspace: Workspace, question: string, families: readonly IndexedFamily[]): GroupSpec[] {
+  const roles = findRolesInText(question, workspace.roles).filter((role) => role !== OTHER_ROLE);
+  // Two catalogue roles named: that is the comparison ("engineers" in "SRE and DevOps engineers" is not a third group).
+  const outside = roles.length >= 2 ? [] : familiesInText(question, families.filter((f) => f.roles.every((role) => role === OTHER_ROLE)));
+  return [...roles, ...outside].map((words) => ({ words, filters: {} }));
+}
+
+/** Never invent an answer: a group with too few offers is named with what is indexed. */
+function refuseThin(workspace: Workspace, question: string, groups: readonly CountedGroup[]): void {
   const refusal = checkEvidence(
     question,
-    roles.map(({ name, resolved }) => ({
-      role: name,
-      offers: offersByRole.get(name) ?? 0,
-      ...(resolved || known.has(name) ? {} : { unknown: true }),
-    })),
-    indexed,
+    groups.map((g) => ({ role: g.name, offers: g.offers })),
+    indexedGroups(workspace, workspace.records.listFamilies()),
     MIN_OFFERS_PER_ROLE,
   );
   if (refusal) throw new RefusalError(refusal);
 }
 
-function indexedRoles(workspace: Workspace): Array<{ role: string; offers: number }> {
-  return workspace.records
+/** Catalogue roles, then the title families of offers outside the catalogue: what can be compared. */
+function indexedGroups(workspace: Workspace, families: readonly IndexedFamily[]): Array<{ role: string; offers: number }> {
+  const roles = workspace.records
     .countByRole()
-    .filter((r) => r.status === 'active')
+    .filter((r) => r.status === 'active' && r.role !== OTHER_ROLE)
     .map((r) => ({ role: r.role, offers: r.offers }));
+  const outside = families.filter((f) => f.roles.every((role) => role === OTHER_ROLE)).slice(0, 30);
+  return [...roles, ...outside.map((f) => ({ role: f.label, offers: f.offers }))];
 }
 
 /** Quotes for each theme the memo may talk about, retrieved per role with role, section and theme filters. */
@@ -157,13 +223,15 @@ async function gatherEvidence(
   question: string,
   aspects: readonly Aspect[],
   statsByAspect: Map<string, ThemeStat[]>,
-  roles: readonly string[],
-  sampleIds: ReadonlyMap<string, string[]> | undefined,
+  groups: readonly CountedGroup[],
+  pools: ReadonlyMap<string, string[] | undefined>,
 ): Promise<Map<string, Map<string, Evidence[]>>> {
+  const roles = groups.map((g) => g.name);
   // One retrieval per aspect and role, for all of its themes at once (a theme both singled out
   // for a role and shared is asked once).
   const tasks = aspects.flatMap((aspect) => {
-    const selection = selectThemes(statsByAspect.get(aspect) ?? []);
+    // Mined phrases bring their own evidence (phrases.ts); the store is asked for catalogue themes.
+    const selection = selectThemes((statsByAspect.get(aspect) ?? []).filter((s) => !s.theme.startsWith(PHRASE_PREFIX)));
     const wanted: Array<[ThemeStat, string[]]> = [
       ...[...selection.byRole].flatMap(([role, stats]) => stats.map((s): [ThemeStat, string[]] => [s, [role]])),
       ...selection.shared.map((s): [ThemeStat, string[]] => [s, [...roles]]),
@@ -181,12 +249,7 @@ async function gatherEvidence(
       workspace.embedder,
       workspace.records,
       task!.stats.map((s) => ({ theme: s.theme, text: `${s.label}. ${question}` })),
-      {
-        role: task!.role,
-        sections: aspectSections(task!.aspect),
-        k: EVIDENCE_PER_THEME,
-        ...(sampleIds ? { offerIds: sampleIds.get(task!.role)! } : {}),
-      },
+      retrieveOptions(groups.find((g) => g.name === task!.role)!, pools.get(task!.role), aspectSections(task!.aspect)),
     ).then((evidence) => [evidence]),
   );
   const evidenceByTheme = new Map<string, Map<string, Evidence[]>>();
@@ -201,10 +264,66 @@ async function gatherEvidence(
   return evidenceByTheme;
 }
 
-function themeLookup(workspace: Workspace): ThemeLookup {
+function retrieveOptions(group: CountedGroup, pool: string[] | undefined, sections: SectionKind[]): RetrieveOptions {
+  return { group: group.name, sections, k: EVIDENCE_PER_THEME, ...(group.role ? { role: group.role } : {}), ...(pool ? { offerIds: pool } : {}) };
+}
+
+function themeLookup(workspace: Workspace, mined: ReadonlyMap<string, MinedPhrase>): ThemeLookup {
   return {
-    label: (id) => themeLabel(id, workspace.themes),
-    category: (id) => themeCategory(id, workspace.themes),
-    spans: (text, id) => themeSpans(text, id, workspace.themes),
+    label: (id) => mined.get(id)?.label ?? themeLabel(id, workspace.themes),
+    category: (id) => (mined.has(id) ? 'phrase' : themeCategory(id, workspace.themes)),
+    spans: (text, id) => {
+      const phrase = mined.get(id);
+      return phrase ? phraseSpans(text, phrase.key) : themeSpans(text, id, workspace.themes);
+    },
   };
+}
+
+/** Offers per group that quotes for mined phrases may come from, per group and phrase. */
+interface MinedThemes {
+  statsByAspect: Map<string, ThemeStat[]>;
+  phrases: Map<string, MinedPhrase>;
+  evidence: Map<string, Map<string, Evidence[]>>;
+}
+
+/**
+ * Themes found in the groups' own words (phrases.ts), for the aspects that are sections: the
+ * phrases distinctive of a group after the multiple-testing correction, and those every group
+ * says often, each merged with the phrases saying the same thing. Lenses (tools, remote, …) are
+ * catalogue categories, so they are not mined.
+ */
+function mineGroups(workspace: Workspace, groups: readonly CountedGroup[], aspects: readonly Aspect[], seed: string): MinedThemes {
+  const result: MinedThemes = { statsByAspect: new Map(), phrases: new Map(), evidence: new Map() };
+  const sectionAspects = aspects.filter((a): a is SectionKind => (SECTION_KINDS as readonly string[]).includes(a));
+  if (sectionAspects.length === 0) return result;
+  const offers = groups.map((group) => {
+    const ids = group.profiles ? group.profiles.map((p) => p.offerId) : workspace.records.groupOffers({ roles: [group.role!] });
+    return { name: group.name, offers: loadMinedOffers(workspace, seededSubset(ids, MINING_POOL, `${seed}:mine:${group.name}`)) };
+  });
+  const groupWords = groups.flatMap((g) => [...titleWords(g.definition.role), ...(g.families ?? []).flatMap((f) => f.split(' '))]);
+  for (const aspect of sectionAspects) {
+    const sections = [aspect];
+    const mining = minePhrases({ groups: offers, sections, covered: (surface) => tagThemes(surface, workspace.themes).length > 0, groupWords });
+    const label = (id: string) => mining.phrases.get(id)?.label ?? id;
+    const stats = bootstrapStability(mining.counts, { sections, label, testZ: minedCriticalZ(mining.phrases.size) }, { seed, resamples: 200 });
+    // Only what sets a group apart: what every group says in its own words is mostly the ad's frame
+    // ("on a regular basis"); the catalogue's shared themes say what the groups have in common.
+    const selection = selectThemes(stats, { perRole: Number.MAX_SAFE_INTEGER, shared: 0 });
+    const reportable = mergeRedundant([...selection.byRole.values()].flat(), mining.phrases);
+    result.statsByAspect.set(aspect, reportable);
+    for (const stat of reportable) {
+      result.phrases.set(stat.theme, mining.phrases.get(stat.theme)!);
+      result.evidence.set(stat.theme, mining.evidence.get(stat.theme)!);
+    }
+  }
+  return result;
+}
+
+function loadMinedOffers(workspace: Workspace, ids: readonly string[]): MinedOffer[] {
+  return ids.flatMap((id) => {
+    const record = workspace.records.getOffer(id);
+    if (!record) return [];
+    const { title, company, source, sections } = record.offer;
+    return [{ offerId: id, title, company, source, sections }];
+  });
 }

@@ -11,8 +11,10 @@ export interface RoleShortfall {
   role: string;
   /** Indexed offers of the role (after sampling); 0 for an unknown role. */
   offers: number;
-  /** True when no catalogued or indexed role has this name. */
+  /** True when no catalogued role and no indexed title has this name. */
   unknown?: boolean;
+  /** For an unknown role: the indexed titles closest to its words, with their offer counts. */
+  closest?: string[];
 }
 
 /** The `--format json` object of a refused query. */
@@ -51,7 +53,11 @@ export function checkEvidence(
   const missing = roles.filter((r) => r.unknown || r.offers < minOffers);
   if (missing.length === 0) return undefined;
   const what = missing
-    .map((r) => (r.unknown ? `"${r.role}" is not a known role` : `${r.role} has ${r.offers} indexed offer${r.offers === 1 ? '' : 's'}`))
+    .map((r) =>
+      r.unknown
+        ? `"${r.role}" is not a known role${r.closest?.length ? ` nor an indexed job title (closest titles: ${r.closest.join(', ')})` : ''}`
+        : `${r.role} has ${r.offers} indexed offer${r.offers === 1 ? '' : 's'}`,
+    )
     .join('; ');
   const sorted = [...indexedRoles].sort((a, b) => b.offers - a.offers || (a.role < b.role ? -1 : 1));
   const listed = sorted.map((r) => `${r.role} (${r.offers})`).join(', ') || 'none yet';
@@ -62,6 +68,6 @@ export function checkEvidence(
     missing,
     minOffers,
     indexedRoles: sorted,
-    hint: `indexed roles: ${listed}; ingest more offers of that role, or compare others with --roles`,
+    hint: `indexed roles: ${listed}; ingest more offers of that role, or compare others with --roles or --group`,
   };
 }

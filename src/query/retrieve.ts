@@ -8,9 +8,12 @@ import { maximalMarginalRelevance, reciprocalRankFusion, type MmrCandidate } fro
 import type { Evidence } from './types.ts';
 
 export interface RetrieveOptions {
-  role: string;
+  /** Only offers of this catalogue role; a title family's group has none and lists its offers instead. */
+  role?: string;
+  /** The group the evidence is for, as its `role` (default: `role`). */
+  group?: string;
   sections: readonly SectionKind[];
-  /** Only these offers (the seeded sample of `--offers N`). */
+  /** Only these offers (a seeded sample, or the offers of a filtered group). */
   offerIds?: readonly string[];
   /** Evidence wanted after the per-offer cap. */
   k: number;
@@ -59,7 +62,7 @@ export async function retrieveThemeEvidence(
   if (queries.length === 0) return [];
   const perOffer = options.perOffer ?? 1;
   const depth = options.k * CANDIDATES_PER_RESULT * perOffer;
-  const lexical = queries.map((q) => records.lexical.topForTheme(q.theme, { ...options, limit: depth }));
+  const lexical = queries.map((q) => records.lexical.topForTheme(q.theme, { sections: options.sections, limit: depth, ...(options.role ? { role: options.role } : {}), ...(options.offerIds ? { offerIds: options.offerIds } : {}) }));
   const embeddings = await Promise.all(queries.map((q) => embedder.embedQuery(q.text)));
   const vector = await store.queryMany(embeddings, { k: depth * VECTOR_OVERFETCH, where: evidenceFilter(options) });
   // Hits the record does not list (a chunk briefly doubled while an ingest replaces it) are left out.
@@ -70,7 +73,8 @@ export async function retrieveThemeEvidence(
   });
   const chunks = picked.map((list) => list.map(({ id, score }) => ({ chunk: described.get(id)!, score })));
   const headers = records.offerHeaders([...new Set(chunks.flat().map(({ chunk }) => chunk.offerId))]);
-  return chunks.map((list) => list.map(({ chunk, score }) => toEvidence(chunk, headers.get(chunk.offerId), score)));
+  const group = options.group ?? options.role ?? '';
+  return chunks.map((list) => list.map(({ chunk, score }) => ({ ...toEvidence(chunk, headers.get(chunk.offerId), score), role: group })));
 }
 
 /** The per-offer cap over a fused ranking, then MMR down to `k` chunks, with their fused scores. */
@@ -95,7 +99,7 @@ function rankCandidates(
 }
 
 export function evidenceFilter(options: Pick<RetrieveOptions, 'role' | 'sections' | 'offerIds'>): Where {
-  const clauses: Where[] = [{ role: options.role }];
+  const clauses: Where[] = options.role ? [{ role: options.role }] : [];
   clauses.push(options.sections.length === 1 ? { section: options.sections[0]! } : { section: { $in: [...options.sections] } });
   if (options.offerIds) clauses.push({ offerId: { $in: [...options.offerIds] } });
   return { $and: clauses };

@@ -33,6 +33,11 @@ export interface ThemeStatsOptions {
   minOffers?: number;
   /** Critical value for intervals and tests (default 1.96). */
   z?: number;
+  /**
+   * Critical value of the distinctiveness test alone, when it must be stricter than the
+   * intervals' (mined phrases: many candidates tested, see phrases.ts minedCriticalZ).
+   */
+  testZ?: number;
   /** α0 (default PRIOR_OFFERS). */
   priorOffers?: number;
 }
@@ -213,7 +218,7 @@ export function themeStats(counts: ThemeCounts, options: ThemeStatsOptions): The
         ...wilsonInterval(c.y, c.n, z),
       };
     });
-    const verdict = judge(perTheme, z, priorOffers);
+    const verdict = judge(perTheme, options.testZ ?? z, priorOffers);
     stats.push({
       theme,
       label: options.label(theme),
@@ -253,7 +258,7 @@ export function computeThemeStats(profiles: Map<string, OfferProfile[]>, options
 export function bootstrapStability(counts: ThemeCounts, options: ThemeStatsOptions, bootstrap: { resamples?: number; seed: number | string }): ThemeStat[] {
   const stats = themeStats(counts, options);
   const resamples = bootstrap.resamples ?? 200;
-  const z = options.z ?? Z_95;
+  const z = options.testZ ?? options.z ?? Z_95;
   const priorOffers = options.priorOffers ?? PRIOR_OFFERS;
   const minOffers = Math.max(1, options.minOffers ?? 2);
   const random = createRandom(bootstrap.seed);

@@ -25,7 +25,10 @@ export interface OfferProfile {
 }
 
 export interface RoleSummary {
+  /** The group's name, as claims and citations name it ("SRE", "junior SRE", "Barista"). */
   name: string;
+  /** The group as resolved: the catalogue role or title family, and its filters (src/query/groups.ts). */
+  definition?: { role: string; filters: Record<string, string> };
   offers: number;
   chunks: number;
 }

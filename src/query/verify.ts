@@ -81,7 +81,8 @@ export function claimName(claim: Claim, index: number): string {
  */
 export function verifyAnswer(
   answer: Answer,
-  lookup: (offerId: string) => { role: string; text: string } | undefined,
+  /** The offer's text and the group(s) it belongs to: a citation must name one of them. */
+  lookup: (offerId: string) => { role: string | readonly string[]; text: string } | undefined,
 ): string[] {
   const problems: string[] = [];
   const citations = new Map<string, Citation>();
@@ -96,8 +97,9 @@ export function verifyAnswer(
     if (!isVerbatim(citation.quote, offer.text)) {
       problems.push(`${citation.id}: the quote is not verbatim in offer ${citation.offerId}`);
     }
-    if (offer.role !== citation.role) {
-      problems.push(`${citation.id}: cited as ${citation.role} but offer ${citation.offerId} is ${offer.role}`);
+    const groups: readonly string[] = typeof offer.role === 'string' ? [offer.role] : offer.role;
+    if (!groups.includes(citation.role)) {
+      problems.push(`${citation.id}: cited as ${citation.role} but offer ${citation.offerId} is ${groups.join(', ') || 'in no compared group'}`);
     }
   }
   const roles = new Set(answer.roles.map((r) => r.name));

@@ -82,7 +82,8 @@ export interface LexicalChunk {
 }
 
 export interface LexicalQuery {
-  role: string;
+  /** Chunks of this role only; without one, `offerIds` must say which offers. */
+  role?: string;
   sections: readonly string[];
   offerIds?: readonly string[];
   limit: number;
@@ -152,10 +153,10 @@ export class LexicalIndex {
       ? (this.sql(
           // CROSS JOIN keeps chunk_meta outside: the sample's offers first, then their themes.
           `SELECT m.chunk_id, t.prominence, t.spread FROM chunk_meta m CROSS JOIN chunk_themes t ON t.chunk_rowid = m.rowid
-           WHERE m.offer_id IN (SELECT value FROM json_each(@offers)) AND m.role = @role AND m.section IN (SELECT value FROM json_each(@sections))
+           WHERE m.offer_id IN (SELECT value FROM json_each(@offers)) AND (@role IS NULL OR m.role = @role) AND m.section IN (SELECT value FROM json_each(@sections))
              AND t.theme = @theme
            ORDER BY t.prominence DESC, t.spread, m.chunk_id LIMIT @limit`,
-        ).all({ offers: JSON.stringify(query.offerIds), role: query.role, sections: JSON.stringify(query.sections), theme, limit: query.limit }) as Row[])
+        ).all({ offers: JSON.stringify(query.offerIds), role: query.role ?? null, sections: JSON.stringify(query.sections), theme, limit: query.limit }) as Row[])
       : query.sections.flatMap(
           (section) =>
             this.sql(
@@ -193,11 +194,11 @@ export class LexicalIndex {
   /** Chunks of a role (optionally of some offers) in these sections: the answer's "chunks read" figure. */
   countChunks(query: Omit<LexicalQuery, 'limit'>): number {
     return this.sql(
-      `SELECT COUNT(*) FROM chunk_meta WHERE role = @role AND section IN (SELECT value FROM json_each(@sections))
+      `SELECT COUNT(*) FROM chunk_meta WHERE (@role IS NULL OR role = @role) AND section IN (SELECT value FROM json_each(@sections))
          AND (@offers IS NULL OR offer_id IN (SELECT value FROM json_each(@offers)))`,
     )
       .pluck()
-      .get({ role: query.role, sections: JSON.stringify(query.sections), offers: query.offerIds ? JSON.stringify(query.offerIds) : null }) as number;
+      .get({ role: query.role ?? null, sections: JSON.stringify(query.sections), offers: query.offerIds ? JSON.stringify(query.offerIds) : null }) as number;
   }
 
   private deleteRows(rowids: readonly number[]): void {

@@ -6,6 +6,8 @@ import { FatalError } from '../errors.ts';
 import type { Offer, SectionKind } from '../types.ts';
 import { LexicalIndex } from './lexical-index.ts';
 import { installThemeCounts, sectionMask } from './theme-counts.ts';
+import { facetWhere, installFacets, type FacetFilter } from './facets.ts';
+import { normalizePhrase } from '../catalog/normalize.ts';
 
 /**
  * The record of what is indexed (SQLite, WAL): per source and per offer, the content hash, the
@@ -149,6 +151,7 @@ export class RecordStore {
       db.pragma('busy_timeout = 5000');
       db.exec(SCHEMA);
       installThemeCounts(db);
+      installFacets(db);
       return new RecordStore(db);
     } catch (error) {
       throw new FatalError(`cannot open the index record ${file}: ${(error as Error).message}`, 'check that the data dir is writable (--data-dir or OFFERS_DATA_DIR)', {
@@ -266,10 +269,75 @@ export class RecordStore {
    * section), without parsing each offer's whole JSON. A query over the whole index reads the
    * running totals instead (countThemeMentions).
    */
-  listProfiles(role: string): Array<{ offerId: string; company: string; themesBySection: Partial<Record<SectionKind, string[]>> }> {
-    const rows = this.sql("SELECT offer_id, json_extract(offer, '$.company') AS company, themes FROM offers WHERE status = 'active' AND role = ? ORDER BY offer_id")
-      .all(role) as Array<{ offer_id: string; company: string | null; themes: string }>;
-    return rows.map((row) => ({ offerId: row.offer_id, company: row.company ?? '', themesBySection: JSON.parse(row.themes) as Partial<Record<SectionKind, string[]>> }));
+  listProfiles(role: string): OfferThemes[] {
+    return this.profilesOf(this.groupOffers({ roles: [role] }));
+  }
+
+  /** These offers' companies and themes per section, in the order given. */
+  profilesOf(offerIds: readonly string[]): OfferThemes[] {
+    const get = this.sql("SELECT offer_id, json_extract(offer, '$.company') AS company, themes FROM offers WHERE offer_id = ?");
+    return offerIds.flatMap((id) => {
+      const row = get.get(id) as { offer_id: string; company: string | null; themes: string } | undefined;
+      return row ? [{ offerId: row.offer_id, company: row.company ?? '', themesBySection: JSON.parse(row.themes) as Partial<Record<SectionKind, string[]>> }] : [];
+    });
+  }
+
+  /**
+   * The active offers of a group (src/query/groups.ts), by id: an indexed read of the narrow
+   * facet rows (src/records/facets.ts). Company words are matched here, on folded names, since
+   * SQLite cannot fold accents.
+   */
+  groupOffers(filter: FacetFilter & { companyWords?: readonly string[] }): string[] {
+    const { where, params } = facetWhere(filter);
+    const rows = this.sql(`SELECT f.offer_id, f.company FROM offer_facets f WHERE ${where} ORDER BY f.offer_id`).all(...params) as Array<{ offer_id: string; company: string | null }>;
+    const words = filter.companyWords;
+    if (!words || words.length === 0) return rows.map((row) => row.offer_id);
+    return rows.filter((row) => containsWords(normalizePhrase(row.company ?? ''), words)).map((row) => row.offer_id);
+  }
+
+  /** Title families of active offers, most offers first, each with its most common label and the roles its offers have. */
+  listFamilies(): Array<{ family: string; label: string; offers: number; roles: string[] }> {
+    const rows = this.sql(
+      `SELECT family, family_label AS label, role, COUNT(*) AS offers FROM offer_facets
+       WHERE status = 'active' AND family IS NOT NULL GROUP BY family, family_label, role`,
+    ).all() as Array<{ family: string; label: string | null; role: string; offers: number }>;
+    const byFamily = new Map<string, { family: string; labels: Map<string, number>; roles: Set<string>; offers: number }>();
+    for (const row of rows) {
+      const entry = byFamily.get(row.family) ?? { family: row.family, labels: new Map(), roles: new Set(), offers: 0 };
+      byFamily.set(row.family, entry);
+      entry.offers += row.offers;
+      entry.roles.add(row.role);
+      if (row.label) entry.labels.set(row.label, (entry.labels.get(row.label) ?? 0) + row.offers);
+    }
+    return [...byFamily.values()]
+      .map((entry) => ({
+        family: entry.family,
+        label: [...entry.labels].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? entry.family,
+        offers: entry.offers,
+        roles: [...entry.roles].sort(),
+      }))
+      .sort((a, b) => b.offers - a.offers || (a.family < b.family ? -1 : 1));
+  }
+
+  /** Active offers per language. */
+  countByLanguage(): Array<{ language: string; offers: number }> {
+    return this.sql("SELECT COALESCE(language, 'unknown') AS language, COUNT(*) AS offers FROM offer_facets WHERE status = 'active' GROUP BY 1 ORDER BY 1").all() as Array<{
+      language: string;
+      offers: number;
+    }>;
+  }
+
+  /** Active offers per posting month (YYYY-MM); offers without a posting date count under their first-seen month, flagged. */
+  countByMonth(): Array<{ month: string; offers: number; posted: boolean }> {
+    return this.sql(
+      `SELECT COALESCE(substr(posted, 1, 7), substr(first_seen, 1, 7)) AS month, posted IS NOT NULL AS posted, COUNT(*) AS offers
+       FROM offer_facets WHERE status = 'active' GROUP BY 1, 2 ORDER BY 1, 2 DESC`,
+    )
+      .all()
+      .map((row) => {
+        const r = row as { month: string; posted: number; offers: number };
+        return { month: r.month, offers: r.offers, posted: r.posted === 1 };
+      });
   }
 
   /** What evidence shows of its offers: title, company and source, without parsing each offer whole. */
@@ -349,6 +417,19 @@ export class RecordStore {
       .all(role, sectionMask(sections)) as Array<{ theme: string; offers: number }>;
     return new Map(rows.map((row) => [row.theme, row.offers]));
   }
+}
+
+/** What statistics read of one offer: its company and the themes each of its sections mentions. */
+export interface OfferThemes {
+  offerId: string;
+  company: string;
+  themesBySection: Partial<Record<SectionKind, string[]>>;
+}
+
+/** Whether folded text holds every folded word, as whole words. */
+function containsWords(folded: string, words: readonly string[]): boolean {
+  const padded = ` ${folded} `;
+  return words.every((word) => padded.includes(` ${word} `));
 }
 
 function fromOfferRow(row: OfferRow): OfferRecord {

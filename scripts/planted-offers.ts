@@ -1,0 +1,222 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createRandom, randomIndex, shuffle, type Random } from '../src/util/random.ts';
+
+/**
+ * Offers of job families the catalogue does not know, written by this script, with phrases
+ * planted at known rates: some distinctive of one family, some said equally by both. The
+ * open-world eval and tests ingest them and check what the comparison finds: every planted
+ * distinctive phrase surfaced with the right direction, no other phrase called distinctive, and
+ * counts equal to the planted ones. The rest of each offer is drawn from a neutral vocabulary
+ * that both families share at equal rates, with words that no planted phrase uses.
+ *
+ *   node --import tsx scripts/planted-offers.ts <dir> [--seed S] [--per-family N] [--lang en|fr]
+ */
+
+export interface PlantedPhrase {
+  phrase: string;
+  /** Planted in this share of each family's offers (exactly round(share × n) offers). */
+  rates: [number, number];
+  section: 'missions' | 'requirements';
+}
+
+export interface PlantedSet {
+  language: 'en' | 'fr';
+  families: [PlantedFamily, PlantedFamily];
+  phrases: PlantedPhrase[];
+  neutral: { missions: string[]; requirements: string[]; benefits: string[] };
+  headings: { missions: string; requirements: string; benefits: string };
+  /** How a planted phrase is put in a sentence. */
+  frame: (phrase: string) => string;
+}
+
+interface PlantedFamily {
+  /** How a question names it. */
+  name: string;
+  titles: string[];
+}
+
+/** Two families per language, neither of them in the role catalogue nor in the shared corpus. */
+export const PLANTED_SETS: Record<'en' | 'fr', PlantedSet> = {
+  en: {
+    language: 'en',
+    families: [
+      { name: 'beekeeper', titles: ['Beekeeper', 'Senior Beekeeper (m/f/d)', 'Beekeeper - Summer Season', 'Lead Beekeeper', 'Beekeeper, Upland Apiaries'] },
+      { name: 'tree surgeon', titles: ['Tree Surgeon', 'Junior Tree Surgeon', 'Tree Surgeon (Climbing Team)', 'Tree Surgeon - North District', 'Senior Tree Surgeon'] },
+    ],
+    phrases: [
+      { phrase: 'hive inspections', rates: [0.7, 0.1], section: 'missions' },
+      { phrase: 'queen rearing', rates: [0.5, 0], section: 'missions' },
+      { phrase: 'honey extraction', rates: [0.6, 0.05], section: 'missions' },
+      { phrase: 'swarm control', rates: [0.55, 0.1], section: 'requirements' },
+      { phrase: 'rope access', rates: [0.05, 0.7], section: 'requirements' },
+      { phrase: 'crown reduction', rates: [0.1, 0.65], section: 'missions' },
+      { phrase: 'stump grinding', rates: [0, 0.5], section: 'missions' },
+      { phrase: 'aerial rescue', rates: [0.1, 0.6], section: 'requirements' },
+      { phrase: 'weekend rota', rates: [0.4, 0.4], section: 'requirements' },
+      { phrase: 'muddy boots', rates: [0.3, 0.3], section: 'missions' },
+    ],
+    neutral: {
+      missions: [
+        'Keep daily records in the shared logbook.',
+        'Travel between sites in a company van.',
+        'Brief visitors about the morning plan.',
+        'Order supplies when stock runs low.',
+        'Clean and store every tool after use.',
+        'Report problems to the site coordinator.',
+      ],
+      requirements: [
+        'A full driving licence.',
+        'Good physical fitness.',
+        'Comfort working outdoors in any weather.',
+        'Clear spoken English.',
+        'A calm and patient manner.',
+      ],
+      benefits: ['Paid overtime.', 'A pension scheme.', 'Twenty-five days of annual leave.', 'A uniform allowance.'],
+    },
+    headings: { missions: "What you'll do", requirements: 'What we look for', benefits: 'What we offer' },
+    frame: (phrase) => `You will take care of ${phrase} on a regular basis.`,
+  },
+  fr: {
+    language: 'fr',
+    families: [
+      { name: 'apiculteur', titles: ['Apiculteur H/F', 'Apicultrice', 'Apiculteur confirmé (H/F)', 'Apiculteur - Saison estivale', 'Apiculteur·rice'] },
+      { name: 'élagueur', titles: ['Élagueur H/F', 'Élagueuse', 'Élagueur grimpeur', 'Élagueur - Secteur Nord', 'Élagueur confirmé'] },
+    ],
+    phrases: [
+      { phrase: 'visite des ruches', rates: [0.7, 0.1], section: 'missions' },
+      { phrase: 'élevage de reines', rates: [0.5, 0], section: 'missions' },
+      { phrase: 'récolte du miel', rates: [0.6, 0.05], section: 'missions' },
+      { phrase: 'transhumance', rates: [0.55, 0.1], section: 'requirements' },
+      { phrase: 'travail sur corde', rates: [0.05, 0.7], section: 'requirements' },
+      { phrase: 'taille douce', rates: [0.1, 0.65], section: 'missions' },
+      { phrase: 'rognage de souches', rates: [0, 0.5], section: 'missions' },
+      { phrase: 'secours en hauteur', rates: [0.1, 0.6], section: 'requirements' },
+      { phrase: 'astreinte du samedi', rates: [0.4, 0.4], section: 'requirements' },
+      { phrase: 'bottes crottées', rates: [0.3, 0.3], section: 'missions' },
+    ],
+    neutral: {
+      missions: [
+        'Tenir le carnet de bord commun.',
+        'Se déplacer entre les sites en camionnette.',
+        'Accueillir les visiteurs le matin.',
+        'Commander les fournitures manquantes.',
+        'Nettoyer et ranger le matériel après usage.',
+        'Signaler les problèmes au coordinateur.',
+      ],
+      requirements: ['Permis de conduire.', 'Bonne condition physique.', 'Goût pour le plein air.', 'Esprit calme et patient.', 'Sens du travail soigné.'],
+      benefits: ['Heures supplémentaires payées.', 'Mutuelle.', 'Vingt-cinq jours de congés.', 'Tenue fournie.'],
+    },
+    headings: { missions: 'Vos missions', requirements: 'Votre profil', benefits: 'Nos avantages' },
+    frame: (phrase) => `Vous assurez régulièrement la ${phrase} sur le terrain.`,
+  },
+};
+
+export interface PlantedOffer {
+  name: string;
+  family: 0 | 1;
+  text: string;
+}
+
+export interface PlantedCorpus {
+  set: PlantedSet;
+  offers: PlantedOffer[];
+  /** Per phrase, the offers of each family it was planted in. */
+  counts: Array<{ phrase: string; section: PlantedPhrase['section']; planted: [number, number]; distinctiveFor?: 0 | 1 }>;
+}
+
+/** Places, and the workplace words a location field carries: groups by workplace and date need both. */
+const LOCATIONS = ['Remote', 'Hybrid - Northfield', 'Northfield', 'Eastbrook', 'Westmere (on-site)'];
+
+const SYLLABLES = ['ka', 'lo', 'mi', 'ren', 'tal', 'vo', 'sen', 'bri', 'dal', 'mor', 'pel', 'qui', 'zan', 'tor', 'ves'];
+
+function companyName(random: Random): string {
+  const word = () => Array.from({ length: 2 + randomIndex(random, 2) }, () => SYLLABLES[randomIndex(random, SYLLABLES.length)]).join('');
+  const name = word();
+  return `${name.charAt(0).toUpperCase()}${name.slice(1)} ${['Farms', 'Works', 'Estates', 'Services', 'Cooperative'][randomIndex(random, 5)]}`;
+}
+
+/** A planted phrase is distinctive when one family's rate is at least 0.4 above the other's. */
+function direction(rates: [number, number]): 0 | 1 | undefined {
+  if (rates[0] - rates[1] >= 0.4) return 0;
+  if (rates[1] - rates[0] >= 0.4) return 1;
+  return undefined;
+}
+
+/** The corpus: `perFamily` offers of each family, Markdown, seeded. */
+export function plantedCorpus(options: { language: 'en' | 'fr'; perFamily: number; seed: number | string }): PlantedCorpus {
+  const set = PLANTED_SETS[options.language];
+  const random = createRandom(`${options.seed}:${options.language}`);
+  // Exactly round(rate × n) offers of each family carry each phrase, at seeded places.
+  const carriers = set.phrases.map((p) =>
+    p.rates.map((rate) => new Set(shuffle([...Array(options.perFamily).keys()], random).slice(0, Math.round(rate * options.perFamily)))),
+  );
+  const offers: PlantedOffer[] = [];
+  for (const family of [0, 1] as const) {
+    const { titles } = set.families[family];
+    for (let i = 0; i < options.perFamily; i++) {
+      const planted = (section: PlantedPhrase['section']) =>
+        set.phrases.flatMap((p, k) => (p.section === section && carriers[k]![family]!.has(i) ? [set.frame(p.phrase)] : []));
+      const pick = (pool: string[], n: number) => shuffle(pool, random).slice(0, n);
+      const missions = shuffle([...pick(set.neutral.missions, 3), ...planted('missions')], random);
+      const requirements = shuffle([...pick(set.neutral.requirements, 3), ...planted('requirements')], random);
+      const title = titles[randomIndex(random, titles.length)]!;
+      const month = 1 + randomIndex(random, 24);
+      const text = [
+        '---',
+        `title: ${title}`,
+        `company: ${companyName(random)}`,
+        `location: ${LOCATIONS[randomIndex(random, LOCATIONS.length)]}`,
+        `date: ${2024 + Math.floor((month - 1) / 12)}-${String(((month - 1) % 12) + 1).padStart(2, '0')}-15`,
+        '---',
+        '',
+        `# ${title}`,
+        '',
+        `## ${set.headings.missions}`,
+        '',
+        ...missions.map((line) => `- ${line}`),
+        '',
+        `## ${set.headings.requirements}`,
+        '',
+        ...requirements.map((line) => `- ${line}`),
+        '',
+        `## ${set.headings.benefits}`,
+        '',
+        ...pick(set.neutral.benefits, 2).map((line) => `- ${line}`),
+        '',
+      ].join('\n');
+      offers.push({ name: `${options.language}-${family}-${String(i).padStart(3, '0')}.md`, family, text });
+    }
+  }
+  return {
+    set,
+    offers,
+    counts: set.phrases.map((p, k) => {
+      const d = direction(p.rates);
+      return { phrase: p.phrase, section: p.section, planted: [carriers[k]![0]!.size, carriers[k]![1]!.size], ...(d === undefined ? {} : { distinctiveFor: d }) };
+    }),
+  };
+}
+
+/** Writes a corpus as Markdown files under `dir`, with its truth as `planted.json` beside them. */
+export function writePlantedCorpus(dir: string, corpus: PlantedCorpus): void {
+  mkdirSync(dir, { recursive: true });
+  for (const offer of corpus.offers) writeFileSync(path.join(dir, offer.name), offer.text);
+  writeFileSync(path.join(dir, '..', `planted-${corpus.set.language}.json`), `${JSON.stringify({ families: corpus.set.families.map((f) => f.name), counts: corpus.counts }, null, 2)}\n`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [dir, ...rest] = process.argv.slice(2);
+  const flag = (name: string, fallback: string) => {
+    const i = rest.indexOf(name);
+    return i >= 0 && rest[i + 1] ? rest[i + 1]! : fallback;
+  };
+  if (!dir) {
+    process.stderr.write('usage: planted-offers.ts <dir> [--seed S] [--per-family N] [--lang en|fr]\n');
+    process.exit(2);
+  }
+  const language = flag('--lang', 'en') === 'fr' ? 'fr' : 'en';
+  const corpus = plantedCorpus({ language, perFamily: Number(flag('--per-family', '60')), seed: flag('--seed', '1') });
+  writePlantedCorpus(path.join(dir, language), corpus);
+  process.stderr.write(`wrote ${corpus.offers.length} offers to ${path.join(dir, language)}\n`);
+}

@@ -1,0 +1,117 @@
+import { normalizePhrase, foldAccents } from '../catalog/normalize.ts';
+import type { Workplace } from '../../ingest/workplace.ts';
+import type { GroupFilters, GroupSpec } from './groups.ts';
+
+/**
+ * The groups a question compares, read from its wording in English or French: "the difference
+ * between A and B", "A vs B", "how do A differ from B", "compare A with B", "entre A et B",
+ * "A par rapport à B". Each side may carry filters in plain words — seniority ("junior vs senior
+ * SRE"), a year or month ("SRE offers in 2024 vs 2025"), a workplace ("remote vs on-site DevOps
+ * engineers"), a company ("SRE at Acme vs SRE at Globex"), a language ("French vs English data
+ * analyst offers") — and a side that names no role takes the other side's ("senior SRE" lends
+ * "SRE" to "junior"). Undefined when the question has no such shape: the caller then looks for
+ * role and family names anywhere in it.
+ */
+export function groupsFromQuestion(question: string): GroupSpec[] | undefined {
+  const operands = comparisonOperands(question.replace(/\s+/g, ' ').trim());
+  if (!operands || operands.length < 2) return undefined;
+  const specs = operands.map(readOperand);
+  // A side with filters only ("junior", "2024", "remote") compares the role the other side names.
+  const named = specs.filter((s) => s.words);
+  if (named.length === 0) return undefined;
+  return specs.map((spec, i) => (spec.words ? spec : { ...spec, words: nearestWords(specs, i) }));
+}
+
+function nearestWords(specs: readonly GroupSpec[], i: number): string {
+  for (let d = 1; d < specs.length; d++) {
+    const after = specs[i + d];
+    if (after?.words) return after.words;
+    const before = specs[i - d];
+    if (before?.words) return before.words;
+  }
+  return '';
+}
+
+const END = String.raw`(?=\s*(?:[?.!;]|$|,\s*(?:focusing|en se concentrant|in terms|en termes|regarding|concernant|for|pour)\b))`;
+/** The comparison shapes, most specific first; each captures the two sides. */
+const SHAPES: RegExp[] = [
+  new RegExp(String.raw`\b(?:between|entre)\s+(.+?)\s+(?:and|et)\s+(.+?)${END}`, 'iu'),
+  new RegExp(String.raw`\b(?:how|in what way|en quoi)\s+(?:do|does|are|is|les|le|la)?\s*(.+?)\s+(?:differ|different|diff[eè]rent|se distinguent|se distingue)[\p{L}-]*\s+(?:from|than|des|du|de|d')\s*(.+?)${END}`, 'iu'),
+  new RegExp(String.raw`\b(?:compare|comparing|comparer|comparez|compar(?:ons|aison))\s+(?:de\s+|des\s+|les\s+)?(.+?)\s+(?:and|with|to|against|et|avec|à|aux|au)\s+(.+?)${END}`, 'iu'),
+  new RegExp(String.raw`(?:^|[,:;]\s*|\b(?:is|are|what|quel|quelle|quels|quelles)\s+)([^,:;]+?)\s+(?:vs\.?|versus|v\.|compared (?:to|with)|par rapport (?:à|aux?)|contre|face (?:à|aux?))\s+(.+?)${END}`, 'iu'),
+];
+
+/** The sides of the comparison ("A, B and C" gives three), or undefined. */
+function comparisonOperands(question: string): string[] | undefined {
+  for (const shape of SHAPES) {
+    const match = shape.exec(question);
+    if (!match) continue;
+    const [first, second] = [match[1]!, match[2]!];
+    // "between A, B and C": the first side lists all but the last.
+    return [...first.split(/\s*,\s*/), second].map((s) => s.trim()).filter(Boolean);
+  }
+  return undefined;
+}
+
+const SENIORITY_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\b(?:junior|jr|entry[- ]level|debutants?|debutantes?|graduates?)\b/, 'junior'],
+  [/\b(?:mid[- ]level|mid|intermediate|intermediaires?)\b/, 'mid'],
+  [/\b(?:senior|sr|seniors|confirmes?|confirmees?|experimentes?|experimentees?)\b/, 'senior'],
+  [/\b(?:lead|leads)\b/, 'lead'],
+  [/\b(?:principal|principaux)\b/, 'principal'],
+];
+const WORKPLACE_WORDS: ReadonlyArray<readonly [RegExp, Workplace]> = [
+  [/\b(?:fully remote|remote|teletravail|a distance|distanciel)\b/, 'remote'],
+  [/\b(?:hybrid|hybride)\b/, 'hybrid'],
+  [/\b(?:on[- ]?site|in[- ]office|office[- ]based|in[- ]person|sur site|sur place|en presentiel|presentiel)\b/, 'onsite'],
+];
+const LANGUAGE_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\b(?:in english|english[- ]language|english|en anglais|anglophones?|anglais(?:es)?)\b/, 'en'],
+  [/\b(?:in french|french[- ]language|french|en francais|francophones?|francais(?:es)?)\b/, 'fr'],
+];
+/** "in 2024", "posted in 2024-03", "en 2025", "de 2024", or a bare year. */
+const PERIOD = /\b(?:(?:posted|published|publiees?|publies?)\s+)?(?:in|en|from|de|during|pendant)?\s*((?:19|20)\d{2})(?:[-/](0[1-9]|1[0-2]))?\b/;
+/** A company: capitalised words after "at", "chez", "from": "SRE at Acme Corp". */
+const COMPANY = /\s(?:at|chez|with|from)\s+((?:\p{Lu}[\p{L}\p{N}&.'-]*)(?:\s+\p{Lu}[\p{L}\p{N}&.'-]*)*)/u;
+
+/** One side: its filters, taken out of the text, and the words left, which name the role. */
+function readOperand(operand: string): GroupSpec {
+  const filters: GroupFilters = {};
+  let text = ` ${operand} `;
+  const company = COMPANY.exec(text);
+  if (company) {
+    filters.company = normalizePhrase(company[1]!).split(' ').filter(Boolean);
+    filters.companyLabel = company[1]!;
+    text = text.replace(company[0], ' ');
+  }
+  // Matching is on folded lower case; the words left are cut from the same positions of the original.
+  const take = (pattern: RegExp): RegExpExecArray | undefined => {
+    const folded = foldAccents(text.toLowerCase());
+    const match = new RegExp(pattern.source, pattern.flags.replace('g', '')).exec(folded);
+    if (!match) return undefined;
+    text = `${text.slice(0, match.index)} ${text.slice(match.index + match[0].length)}`;
+    return match;
+  };
+  const period = take(PERIOD);
+  if (period) {
+    const value = period[2] ? `${period[1]}-${period[2]}` : period[1]!;
+    filters.posted = { from: value, to: value };
+  }
+  for (const [pattern, level] of SENIORITY_WORDS) if (take(pattern)) (filters.seniority ??= []).push(level);
+  for (const [pattern, place] of WORKPLACE_WORDS) if (take(pattern)) (filters.workplace ??= []).push(place);
+  for (const [pattern, code] of LANGUAGE_WORDS) if (take(pattern)) (filters.lang ??= []).push(code);
+  const words = text
+    .replace(/\b(?:offers?|postings?|positions?|roles?|jobs?|offres?|postes?|annonces?)\s+(?:of|for|de|d'|pour)\b/giu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return { words: meaningfulWords(words), filters };
+}
+
+/** The words left once articles and "offers of" are gone; empty when nothing names a job. */
+function meaningfulWords(words: string): string {
+  const noise = (word: string | undefined) => word !== undefined && /^(?:the|a|an|les?|la|l'|des?|du|un|une|offers?|offres?|positions?|postes?|jobs?|roles?)$/i.test(word);
+  const kept = words.split(' ');
+  while (noise(kept[0])) kept.shift();
+  while (noise(kept.at(-1))) kept.pop();
+  return kept.join(' ').replace(/^[\s'"«»“”]+|[\s'"«»“”?.!,]+$/g, '');
+}

@@ -1,0 +1,89 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * What groups are made of, one narrow row per offer: role, title family, seniority, posting day,
+ * workplace, language, company and source. A comparison's groups are arbitrary (a title family,
+ * a role in a date window, a company's offers), so they are found by filtering these rows, never
+ * by reading the offers table, whose rows carry whole offers (a scan of it at 100k offers read
+ * hundreds of MB).
+ *
+ * Kept by triggers from the offers table, like theme-counts.ts and for the same reason: no write
+ * path can leave it behind. A record written before it existed is filled once when opened.
+ */
+
+const columns = (row: string) => `
+  ${row}.offer_id, ${row}.status, ${row}.role,
+  json_extract(${row}.offer, '$.family'), json_extract(${row}.offer, '$.familyLabel'),
+  json_extract(${row}.offer, '$.seniority'), json_extract(${row}.offer, '$.datePosted'),
+  json_extract(${row}.offer, '$.workplace'), json_extract(${row}.offer, '$.language'),
+  json_extract(${row}.offer, '$.company'), ${row}.source, ${row}.first_seen`;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS offer_facets (
+  offer_id TEXT PRIMARY KEY, status TEXT NOT NULL, role TEXT NOT NULL, family TEXT, family_label TEXT, seniority TEXT,
+  posted TEXT, workplace TEXT, language TEXT, company TEXT, source TEXT NOT NULL, first_seen TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS offer_facets_by_family ON offer_facets(status, family);
+CREATE INDEX IF NOT EXISTS offer_facets_by_role ON offer_facets(status, role);
+CREATE TRIGGER IF NOT EXISTS offers_faceted_insert AFTER INSERT ON offers BEGIN
+  INSERT OR REPLACE INTO offer_facets VALUES (${columns('NEW')});
+END;
+CREATE TRIGGER IF NOT EXISTS offers_faceted_update AFTER UPDATE ON offers BEGIN
+  DELETE FROM offer_facets WHERE offer_id = OLD.offer_id;
+  INSERT OR REPLACE INTO offer_facets VALUES (${columns('NEW')});
+END;
+CREATE TRIGGER IF NOT EXISTS offers_faceted_delete AFTER DELETE ON offers BEGIN
+  DELETE FROM offer_facets WHERE offer_id = OLD.offer_id;
+END;
+`;
+
+export function installFacets(db: Database.Database): void {
+  db.transaction(() => {
+    const existed = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'offer_facets'").get() !== undefined;
+    db.exec(SCHEMA);
+    if (!existed) db.exec(`INSERT INTO offer_facets SELECT ${columns('offers')} FROM offers`);
+  })();
+}
+
+/** Which active offers a group holds. Every field narrows; an empty filter is every active offer. */
+export interface FacetFilter {
+  roles?: readonly string[];
+  families?: readonly string[];
+  seniority?: readonly string[];
+  /** Posting days, inclusive: YYYY-MM-DD prefixes compared as text ("2024-06" ends with June). */
+  postedFrom?: string;
+  postedTo?: string;
+  workplace?: readonly string[];
+  languages?: readonly string[];
+  sourcePrefix?: string;
+}
+
+/** A facet filter as SQL over offer_facets (`f`), with its parameters. */
+export function facetWhere(filter: FacetFilter): { where: string; params: unknown[] } {
+  const clauses = ["f.status = 'active'"];
+  const params: unknown[] = [];
+  const within = (column: string, values: readonly string[] | undefined) => {
+    if (!values) return;
+    clauses.push(`${column} IN (SELECT value FROM json_each(?))`);
+    params.push(JSON.stringify(values));
+  };
+  within('f.role', filter.roles);
+  within('f.family', filter.families);
+  within('f.seniority', filter.seniority);
+  within('f.workplace', filter.workplace);
+  within('f.language', filter.languages);
+  if (filter.postedFrom) {
+    clauses.push('f.posted >= ?');
+    params.push(filter.postedFrom);
+  }
+  if (filter.postedTo) {
+    // "2024-06" as an upper bound takes the whole of June: compare on the bound's own length.
+    clauses.push('substr(f.posted, 1, ?) <= ?');
+    params.push(filter.postedTo.length, filter.postedTo);
+  }
+  if (filter.sourcePrefix) {
+    clauses.push('substr(f.source, 1, ?) = ?');
+    params.push(filter.sourcePrefix.length, filter.sourcePrefix);
+  }
+  return { where: clauses.join(' AND '), params };
+}

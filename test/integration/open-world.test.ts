@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { plantedCorpus, writePlantedCorpus, type PlantedCorpus } from '../../scripts/planted-offers.ts';
+import type { Answer } from '../../src/query/types.ts';
+import { runCli, scratchDir } from '../helpers/cli.ts';
+
+/**
+ * The comparison in the open world: offers of job families the catalogue does not know (written
+ * by scripts/planted-offers.ts, English and French), ingested and compared through the real CLI
+ * and the real Chroma server it starts. Phrases were planted at known rates, so what the
+ * comparison finds can be checked exactly: every planted distinctive phrase, in the right
+ * direction, with the planted counts, and nothing else called distinctive.
+ */
+
+const PER_FAMILY = 60;
+const folded = (s: string) => s.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().replace(/\s+/g, ' ');
+
+describe('open world: title families, mined themes, groups', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  const corpora: Record<'en' | 'fr', PlantedCorpus> = {
+    en: plantedCorpus({ language: 'en', perFamily: PER_FAMILY, seed: 7 }),
+    fr: plantedCorpus({ language: 'fr', perFamily: PER_FAMILY, seed: 7 }),
+  };
+  const dataDir = () => path.join(dir, 'data');
+  const query = async (...args: string[]) => {
+    const run = await runCli(['--data-dir', dataDir(), 'query', ...args, '--format', 'json']);
+    return { ...run, answer: JSON.parse(run.stdout || '{}') as Answer & { refused?: boolean; missing?: Array<{ role: string; unknown?: boolean; closest?: string[] }> } };
+  };
+
+  before(async () => {
+    ({ dir, cleanup } = await scratchDir('offers-open-world-'));
+    for (const corpus of Object.values(corpora)) writePlantedCorpus(path.join(dir, 'offers', corpus.set.language), corpus);
+    const run = await runCli(['--data-dir', dataDir(), 'ingest', path.join(dir, 'offers', 'en'), path.join(dir, 'offers', 'fr'), '--json']);
+    assert.equal(run.code, 0, run.stderr);
+  });
+  after(() => cleanup());
+
+  it('lists the title families found, instead of lumping them into Other', async () => {
+    const run = await runCli(['--data-dir', dataDir(), 'stats', '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const stats = JSON.parse(run.stdout) as { families: Array<{ family: string; label: string; offers: number }> };
+    const byLabel = new Map(stats.families.map((f) => [folded(f.label), f.offers]));
+    for (const name of ['beekeeper', 'tree surgeon', 'apiculteur']) assert.equal(byLabel.get(name), PER_FAMILY, `${name}: ${[...byLabel].join(' ')}`);
+    // "Élagueur grimpeur" is a family of its own; a question naming "élagueur" takes both.
+    assert.equal((byLabel.get('elagueur') ?? 0) + (byLabel.get('elagueur grimpeur') ?? 0), PER_FAMILY);
+  });
+
+  for (const language of ['en', 'fr'] as const) {
+    const question =
+      language === 'en' ? 'What is the difference between a beekeeper and a tree surgeon?' : 'Quelle est la différence entre un apiculteur et un élagueur ?';
+    it(`finds every planted distinctive phrase, with exact counts and no false claim (${language})`, async () => {
+      const { code, stderr, answer } = await query(question);
+      assert.equal(code, 0, stderr);
+      const corpus = corpora[language];
+      const names = answer.roles.map((r) => r.name);
+      assert.equal(names.length, 2);
+      assert.deepEqual(answer.roles.map((r) => r.offers), [PER_FAMILY, PER_FAMILY]);
+      const mined = answer.themes.filter((t) => t.theme.startsWith('phrase:'));
+      // Each planted phrase is found under its own words or a part of them (merged forms).
+      const found = (phrase: string) => mined.find((t) => folded(phrase).includes(folded(t.label)) && t.aspect === corpus.counts.find((c) => c.phrase === phrase)!.section);
+      for (const truth of corpus.counts) {
+        const stat = found(truth.phrase);
+        if (truth.distinctiveFor === undefined) {
+          assert.ok(!stat?.distinctiveFor, `${truth.phrase} is planted at equal rates but called distinctive`);
+          continue;
+        }
+        assert.ok(stat, `planted "${truth.phrase}" not surfaced: ${mined.map((t) => t.label).join(', ')}`);
+        assert.equal(stat.distinctiveFor, names[truth.distinctiveFor], truth.phrase);
+        assert.deepEqual(names.map((n) => stat.perRole[n]!.offers), truth.planted, `counts of ${truth.phrase}`);
+      }
+      const planted = new Set(corpus.counts.filter((c) => c.distinctiveFor !== undefined).map((c) => c.phrase));
+      const falseClaims = answer.themes.filter((t) => t.distinctiveFor && ![...planted].some((p) => folded(p).includes(folded(t.label))));
+      assert.deepEqual(falseClaims.map((t) => t.label), []);
+      // A mined theme's quotes contain its phrase, and every quote is verbatim in an offer of its group.
+      assert.deepEqual(answer.warnings, []);
+      for (const claim of answer.claims) assert.ok(claim.citations.length > 0, claim.text);
+    });
+  }
+
+  it('cites verbatim quotes from offers of the cited group', async () => {
+    const { answer } = await query('Compare beekeepers with tree surgeons');
+    const exported = await runCli(['--data-dir', dataDir(), 'export']);
+    const offers = new Map(exported.stdout.trim().split('\n').map((line) => {
+      const offer = JSON.parse(line) as { offerId: string; text: string; family: string };
+      return [offer.offerId, offer];
+    }));
+    assert.ok(answer.citations.length >= 8);
+    for (const citation of answer.citations) {
+      const offer = offers.get(citation.offerId)!;
+      assert.ok(offer.text.replace(/\s+/g, ' ').includes(citation.quote.replace(/\s+/g, ' ')), citation.quote);
+      assert.equal(offer.family, folded(citation.role) === 'beekeeper' ? 'beekeeper' : 'tree surgeon');
+    }
+  });
+
+  it('refuses a role that names nothing indexed, by name, with the closest titles (exit 4)', async () => {
+    const { code, answer, stderr } = await query('What is the difference between a beekeeper and a lighthouse keeper?');
+    assert.equal(code, 4, stderr);
+    assert.equal(answer.refused, true);
+    assert.equal(answer.missing?.[0]?.role, 'lighthouse keeper');
+    assert.ok(answer.missing?.[0]?.closest?.some((t) => /beekeeper/i.test(t)), JSON.stringify(answer.missing));
+    assert.match(stderr, /lighthouse keeper/);
+  });
+
+  it('compares a family across filters: seniority, posting dates, workplace, language', async () => {
+    const byGroup = await query('x', '--group', 'beekeeper posted:2024', '--group', 'beekeeper posted:2025-01..2025-12');
+    assert.equal(byGroup.code, 0, byGroup.stderr);
+    const [y2024, y2025] = byGroup.answer.roles;
+    assert.equal(y2024!.offers + y2025!.offers, PER_FAMILY);
+    assert.deepEqual(y2024!.definition, { role: 'Beekeeper', filters: { posted: '2024' } });
+
+    const natural = await query('Beekeeper offers in 2024 vs 2025');
+    assert.deepEqual(natural.answer.roles.map((r) => r.offers), byGroup.answer.roles.map((r) => r.offers));
+
+    const places = await query('remote vs on-site beekeepers');
+    assert.equal(places.code, 0, places.stderr);
+    assert.deepEqual(places.answer.roles.map((r) => r.definition?.filters.workplace), ['remote', 'onsite']);
+
+    const languages = await query('x', '--group', 'apiculteur lang:fr', '--group', 'beekeeper lang:en');
+    assert.equal(languages.code, 0, languages.stderr);
+
+    const seniority = await query('x', '--group', 'beekeeper seniority:senior', '--group', 'beekeeper');
+    assert.ok(seniority.code === 0 || seniority.code === 4, seniority.stderr);
+    const planted = readFileSync(path.join(dir, 'offers', 'planted-en.json'), 'utf8');
+    assert.match(planted, /hive inspections/);
+  });
+
+  it('rejects a malformed group with a usage error naming it (exit 2)', async () => {
+    const run = await runCli(['--data-dir', dataDir(), 'query', 'x', '--group', 'beekeeper posted:2024-13', '--group', 'tree surgeon wage:high']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /posted/);
+  });
+});
