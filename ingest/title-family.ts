@@ -22,8 +22,11 @@ export interface TitleFamily {
 const GENDER_MARKER = /(?<![\p{L}\p{N}])(?:[hfmwdx]\s*\/\s*[hfmwdx](?:\s*\/\s*[hfmwdx])?|all genders?|tous genres)(?![\p{L}\p{N}])/giu;
 /** Bracketed decorations: "(m/f/d)", "[Remote]", "(Contract, 6 months)", "(e)". */
 const BRACKETS = /\([^()]*\)|\[[^[\]]*\]|\{[^{}]*\}/g;
+/** An announcement around the title, in English or French. */
+const HIRING = /\b(?:recrute|recherche|cherche|is hiring|are hiring|hiring|seeks|is looking for|are looking for)\b\s*:?\s*(.*)$/iu;
+
 /** Where a title's job ends and its decorations (shift, team, place, company) begin. */
-const SEPARATOR = /\s+[-–—|•·:]\s+|\s*[|•]\s*|,\s+|\s+(?:at|@|chez)\s+(?=\p{Lu})/u;
+const SEPARATOR = /\s+[-–—|•·:]\s+|\s*[|•]\s*|,\s+|\s+(?:at|@|chez|for|pour)\s+(?=\p{Lu})/u;
 
 /** "Conducteur·rice", "Chargé.e", "Infirmier(ère)": the label keeps the base word. */
 const INCLUSIVE_ENDING = /(?<=\p{L})(?:[·•.](?:e|se|euse|ice|rice|ne|le|ère)(?:[·•.]?s)?|\((?:e|se|euse|ice|rice|ne|ère)\))(?!\p{L})/gu;
@@ -34,18 +37,23 @@ const INCLUSIVE_ENDING = /(?<=\p{L})(?:[·•.](?:e|se|euse|ice|rice|ne|le|ère)
  * still record them for catalogued roles.
  */
 const LEVEL_WORDS = new Set([
-  'junior', 'jr', 'senior', 'sr', 'mid', 'middle', 'intermediate', 'entry', 'level', 'experienced', 'confirme', 'experimente',
-  'debutant', 'trainee', 'i', 'ii', 'iii', 'iv', 'v',
+  'junior', 'jr', 'senior', 'sr', 'mid', 'middle', 'intermediate', 'entry', 'level', 'experienced', 'confirme', 'confirmee', 'experimente',
+  'experimentee', 'debutant', 'debutante', 'trainee', 'principal', 'principale', 'i', 'ii', 'iii', 'iv', 'v',
 ]);
 /** Level words only when a job word follows them ("Lead Barista" is a barista; "Lead" alone is kept). */
-const LEADING_LEVEL_WORDS = new Set(['lead', 'principal', 'chief', 'head']);
+const LEADING_LEVEL_WORDS = new Set(['lead', 'chief', 'head']);
 /** Words that decorate rather than name: "Barista job", "Nurse position", "Offre : …". */
 const FILLER_WORDS = new Set(['job', 'jobs', 'position', 'positions', 'role', 'roles', 'vacancy', 'opening', 'poste', 'offre', 'emploi', 'new', 'urgent', 'nouveau']);
+/** Articles and counts before the job ("un·e développeur·se", "deux développeurs", "a Barista"), never after it. */
+const LEADING_ARTICLES = new Set(['a', 'an', 'the', 'un', 'une', 'le', 'la', 'les', 'l', 'des', 'deux', 'trois', 'ou', 'or', 'one', 'two']);
 
 /** The family of a job title; undefined when nothing of the title names a job. */
 export function titleFamily(title: string, company?: string): TitleFamily | undefined {
   const companyKey = company ? normalizePhrase(company) : '';
-  const cleaned = title.replace(GENDER_MARKER, ' ').replace(BRACKETS, ' ');
+  // "Acme recrute : un·e développeur·se", "Acme is hiring a Barista": the job is what follows.
+  const hiring = HIRING.exec(title);
+  const job = hiring && /\p{L}/u.test(hiring[1]!) ? hiring[1]! : title;
+  const cleaned = dropFeminineAlternative(job.replace(GENDER_MARKER, ' ').replace(BRACKETS, ' '));
   // The first part that is not the company's name: "Acme — Barista" and "Barista — Acme" alike.
   const parts = cleaned
     .split(SEPARATOR)
@@ -77,17 +85,29 @@ function labelWords(part: string): string[] {
   words.forEach((word, i) => {
     const folded = normalizePhrase(word);
     if (!folded || LEVEL_WORDS.has(folded) || FILLER_WORDS.has(folded)) return;
+    if (kept.length === 0 && (LEADING_ARTICLES.has(folded) || LEADING_ARTICLES.has(folded.split(' ')[0]!))) return;
     if (LEADING_LEVEL_WORDS.has(folded) && kept.length === 0 && i < words.length - 1) return;
     kept.push(word);
   });
   return kept;
 }
 
-/** "Contrôleur/Contrôleuse", "Serveur / Serveuse": the second word is the first one's feminine form. */
+/**
+ * "Contrôleur/Contrôleuse", "Serveur ou serveuse", "Concepteur ou conceptrice de contenu",
+ * "développeur Django ou une développeuse Django": the alternative is the first form's feminine
+ * (or the same words), so only the first is kept.
+ */
 function dropFeminineAlternative(text: string): string {
-  return text.replace(/(\p{L}{4,})\s*\/\s*(\p{L}+)/gu, (all, first: string, second: string) =>
-    foldWord(normalizePhrase(first)) === foldWord(normalizePhrase(second)) ? first : all,
+  const same = (a: string, b: string) => titleWordsOf(a).filter((w) => !LEADING_ARTICLES.has(w)).join(' ') === titleWordsOf(b).filter((w) => !LEADING_ARTICLES.has(w)).join(' ');
+  const phrases = text.split(/\s+(?:ou|or)\s+(?:une?\s+|an?\s+)?/iu);
+  const whole = phrases.length === 2 && same(phrases[0]!, phrases[1]!) ? phrases[0]! : text;
+  return whole.replace(/(\p{L}{4,})\s*(?:\/|\b(?:ou|or)\b)\s*(?:une?\s+|an?\s+)?(\p{L}+)/giu, (all, first: string, second: string) =>
+    foldWord(first) === foldWord(second) ? first : all,
   );
+}
+
+function titleWordsOf(text: string): string[] {
+  return normalizePhrase(text).split(' ').filter(Boolean).map(foldWord);
 }
 
 /**

@@ -220,3 +220,49 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   writePlantedCorpus(path.join(dir, language), corpus);
   process.stderr.write(`wrote ${corpus.offers.length} offers to ${path.join(dir, language)}\n`);
 }
+
+/** What a comparison of a planted corpus found, against the truth. */
+export interface PlantedScore {
+  /** Planted distinctive phrases surfaced as distinctive of the right family. */
+  recalled: number;
+  distinctive: number;
+  /** Themes called distinctive that were not planted as such (phrases at equal rates included). */
+  falseClaims: string[];
+  /** Surfaced planted phrases whose counts differ from the planted ones. */
+  wrongCounts: string[];
+  missed: string[];
+}
+
+const foldText = (s: string) => s.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().replace(/\s+/g, ' ');
+
+/**
+ * Scores an answer's themes (the contract's `themes`, groups in the corpus's family order). A
+ * planted phrase counts as surfaced under its own words or a part of them, the form the merge of
+ * redundant phrases may keep ("rope" for "rope access" when both are said by the same offers).
+ */
+export function scorePlanted(
+  corpus: PlantedCorpus,
+  groups: readonly [string, string],
+  themes: ReadonlyArray<{ label: string; aspect?: string; distinctiveFor?: string; perRole: Record<string, { offers: number }> }>,
+): PlantedScore {
+  const score: PlantedScore = { recalled: 0, distinctive: 0, falseClaims: [], wrongCounts: [], missed: [] };
+  const holds = (phrase: string, label: string) => foldText(phrase).includes(foldText(label));
+  for (const truth of corpus.counts) {
+    if (truth.distinctiveFor === undefined) continue;
+    score.distinctive++;
+    const stat = themes.find((t) => t.aspect === truth.section && t.distinctiveFor === groups[truth.distinctiveFor!] && holds(truth.phrase, t.label));
+    if (!stat) {
+      score.missed.push(truth.phrase);
+      continue;
+    }
+    score.recalled++;
+    if (groups.some((g, i) => stat.perRole[g]?.offers !== truth.planted[i])) score.wrongCounts.push(truth.phrase);
+  }
+  const planted = corpus.counts.filter((c) => c.distinctiveFor !== undefined);
+  for (const theme of themes) {
+    if (!theme.distinctiveFor) continue;
+    const truth = planted.find((c) => holds(c.phrase, theme.label) && c.section === theme.aspect);
+    if (!truth || groups[truth.distinctiveFor!] !== theme.distinctiveFor) score.falseClaims.push(`${theme.label} (${theme.aspect})`);
+  }
+  return score;
+}

@@ -137,7 +137,9 @@ export interface MiningResult {
 
 /** Counts of every candidate phrase per group, with their labels and where they are said. */
 export function minePhrases(input: MiningInput): MiningResult {
-  const excluded = new Set(input.groupWords.map((w) => foldWord(w)));
+  const excluded = input.groupWords.map((w) => foldWord(w)).filter((w) => w.length >= 3 && !STOPWORDS.has(w));
+  // A word of the group's own name, or of its stem ("design" in a designers' group), says which group an offer is in, not what sets it apart.
+  const named = (word: string) => excluded.some((w) => w === word || (Math.min(w.length, word.length) >= 5 && (w.startsWith(word) || word.startsWith(w))));
   const all = input.groups.flatMap((group, g) => group.offers.map((offer) => ({ offer, g })));
   const byKey = new Map<string, { offers: number[]; surfaces: Map<string, number> }>();
   all.forEach(({ offer }, index) => {
@@ -160,7 +162,7 @@ export function minePhrases(input: MiningInput): MiningResult {
     }
   });
   const candidates = [...byKey]
-    .filter(([key, entry]) => entry.offers.length >= MIN_SUPPORT && !key.split(' ').some((w) => excluded.has(w)))
+    .filter(([key, entry]) => entry.offers.length >= MIN_SUPPORT && !key.split(' ').some(named))
     .sort((a, b) => b[1].offers.length - a[1].offers.length || (a[0] < b[0] ? -1 : 1))
     .slice(0, MAX_CANDIDATES)
     .map(([key, entry]): MinedPhrase => ({
