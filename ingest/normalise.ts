@@ -5,6 +5,7 @@ import { detectLanguage } from './language.ts';
 import { renderOfferText, segmentOffer } from './segment.ts';
 import { titleFamily } from './title-family.ts';
 import { detectWorkplace, normaliseDate } from './workplace.ts';
+import { extractFacts } from './facts.ts';
 
 export interface NormaliseOptions {
   roles: RoleCatalog;
@@ -50,6 +51,8 @@ export function normaliseOffer(raw: RawOffer, options: NormaliseOptions): Offer 
     familyLabel: family?.label,
     workplace: detectWorkplace(location, text),
   };
+  const facts = extractFacts({ text, ...(location ? { location } : {}), ...(raw.pay ? { pay: raw.pay } : {}) });
+  if (Object.keys(facts).length > 0) Object.assign(offer, { facts });
   for (const [key, value] of Object.entries(optional)) if (value) Object.assign(offer, { [key]: value });
   return { ...offer, contentHash: sha1(`${options.derivation ?? ''}\n${JSON.stringify(offer)}`) };
 }

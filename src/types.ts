@@ -18,6 +18,29 @@ export interface Section {
   text: string;
 }
 
+export type PayPeriod = 'hour' | 'day' | 'week' | 'month' | 'year';
+
+/** Pay as an offer states it: one amount (min = max) or a range, in one currency and period. */
+export interface PayFact {
+  currency: string;
+  period: PayPeriod;
+  min: number;
+  max: number;
+}
+
+/** What an offer states of its terms (ingest/facts.ts); a fact it does not state is absent. */
+export interface OfferFacts {
+  pay?: PayFact;
+  /** The most years of experience it asks for as a minimum. */
+  experienceYears?: number;
+  workplace?: 'remote' | 'hybrid' | 'onsite';
+  contract?: 'permanent' | 'fixed_term' | 'contract' | 'internship' | 'part_time';
+  /** The highest degree it names. */
+  education?: 'bachelor' | 'master' | 'doctorate';
+  /** Languages it requires (ISO 639-1). */
+  languages?: string[];
+}
+
 /** What a parser extracts from one source record, before normalisation. */
 export interface RawOffer {
   /** File path or URL the offer came from; with `#n` for the n-th record of a dataset. */
@@ -33,6 +56,8 @@ export interface RawOffer {
   validThrough?: string;
   /** Language declared by the source (JSON-LD, front matter, html lang); detection is the fallback. */
   language?: string;
+  /** Pay from the source's own fields (JSON-LD baseSalary, ATS compensation, dataset columns); the text is the fallback. */
+  pay?: PayFact;
   /** The description as plain text with line breaks and "- " bullets preserved. */
   description: string;
   /**
@@ -74,6 +99,8 @@ export interface Offer {
   familyLabel?: string;
   /** Remote, hybrid or on site, when the location or the text says so. */
   workplace?: 'remote' | 'hybrid' | 'onsite';
+  /** Pay, experience, workplace, contract, education and languages, as the offer states them. */
+  facts?: OfferFacts;
   sections: Section[];
   /** The normalised full text that sections, chunks and quotes are cut from. */
   text: string;

@@ -17,6 +17,7 @@ import type { OfferThemes } from '../records/record-store.ts';
 import type { SectionKind } from '../types.ts';
 import { familiesInText, isResolved, parseGroupExpression, resolveGroup, type GroupSpec, type IndexedFamily, type ResolvedGroup, type UnresolvedGroup } from './groups.ts';
 import { groupsFromQuestion } from './question-groups.ts';
+import { summariseFacts } from './facts.ts';
 import { verifyAnswer } from './verify.ts';
 
 export interface QuestionRequest {
@@ -90,6 +91,7 @@ export async function answerQuestion(workspace: Workspace, request: QuestionRequ
     name: group.name,
     definition: group.definition,
     offers: group.offers,
+    facts: summariseFacts(workspace.records.factsOf(offerIdsOf(workspace, group))),
     chunks: workspace.records.lexical.countChunks({
       sections,
       ...(group.role ? { role: group.role } : {}),
@@ -111,6 +113,11 @@ export async function answerQuestion(workspace: Workspace, request: QuestionRequ
     return record && { role: members(offerId, record.role), text: record.offer.text };
   });
   return problems.length > 0 ? { ...answer, warnings: [...answer.warnings, ...problems.map((p) => `citation check: ${p}`)] } : answer;
+}
+
+/** Every offer a group counts. */
+function offerIdsOf(workspace: Workspace, group: CountedGroup): string[] {
+  return group.profiles ? group.profiles.map((p) => p.offerId) : workspace.records.groupOffers({ roles: [group.role!] });
 }
 
 /** The groups an offer belongs to, by name: what a citation's `role` is checked against. */
@@ -297,7 +304,7 @@ function mineGroups(workspace: Workspace, groups: readonly CountedGroup[], aspec
   const sectionAspects = aspects.filter((a): a is SectionKind => (SECTION_KINDS as readonly string[]).includes(a));
   if (sectionAspects.length === 0) return result;
   const offers = groups.map((group) => {
-    const ids = group.profiles ? group.profiles.map((p) => p.offerId) : workspace.records.groupOffers({ roles: [group.role!] });
+    const ids = offerIdsOf(workspace, group);
     return { name: group.name, offers: loadMinedOffers(workspace, seededSubset(ids, MINING_POOL, `${seed}:mine:${group.name}`)) };
   });
   const groupWords = groups.flatMap((g) => [...titleWords(g.definition.role), ...(g.families ?? []).flatMap((f) => f.split(' '))]);

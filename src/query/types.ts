@@ -1,3 +1,4 @@
+import type { GroupFacts } from './facts.ts';
 import type { SectionKind } from '../types.ts';
 
 /** One retrieved chunk, with what a citation needs to name its offer. */
@@ -31,6 +32,8 @@ export interface RoleSummary {
   definition?: { role: string; filters: Record<string, string> };
   offers: number;
   chunks: number;
+  /** What the group's offers state of pay, experience, workplace, contract, education and languages. */
+  facts?: GroupFacts;
 }
 
 export interface RoleShare {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { statementCache } from './statements.ts';
 import { FatalError } from '../errors.ts';
-import type { Offer, SectionKind } from '../types.ts';
+import type { Offer, OfferFacts, SectionKind } from '../types.ts';
 import { LexicalIndex } from './lexical-index.ts';
 import { installThemeCounts, sectionMask } from './theme-counts.ts';
 import { facetWhere, installFacets, type FacetFilter } from './facets.ts';
@@ -293,6 +293,15 @@ export class RecordStore {
     const words = filter.companyWords;
     if (!words || words.length === 0) return rows.map((row) => row.offer_id);
     return rows.filter((row) => containsWords(normalizePhrase(row.company ?? ''), words)).map((row) => row.offer_id);
+  }
+
+  /** These offers' stated facts (pay, experience, …: ingest/facts.ts), without parsing the offers whole. */
+  factsOf(offerIds: readonly string[]): Array<OfferFacts | undefined> {
+    const get = this.sql("SELECT json_extract(offer, '$.facts') FROM offers WHERE offer_id = ?").pluck();
+    return offerIds.map((id) => {
+      const json = get.get(id) as string | null | undefined;
+      return json ? (JSON.parse(json) as OfferFacts) : undefined;
+    });
   }
 
   /** Title families of active offers, most offers first, each with its most common label and the roles its offers have. */
