@@ -1,6 +1,7 @@
 import type { SectionKind } from '../types.ts';
 import { aspectLabel, aspectSections, type Aspect } from './question.ts';
-import { cutQuote, normaliseSpace } from './quotes.ts';
+import { cutQuote, isReadableQuote, normaliseSpace } from './quotes.ts';
+import { isBoilerplate } from './boilerplate.ts';
 import { compareText, conclusiveDifference, selectThemes, type SelectOptions } from './stats.ts';
 import type { Answer, Citation, Claim, Evidence, RoleSummary, ThemeStat } from './types.ts';
 
@@ -65,6 +66,14 @@ function citationBook() {
   };
 }
 
+/** A quote is a whole sentence or list item up to this length; longer ones are cut at clauses, then words. */
+const QUOTE_MAX_LENGTH = 400;
+
+/** Themes about what boilerplate says (diversity, accessibility, vaccination) may quote it. */
+function allowsBoilerplate(theme: string): boolean {
+  return /divers|inclus|equal|accessib|privacy|vaccin|covid|disabilit/i.test(theme);
+}
+
 /** The best chunk of each role that mentions the theme in the aspect's sections, quoted. */
 function quotable(
   evidence: readonly Evidence[],
@@ -77,9 +86,13 @@ function quotable(
     .filter((e) => e.role === role && sections.includes(e.section))
     .sort((a, b) => b.score - a.score || compareText(a.chunkId, b.chunkId))
     .flatMap((e) => {
-      const span = themes.spans(e.text, theme)[0];
-      const quote = span ? normaliseSpace(cutQuote(e.text, span)) : '';
-      return quote ? [{ evidence: e, quote }] : [];
+      // The first mention that makes a whole, readable, job-specific quote: a fragment ("Alerts"),
+      // a heading or an equal-opportunity statement is not evidence of what the job asks.
+      for (const span of themes.spans(e.text, theme)) {
+        const quote = normaliseSpace(cutQuote(e.text, span, QUOTE_MAX_LENGTH));
+        if (isReadableQuote(quote) && (allowsBoilerplate(theme) || !isBoilerplate(quote))) return [{ evidence: e, quote }];
+      }
+      return [];
     });
 }
 

@@ -97,7 +97,16 @@ function trimRange(text: string, [start, end]: [number, number]): [number, numbe
   while (a < b && /\s/.test(text[a] as string)) a++;
   const bullet = BULLET.exec(text.slice(a, b));
   if (bullet) a += bullet[0].length;
+  // Markdown a page left in its text: "### Heading", "> quoted", and emphasis wrapping the whole unit.
+  const marker = /^(?:#{1,6}|>)[ \t]+/.exec(text.slice(a, b));
+  if (marker) a += marker[0].length;
   while (b > a && /\s/.test(text[b - 1] as string)) b--;
+  for (const wrap of ['**', '__']) {
+    if (b - a > 2 * wrap.length && text.startsWith(wrap, a) && text.slice(b - wrap.length, b) === wrap && !text.slice(a + wrap.length, b - wrap.length).includes(wrap)) {
+      a += wrap.length;
+      b -= wrap.length;
+    }
+  }
   return a < b ? [a, b] : undefined;
 }
 
@@ -124,7 +133,28 @@ export function quoteRange(text: string, span: Span, maxLength = 240): [number, 
   const a = Math.min(first[0], s);
   const b = Math.max(last[1], e);
   if (b - a <= maxLength) return [a, b];
-  return narrow(text, [a, b], [s, e], maxLength);
+  return clauseRange(text, [a, b], [s, e], maxLength) ?? narrow(text, [a, b], [s, e], maxLength);
+}
+
+/**
+ * A sentence too long to quote whole: the fewest whole clauses (split after ; : , or a dash)
+ * around the span that fit, so that a quote still reads as a unit; undefined when none fit.
+ */
+function clauseRange(text: string, [a, b]: Span, [s, e]: Span, maxLength: number): [number, number] | undefined {
+  const cuts = [a];
+  for (const match of text.slice(a, b).matchAll(/[;:,]\s+|\s+[—–-]\s+/g)) cuts.push(a + match.index + match[0].length);
+  cuts.push(b);
+  let best: [number, number] | undefined;
+  for (let i = 0; i < cuts.length - 1; i++) {
+    if (cuts[i]! > s) break;
+    for (let j = i + 1; j < cuts.length; j++) {
+      if (cuts[j]! < e) continue;
+      const range = trimRange(text, [cuts[i]!, cuts[j]!]);
+      if (range && range[1] - range[0] <= maxLength && range[0] <= s && range[1] >= e && (!best || range[1] - range[0] < best[1] - best[0])) best = range;
+      break;
+    }
+  }
+  return best;
 }
 
 /** Whole words around the span, added alternately left and right while they fit. */
@@ -165,6 +195,15 @@ function headOf(text: string, [s, e]: Span, maxLength: number): [number, number]
   let end = space > 0 ? s + space : limit;
   while (end > s && /\s/.test(text[end - 1] as string)) end--;
   return [s, end > s ? end : limit];
+}
+
+/** Words a quote needs to say something on its own: "Alerts" or "Kubernetes" alone is a fragment, not evidence. */
+export const MIN_QUOTE_WORDS = 6;
+
+/** Whether a quote is a readable unit: enough words, not a heading, no leftover markup at its edges. */
+export function isReadableQuote(quote: string): boolean {
+  const words = quote.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+  return words.length >= MIN_QUOTE_WORDS && !/^\s*(?:#|>|\*\*|__|\|)/.test(quote);
 }
 
 /**
