@@ -6,6 +6,7 @@ import { answerQuestion, type QuestionRequest } from '../query/answer-question.t
 import { RefusalError, REFUSED_EXIT_CODE } from '../query/refusal.ts';
 import type { Answer } from '../query/types.ts';
 import { renderHtml } from '../report/html.ts';
+import { renderJson } from '../report/json.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { openWorkspace } from '../workspace.ts';
 
@@ -34,7 +35,7 @@ export async function query(options: QueryCommandOptions): Promise<number> {
   } catch (error) {
     if (!(error instanceof RefusalError)) throw error;
     output.info(`offers: ${error.message}\n  fix: ${error.hint}`);
-    if (options.format === 'json') await deliver(`${JSON.stringify(error.refusal, null, 2)}\n`, options, output);
+    if (options.format === 'json') await deliver(renderJson(error.refusal), options, output);
     return REFUSED_EXIT_CODE;
   } finally {
     await workspace.close();
@@ -54,7 +55,7 @@ export async function query(options: QueryCommandOptions): Promise<number> {
 }
 
 function render(answer: Answer, format: QueryFormat): string {
-  if (format === 'json') return `${JSON.stringify(answer, null, 2)}\n`;
+  if (format === 'json') return renderJson(answer);
   if (format === 'html') return renderHtml(answer);
   return renderMarkdown(answer);
 }
