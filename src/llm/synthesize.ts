@@ -3,7 +3,7 @@ import { ChatOpenAI } from '@langchain/openai';
 import { describeError } from '../errors.ts';
 import { normaliseSpace } from '../query/quotes.ts';
 import type { Answer, Citation, Claim } from '../query/types.ts';
-import { citationMarkers, claimName, claimProblems, unsupportedQuotes } from '../query/verify.ts';
+import { citationMarkers, claimProblems, unsupportedQuotes } from '../query/verify.ts';
 
 /**
  * Optional prose from a chat model, on top of the offline answer. The model sees the
@@ -140,7 +140,7 @@ function summaryProblems(summary: string, citations: ReadonlyMap<string, Citatio
   const quotes = [...citations.values()].map((c) => c.quote);
   return [
     ...unknown.map((id) => `mentions unknown [${id}]`),
-    ...unsupportedQuotes(summary, quotes).map((passage) => `quotes "${passage}", which no citation says`),
+    ...(unsupportedQuotes(summary, quotes).length > 0 ? ['puts in quotation marks words that no citation says'] : []),
   ];
 }
 
@@ -156,7 +156,8 @@ export function verifyReply(
   reply.claims.forEach((claim, i) => {
     const problems = claimProblems(claim, citations, roles);
     if (problems.length > 0) {
-      warnings.push(`Dropped the model's ${claimName(claim, i)}: it ${problems.join('; it ')}.`);
+      // Its words are unverified: the warning says which claim and why, never what it said.
+      warnings.push(`Dropped the model's claim ${i + 1} (its text is not shown): it ${problems.join('; it ')}.`);
     } else {
       claims.push({ ...claim, text: normaliseSpace(claim.text.replace(INLINE_MARKER, '')) });
     }
