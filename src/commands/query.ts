@@ -16,8 +16,6 @@ export interface QueryCommandOptions extends ConfigFlags, QuestionRequest {
   format?: QueryFormat;
   out?: string;
   output?: Output;
-  /** Receives the model's reply as it streams (the CLI passes stderr when it is a terminal). */
-  onToken?: (token: string) => void;
 }
 
 /**
@@ -42,13 +40,15 @@ export async function query(options: QueryCommandOptions): Promise<number> {
   }
   if (config.llmModel) {
     output.info(`writing the answer with ${config.llmModel}; every claim is checked against its quotes before it is shown`);
+    // Only the verified answer is printed: the model's raw reply never reaches the terminal.
     answer = await synthesizeAnswer(answer, {
       model: config.llmModel,
+      roleCatalog: workspace.roles,
       ...(config.openaiApiKey ? { apiKey: config.openaiApiKey } : {}),
       ...(config.openaiBaseUrl ? { baseUrl: config.openaiBaseUrl } : {}),
-      ...(options.onToken ? { onToken: options.onToken } : {}),
+      ...(config.llmTimeoutSeconds !== undefined ? { deadlineMs: config.llmTimeoutSeconds * 1000 } : {}),
+      ...(config.llmMaxTokens !== undefined ? { maxTokens: config.llmMaxTokens } : {}),
     });
-    if (options.onToken) options.onToken('\n');
   }
   await deliver(render(answer, options.format ?? 'md'), options, output);
   return 0;
