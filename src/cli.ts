@@ -71,8 +71,6 @@ program
       seed: opts.seed,
       format: opts.format,
       ...(opts.out ? { out: opts.out } : {}),
-      // The model's reply streams to a terminal; the verified answer follows on stdout.
-      ...(process.stderr.isTTY ? { onToken: (token: string) => void process.stderr.write(token) } : {}),
     });
   });
 

@@ -16,6 +16,10 @@ export interface OffersConfig {
   openaiBaseUrl?: string;
   /** Chat model for the optional LLM synthesis; unset → offline answer only. */
   llmModel?: string;
+  /** Deadline of the whole LLM answer, in seconds (unset: src/llm/chat.ts's default). */
+  llmTimeoutSeconds?: number;
+  /** Cap of the LLM reply, in tokens (unset: src/llm/chat.ts's default). */
+  llmMaxTokens?: number;
   /** User extensions of the role and theme catalogues (JSON files of the same shape). */
   rolesFile?: string;
   themesFile?: string;
@@ -35,6 +39,8 @@ interface ConfigFile {
   embeddingModel?: string;
   openaiBaseUrl?: string;
   llmModel?: string;
+  llmTimeout?: number;
+  llmMaxTokens?: number;
   roles?: string;
   themes?: string;
 }
@@ -55,6 +61,12 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
   }
   const wait = flags.wait ?? (nonEmpty(env.OFFERS_WAIT) !== undefined ? Number(env.OFFERS_WAIT) : DEFAULT_WAIT_SECONDS);
   if (!Number.isFinite(wait) || wait < 0) problems.push(`OFFERS_WAIT must be a number of seconds (0 or more), not "${env.OFFERS_WAIT}"`);
+  const llmTimeout = numberSetting(env.OFFERS_LLM_TIMEOUT, file.llmTimeout);
+  if (llmTimeout !== undefined && !(Number.isFinite(llmTimeout) && llmTimeout > 0)) problems.push(`OFFERS_LLM_TIMEOUT must be a number of seconds above 0, not "${env.OFFERS_LLM_TIMEOUT ?? file.llmTimeout}"`);
+  const llmMaxTokens = numberSetting(env.OFFERS_LLM_MAX_TOKENS, file.llmMaxTokens);
+  if (llmMaxTokens !== undefined && !(Number.isInteger(llmMaxTokens) && llmMaxTokens > 0)) {
+    problems.push(`OFFERS_LLM_MAX_TOKENS must be a whole number above 0, not "${env.OFFERS_LLM_MAX_TOKENS ?? file.llmMaxTokens}"`);
+  }
   const config: OffersConfig = {
     dataDir,
     waitSeconds: wait,
@@ -66,6 +78,8 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     openaiApiKey: nonEmpty(env.OPENAI_API_KEY),
     openaiBaseUrl: nonEmpty(env.OPENAI_BASE_URL) ?? file.openaiBaseUrl,
     llmModel: nonEmpty(env.OFFERS_LLM_MODEL) ?? file.llmModel,
+    llmTimeoutSeconds: llmTimeout,
+    llmMaxTokens,
     rolesFile: fromFileDir(file.roles),
     themesFile: fromFileDir(file.themes),
   };
@@ -92,6 +106,12 @@ function readConfigFile(dataDir: string, problems: string[]): ConfigFile {
 
 /** Long enough for a re-index or a query to finish; a first ingest of a big corpus may need --wait. */
 const DEFAULT_WAIT_SECONDS = 300;
+
+/** A number from the environment, else the config file; NaN when the environment's is not one. */
+function numberSetting(fromEnv: string | undefined, fromFile: unknown): number | undefined {
+  const raw = nonEmpty(fromEnv) ?? fromFile;
+  return raw === undefined ? undefined : typeof raw === 'number' ? raw : Number(raw);
+}
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value && value.trim() !== '' ? value.trim() : undefined;

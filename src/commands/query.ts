@@ -6,6 +6,7 @@ import { answerQuestion, type QuestionRequest } from '../query/answer-question.t
 import { RefusalError, REFUSED_EXIT_CODE } from '../query/refusal.ts';
 import type { Answer } from '../query/types.ts';
 import { renderHtml } from '../report/html.ts';
+import { renderJson } from '../report/json.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { openWorkspace } from '../workspace.ts';
 
@@ -15,8 +16,6 @@ export interface QueryCommandOptions extends ConfigFlags, QuestionRequest {
   format?: QueryFormat;
   out?: string;
   output?: Output;
-  /** Receives the model's reply as it streams (the CLI passes stderr when it is a terminal). */
-  onToken?: (token: string) => void;
 }
 
 /**
@@ -34,27 +33,29 @@ export async function query(options: QueryCommandOptions): Promise<number> {
   } catch (error) {
     if (!(error instanceof RefusalError)) throw error;
     output.info(`offers: ${error.message}\n  fix: ${error.hint}`);
-    if (options.format === 'json') await deliver(`${JSON.stringify(error.refusal, null, 2)}\n`, options, output);
+    if (options.format === 'json') await deliver(renderJson(error.refusal), options, output);
     return REFUSED_EXIT_CODE;
   } finally {
     await workspace.close();
   }
   if (config.llmModel) {
     output.info(`writing the answer with ${config.llmModel}; every claim is checked against its quotes before it is shown`);
+    // Only the verified answer is printed: the model's raw reply never reaches the terminal.
     answer = await synthesizeAnswer(answer, {
       model: config.llmModel,
+      roleCatalog: workspace.roles,
       ...(config.openaiApiKey ? { apiKey: config.openaiApiKey } : {}),
       ...(config.openaiBaseUrl ? { baseUrl: config.openaiBaseUrl } : {}),
-      ...(options.onToken ? { onToken: options.onToken } : {}),
+      ...(config.llmTimeoutSeconds !== undefined ? { deadlineMs: config.llmTimeoutSeconds * 1000 } : {}),
+      ...(config.llmMaxTokens !== undefined ? { maxTokens: config.llmMaxTokens } : {}),
     });
-    if (options.onToken) options.onToken('\n');
   }
   await deliver(render(answer, options.format ?? 'md'), options, output);
   return 0;
 }
 
 function render(answer: Answer, format: QueryFormat): string {
-  if (format === 'json') return `${JSON.stringify(answer, null, 2)}\n`;
+  if (format === 'json') return renderJson(answer);
   if (format === 'html') return renderHtml(answer);
   return renderMarkdown(answer);
 }

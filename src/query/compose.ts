@@ -1,3 +1,4 @@
+import { markdownSource, markdownText } from '../report/sanitize.ts';
 import type { SectionKind } from '../types.ts';
 import { aspectLabel, aspectSections, type Aspect } from './question.ts';
 import { cutQuote, isReadableQuote, normaliseSpace } from './quotes.ts';
@@ -121,9 +122,14 @@ function pickQuotes(perRole: Quoted[][], limit: number): Quoted[] {
 }
 
 /** The company, or the offer's title when the company is unknown. */
-function companyOf(evidence: Evidence): string {
-  const company = normaliseSpace(evidence.company);
-  return company && !/^unknown/i.test(company) ? company : normaliseSpace(evidence.title);
+function companyOf(offer: { company: string; title: string }): string {
+  const company = normaliseSpace(offer.company);
+  return company && !/^unknown/i.test(company) ? company : normaliseSpace(offer.title);
+}
+
+/** A quote under its point, `  > "quote" (Company) [c1]`: offer text is escaped, so only our marker is one. */
+export function quoteLine(quote: string, offer: { company: string; title: string }, id: string): string {
+  return `  > "${markdownText(quote)}" (${markdownText(companyOf(offer))}) [${id}]`;
 }
 
 function percent(share: number): string {
@@ -272,7 +278,7 @@ export function composeAnswer(input: ComposeInput): Answer {
     claims.push({ text, roles: roles.map((r) => r.name), citations });
     lines.push(`- ${text.replace(/\.$/, '')} ${citations.map((id) => `[${id}]`).join('')}`);
     // The quotes under the point, so the memo reads without jumping to the sources.
-    for (const { quoted, id } of cited) lines.push(`  > "${quoted.quote}" (${companyOf(quoted.evidence)}) [${id}]`);
+    for (const { quoted, id } of cited) lines.push(quoteLine(quoted.quote, quoted.evidence, id));
   };
 
   for (const aspect of input.aspects) {
@@ -322,12 +328,12 @@ export function composeAnswer(input: ComposeInput): Answer {
   };
 }
 
-/** `- [c1] "quote" — Title, Company (section) <source>`, one line per citation. */
+/** `- [c1] "quote" — Title, Company (section) <source>`, one line per citation, offer text escaped. */
 export function renderCitationList(answer: Answer): string {
   return answer.citations
     .map((c) => {
-      const where = [c.title, c.company].filter((s) => s.trim() !== '').join(', ');
-      return `- [${c.id}] "${normaliseSpace(c.quote)}" — ${where} (${c.section.replace(/_/g, ' ')}) <${c.source}>`;
+      const where = [c.title, c.company].filter((s) => s.trim() !== '').map(markdownText).join(', ');
+      return `- [${c.id}] "${markdownText(c.quote)}" — ${where} (${c.section.replace(/_/g, ' ')}) ${markdownSource(c.source)}`;
     })
     .join('\n');
 }

@@ -3,19 +3,22 @@ import { isAspect, aspectLabel } from '../query/question.ts';
 import { normaliseSpace } from '../query/quotes.ts';
 import { selectThemes } from '../query/stats.ts';
 import type { Answer, Citation, ThemeStat } from '../query/types.ts';
+import { plainText } from './sanitize.ts';
 
 /**
  * `offers query --format html`: one self-contained page (inline CSS and SVG, no script, no
  * font, no request of any kind) with the memo, a chart of theme shares per role with their
  * 95% intervals, and the citations. Offer text is untrusted: every string that reaches the
- * page goes through `escapeHtml`, and a Content-Security-Policy forbidding scripts and network
- * access stands behind that, should anything ever slip through.
+ * page goes through `escapeHtml` (control characters dropped, markup escaped), offer text in
+ * the memo is markdown-escaped where the memo is written (so only our own `[c1]` markers link),
+ * and a Content-Security-Policy forbidding scripts and network access stands behind that,
+ * should anything ever slip through.
  */
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
+  return plainText(text).replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
 }
 
 /** A link target for a source: http(s) URLs as they are, file paths as file: URLs, nothing else. */
@@ -31,8 +34,22 @@ export function sourceHref(source: string): string | undefined {
   return address.startsWith('/') ? pathToFileURL(address).href : undefined;
 }
 
-/** Inline markdown of the memo: **bold**, _italics_ and [c1] markers, on escaped text. */
+/** Markdown's backslash escape of an ASCII punctuation character: the character, as text. */
+const MARKDOWN_ESCAPE = /(\\[!-/:-@[-`{-~])/;
+
+/**
+ * Inline markdown of the memo: **bold**, _italics_ and [c1] markers, on escaped text. A
+ * backslash-escaped character (offer text in the memo is escaped so) is only that character:
+ * "\[c99\]" from an offer is shown as "[c99]" and links nowhere.
+ */
 function inline(text: string): string {
+  return text
+    .split(MARKDOWN_ESCAPE)
+    .map((part, i) => (i % 2 === 1 ? `&#${part.charCodeAt(1)};` : formatted(part)))
+    .join('');
+}
+
+function formatted(text: string): string {
   return escapeHtml(text)
     .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
     .replace(/(^|\s)_([^_]+)_(?=\s|$|[.,;:])/g, '$1<em>$2</em>')

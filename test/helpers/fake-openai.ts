@@ -6,7 +6,10 @@ import type { AddressInfo } from 'node:net';
  * the replies a test queued, as one JSON completion or, when the request asks `stream: true`,
  * as server-sent chunks in OpenAI's format; POST /v1/embeddings answers with deterministic
  * vectors (signed hashing of the words, 32 dimensions), after any failures a test queued.
- * Every request is recorded so tests can check what the client really sent.
+ * Two queued behaviours misbehave the way stuck servers do: one never answers (the request is
+ * read, nothing is ever sent back), one starts a stream and never ends it (a chunk every few
+ * milliseconds, never `[DONE]`). Every request is recorded so tests can check what the client
+ * really sent.
  */
 
 export interface RecordedRequest {
@@ -21,7 +24,11 @@ export interface RecordedRequest {
   };
 }
 
-type Queued = { kind: 'content'; content: string } | { kind: 'error'; status: number; body: string };
+type Queued =
+  | { kind: 'content'; content: string }
+  | { kind: 'error'; status: number; body: string }
+  | { kind: 'silent' }
+  | { kind: 'endless'; piece: string };
 
 export interface FakeOpenAI {
   /** For `baseURL`: `http://127.0.0.1:<port>/v1`. */
@@ -31,6 +38,12 @@ export interface FakeOpenAI {
   reply(content: string): void;
   /** Queues an HTTP error with a raw body. */
   fail(status: number, body?: string): void;
+  /** The next chat request is read and never answered: no status, no byte, until the client gives up. */
+  neverAnswer(): void;
+  /** The next chat request gets a stream that never ends: `piece` every few milliseconds, never `[DONE]`. */
+  streamForever(piece?: string): void;
+  /** Chat requests still open (the client has not hung up yet). */
+  openChats(): number;
   /** The next `times` embedding requests fail with `status` (and a Retry-After in seconds, if given). */
   failEmbeddings(status: number, times: number, retryAfterSeconds?: number): void;
   close(): Promise<void>;
@@ -59,10 +72,28 @@ function pieces(content: string): string[] {
   return out;
 }
 
+/** One server-sent event of a streamed completion, in OpenAI's format. */
+function streamChunk(model: string, delta: object, finish: string | null): string {
+  const choice = { index: 0, delta, logprobs: null, finish_reason: finish };
+  return `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model, choices: [choice] })}\n\n`;
+}
+
+function startStream(response: ServerResponse, model: string): void {
+  response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  response.write(streamChunk(model, { role: 'assistant', content: '' }, null));
+}
+
+/** A stream that goes on until the client hangs up (or the server closes). */
+function streamEndlessly(response: ServerResponse, model: string, piece: string): void {
+  startStream(response, model);
+  const timer = setInterval(() => response.write(streamChunk(model, { content: piece }, null)), 5);
+  response.on('close', () => clearInterval(timer));
+}
+
 function respond(response: ServerResponse, content: string, model: string, stream: boolean): void {
-  const id = 'chatcmpl-fake';
-  const created = Math.floor(Date.now() / 1000);
   if (!stream) {
+    const id = 'chatcmpl-fake';
+    const created = Math.floor(Date.now() / 1000);
     sendJson(response, 200, {
       id,
       object: 'chat.completion',
@@ -73,12 +104,9 @@ function respond(response: ServerResponse, content: string, model: string, strea
     });
     return;
   }
-  response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-  const chunk = (delta: object, finish: string | null) =>
-    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
-  response.write(chunk({ role: 'assistant', content: '' }, null));
-  for (const piece of pieces(content)) response.write(chunk({ content: piece }, null));
-  response.write(chunk({}, 'stop'));
+  startStream(response, model);
+  for (const piece of pieces(content)) response.write(streamChunk(model, { content: piece }, null));
+  response.write(streamChunk(model, {}, 'stop'));
   response.end('data: [DONE]\n\n');
 }
 
@@ -125,6 +153,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   const queue: Queued[] = [];
   const requests: RecordedRequest[] = [];
   const embeddingFailures: EmbeddingFailure[] = [];
+  const openChats = new Set<ServerResponse>();
   const server = createServer((request, response) => {
     void (async () => {
       const raw = await readBody(request);
@@ -145,12 +174,18 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
         return;
       }
       requests.push({ path, headers: request.headers, body });
+      openChats.add(response);
+      response.on('close', () => openChats.delete(response));
       const next = queue.shift();
       if (!next) {
         sendJson(response, 500, { error: { message: 'fake-openai: no reply queued' } });
       } else if (next.kind === 'error') {
         response.writeHead(next.status, { 'content-type': 'application/json' });
         response.end(next.body);
+      } else if (next.kind === 'silent') {
+        // Nothing, ever: the request stays open until the client hangs up.
+      } else if (next.kind === 'endless') {
+        streamEndlessly(response, body.model ?? 'fake', next.piece);
       } else {
         respond(response, next.content, body.model ?? 'fake', body.stream === true);
       }
@@ -163,6 +198,9 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     requests,
     reply: (content) => queue.push({ kind: 'content', content }),
     fail: (status, body = JSON.stringify({ error: { message: 'fake failure' } })) => queue.push({ kind: 'error', status, body }),
+    neverAnswer: () => queue.push({ kind: 'silent' }),
+    streamForever: (piece = ' ') => queue.push({ kind: 'endless', piece }),
+    openChats: () => openChats.size,
     failEmbeddings: (status, times, retryAfterSeconds) => {
       for (let i = 0; i < times; i++) embeddingFailures.push({ status, ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}) });
     },

@@ -150,7 +150,8 @@ describe('offers query: refusals, HTML report and LLM path on hostile offers', (
     const answer = JSON.parse(run.stdout) as Answer;
     assert.deepEqual(answer.claims.map((c) => c.text), ['Platform Engineer missions centre on running clusters.']);
     assert.ok(answer.warnings.some((w) => /Dropped the model's claim 2 .* cites unknown c999/.test(w)), answer.warnings.join('\n'));
-    assert.ok(!answer.answer.includes('PhD'));
+    // The dropped claim is gone; the cited offer's own words (its injection included) stay, quoted under the kept claim.
+    assert.ok(!answer.answer.includes('Every role requires a PhD'));
     assert.ok(answer.citations.find((c) => c.id === hostileCitation)?.quote.includes(INJECTION));
 
     const messages = server.requests.at(-1)!.body.messages!;
