@@ -1,5 +1,5 @@
 import { foldAccents } from '../src/catalog/normalize.ts';
-import type { OfferFacts, PayFact, PayPeriod } from '../src/types.ts';
+import type { OfferFacts, PayFact, PayPeriod, Section } from '../src/types.ts';
 import { detectWorkplace } from './workplace.ts';
 
 /**
@@ -11,6 +11,8 @@ import { detectWorkplace } from './workplace.ts';
 
 export interface FactsInput {
   location?: string;
+  /** The offer's sections: where a fact is stated, for its citation. */
+  sections?: readonly Section[];
   /** Pay from the source's own fields, when it has them. */
   pay?: PayFact;
   text: string;
@@ -31,6 +33,21 @@ export function extractFacts(input: FactsInput): OfferFacts {
   if (education) facts.education = education;
   const languages = languagesRequired(folded);
   if (languages.length > 0) facts.languages = languages;
+  // The line stating a fact read from the text, so that an answer can quote it.
+  const evidence: NonNullable<OfferFacts['evidence']> = {};
+  const stated = (test: (line: string) => boolean) => {
+    for (const section of input.sections ?? []) {
+      const line = section.text.split('\n').find((l) => l.trim().length > 0 && l.length <= 400 && test(l));
+      // Without its list marker: what a quote shows (still a verbatim substring of the text).
+      if (line) return { text: line.replace(/^\s*(?:[-*•·▪◦‣–—+]|\d{1,2}[.)])\s+/u, '').trim(), section: section.kind };
+    }
+    return undefined;
+  };
+  const payLine = !input.pay && pay ? stated((line) => payFromText(line) !== undefined) : undefined;
+  if (payLine) evidence.pay = payLine;
+  const yearsLine = years === undefined ? undefined : stated((line) => experienceYears(foldAccents(line.toLowerCase())) === years);
+  if (yearsLine) evidence.experienceYears = yearsLine;
+  if (Object.keys(evidence).length > 0) facts.evidence = evidence;
   return facts;
 }
 

@@ -51,7 +51,7 @@ export function normaliseOffer(raw: RawOffer, options: NormaliseOptions): Offer 
     familyLabel: family?.label,
     workplace: detectWorkplace(location, text),
   };
-  const facts = extractFacts({ text, ...(location ? { location } : {}), ...(raw.pay ? { pay: raw.pay } : {}) });
+  const facts = extractFacts({ text, sections, ...(location ? { location } : {}), ...(raw.pay ? { pay: raw.pay } : {}) });
   if (Object.keys(facts).length > 0) Object.assign(offer, { facts });
   for (const [key, value] of Object.entries(optional)) if (value) Object.assign(offer, { [key]: value });
   return { ...offer, contentHash: sha1(`${options.derivation ?? ''}\n${JSON.stringify(offer)}`) };

@@ -39,6 +39,8 @@ export interface OfferFacts {
   education?: 'bachelor' | 'master' | 'doctorate';
   /** Languages it requires (ISO 639-1). */
   languages?: string[];
+  /** Where the offer's text states a fact: the verbatim line, and its section (a citation of the fact). */
+  evidence?: Partial<Record<'pay' | 'experienceYears', { text: string; section: SectionKind }>>;
 }
 
 /** What a parser extracts from one source record, before normalisation. */

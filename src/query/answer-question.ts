@@ -18,6 +18,8 @@ import type { SectionKind } from '../types.ts';
 import { familiesInText, isResolved, parseGroupExpression, resolveGroup, type GroupSpec, type IndexedFamily, type ResolvedGroup, type UnresolvedGroup } from './groups.ts';
 import { groupsFromQuestion } from './question-groups.ts';
 import { summariseFacts } from './facts.ts';
+import { MESSAGES, memoLanguage } from './messages.ts';
+import type { OfferFacts } from '../types.ts';
 import { verifyAnswer } from './verify.ts';
 
 export interface QuestionRequest {
@@ -31,10 +33,14 @@ export interface QuestionRequest {
   /** `--offers N`: compare a seeded sample of at most N offers per group. */
   offers?: number;
   seed?: string;
+  /** `--lang`: the memo's language (default: the question's). */
+  lang?: string;
 }
 
 /** Fewer offers than this for a group and there is nothing to compare: the query is refused. */
 export const MIN_OFFERS_PER_ROLE = 5;
+/** Themes quotes are retrieved for, per group and aspect: the memo writes every distinctive one, the first with quotes, the rest in one line with a citation. */
+const EVIDENCE_SELECTION = { perRole: 12, shared: 8 };
 /** Quotes retrieved per group and theme, before the memo picks from them. */
 const EVIDENCE_PER_THEME = 6;
 /** Retrievals run concurrently: enough to overlap Chroma round trips, few enough not to swamp a small server. */
@@ -61,6 +67,7 @@ interface CountedGroup extends ResolvedGroup {
  */
 export async function answerQuestion(workspace: Workspace, request: QuestionRequest): Promise<Answer> {
   const { groups: resolved, aspects } = understand(workspace, request);
+  const language = memoLanguage(request.question, request.lang);
   const seed = request.seed ?? '1';
   const groups = resolved.map((group) => countGroup(workspace, group, request.offers, seed));
   refuseThin(workspace, request.question, groups);
@@ -87,11 +94,12 @@ export async function answerQuestion(workspace: Workspace, request: QuestionRequ
   const evidenceByTheme = await gatherEvidence(workspace, request.question, aspects, statsByAspect, groups, pools);
   for (const [theme, byGroup] of mined.evidence) evidenceByTheme.set(theme, byGroup);
   const sections = [...new Set(aspects.flatMap(aspectSections))];
+  const factsByGroup = new Map(groups.map((group) => [group.name, factsOfGroup(workspace, group)]));
   const summaries: RoleSummary[] = groups.map((group) => ({
     name: group.name,
     definition: group.definition,
     offers: group.offers,
-    facts: summariseFacts(workspace.records.factsOf(offerIdsOf(workspace, group))),
+    facts: summariseFacts(factsByGroup.get(group.name)!.map((f) => f.facts)),
     chunks: workspace.records.lexical.countChunks({
       sections,
       ...(group.role ? { role: group.role } : {}),
@@ -105,7 +113,9 @@ export async function answerQuestion(workspace: Workspace, request: QuestionRequ
     statsByAspect,
     evidenceByTheme,
     themes: lookup,
-    ...(request.offers !== undefined ? { sampleNote: `Offers were sampled with seed ${seed}.` } : {}),
+    language,
+    factEvidence: factEvidence(workspace, factsByGroup),
+    ...(request.offers !== undefined ? { sampleNote: MESSAGES[language].sampledWith(seed) } : {}),
   });
   const members = membership(groups);
   const problems = verifyAnswer(answer, (offerId) => {
@@ -113,6 +123,35 @@ export async function answerQuestion(workspace: Workspace, request: QuestionRequ
     return record && { role: members(offerId, record.role), text: record.offer.text };
   });
   return problems.length > 0 ? { ...answer, warnings: [...answer.warnings, ...problems.map((p) => `citation check: ${p}`)] } : answer;
+}
+
+/** The stated facts of every offer a group counts, with the offer's id. */
+function factsOfGroup(workspace: Workspace, group: CountedGroup): Array<{ offerId: string; facts: OfferFacts | undefined }> {
+  const ids = offerIdsOf(workspace, group);
+  const facts = workspace.records.factsOf(ids);
+  return ids.map((offerId, i) => ({ offerId, facts: facts[i] }));
+}
+
+/** Offers quoted for a fact, per group: a few, in id order, so answers are reproducible. */
+const FACT_QUOTES = 8;
+
+/** The lines of each group's offers that state pay or years of experience, as evidence to cite. */
+function factEvidence(workspace: Workspace, factsByGroup: ReadonlyMap<string, Array<{ offerId: string; facts: OfferFacts | undefined }>>): Map<string, Partial<Record<'pay' | 'experienceYears', Evidence[]>>> {
+  const result = new Map<string, Partial<Record<'pay' | 'experienceYears', Evidence[]>>>();
+  for (const [group, list] of factsByGroup) {
+    const byFact: Partial<Record<'pay' | 'experienceYears', Evidence[]>> = {};
+    for (const fact of ['pay', 'experienceYears'] as const) {
+      const stating = list.filter((f) => f.facts?.evidence?.[fact]).slice(0, FACT_QUOTES);
+      const headers = workspace.records.offerHeaders(stating.map((f) => f.offerId));
+      byFact[fact] = stating.flatMap(({ offerId, facts }) => {
+        const header = headers.get(offerId);
+        const stated = facts!.evidence![fact]!;
+        return header ? [{ chunkId: `${offerId}:fact:${fact}`, offerId, role: group, section: stated.section, ...header, text: stated.text, themes: [], score: 0 }] : [];
+      });
+    }
+    result.set(group, byFact);
+  }
+  return result;
 }
 
 /** Every offer a group counts. */
@@ -238,7 +277,7 @@ async function gatherEvidence(
   // for a role and shared is asked once).
   const tasks = aspects.flatMap((aspect) => {
     // Mined phrases bring their own evidence (phrases.ts); the store is asked for catalogue themes.
-    const selection = selectThemes((statsByAspect.get(aspect) ?? []).filter((s) => !s.theme.startsWith(PHRASE_PREFIX)));
+    const selection = selectThemes((statsByAspect.get(aspect) ?? []).filter((s) => !s.theme.startsWith(PHRASE_PREFIX)), EVIDENCE_SELECTION);
     const wanted: Array<[ThemeStat, string[]]> = [
       ...[...selection.byRole].flatMap(([role, stats]) => stats.map((s): [ThemeStat, string[]] => [s, [role]])),
       ...selection.shared.map((s): [ThemeStat, string[]] => [s, [...roles]]),
@@ -330,7 +369,7 @@ function loadMinedOffers(workspace: Workspace, ids: readonly string[]): MinedOff
   return ids.flatMap((id) => {
     const record = workspace.records.getOffer(id);
     if (!record) return [];
-    const { title, company, source, sections } = record.offer;
-    return [{ offerId: id, title, company, source, sections }];
+    const { title, company, source, sections, url } = record.offer;
+    return [{ offerId: id, title, company, source, sections, ...(url ? { url } : {}) }];
   });
 }

@@ -1,10 +1,14 @@
 import { markdownSource, markdownText } from '../report/sanitize.ts';
 import type { SectionKind } from '../types.ts';
-import { aspectLabel, aspectSections, type Aspect } from './question.ts';
+import { aspectSections, type Aspect } from './question.ts';
 import { cutQuote, isReadableQuote, normaliseSpace } from './quotes.ts';
 import { isBoilerplate } from './boilerplate.ts';
-import { compareText, conclusiveDifference, selectThemes, type SelectOptions } from './stats.ts';
+import { compareText, conclusiveDifference, selectThemes, Z_95, type SelectOptions } from './stats.ts';
 import type { Answer, Citation, Claim, Evidence, RoleSummary, ThemeStat } from './types.ts';
+import type { GroupFacts, PaySummary } from './facts.ts';
+import type { Memo, MemoAspect, MemoFacts, MemoPoint, MemoSection } from './memo.ts';
+import { MESSAGES, type MemoLanguage, type Messages } from './messages.ts';
+import { renderMemoMarkdown } from '../report/memo-markdown.ts';
 
 /**
  * The offline answer: an analyst's memo written from the statistics and the retrieved
@@ -35,6 +39,10 @@ export interface ComposeInput {
   select?: SelectOptions;
   /** Quotes per distinctive point (default 2); shared points quote one offer per role. */
   quotesPerPoint?: number;
+  /** The memo's language (default English). */
+  language?: MemoLanguage;
+  /** Per group, the lines of its offers that state a fact (pay, years of experience): their citations. */
+  factEvidence?: ReadonlyMap<string, Partial<Record<'pay' | 'experienceYears', Evidence[]>>>;
 }
 
 interface Quoted {
@@ -58,6 +66,7 @@ function citationBook() {
         title: evidence.title,
         company: evidence.company,
         source: evidence.source,
+        ...(evidence.url ? { url: evidence.url } : {}),
         quote,
       };
       byKey.set(key, citation);
@@ -121,14 +130,14 @@ function pickQuotes(perRole: Quoted[][], limit: number): Quoted[] {
   return picked;
 }
 
-/** The company, or the offer's title when the company is unknown. */
-function companyOf(offer: { company: string; title: string }): string {
+/** The company, or the words for an unknown one: a job title is never shown where the company should be. */
+export function companyOf(offer: { company: string }, messages: Messages = MESSAGES.en): string {
   const company = normaliseSpace(offer.company);
-  return company && !/^unknown/i.test(company) ? company : normaliseSpace(offer.title);
+  return company && !/^unknown company$/i.test(company) ? company : messages.unknownCompany;
 }
 
 /** A quote under its point, `  > "quote" (Company) [c1]`: offer text is escaped, so only our marker is one. */
-export function quoteLine(quote: string, offer: { company: string; title: string }, id: string): string {
+export function quoteLine(quote: string, offer: { company: string }, id: string): string {
   return `  > "${markdownText(quote)}" (${markdownText(companyOf(offer))}) [${id}]`;
 }
 
@@ -136,45 +145,21 @@ function percent(share: number): string {
   return `${Math.round(share * 100)}%`;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-function listing(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
-}
-
 /**
  * "9 of 14 SRE offers"; with "(64%)" when the roles' sizes differ enough that counts alone
  * would mislead (140 of 240 against 60 of 100).
  */
-function roleCount(stat: ThemeStat, role: RoleSummary, withShare: boolean): string {
+function roleCount(stat: ThemeStat, role: RoleSummary, withShare: boolean, messages: Messages): string {
   const share = stat.perRole[role.name];
   const total = share?.total ?? role.offers;
   const offers = share?.offers ?? 0;
-  const count = `${offers} of ${total} ${role.name} offer${total === 1 ? '' : 's'}`;
-  return withShare ? `${count} (${percent(total > 0 ? offers / total : 0)})` : count;
+  return messages.count(offers, total, role.name, withShare ? percent(total > 0 ? offers / total : 0) : undefined);
 }
 
 function unevenSizes(roles: readonly RoleSummary[]): boolean {
   const sizes = roles.map((r) => r.offers);
   return Math.max(...sizes) > 1.2 * Math.min(...sizes);
 }
-
-/** What the sentences of an aspect are about ("missions", "offers"), and what they do with a theme. */
-const ASPECT_PHRASES: Record<Aspect, { noun: string; verb: string }> = {
-  missions: { noun: 'missions', verb: 'involve' },
-  requirements: { noun: 'offers', verb: 'ask for' },
-  nice_to_have: { noun: 'nice-to-haves', verb: 'include' },
-  benefits: { noun: 'benefits', verb: 'mention' },
-  company: { noun: 'offers', verb: 'mention' },
-  other: { noun: 'offers', verb: 'mention' },
-  tools: { noun: 'offers', verb: 'name' },
-  experience: { noun: 'offers', verb: 'ask for' },
-  soft_skills: { noun: 'offers', verb: 'ask for' },
-  remote: { noun: 'offers', verb: 'mention' },
-};
 
 function shareOf(stat: ThemeStat, role: RoleSummary): number {
   const s = stat.perRole[role.name];
@@ -190,38 +175,48 @@ export function labelInSentence(label: string, category: string): string {
   return label.charAt(0).toLowerCase() + label.slice(1);
 }
 
+function aspectWords(aspect: string, messages: Messages) {
+  return messages.aspects[aspect] ?? messages.aspects.other!;
+}
+
+/** The counts of a distinctive point: the group's, then every other group's. */
+function distinctiveCounts(stat: ThemeStat, role: RoleSummary, others: readonly RoleSummary[], messages: Messages): string {
+  const withShare = unevenSizes([role, ...others]);
+  return `${roleCount(stat, role, withShare, messages)} vs ${messages.list(others.map((r) => roleCount(stat, r, withShare, messages)))}`;
+}
+
 /**
  * A distinctive point as a sentence: "SRE offers ask for SLOs and error budgets far more
  * often: 15 of 15 SRE offers vs 2 of 14 DevOps Engineer offers." "Far" when the role's share
  * is at least three times every other's; a verdict that flips in many bootstrap resamples says so.
  */
-export function distinctiveSentence(aspect: Aspect, stat: ThemeStat, label: string, role: RoleSummary, others: readonly RoleSummary[]): string {
-  const { noun, verb } = ASPECT_PHRASES[aspect];
-  const withShare = unevenSizes([role, ...others]);
+export function distinctiveSentence(aspect: Aspect, stat: ThemeStat, label: string, role: RoleSummary, others: readonly RoleSummary[], messages: Messages = MESSAGES.en): string {
   const own = shareOf(stat, role);
   const far = others.every((o) => shareOf(stat, o) * 3 <= own + 1e-9);
-  const shaky =
-    stat.stability !== undefined && stat.stability < SHAKY_STABILITY
-      ? `; it holds in only ${percent(stat.stability)} of bootstrap resamples, so treat it as tentative`
-      : '';
-  return (
-    `${role.name} ${noun} ${verb} ${label} ${far ? 'far ' : ''}more often: ` +
-    `${roleCount(stat, role, withShare)} vs ${listing(others.map((r) => roleCount(stat, r, withShare)))}${shaky}.`
-  );
+  const shaky = stat.stability !== undefined && stat.stability < SHAKY_STABILITY ? messages.tentative(percent(stat.stability)) : '';
+  return `${aspectWords(aspect, messages).more(role.name, label, far)}: ${distinctiveCounts(stat, role, others, messages)}${shaky}.`;
 }
+
+/** Gaps from this many points up are explained: the reader should not take them for a finding. */
+const VISIBLE_GAP = 0.15;
 
 /**
  * A shared point as a sentence: "Offers of both roles ask for Python: 13 of 15 SRE offers and
- * 11 of 14 DevOps Engineer offers." A visible gap that the test did not retain is called
- * inconclusive, so the reader does not take it for a finding.
+ * 11 of 14 DevOps Engineer offers." A visible gap is explained by the very test that did not
+ * retain it (its z, its stability, or its interval against some group), never by a generic
+ * word on sample size.
  */
-export function sharedSentence(aspect: Aspect, stat: ThemeStat, label: string, roles: readonly RoleSummary[]): string {
-  const { noun, verb } = ASPECT_PHRASES[aspect];
+export function sharedSentence(aspect: Aspect, stat: ThemeStat, label: string, roles: readonly RoleSummary[], messages: Messages = MESSAGES.en): string {
   const withShare = unevenSizes(roles);
   const shares = roles.map((r) => shareOf(stat, r));
-  const gap = Math.max(...shares) - Math.min(...shares) >= 0.15 ? ', a gap too small to be conclusive at this sample size' : '';
-  const subject = `${noun.charAt(0).toUpperCase()}${noun.slice(1)} of ${roles.length === 2 ? 'both roles' : `all ${roles.length} roles`}`;
-  return `${subject} ${verb} ${label}: ${listing(roles.map((r) => roleCount(stat, r, withShare)))}${gap}.`;
+  const gap = Math.max(...shares) - Math.min(...shares) >= VISIBLE_GAP ? whyNotDistinctive(stat, messages) : '';
+  return `${aspectWords(aspect, messages).shared(roles.length, label)}: ${messages.list(roles.map((r) => roleCount(stat, r, withShare, messages)))}${gap}.`;
+}
+
+function whyNotDistinctive(stat: ThemeStat, messages: Messages): string {
+  if (stat.score < Z_95) return messages.gapNoise(stat.score.toFixed(2));
+  if (stat.distinctiveFor && stat.stability !== undefined) return messages.gapUnstable(percent(stat.stability));
+  return messages.gapNotEveryGroup;
 }
 
 /**
@@ -233,79 +228,116 @@ const TOO_SMALL_TO_CONCLUDE = 0.5;
 /** Below this bootstrap stability, a distinctive point says how often it held. */
 const SHAKY_STABILITY = 0.8;
 
-/** The closing line: sample sizes and what differences they can show. */
-export function describeSample(roles: readonly RoleSummary[], sampleNote?: string): string {
+/** Distinctive and shared points written out with their quotes; the rest are one line each. */
+const WRITTEN_POINTS = 3;
+
+/** The closing line: sample sizes and what differences they can show (the verdict's own test, conclusiveDifference). */
+export function describeSample(roles: readonly RoleSummary[], sampleNote?: string, messages: Messages = MESSAGES.en): string {
   const sizes = roles.map((r) => r.offers).sort((a, b) => a - b);
   const range = sizes.length >= 2 ? conclusiveDifference(sizes[0] as number, sizes[1] as number) : undefined;
   const points = (d: number) => Math.round(d * 100);
   const power = range
-    ? (range.smallest >= TOO_SMALL_TO_CONCLUDE ? 'These samples are too small to conclude on most themes. ' : '') +
-      `With these samples, differences below ${points(range.smallest)} percentage points are not conclusive` +
-      (points(range.largest) > points(range.smallest)
-        ? `, and up to ${points(range.largest)} points may not be, depending on the shares.`
-        : '.')
-    : 'With so few offers, no difference between roles can be called distinctive.';
-  const sample = `Sample: ${listing(roles.map((r) => plural(r.offers, `${r.name} offer`)))}.`;
+    ? [
+        range.smallest >= TOO_SMALL_TO_CONCLUDE ? messages.tooSmall : '',
+        points(range.largest) > points(range.smallest) ? messages.notConclusiveUpTo(points(range.smallest), points(range.largest)) : messages.notConclusiveBelow(points(range.smallest)),
+      ]
+        .filter(Boolean)
+        .join(' ')
+    : messages.noDifferencePossible;
+  const sample = messages.sample(messages.list(roles.map((r) => messages.offers(r.offers, r.name))));
   return [sample, power, sampleNote?.trim()].filter(Boolean).join(' ');
 }
 
 export function composeAnswer(input: ComposeInput): Answer {
+  const messages = MESSAGES[input.language ?? 'en'];
   const book = citationBook();
   const claims: Claim[] = [];
   const warnings = [...(input.warnings ?? [])];
   const activeRoles = input.roles.filter((r) => r.offers > 0);
-  const lines: string[] = [
-    `Comparing ${listing(input.roles.map((r) => `**${r.name}** (${plural(r.offers, 'offer')})`))} on ` +
-      `${listing(input.aspects.map((a) => aspectLabel(a).toLowerCase()))}, from what their job offers say.`,
-  ];
-
   const inSentence = (stat: ThemeStat) => labelInSentence(stat.label, input.themes.category(stat.theme));
+  const groupName = (r: RoleSummary) => `**${markdownText(r.name)}**`;
+  const intro = messages.intro(
+    messages.list(input.roles.map((r) => `${groupName(r)} (${messages.offers(r.offers)})`)),
+    messages.list(input.aspects.map((a) => aspectWords(a, messages).heading.toLowerCase())),
+  );
 
-  /** Writes one cited point, or warns and writes nothing when no quote supports it. */
-  const point = (aspect: Aspect, stat: ThemeStat, roles: readonly RoleSummary[], text: string, limit: number) => {
-    const sections = aspectSections(aspect);
-    const evidence = input.evidenceByTheme.get(stat.theme);
-    const perRole = roles.map((r) => quotable(evidence?.get(r.name) ?? [], r.name, stat.theme, sections, input.themes));
-    const quotes = pickQuotes(perRole, limit);
-    if (quotes.length === 0) {
-      warnings.push(
-        `No quotable evidence for "${stat.label}" (${roles.map((r) => r.name).join(', ')}, ${aspectLabel(aspect).toLowerCase()}); the point is left out.`,
-      );
-      return;
-    }
+  /** One cited point, or undefined (with a warning) when no quote supports it. */
+  const cite = (quotes: Quoted[], text: string, roles: readonly RoleSummary[], theme: string | undefined, shown: boolean): MemoPoint => {
     const cited = quotes.map((q) => ({ quoted: q, id: book.cite(q) }));
     const citations = [...new Set(cited.map((c) => c.id))];
-    claims.push({ text, roles: roles.map((r) => r.name), citations });
-    lines.push(`- ${text.replace(/\.$/, '')} ${citations.map((id) => `[${id}]`).join('')}`);
-    // The quotes under the point, so the memo reads without jumping to the sources.
-    for (const { quoted, id } of cited) lines.push(quoteLine(quoted.quote, quoted.evidence, id));
+    const point: MemoPoint = {
+      text,
+      groups: roles.map((r) => r.name),
+      citations,
+      quotes: shown ? cited.map(({ quoted, id }) => ({ id, quote: quoted.quote, company: companyOf(quoted.evidence, messages) })) : [],
+      ...(theme ? { theme } : {}),
+    };
+    if (citations.length > 0) claims.push({ text, roles: point.groups, citations });
+    return point;
+  };
+  const themePoint = (aspect: Aspect, stat: ThemeStat, roles: readonly RoleSummary[], text: string, limit: number, shown: boolean): MemoPoint | undefined => {
+    const sections = aspectSections(aspect);
+    const evidence = input.evidenceByTheme.get(stat.theme);
+    const quotes = pickQuotes(roles.map((r) => quotable(evidence?.get(r.name) ?? [], r.name, stat.theme, sections, input.themes)), shown ? limit : roles.length);
+    if (quotes.length === 0 && shown) {
+      warnings.push(`No quotable evidence for "${stat.label}" (${roles.map((r) => r.name).join(', ')}, ${aspectWords(aspect, messages).heading.toLowerCase()}); the point is left out.`);
+      return undefined;
+    }
+    return cite(quotes, text, roles, stat.theme, shown);
   };
 
-  for (const aspect of input.aspects) {
-    lines.push('', `## ${aspectLabel(aspect)}`);
-    const selection = selectThemes(input.statsByAspect.get(aspect) ?? [], input.select);
+  const best = new Map<string, { point: MemoPoint; stat: ThemeStat; aspect: Aspect }>();
+  let topShared: { point: MemoPoint; stat: ThemeStat } | undefined;
+  const aspects: MemoAspect[] = input.aspects.map((aspect) => {
+    const stats = input.statsByAspect.get(aspect) ?? [];
+    const selection = selectThemes(stats, { perRole: Number.MAX_SAFE_INTEGER, shared: Number.MAX_SAFE_INTEGER, ...input.select });
+    const sections: MemoSection[] = [];
     for (const role of activeRoles) {
-      lines.push('', `### Distinctive for ${role.name}`);
-      const distinctive = selection.byRole.get(role.name) ?? [];
-      if (distinctive.length === 0) lines.push(`- Nothing stands out for ${role.name} at this sample size.`);
       const others = activeRoles.filter((r) => r !== role);
-      for (const stat of distinctive) {
-        point(aspect, stat, [role], distinctiveSentence(aspect, stat, inSentence(stat), role, others), input.quotesPerPoint ?? 2);
+      const section: MemoSection = { heading: messages.distinctiveHeading(role.name), group: role.name, points: [], more: [], moreHeading: messages.alsoDistinctive(role.name) };
+      for (const stat of selection.byRole.get(role.name) ?? []) {
+        const shown = section.points.length < WRITTEN_POINTS;
+        const text = shown ? distinctiveSentence(aspect, stat, inSentence(stat), role, others, messages) : `${inSentence(stat)}: ${distinctiveCounts(stat, role, others, messages)}.`;
+        const point = themePoint(aspect, stat, [role], text, input.quotesPerPoint ?? 2, shown);
+        if (!point) continue;
+        (shown ? section.points : section.more).push(point);
+        const known = best.get(role.name);
+        if (shown && (!known || stat.score > known.stat.score)) best.set(role.name, { point, stat, aspect });
       }
-    }
-    if (selection.shared.length > 0) {
-      lines.push('', '### Shared by all');
-      for (const stat of selection.shared) {
-        point(aspect, stat, activeRoles, sharedSentence(aspect, stat, inSentence(stat), activeRoles), Math.max(input.quotesPerPoint ?? 2, activeRoles.length));
+      if (section.points.length === 0 && section.more.length === 0) {
+        section.note = messages.nothingDistinctive(role.name, stats.filter((s) => Object.values(s.perRole).some((r) => r.offers > 0)).length);
       }
+      sections.push(section);
     }
-  }
+    const shared: MemoSection = { heading: messages.sharedHeading, points: [], more: [], moreHeading: messages.alsoShared };
+    for (const stat of selection.shared) {
+      const shown = shared.points.length < WRITTEN_POINTS;
+      const text = sharedSentence(aspect, stat, inSentence(stat), activeRoles, messages);
+      const point = themePoint(aspect, stat, activeRoles, text, Math.max(input.quotesPerPoint ?? 2, activeRoles.length), shown);
+      if (!point) continue;
+      (shown ? shared.points : shared.more).push(point);
+      if (shown && !topShared) topShared = { point, stat };
+    }
+    if (shared.points.length > 0 || shared.more.length > 0) sections.push(shared);
+    const facts = factPoints(aspect, input, messages, cite);
+    if (facts.length > 0) sections.unshift({ heading: aspect === 'pay' ? messages.payHeading : messages.experienceHeading, points: facts, more: [], moreHeading: '' });
+    return { aspect, heading: aspectWords(aspect, messages).heading, sections };
+  });
 
-  const sample = describeSample(input.roles, input.sampleNote);
-  lines.push('', `_${sample}_`);
+  const sample = describeSample(input.roles, input.sampleNote, messages);
   if (!claims.some((c) => c.roles.length === 1)) {
     warnings.push('No theme is distinctive of any role in these offers: the sample is too small, or the roles ask for the same things. Compare more offers (drop --offers, or ingest more) before concluding.');
   }
+  const memo: Memo = {
+    language: input.language ?? 'en',
+    intro,
+    summaryHeading: messages.summaryHeading,
+    summary: summaryOf(activeRoles, best, topShared, input, messages, cite),
+    ...(factsTable(input.roles, messages) ? { facts: factsTable(input.roles, messages)! } : {}),
+    aspects,
+    sample,
+    labels: { sources: messages.sources, warnings: messages.warnings },
+  };
   const order = new Map(input.aspects.map((a, i) => [a as string, i]));
   const themes = [...input.statsByAspect]
     .flatMap(([aspect, stats]) => stats.map((s) => ({ ...s, aspect })))
@@ -315,16 +347,159 @@ export function composeAnswer(input: ComposeInput): Answer {
         compareText(a.theme, b.theme) ||
         (order.get(a.aspect) ?? 0) - (order.get(b.aspect) ?? 0),
     );
+  const numbered = inReadingOrder(memo, claims, book.list());
   return {
     question: input.question,
     roles: [...input.roles],
     aspects: [...input.aspects],
-    answer: lines.join('\n'),
-    claims,
-    citations: book.list(),
+    answer: renderMemoMarkdown(numbered.memo),
+    claims: numbered.claims,
+    citations: numbered.citations,
     themes,
     warnings,
     sample,
+    memo: numbered.memo,
+  };
+}
+
+/**
+ * Citation ids renumbered in the order a reader meets them (the summary first), so that [c1] is
+ * the first marker of the memo; citations cited nowhere in the memo are dropped.
+ */
+function inReadingOrder(memo: Memo, claims: readonly Claim[], citations: readonly Citation[]): { memo: Memo; claims: Claim[]; citations: Citation[] } {
+  const order = new Map<string, string>();
+  const visit = (point: MemoPoint) => {
+    for (const id of point.citations) if (!order.has(id)) order.set(id, `c${order.size + 1}`);
+    for (const quote of point.quotes) if (!order.has(quote.id)) order.set(quote.id, `c${order.size + 1}`);
+  };
+  memo.summary.forEach(visit);
+  for (const aspect of memo.aspects) for (const section of aspect.sections) [...section.points, ...section.more].forEach(visit);
+  const id = (old: string) => order.get(old)!;
+  const point = (p: MemoPoint): MemoPoint => ({ ...p, citations: p.citations.map(id), quotes: p.quotes.map((q) => ({ ...q, id: id(q.id) })) });
+  return {
+    memo: {
+      ...memo,
+      summary: memo.summary.map(point),
+      aspects: memo.aspects.map((a) => ({ ...a, sections: a.sections.map((s) => ({ ...s, points: s.points.map(point), more: s.more.map(point) })) })),
+    },
+    claims: claims.map((c) => ({ ...c, citations: c.citations.map(id) })),
+    citations: citations
+      .filter((c) => order.has(c.id))
+      .map((c) => ({ ...c, id: id(c.id) }))
+      .sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1))),
+  };
+}
+
+type Cite = (quotes: Quoted[], text: string, roles: readonly RoleSummary[], theme: string | undefined, shown: boolean) => MemoPoint;
+
+/**
+ * The memo's opening: what most sets each group apart (its strongest distinctive point), what
+ * they share most, and what their offers pay when they say. Each sentence has its numbers and
+ * the citations of the point it sums up.
+ */
+function summaryOf(
+  roles: readonly RoleSummary[],
+  best: ReadonlyMap<string, { point: MemoPoint; stat: ThemeStat; aspect: Aspect }>,
+  shared: { point: MemoPoint; stat: ThemeStat } | undefined,
+  input: ComposeInput,
+  messages: Messages,
+  cite: Cite,
+): MemoPoint[] {
+  const summary: MemoPoint[] = [];
+  const label = (stat: ThemeStat) => labelInSentence(stat.label, input.themes.category(stat.theme));
+  for (const role of roles) {
+    const top = best.get(role.name);
+    if (!top) continue;
+    const text = messages.summaryStandsOut(role.name, label(top.stat), distinctiveCounts(top.stat, role, roles.filter((r) => r !== role), messages));
+    summary.push(summaryPoint(text, top.point));
+  }
+  if (shared) {
+    const withShare = unevenSizes(roles);
+    summary.push(summaryPoint(messages.summaryShared(label(shared.stat), messages.list(roles.map((r) => roleCount(shared.stat, r, withShare, messages)))), shared.point));
+  }
+  for (const role of roles) {
+    if (summary.length >= 6) break;
+    const pay = mainPay(role);
+    const quotes = factQuotes(input, role, 'pay');
+    if (pay && quotes.length > 0) {
+      summary.push(cite(quotes.slice(0, 1), messages.summaryPay(role.name, money(pay, messages), pay.offers, statedCount(role, role.facts!.payStated, messages)), [role], undefined, false));
+    }
+  }
+  return summary.slice(0, 6);
+}
+
+function summaryPoint(text: string, point: MemoPoint): MemoPoint {
+  return { text, groups: point.groups, citations: point.citations.slice(0, 2), quotes: [] };
+}
+
+/** The group's most common pay currency and period. */
+function mainPay(role: RoleSummary): PaySummary | undefined {
+  const pay = role.facts?.pay;
+  return Array.isArray(pay) ? pay[0] : (pay ?? undefined);
+}
+
+function statedCount(role: RoleSummary, stated: number, messages: Messages): string {
+  return messages.count(stated, role.facts?.offers ?? role.offers, role.name);
+}
+
+function money(pay: PaySummary, messages: Messages): string {
+  const amount = (x: number) => Math.round(x).toLocaleString('en-US');
+  return `${pay.currency} ${amount(pay.median)} / ${messages.facts.periods[pay.period] ?? pay.period} (${amount(pay.p25)}–${amount(pay.p75)})`;
+}
+
+/** The offers of a group whose text states a fact, as quotable evidence (ComposeInput.factEvidence). */
+function factQuotes(input: ComposeInput, role: RoleSummary, fact: 'pay' | 'experienceYears'): Quoted[] {
+  const evidence = input.factEvidence?.get(role.name)?.[fact] ?? [];
+  return pickQuotes([evidence.filter((e) => isReadableQuote(e.text) || fact === 'pay').map((e) => ({ evidence: e, quote: normaliseSpace(e.text) }))], 2);
+}
+
+/** Points a fact answers: pay for the pay aspect, years for the experience one, with the lines that state them. */
+function factPoints(aspect: Aspect, input: ComposeInput, messages: Messages, cite: Cite): MemoPoint[] {
+  const points: MemoPoint[] = [];
+  for (const role of input.roles) {
+    if (aspect === 'pay') {
+      const pay = mainPay(role);
+      const quotes = factQuotes(input, role, 'pay');
+      if (pay && quotes.length > 0) points.push(cite(quotes, messages.paySentence(role.name, money(pay, messages), statedCount(role, role.facts!.payStated, messages)), [role], undefined, true));
+    }
+    if (aspect === 'experience') {
+      const years = role.facts?.experienceYears;
+      const quotes = factQuotes(input, role, 'experienceYears');
+      if (years && quotes.length > 0) {
+        points.push(cite(quotes, messages.experienceSentence(role.name, `${years.median} (${years.p25}–${years.p75})`, statedCount(role, years.offers, messages)), [role], undefined, true));
+      }
+    }
+  }
+  return points;
+}
+
+/** The facts table, one column per group: what their offers state of pay, experience, workplace, contract, education, languages. */
+function factsTable(roles: readonly RoleSummary[], messages: Messages): MemoFacts | undefined {
+  if (!roles.every((r) => r.facts)) return undefined;
+  const f = messages.facts;
+  const shares = (counts: Record<string, number>, total: number) =>
+    Object.entries(counts)
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1])
+      .map(([key, n]) => `${f.values[key] ?? key} ${percent(total > 0 ? n / total : 0)}`)
+      .join(' · ') || f.none;
+  const row = (label: string, cell: (facts: GroupFacts, role: RoleSummary) => string) => ({ label, cells: roles.map((r) => cell(r.facts!, r)) });
+  return {
+    heading: messages.factsHeading,
+    columns: roles.map((r) => r.name),
+    rows: [
+      row(f.offers, (facts) => String(facts.offers)),
+      row(f.payStated, (facts) => `${facts.payStated} (${percent(facts.offers > 0 ? facts.payStated / facts.offers : 0)})`),
+      row(f.pay, (_facts, role) => {
+        const pay = mainPay(role);
+        return pay ? money(pay, messages) : f.none;
+      }),
+      row(f.experience, (facts) => (facts.experienceYears ? `${facts.experienceYears.median} (${facts.experienceYears.p25}–${facts.experienceYears.p75}), ${facts.experienceYears.offers}` : f.none)),
+      row(f.workplace, (facts) => shares(facts.workplace, facts.offers)),
+      row(f.contract, (facts) => shares(facts.contract, facts.offers)),
+      row(f.education, (facts) => shares(facts.education, facts.offers)),
+      row(f.languages, (facts) => Object.entries(facts.languages).map(([code, n]) => `${code} ${n}`).join(' · ') || f.none),
+    ],
   };
 }
 

@@ -101,6 +101,7 @@ export interface MinedOffer {
   title: string;
   company: string;
   source: string;
+  url?: string;
   sections: Section[];
 }
 
@@ -208,6 +209,7 @@ function evidenceOf(phrases: readonly MinedPhrase[], all: ReadonlyArray<{ offer:
           title: offer.title,
           company: offer.company,
           source: offer.source,
+          ...(offer.url ? { url: offer.url } : {}),
           text: section.text,
           themes: [phrase.id],
           // Shorter sections first: the phrase is more central to them.

@@ -4,7 +4,7 @@ import { SECTION_KINDS, type SectionKind } from '../types.ts';
  * What a question asks about. Section kinds are aspects in their own right; the others are
  * lenses that read across sections (tools are named in missions as often as in requirements).
  */
-export const LENSES = ['tools', 'experience', 'soft_skills', 'remote'] as const;
+export const LENSES = ['tools', 'experience', 'soft_skills', 'remote', 'pay'] as const;
 export const ASPECTS = [...SECTION_KINDS, ...LENSES] as const;
 export type Aspect = (typeof ASPECTS)[number];
 
@@ -56,6 +56,7 @@ const ASPECT_WORDS: ReadonlyArray<readonly [Aspect, string]> = [
   ['remote', 'teletravail'],
   ['remote', 'a distance'],
   ['remote', 'hybrid|hybride'],
+  ['pay', 'pay|paid|salar(?:y|ies)|earn(?:s|ings)?|compensation|wages?|remuneration|salaires?|paye|gagnent|gagne|payes?|payees?'],
 ];
 
 /** Lower case without diacritics, so that "tâches" and "taches" read the same. */
@@ -99,6 +100,7 @@ export function aspectSections(aspect: Aspect): SectionKind[] {
     case 'soft_skills':
       return ['requirements', 'nice_to_have'];
     case 'remote':
+    case 'pay':
       return [...ALL_BUT_COMPANY];
     default:
       return [aspect];
@@ -112,6 +114,7 @@ export function aspectSections(aspect: Aspect): SectionKind[] {
  */
 const EXPERIENCE_THEME = /year|senior|junior|degree|diploma|education|experience|background/;
 const REMOTE_THEME = /remote|hybrid|on[-_]?site|office|location|relocat|time[-_]?zone|travel/;
+const PAY_THEME = /compens|salar|pay|wage|equity|bonus|stock|pension|retire|401k/;
 
 /**
  * Which themes an aspect is about, given a theme's id and catalogue category. Section
@@ -127,6 +130,8 @@ export function aspectThemeFilter(aspect: Aspect): (id: string, category: string
       return (id, category) => category === 'soft' && !EXPERIENCE_THEME.test(id);
     case 'remote':
       return (id) => REMOTE_THEME.test(id);
+    case 'pay':
+      return (id) => PAY_THEME.test(id);
     default:
       return () => true;
   }
@@ -143,6 +148,7 @@ const ASPECT_LABELS: Record<Aspect, string> = {
   experience: 'Experience',
   soft_skills: 'Soft skills',
   remote: 'Remote work and location',
+  pay: 'Pay',
 };
 
 /** The heading an aspect gets in the memo. */

@@ -1,6 +1,6 @@
 import type { Embedder } from '../embed/embedder.ts';
 import type { LexicalChunk } from '../records/lexical-index.ts';
-import type { RecordStore } from '../records/record-store.ts';
+import type { OfferHeader, RecordStore } from '../records/record-store.ts';
 import type { VectorStore, Where } from '../store/vector-store.ts';
 import type { SectionKind } from '../types.ts';
 import { tokenize } from '../embed/tokenize.ts';
@@ -105,7 +105,7 @@ export function evidenceFilter(options: Pick<RetrieveOptions, 'role' | 'sections
   return { $and: clauses };
 }
 
-function toEvidence(chunk: LexicalChunk, offer: { title: string; company: string; source: string } | undefined, score: number): Evidence {
+function toEvidence(chunk: LexicalChunk, offer: OfferHeader | undefined, score: number): Evidence {
   return {
     chunkId: chunk.id,
     offerId: chunk.offerId,
@@ -114,6 +114,7 @@ function toEvidence(chunk: LexicalChunk, offer: { title: string; company: string
     title: offer?.title ?? '',
     company: offer?.company ?? '',
     source: offer?.source ?? '',
+    ...(offer?.url ? { url: offer.url } : {}),
     text: chunk.text,
     themes: [...chunk.themes],
     score,

@@ -1,4 +1,5 @@
 import type { GroupFacts } from './facts.ts';
+import type { Memo } from './memo.ts';
 import type { SectionKind } from '../types.ts';
 
 /** One retrieved chunk, with what a citation needs to name its offer. */
@@ -10,6 +11,8 @@ export interface Evidence {
   title: string;
   company: string;
   source: string;
+  /** The offer's public URL (apply or page URL), when known. */
+  url?: string;
   /** The chunk text: a verbatim substring of the offer text. */
   text: string;
   themes: string[];
@@ -68,6 +71,8 @@ export interface Citation {
   title: string;
   company: string;
   source: string;
+  /** The offer's public URL when known (apply URL, page URL, dataset job_url): what a shared report links to. */
+  url?: string;
   quote: string;
 }
 
@@ -90,4 +95,6 @@ export interface Answer {
   warnings: string[];
   /** The closing line on sample sizes (what differences they can and cannot show). */
   sample?: string;
+  /** The memo as data (src/query/memo.ts), which `answer` and the html report are rendered from. */
+  memo?: Memo;
 }

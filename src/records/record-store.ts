@@ -350,12 +350,12 @@ export class RecordStore {
   }
 
   /** What evidence shows of its offers: title, company and source, without parsing each offer whole. */
-  offerHeaders(offerIds: readonly string[]): Map<string, { title: string; company: string; source: string }> {
+  offerHeaders(offerIds: readonly string[]): Map<string, OfferHeader> {
     const rows = this.sql(
-      `SELECT offer_id, source, json_extract(offer, '$.title') AS title, json_extract(offer, '$.company') AS company
+      `SELECT offer_id, source, json_extract(offer, '$.title') AS title, json_extract(offer, '$.company') AS company, json_extract(offer, '$.url') AS url
        FROM offers WHERE offer_id IN (SELECT value FROM json_each(?))`,
-    ).all(JSON.stringify(offerIds)) as Array<{ offer_id: string; source: string; title: string | null; company: string | null }>;
-    return new Map(rows.map((row) => [row.offer_id, { title: row.title ?? '', company: row.company ?? '', source: row.source }]));
+    ).all(JSON.stringify(offerIds)) as Array<{ offer_id: string; source: string; title: string | null; company: string | null; url: string | null }>;
+    return new Map(rows.map((row) => [row.offer_id, { title: row.title ?? '', company: row.company ?? '', source: row.source, ...(row.url ? { url: row.url } : {}) }]));
   }
 
   /**
@@ -426,6 +426,14 @@ export class RecordStore {
       .all(role, sectionMask(sections)) as Array<{ theme: string; offers: number }>;
     return new Map(rows.map((row) => [row.theme, row.offers]));
   }
+}
+
+/** What a citation names of its offer. */
+export interface OfferHeader {
+  title: string;
+  company: string;
+  source: string;
+  url?: string;
 }
 
 /** What statistics read of one offer: its company and the themes each of its sections mentions. */

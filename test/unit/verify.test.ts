@@ -29,9 +29,11 @@ describe('verifyAnswer', () => {
 
   it('finds a quote that is not verbatim', () => {
     const answer = tampered((a) => {
-      a.citations[0]!.quote = a.citations[0]!.quote.replace('Terraform', 'Pulumi');
+      const citation = a.citations.find((c) => c.quote.includes('Terraform'))!;
+      citation.quote = citation.quote.replace('Terraform', 'Pulumi');
     });
-    assert.deepEqual(verifyAnswer(answer, fixtureLookup), [`c1: the quote is not verbatim in offer ${answer.citations[0]!.offerId}`]);
+    const tampered1 = answer.citations.find((c) => c.quote.includes('Pulumi'))!;
+    assert.deepEqual(verifyAnswer(answer, fixtureLookup), [`${tampered1.id}: the quote is not verbatim in offer ${tampered1.offerId}`]);
   });
 
   it('finds a citation whose role is not its offer\'s role, and an unknown offer', () => {
