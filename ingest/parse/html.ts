@@ -8,33 +8,14 @@ import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import { SourceError } from '../../src/errors.ts';
 import type { RawOffer } from '../../src/types.ts';
-import { findJobPostings, jobPostingToOffer } from './json-ld.ts';
+import { jobPostingToOffer, pageJobPostings } from './json-ld.ts';
 import { domToLightMarkdown, loadHtml } from './light-markdown.ts';
 import { rawOffer } from './raw-offer.ts';
 
 type Elements = Cheerio<AnyNode>;
 
-/** Parses one JSON-LD script leniently: comment/CDATA wrappers and raw newlines in strings are common. */
-function parseJsonLd(raw: string): unknown {
-  const cleaned = raw
-    .trim()
-    .replace(/^(?:<!--|\/\/\s*<!\[CDATA\[|<!\[CDATA\[)/, '')
-    .replace(/(?:-->|\/\/\s*\]\]>|\]\]>)$/, '');
-  try {
-    return JSON.parse(cleaned);
-  } catch {
-    try {
-      return JSON.parse(cleaned.replace(/[\u0000-\u001f]+/g, ' '));
-    } catch {
-      return undefined; // malformed JSON-LD: the page content is the fallback
-    }
-  }
-}
-
 function jsonLdOffers($: CheerioAPI, source: string, language: string | undefined): RawOffer[] {
-  const postings = $('script[type="application/ld+json" i]')
-    .toArray()
-    .flatMap((script) => findJobPostings(parseJsonLd($(script).text())));
+  const postings = pageJobPostings($);
   const offers: RawOffer[] = [];
   postings.forEach((posting, index) => {
     const offerSource = postings.length > 1 ? `${source}#${index + 1}` : source;

@@ -6,6 +6,7 @@ import { parseHttpUrl, parseRetryAfter } from '../../ingest/fetch/http-client.ts
 import { classifyHtmlPage, findJobLinks } from '../../ingest/fetch/links.ts';
 import { isSitemapPage, pageContent } from '../../ingest/fetch/page-content.ts';
 import { parseSitemap } from '../../ingest/fetch/sitemap.ts';
+import { parseHtml } from '../../ingest/parse/html.ts';
 import { splitSourceArgs, withLookahead } from '../../ingest/fetch/web-sources.ts';
 import type { SourceItem } from '../../ingest/source.ts';
 import { SourceError } from '../../src/errors.ts';
@@ -93,6 +94,15 @@ describe('listing pages', () => {
     const spa = `<html><head><script type="application/ld+json">{"@type":"JobPosting","title":"SRE","description":"x"}</script></head>
       <body><a href="/jobs/a">A</a><a href="/jobs/b">B</a></body></html>`;
     assert.equal(classifyHtmlPage(spa, 'https://example.org/jobs/sre').kind, 'job');
+  });
+
+  it('reads JSON-LD as leniently as the parser does: a JobPosting in an HTML comment is a job page', () => {
+    const wrapped = `<html><head><script type="application/ld+json"><!--
+      {"@type":"JobPosting","title":"Site Reliability Engineer","description":"<p>Keep the booking platform reliable and on call.</p>"}
+      --></script></head>
+      <body><main><h1>Site Reliability Engineer</h1><p>See also:</p><a href="/jobs/a">DevOps Engineer</a><a href="/jobs/b">Platform Engineer</a></main></body></html>`;
+    assert.equal(classifyHtmlPage(wrapped, 'https://example.org/jobs/sre').kind, 'job');
+    assert.equal(parseHtml(wrapped, 'https://example.org/jobs/sre')[0]?.format, 'jsonld');
   });
 });
 
