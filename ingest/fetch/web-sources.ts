@@ -79,6 +79,7 @@ async function expandUrl(seed: string, session: WebSession, problems: SourceErro
 async function sitemapUrls(page: FetchedPage, scope: CrawlScope, session: WebSession, problems: SourceError[], depth: number): Promise<string[]> {
   const sitemap = parseSitemap(page.body.toString('utf8'));
   if (!sitemap) throw new SourceError(page.url, 'not a sitemap');
+  for (const loc of sitemap.invalid) problems.push(new SourceError(page.url, `sitemap entry "${loc}" is not an http(s) URL, skipped`));
   if (sitemap.kind === 'urlset') return sitemap.urls;
   if (depth >= MAX_SITEMAP_DEPTH) throw new SourceError(page.url, 'a sitemap index inside a sitemap index (not followed)');
   const urls: string[] = [];

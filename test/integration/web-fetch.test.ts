@@ -66,6 +66,7 @@ before(async () => {
     },
     '/sitemaps/a.xml': (_q, response) => void response.end(sitemap([`${site.origin}/jobs/spa`, `${site.origin}/private/jobs/secret`])),
     '/sitemaps/b.xml': (_q, response) => void response.end(sitemap([`${site.origin}/jobs/plain`, `${site.origin}/jobs/offer/download`])),
+    '/sitemaps/broken.xml': (_q, response) => void response.end(sitemap(['http://[::1', 'jobs/relative', `${site.origin}/jobs/spa`])),
     '/private/jobs/secret': html(jsonLdPage(other!)),
     '/jobs/malformed-json-ld': html(`<html><head><script type="application/ld+json">{"@type": "JobPosting", "title": "Broken",</script></head>
       <body><main><h1>Data Engineer</h1><h2>Missions</h2><ul><li>Build batch and streaming pipelines for the analytics team.</li></ul></main></body></html>`),
@@ -192,6 +193,15 @@ describe('listings and sitemaps', () => {
     const titles = [];
     for (const item of items) titles.push((await offersOf(item))[0]?.title);
     assert.deepEqual(titles, [spa!.title, plain!.title, pdfOffer!.title]);
+  });
+
+  it('skips and reports sitemap entries that are not URLs, and goes on with the others', async () => {
+    const { items, problems } = await expandOne(`${site.origin}/sitemaps/broken.xml`);
+    assert.deepEqual(items.map((i) => new URL(i.source).pathname), ['/jobs/spa']);
+    assert.deepEqual(problems, [
+      `${site.origin}/sitemaps/broken.xml: sitemap entry "http://[::1" is not an http(s) URL, skipped`,
+      `${site.origin}/sitemaps/broken.xml: sitemap entry "jobs/relative" is not an http(s) URL, skipped`,
+    ]);
   });
 
   it('refuses a seed that robots.txt disallows', async () => {

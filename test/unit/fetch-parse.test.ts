@@ -55,10 +55,16 @@ describe('parseSitemap', () => {
   it('reads url sets and sitemap indexes, with or without namespace prefixes', () => {
     const urlset = `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
       <url><loc> https://x.org/jobs/1 </loc><lastmod>2026-01-01</lastmod></url><url><loc>https://x.org/jobs/2</loc></url><url><loc>https://x.org/jobs/1</loc></url></urlset>`;
-    assert.deepEqual(parseSitemap(urlset), { kind: 'urlset', urls: ['https://x.org/jobs/1', 'https://x.org/jobs/2'] });
+    assert.deepEqual(parseSitemap(urlset), { kind: 'urlset', urls: ['https://x.org/jobs/1', 'https://x.org/jobs/2'], invalid: [] });
     const index = `<sm:sitemapindex xmlns:sm="http://www.sitemaps.org/schemas/sitemap/0.9"><sm:sitemap><sm:loc>https://x.org/s1.xml</sm:loc></sm:sitemap></sm:sitemapindex>`;
-    assert.deepEqual(parseSitemap(index), { kind: 'sitemapindex', urls: ['https://x.org/s1.xml'] });
+    assert.deepEqual(parseSitemap(index), { kind: 'sitemapindex', urls: ['https://x.org/s1.xml'], invalid: [] });
     assert.equal(parseSitemap('<html><body>no</body></html>'), undefined);
+  });
+
+  it('sets apart the entries that are not absolute http(s) URLs', () => {
+    const urlset = `<urlset><url><loc>http://[::1</loc></url><url><loc>/jobs/relative</loc></url><url><loc>javascript:alert(1)</loc></url>
+      <url><loc>https://x.org/jobs/3</loc></url></urlset>`;
+    assert.deepEqual(parseSitemap(urlset), { kind: 'urlset', urls: ['https://x.org/jobs/3'], invalid: ['http://[::1', '/jobs/relative', 'javascript:alert(1)'] });
   });
 
   it('is recognised by its content, not its URL or type', () => {
