@@ -12,7 +12,7 @@ import { WebSession } from '../../ingest/fetch/web-session.ts';
 import { expandWebSources, recordedWebItem } from '../../ingest/fetch/web-sources.ts';
 import { parseBytes } from '../../ingest/parse/index.ts';
 import type { SourceItem } from '../../ingest/source.ts';
-import { scratchDir } from '../helpers/cli.ts';
+import { runCli, scratchDir } from '../helpers/cli.ts';
 import { chromePage, jsonLdPage, offerPdf, type Handler, serve, siteOffer, sitemap, sitemapIndex, type Site, startSite } from '../helpers/job-site.ts';
 
 const delays: number[] = [];
@@ -259,6 +259,31 @@ describe('failures, retries and limits', () => {
       assert.equal(site.requests.length, asked, 'no request reached the server');
     } finally {
       fetcher.close();
+    }
+  });
+});
+
+describe('timing flags', () => {
+  it('refuses a --rate or --timeout whose timer would overflow, naming the flag and its range (exit 2)', async () => {
+    const env = { OFFERS_DATA_DIR: data.dir };
+    for (const [flag, value, range] of [['--rate', '0.0000001', 'from 0.01 to 1000 requests per second'], ['--timeout', '2200000', 'from 1 to 3600 seconds'], ['--rate', '0', 'from 0.01 to 1000'], ['--timeout', 'soon', 'from 1 to 3600']]) {
+      const run = await runCli(['ingest', `${site.origin}/jobs/spa`, flag!, value!], { env });
+      assert.equal(run.code, 2, `${flag} ${value}: ${run.stderr}`);
+      assert.match(run.stderr, new RegExp(`^offers: ${flag} must be a number ${range}`), `${flag} ${value}`);
+      assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+    }
+  });
+
+  it('honours the slowest rate in range: request starts 100 s apart per host', async () => {
+    const waits: number[] = [];
+    const slow = WebSession.open(data.dir, { rate: 0.01, fetch: { timeoutMs: 2000, sleep: async (ms) => void waits.push(ms) } });
+    try {
+      const { items } = await expandWebSources([`${site.origin}/jobs/spa`, `${site.origin}/jobs/plain`], slow);
+      assert.equal(items.length, 2);
+      // robots.txt, then each page: every start after the first waits its turn, 100 000 ms each.
+      assert.ok(waits.length >= 2 && waits.every((ms) => ms > 90_000 && ms <= 300_000), `waits: ${waits.join(', ')}`);
+    } finally {
+      slow.close();
     }
   });
 });
