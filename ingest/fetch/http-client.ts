@@ -27,6 +27,13 @@ export interface FetchSettings {
   rate: number;
   concurrencyPerHost: number;
   maxRedirects: number;
+  /**
+   * The longest Retry-After waited for. A host asking for more (`Retry-After: 99999`) is not
+   * asked again in this run: waiting that long per URL would stall the run for hours.
+   */
+  maxRetryAfterMs: number;
+  /** 429s from one host after which it is not asked again in this run. */
+  maxThrottlesPerHost: number;
   /** Injected so tests don't sleep through backoffs. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -49,6 +56,8 @@ export const DEFAULT_FETCH_SETTINGS: FetchSettings = {
   rate: 2,
   concurrencyPerHost: 2,
   maxRedirects: 5,
+  maxRetryAfterMs: 60_000,
+  maxThrottlesPerHost: 3,
 };
 
 export interface FetchRequest {
@@ -73,6 +82,8 @@ export interface FetchStats {
   requests: number;
   retries: number;
   bytes: number;
+  /** Hosts given up on for the rest of the run (too many 429s, or a Retry-After beyond the cap). */
+  throttledHosts: string[];
 }
 
 /** STYLE 5: the crawler only sees this; tests and local mirrors use the real one on 127.0.0.1. */
@@ -138,8 +149,11 @@ type Attempt = { redirect: string } | { status: number; contentType?: string; bo
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class HttpFetcher implements Fetcher {
-  readonly stats: FetchStats = { requests: 0, retries: 0, bytes: 0 };
+  readonly stats: FetchStats = { requests: 0, retries: 0, bytes: 0, throttledHosts: [] };
   private readonly limiter: HostLimiter;
+  /** 429s per host in this run, and why a host is not asked any more. */
+  private readonly throttles = new Map<string, number>();
+  private readonly givenUp = new Map<string, string>();
   private readonly agents: { 'http:': http.Agent; 'https:': https.Agent };
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -206,7 +220,29 @@ export class HttpFetcher implements Fetcher {
     }
   }
 
+  /**
+   * A 429 or 503 may ask us to wait. Within the cap it is retried (withRetry waits what it asks);
+   * beyond the cap, or after too many 429s, the host is given up for the run: its pages fail
+   * (their offers stay as they were) instead of each one waiting minutes.
+   */
+  private throttled(host: string, status: number, retryAfterMs: number | undefined, source: string): RetryableError | SourceError {
+    const count = status === 429 ? (this.throttles.get(host) ?? 0) + 1 : 0;
+    if (status === 429) this.throttles.set(host, count);
+    const { maxRetryAfterMs, maxThrottlesPerHost } = this.settings;
+    const reason =
+      retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs ? `${host} asked to wait ${Math.round(retryAfterMs / 1000)} s (Retry-After), more than ${maxRetryAfterMs / 1000} s`
+      : count >= maxThrottlesPerHost ? `${host} answered HTTP 429 (too many requests) ${count} times`
+      : undefined;
+    if (!reason) return new RetryableError(`HTTP ${status}`, retryAfterMs);
+    const refusal = `${reason}: not asked again in this run`;
+    if (!this.givenUp.has(host)) this.stats.throttledHosts.push(host);
+    this.givenUp.set(host, refusal);
+    return new SourceError(source, refusal);
+  }
+
   private async attempt(target: URL, request: FetchRequest, source: string): Promise<Attempt> {
+    const givenUp = this.givenUp.get(target.host);
+    if (givenUp) throw new SourceError(source, givenUp);
     const { address, family } = await resolveAddress(target.hostname, source);
     const refusal = refuseAddress(request.seed, address);
     if (refusal) throw new SourceError(source, refusal);
@@ -254,7 +290,7 @@ export class HttpFetcher implements Fetcher {
         }
         if (status === 429 || status >= 500) {
           response.resume();
-          finish(new RetryableError(`HTTP ${status}`, parseRetryAfter(response.headers['retry-after'])));
+          finish(this.throttled(target.host, status, parseRetryAfter(response.headers['retry-after']), source));
           return;
         }
         const tooLarge = () => new SourceError(source, `body larger than ${Math.round(maxBodyBytes / 1048576)} MB, cut off`);

@@ -42,6 +42,8 @@ export interface WebStats {
   requests: number;
   retries: number;
   bytes: number;
+  /** Hosts not asked again in the run after repeated 429s or a Retry-After beyond the cap (their pages failed). */
+  throttledHosts: string[];
 }
 
 /** The hosts a crawl started from one seed may reach, and the class of the seed's address. */
@@ -104,8 +106,8 @@ export class WebSession {
   }
 
   get stats(): WebStats {
-    const { requests, retries, bytes } = this.fetcher.stats;
-    return { ...this.counts, requests, retries, bytes };
+    const { requests, retries, bytes, throttledHosts } = this.fetcher.stats;
+    return { ...this.counts, requests, retries, bytes, throttledHosts: [...throttledHosts] };
   }
 
   /** For the progress bar: "12 fetched, 1 failed, 3 skipped by robots.txt". */

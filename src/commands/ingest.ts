@@ -36,6 +36,7 @@ function describeWebStats(web: WebStats): string {
     web.robotsSkipped && `${web.robotsSkipped} skipped by robots.txt`,
     web.offHostSkipped && `${web.offHostSkipped} links to other hosts skipped (--follow-hosts)`,
     web.overLimit && `${web.overLimit} beyond --max-pages`,
+    web.throttledHosts.length > 0 && `hosts given up after 429s: ${web.throttledHosts.join(', ')}`,
   ].filter(Boolean);
   return (
     `web: ${web.fetched} pages fetched, ${web.failed} failed${skipped.length > 0 ? `, ${skipped.join(', ')}` : ''}; ` +

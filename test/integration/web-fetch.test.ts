@@ -221,6 +221,46 @@ describe('failures, retries and limits', () => {
     assert.equal((await offersOf(items[0]!))[0]?.title, spa!.title);
   });
 
+  it('gives up at once on a host whose Retry-After is beyond the cap, and asks it nothing more this run', async () => {
+    const hog = await startSite({
+      '/robots.txt': serve({ body: '', type: 'text/plain' }),
+      '/jobs/a': (_q, response) => void response.writeHead(429, { 'retry-after': '99999' }).end('come back tomorrow'),
+      '/jobs/b': html(jsonLdPage(spa!)),
+    }, '127.0.0.3');
+    const throttled = WebSession.open(data.dir, { fetch: fast });
+    delays.length = 0;
+    try {
+      const { items } = await expandWebSources([`${hog.origin}/jobs/a`, `${hog.origin}/jobs/b`], throttled);
+      assert.equal(items.length, 0);
+      assert.ok(delays.every((ms) => ms <= 60_000), `never waits more than the cap: ${delays.join(', ')}`);
+      assert.deepEqual(hog.requests, ['/robots.txt', '/jobs/a'], 'the host is not asked again');
+      assert.deepEqual(throttled.stats.throttledHosts, [new URL(hog.origin).host]);
+      assert.equal(throttled.stats.failed, 2);
+    } finally {
+      throttled.close();
+      await hog.close();
+    }
+  });
+
+  it('stops asking a host after repeated 429s, failing its other pages without a request', async () => {
+    const busy = await startSite({
+      '/robots.txt': serve({ body: '', type: 'text/plain' }),
+      '/jobs/a': (_q, response) => void response.writeHead(429, { 'retry-after': '1' }).end(),
+      '/jobs/b': html(jsonLdPage(spa!)),
+    }, '127.0.0.4');
+    const throttled = WebSession.open(data.dir, { fetch: { ...fast, retries: 5 } });
+    try {
+      const first = await expandWebSources([`${busy.origin}/jobs/a`], throttled);
+      assert.match(first.problems[0]?.message ?? '', /answered HTTP 429 \(too many requests\) 3 times: not asked again in this run/);
+      const second = await expandWebSources([`${busy.origin}/jobs/b`], throttled);
+      assert.match(second.problems[0]?.message ?? '', /not asked again in this run/);
+      assert.deepEqual(busy.requests, ['/robots.txt', '/jobs/a', '/jobs/a', '/jobs/a']);
+    } finally {
+      throttled.close();
+      await busy.close();
+    }
+  });
+
   it('retries a 503, and gives up on a server that keeps failing', async () => {
     const { problems } = await expandOne(`${site.origin}/flaky`);
     assert.deepEqual(problems, []);
