@@ -1,6 +1,7 @@
 import { inferRole, type RoleCatalog } from '../src/catalog/roles.ts';
 import type { Offer, RawOffer } from '../src/types.ts';
 import { sha1 } from '../src/util/hash.ts';
+import { redactCredentials } from './fetch/credentials.ts';
 import { detectLanguage } from './language.ts';
 import { renderOfferText, segmentOffer } from './segment.ts';
 
@@ -30,7 +31,8 @@ export function normaliseOffer(raw: RawOffer, options: NormaliseOptions): Offer 
     role: match.role,
     title,
     company: cleanLine(raw.company) || 'Unknown company',
-    source: raw.source,
+    // Offer sources and URLs come from pages and APIs too: a password in one is never kept.
+    source: redactCredentials(raw.source),
     language: normaliseLanguage(raw.language) ?? detectLanguage(text),
     sections,
     text,
@@ -39,7 +41,7 @@ export function normaliseOffer(raw: RawOffer, options: NormaliseOptions): Offer 
     seniority: 'seniority' in match ? match.seniority : undefined,
     specialisation: 'specialisation' in match ? match.specialisation : undefined,
     location: cleanLine(raw.location) || undefined,
-    url: raw.url,
+    url: raw.url && redactCredentials(raw.url),
     datePosted: raw.datePosted,
     validThrough: raw.validThrough,
   };

@@ -12,6 +12,7 @@ import { isIP } from 'node:net';
 import { describeError, RetryableError, SourceError } from '../../src/errors.ts';
 import { withRetry } from '../../src/util/retry.ts';
 import { type AddressClass, classifyAddress, refuseAddress } from './address-policy.ts';
+import { type Credentials, redactCredentials, splitCredentials } from './credentials.ts';
 import { HostLimiter } from './host-limiter.ts';
 
 export interface FetchSettings {
@@ -63,6 +64,8 @@ export const DEFAULT_FETCH_SETTINGS: FetchSettings = {
 export interface FetchRequest {
   /** The class of the address the crawl's seed resolved to: decides which addresses may follow. */
   seed: AddressClass;
+  /** The seed's user name and password: sent to the seed's origin only, never after a redirect elsewhere. */
+  credentials?: Credentials;
   /** Whether a redirect may land on this host (default: any host). */
   allowHost?: (host: string) => boolean;
 }
@@ -104,16 +107,19 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** An http(s) URL, or a SourceError naming `source`: no file:, ftp:, data: or javascript: URLs. */
+/**
+ * An http(s) URL, or a SourceError naming `source`: no file:, ftp:, data: or javascript: URLs.
+ * The URL keeps any user name and password (splitCredentials takes them out); errors never show them.
+ */
 export function parseHttpUrl(text: string, source = text): URL {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new SourceError(source, `not a valid URL: ${text}`);
+    throw new SourceError(redactCredentials(source), `not a valid URL: ${redactCredentials(text)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new SourceError(source, `only http and https URLs are fetched, not ${url.protocol}`);
+    throw new SourceError(redactCredentials(source), `only http and https URLs are fetched, not ${url.protocol}`);
   }
   return url;
 }
@@ -164,8 +170,11 @@ export class HttpFetcher implements Fetcher {
     this.agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
   }
 
-  async fetch(url: string, request: FetchRequest): Promise<FetchedPage> {
-    let current = parseHttpUrl(url);
+  async fetch(asked: string, request: FetchRequest): Promise<FetchedPage> {
+    // A user name and password in a URL are never sent as they are (a link or a redirect could
+    // carry them) nor kept: only `request.credentials` authenticates, on their own origin.
+    const url = redactCredentials(asked);
+    let current = splitCredentials(parseHttpUrl(url)).url;
     const visited = new Set<string>();
     for (;;) {
       if (visited.has(current.href)) throw new SourceError(url, `redirect loop through ${current.href}`);
@@ -173,7 +182,7 @@ export class HttpFetcher implements Fetcher {
       visited.add(current.href);
       const result = await this.attemptWithRetries(current, request, url);
       if ('redirect' in result) {
-        const next = parseHttpUrl(new URL(result.redirect, current).href, url);
+        const next = splitCredentials(parseHttpUrl(new URL(result.redirect, current).href, url)).url;
         if (request.allowHost && !request.allowHost(next.host)) {
           throw new SourceError(url, `redirected to another host, ${next.host} (allow it with --follow-hosts)`);
         }
@@ -264,7 +273,12 @@ export class HttpFetcher implements Fetcher {
       };
       const request$ = client.get(target, {
         agent: this.agents[target.protocol as 'http:' | 'https:'],
-        headers: { 'user-agent': this.settings.userAgent, accept: '*/*', 'accept-encoding': 'identity' },
+        headers: {
+          'user-agent': this.settings.userAgent,
+          accept: '*/*',
+          'accept-encoding': 'identity',
+          ...(request.credentials?.origin === target.origin ? { authorization: request.credentials.authorization } : {}),
+        },
         // The connection goes to the address checked above, so DNS can't change its answer in between.
         lookup: (_host, options, callback) => {
           if (options.all) (callback as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address, family }]);

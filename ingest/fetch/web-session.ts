@@ -5,6 +5,7 @@
  */
 import { SourceError } from '../../src/errors.ts';
 import type { AddressClass } from './address-policy.ts';
+import { type Credentials, redactCredentials, splitCredentials } from './credentials.ts';
 import { DEFAULT_FETCH_SETTINGS, type FetchedPage, type Fetcher, type FetchSettings, HttpFetcher, seedClass, userAgentFor } from './http-client.ts';
 import { RobotsCache } from './robots.ts';
 import { SnapshotStore } from './snapshots.ts';
@@ -48,12 +49,18 @@ export interface WebStats {
 
 /** The hosts a crawl started from one seed may reach, and the class of the seed's address. */
 export interface CrawlScope {
+  /** Without user name and password: what is recorded and printed. */
   seedUrl: URL;
   hosts: Set<string>;
   seed?: Promise<AddressClass>;
+  /** The seed's user name and password, for its own origin, in memory only. */
+  credentials?: Credentials;
 }
 
-export const scopeOf = (seedUrl: URL): CrawlScope => ({ seedUrl, hosts: new Set([seedUrl.host]) });
+export function scopeOf(seed: URL): CrawlScope {
+  const { url, credentials } = splitCredentials(seed);
+  return { seedUrl: url, hosts: new Set([url.host]), ...(credentials ? { credentials } : {}) };
+}
 
 export interface GetOptions {
   /** robots.txt is not consulted (documented APIs). */
@@ -134,8 +141,9 @@ export class WebSession {
   }
 
   /** A page with a 2xx status: robots.txt checked, fetched (or read from its snapshot offline), snapshotted. */
-  async get(url: string, scope: CrawlScope, options: GetOptions = {}): Promise<FetchedPage> {
+  async get(asked: string, scope: CrawlScope, options: GetOptions = {}): Promise<FetchedPage> {
     this.asked = true;
+    const url = redactCredentials(asked);
     if (this.offline) return okPage((await this.snapshots.load(url)) ?? this.fail(url, 'no snapshot of this URL (fetch it once without --offline)'));
     const seed = await this.counted(this.seedOf(scope));
     const refusal = options.skipRobots ? undefined : await this.robots.refusal(new URL(url), seed);
@@ -144,7 +152,8 @@ export class WebSession {
       throw new SourceError(url, refusal);
     }
     const allowHost = options.anyHost ? {} : { allowHost: (host: string) => this.allowsHost(scope, host) };
-    const page = await this.counted(this.fetcher.fetch(url, { seed, ...allowHost }));
+    const credentials = scope.credentials ? { credentials: scope.credentials } : {};
+    const page = await this.counted(this.fetcher.fetch(url, { seed, ...allowHost, ...credentials }));
     await this.snapshots.save(page);
     if (page.status < 200 || page.status >= 300) this.fail(url, `HTTP ${page.status}`);
     this.counts.fetched++;

@@ -12,6 +12,7 @@ import type { SourceRecord } from '../../src/records/record-store.ts';
 import { sha1 } from '../../src/util/hash.ts';
 import type { SourceContent, SourceItem } from '../source.ts';
 import { type AtsBoard, atsApiUrl, atsOffers, atsSource, parseAtsArg } from './ats.ts';
+import { redactCredentials } from './credentials.ts';
 import { type FetchedPage, parseHttpUrl } from './http-client.ts';
 import { classifyHtmlPage } from './links.ts';
 import { isHtmlPage, isSitemapPage, pageContent } from './page-content.ts';
@@ -79,7 +80,7 @@ async function expandUrl(seed: string, session: WebSession, problems: SourceErro
 async function sitemapUrls(page: FetchedPage, scope: CrawlScope, session: WebSession, problems: SourceError[], depth: number): Promise<string[]> {
   const sitemap = parseSitemap(page.body.toString('utf8'));
   if (!sitemap) throw new SourceError(page.url, 'not a sitemap');
-  for (const loc of sitemap.invalid) problems.push(new SourceError(page.url, `sitemap entry "${loc}" is not an http(s) URL, skipped`));
+  for (const loc of sitemap.invalid) problems.push(new SourceError(page.url, `sitemap entry "${redactCredentials(loc)}" is not an http(s) URL, skipped`));
   if (sitemap.kind === 'urlset') return sitemap.urls;
   if (depth >= MAX_SITEMAP_DEPTH) throw new SourceError(page.url, 'a sitemap index inside a sitemap index (not followed)');
   const urls: string[] = [];
@@ -97,7 +98,9 @@ async function sitemapUrls(page: FetchedPage, scope: CrawlScope, session: WebSes
 const baseItem = (source: string, kind: SourceItem['kind'], role: string | undefined) => ({ source, kind, ...(role ? { role } : {}) });
 
 function urlItem(url: string, scope: CrawlScope, session: WebSession, role: string | undefined): SourceItem {
-  return { ...baseItem(url, 'url', role), load: async () => pageContent(await session.get(url, scope)) };
+  // A link or a sitemap entry may name a user and password: the record key never holds them.
+  const source = redactCredentials(url);
+  return { ...baseItem(source, 'url', role), load: async () => pageContent(await session.get(source, scope)) };
 }
 
 function atsItem(board: AtsBoard, session: WebSession, role: string | undefined): SourceItem {
@@ -105,11 +108,13 @@ function atsItem(board: AtsBoard, session: WebSession, role: string | undefined)
   return {
     ...baseItem(source, 'ats', role),
     async load(): Promise<SourceContent> {
-      const apiUrl = atsApiUrl(board);
+      // The base may name a user and password (a private mirror): used for it, never printed.
+      const scope = scopeOf(parseHttpUrl(atsApiUrl(board), source));
+      const apiUrl = scope.seedUrl.href;
       let page: FetchedPage;
       try {
         // A documented public API, not a crawl: robots.txt (written for crawlers) is not consulted.
-        page = await session.get(apiUrl, scopeOf(new URL(apiUrl)), { skipRobots: true, anyHost: true });
+        page = await session.get(apiUrl, scope, { skipRobots: true, anyHost: true });
       } catch (error) {
         if (!(error instanceof SourceError)) throw error;
         throw new SourceError(source, `${apiUrl}: ${error.message}`, { cause: error });

@@ -5,11 +5,24 @@
  * from the snapshots with the servers gone. Everything is served from 127.0.0.1.
  */
 import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { runWebVsFiles } from '../../scripts/web-vs-files.ts';
 import { runCli, scratchDir } from '../helpers/cli.ts';
-import { buildJobSite, sectionsHtml, serve, siteOffer, startSite } from '../helpers/job-site.ts';
+import { buildJobSite, type Handler, jsonLdPage, sectionsHtml, serve, siteOffer, startSite } from '../helpers/job-site.ts';
+
+/** Files under `dir` (snapshots, the record and its WAL, Chroma's data) whose bytes contain `needle`. */
+async function filesContaining(dir: string, needle: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const found: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    if ((await readFile(file)).includes(needle)) found.push(file);
+  }
+  return found;
+}
 
 describe('web ingest', () => {
   it('ingests a sitemap of pages and PDFs to the same offers as the files', async () => {
@@ -57,6 +70,46 @@ describe('web ingest', () => {
       assert.ok(sources.includes('https://boards.greenhouse.io/acme/jobs/1'), 'an ATS offer is sourced at its posting URL');
       assert.equal(sources.filter((s: string) => s.startsWith(origin)).length, 3);
     } finally {
+      await data.cleanup();
+    }
+  });
+
+  it('uses a seed\'s user and password for its own origin only, and never stores or prints them', async () => {
+    const secret = 's3cret-pw';
+    const authorization = `Basic ${Buffer.from(`crawler:${secret}`).toString('base64')}`;
+    const [first, second] = [siteOffer(11, 'auth'), siteOffer(12, 'auth')];
+    const sentElsewhere: Array<string | undefined> = [];
+    const elsewhere = await startSite({
+      '/robots.txt': serve({ body: '', type: 'text/plain' }),
+      '/jobs/second': (request, response) => {
+        sentElsewhere.push(request.headers.authorization);
+        return serve({ body: jsonLdPage(second!), type: 'text/html' })(request, response);
+      },
+    }, '127.0.0.2');
+    const guarded = (handler: Handler): Handler => (request, response) =>
+      request.headers.authorization === authorization ? handler(request, response) : void response.writeHead(401, { 'www-authenticate': 'Basic' }).end();
+    const site = await startSite({
+      '/robots.txt': serve({ body: '', type: 'text/plain' }),
+      '/jobs/first': guarded(serve({ body: jsonLdPage(first!), type: 'text/html' })),
+      '/jobs/moved': guarded((_q, response) => void response.writeHead(302, { location: `${elsewhere.origin}/jobs/second` }).end()),
+    });
+    const data = await scratchDir('offers-web-credentials-');
+    const env = { OFFERS_DATA_DIR: path.join(data.dir, 'data') };
+    const withSecret = (origin: string, pathname: string) => origin.replace('http://', `http://crawler:${secret}@`) + pathname;
+    try {
+      const ingest = await runCli(['ingest', withSecret(site.origin, '/jobs/first'), withSecret(site.origin, '/jobs/moved'), withSecret(site.origin, '/jobs/missing'), '--rate', '1000', '--json'], { env });
+      assert.equal(ingest.code, 3, ingest.stderr);
+      const summary = JSON.parse(ingest.stdout);
+      assert.equal(summary.offers, 2);
+      assert.deepEqual(summary.failed.map((f: { source: string }) => f.source), [`${site.origin}/jobs/missing`]);
+      const exported = await runCli(['export'], { env });
+      assert.deepEqual(exported.stdout.trim().split('\n').map((line) => JSON.parse(line).source).sort(), [`${site.origin}/jobs/first`, `${site.origin}/jobs/moved`]);
+      for (const output of [ingest.stdout, ingest.stderr, exported.stdout]) assert.ok(!output.includes(secret), 'nothing printed holds the password');
+      assert.deepEqual(await filesContaining(env.OFFERS_DATA_DIR, secret), [], 'nothing stored holds the password');
+      assert.deepEqual(sentElsewhere, [undefined], 'the redirect was followed, without the seed\'s credentials');
+    } finally {
+      await site.close();
+      await elsewhere.close();
       await data.cleanup();
     }
   });

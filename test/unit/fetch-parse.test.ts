@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { atsApiUrl, atsOffers, parseAtsArg } from '../../ingest/fetch/ats.ts';
+import { redactCredentials, splitCredentials } from '../../ingest/fetch/credentials.ts';
 import { HostLimiter } from '../../ingest/fetch/host-limiter.ts';
 import { parseHttpUrl, parseRetryAfter } from '../../ingest/fetch/http-client.ts';
 import { classifyHtmlPage, findJobLinks } from '../../ingest/fetch/links.ts';
@@ -39,6 +40,24 @@ describe('parseHttpUrl', () => {
       assert.throws(() => parseHttpUrl(url), (error: unknown) => error instanceof SourceError && /only http and https/.test(error.message), url);
     }
     assert.throws(() => parseHttpUrl('http://'), /not a valid URL/);
+  });
+});
+
+describe('credentials in URLs', () => {
+  it('are taken out of keys and messages, whether the URL parses or not', () => {
+    assert.equal(redactCredentials('https://user:secret@jobs.example.org/a?b=c@d'), 'https://jobs.example.org/a?b=c@d');
+    assert.equal(redactCredentials('http://user@jobs.example.org/'), 'http://jobs.example.org/');
+    assert.equal(redactCredentials('https://jobs.example.org/people/@ana'), 'https://jobs.example.org/people/@ana');
+    assert.equal(redactCredentials('http://user:pa/ss@[bad'), 'http://[bad');
+    assert.equal(redactCredentials('/home/ana/offers/a@b.md'), '/home/ana/offers/a@b.md');
+    assert.throws(() => parseHttpUrl('http://user:pa/ss@[bad'), (error: unknown) => error instanceof SourceError && !`${error.source} ${error.message}`.includes('pa/ss'));
+  });
+
+  it('become a Basic authorization for their own origin', () => {
+    const { url, credentials } = splitCredentials(new URL('https://ana%40corp:p%C3%A4ss@jobs.example.org:8443/x'));
+    assert.equal(url.href, 'https://jobs.example.org:8443/x');
+    assert.deepEqual(credentials, { origin: 'https://jobs.example.org:8443', authorization: `Basic ${Buffer.from('ana@corp:päss').toString('base64')}` });
+    assert.deepEqual(splitCredentials(new URL('https://jobs.example.org/')), { url: new URL('https://jobs.example.org/') });
   });
 });
 
