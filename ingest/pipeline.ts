@@ -7,6 +7,7 @@ import { chunkOffer } from './chunk.ts';
 import { IndexWriter } from './index-writer.ts';
 import { firstSameJob, NearDuplicateIndex, signOffer } from './near-duplicate.ts';
 import { normaliseOffer } from './normalise.ts';
+import { OfferOwnership } from './ownership.ts';
 import { parseBytes } from './parse/index.ts';
 import { fileItem, recordedItem, type SourceItem } from './source.ts';
 import { discoverNewFiles, rememberRoots } from './roots.ts';
@@ -125,6 +126,7 @@ export async function ingestItems(
   let unchanged = 0;
   let expired = 0;
   const touched = new Set<string>();
+  const ownership = new OfferOwnership(records);
   const progress = createProgress('ingest', items.length);
   const progressDetail = options.progressDetail ?? (() => (failed.length > 0 ? `${failed.length} failed` : ''));
 
@@ -147,7 +149,10 @@ export async function ingestItems(
       failed.push(...parsed.problems.map(toFailure));
       if (parsed.offers.length === 0) throw parsed.problems[0] ?? new SourceError(source, 'no offer found in this file');
 
-      const offers = uniqueIds(parsed.offers.map((raw) => normaliseOffer(raw, { roles: workspace.roles, derivation: workspace.derivation, ...(role ? { forcedRole: role } : {}) })));
+      const owned = ownership.forSource(source, previous?.offerIds ?? []);
+      const normalised = uniqueIds(parsed.offers.map((raw) => normaliseOffer(raw, { roles: workspace.roles, derivation: workspace.derivation, owner: source, legacyIds: owned.legacyIds, ...(role ? { forcedRole: role } : {}) })));
+      const { mine: offers, refused } = owned.claim(normalised);
+      failed.push(...refused.map(toFailure));
       for (const offer of offers) {
         touched.add(offer.offerId);
         if (offer.validThrough && Date.parse(offer.validThrough) < now.getTime()) {
@@ -171,13 +176,13 @@ export async function ingestItems(
       }
       // Offers this source no longer holds are retired; a source that failed keeps everything it had.
       const current = new Set(offers.map((o) => o.offerId));
-      await writer.retire((previous?.offerIds ?? []).filter((id) => !current.has(id)), 'removed');
+      await writer.retire(owned.retirable(current), 'removed');
       const stamp = new Date().toISOString();
       writer.recordSource({
         source,
         kind: item.kind,
         ...(role ? { role } : {}),
-        contentHash: parsed.problems.length > 0 ? `partial:${contentHash}` : contentHash,
+        contentHash: parsed.problems.length > 0 || refused.length > 0 ? `partial:${contentHash}` : contentHash,
         status: 'ok',
         offerIds: [...current],
         lastSeen: stamp,

@@ -5,6 +5,7 @@ import { statementCache } from './statements.ts';
 import { FatalError } from '../errors.ts';
 import type { Offer, SectionKind } from '../types.ts';
 import { LexicalIndex } from './lexical-index.ts';
+import { installOfferSources } from './offer-sources.ts';
 import { installThemeCounts, sectionMask } from './theme-counts.ts';
 
 /**
@@ -149,6 +150,7 @@ export class RecordStore {
       db.pragma('busy_timeout = 5000');
       db.exec(SCHEMA);
       installThemeCounts(db);
+      installOfferSources(db);
       return new RecordStore(db);
     } catch (error) {
       throw new FatalError(`cannot open the index record ${file}: ${(error as Error).message}`, 'check that the data dir is writable (--data-dir or OFFERS_DATA_DIR)', {
@@ -192,6 +194,13 @@ export class RecordStore {
       last_seen: record.lastSeen,
       last_changed: record.lastChanged,
     });
+  }
+
+  /** For each of these offers that some source other than `source` lists, one such source. */
+  otherSourcesListing(source: string, offerIds: readonly string[]): Map<string, string> {
+    const rows = this.sql('SELECT offer_id, MIN(source) AS source FROM offer_sources WHERE offer_id IN (SELECT value FROM json_each(?)) AND source != ? GROUP BY offer_id')
+      .all(JSON.stringify(offerIds), source) as Array<{ offer_id: string; source: string }>;
+    return new Map(rows.map((row) => [row.offer_id, row.source]));
   }
 
   getOffer(offerId: string): OfferRecord | undefined {

@@ -5,7 +5,7 @@
  * from the snapshots with the servers gone. Everything is served from 127.0.0.1.
  */
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { runWebVsFiles } from '../../scripts/web-vs-files.ts';
@@ -110,6 +110,34 @@ describe('web ingest', () => {
     } finally {
       await site.close();
       await elsewhere.close();
+      await data.cleanup();
+    }
+  });
+
+  it('keeps a local file\'s offer when an ATS posting names that file as its URL, through a re-index', async () => {
+    const data = await scratchDir('offers-web-ownership-');
+    const file = path.join(data.dir, 'sre-quarry-bell.md');
+    const [local, remote] = [siteOffer(21, 'owner'), siteOffer(22, 'owner')];
+    await writeFile(file, `# ${local!.title}\n\n${local!.company} · ${local!.location}\n\n${sectionsHtml(local!).replace(/<[^>]+>/g, '\n')}\n`);
+    const escaped = sectionsHtml(remote!).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const ats = await startSite({
+      '/v1/boards/acme/jobs?content=true': serve({ type: 'application/json', body: JSON.stringify({ jobs: [{ id: 9, title: remote!.title, absolute_url: file, content: escaped }], meta: { total: 1 } }) }),
+    });
+    const env = { OFFERS_DATA_DIR: path.join(data.dir, 'data'), OFFERS_GREENHOUSE_URL: ats.origin };
+    const exportOf = async () => (await runCli(['export'], { env })).stdout.trim().split('\n').map((line) => JSON.parse(line) as { title: string; text: string; source: string });
+    try {
+      assert.equal((await runCli(['ingest', file], { env })).code, 0);
+      const [before] = await exportOf();
+      const board = await runCli(['ingest', 'greenhouse:acme', '--json'], { env });
+      assert.equal(board.code, 0, board.stderr);
+      const after = await exportOf();
+      assert.equal(after.length, 2, 'the posting is an offer of its own');
+      assert.deepEqual(after.find((o) => o.title === before!.title), before, 'the file\'s offer is untouched');
+      const reindex = await runCli(['reindex', '--json'], { env });
+      assert.equal(reindex.code, 0, reindex.stderr);
+      assert.deepEqual((await exportOf()).find((o) => o.title === before!.title), before);
+    } finally {
+      await ats.close();
       await data.cleanup();
     }
   });
