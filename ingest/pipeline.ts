@@ -127,6 +127,17 @@ export async function ingestItems(
   let expired = 0;
   const touched = new Set<string>();
   const ownership = new OfferOwnership(records);
+  /**
+   * A source that is gone (a deleted file, a page answering 404 or 410) takes its offers out of
+   * the index, their history kept; one never indexed is only a failure.
+   */
+  const retireGone = async (source: string, reason: string): Promise<void> => {
+    const previous = records.getSource(source);
+    if (!previous) throw new SourceError(source, reason);
+    await writer.retire(ownership.forSource(source, previous.offerIds).retirable(new Set()), 'removed');
+    // Without its content hash: a source that comes back is read again, even with the same bytes.
+    writer.recordSource({ ...previous, contentHash: '', offerIds: [], lastSeen: new Date().toISOString(), error: reason });
+  };
   const progress = createProgress('ingest', items.length);
   const progressDetail = options.progressDetail ?? (() => (failed.length > 0 ? `${failed.length} failed` : ''));
 
@@ -134,6 +145,11 @@ export async function ingestItems(
     const { source, role } = item;
     try {
       const content = await item.load();
+      if ('gone' in content) {
+        await retireGone(source, content.gone);
+        progress.tick(progressDetail());
+        continue;
+      }
       const raw = 'bytes' in content ? sha1(content.bytes) : content.contentHash;
       const contentHash = sha1(`${workspace.derivation}\n${role ?? ''}\n${raw}`);
       const previous = records.getSource(source);
@@ -194,11 +210,7 @@ export async function ingestItems(
     }
     progress.tick(progressDetail());
   }
-  for (const source of gone) {
-    const previous = records.getSource(source);
-    await writer.retire(previous?.offerIds ?? [], 'removed');
-    if (previous) writer.recordSource({ ...previous, offerIds: [], lastSeen: new Date().toISOString(), error: 'source no longer exists' });
-  }
+  for (const source of gone) await retireGone(source, 'source no longer exists');
   await writer.flush();
   progress.done();
 

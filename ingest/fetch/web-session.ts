@@ -35,6 +35,8 @@ export interface WebStats {
   /** Pages (and sitemaps, API responses) fetched with a 2xx status. */
   fetched: number;
   failed: number;
+  /** Recorded pages that answered 404 or 410: their offers are removed. */
+  gone: number;
   robotsSkipped: number;
   /** Links and sitemap entries on hosts the crawl may not leave for. */
   offHostSkipped: number;
@@ -72,7 +74,7 @@ export interface GetOptions {
 export class WebSession {
   readonly maxPages: number;
   readonly offline: boolean;
-  private readonly counts = { fetched: 0, failed: 0, robotsSkipped: 0, offHostSkipped: 0, overLimit: 0 };
+  private readonly counts = { fetched: 0, failed: 0, gone: 0, robotsSkipped: 0, offHostSkipped: 0, overLimit: 0 };
   private readonly robots: RobotsCache;
   private readonly followHosts: Set<string>;
   private asked = false;
@@ -141,10 +143,29 @@ export class WebSession {
   }
 
   /** A page with a 2xx status: robots.txt checked, fetched (or read from its snapshot offline), snapshotted. */
-  async get(asked: string, scope: CrawlScope, options: GetOptions = {}): Promise<FetchedPage> {
+  async get(url: string, scope: CrawlScope, options: GetOptions = {}): Promise<FetchedPage> {
+    const page = await this.read(url, scope, options);
+    return okPage(page) ? this.fetched(page) : this.fail(page.url, this.statusProblem(page));
+  }
+
+  /**
+   * Like `get`, but a page that answers 404 or 410 (RFC 9110: not found, gone) is reported gone
+   * rather than failed: a recorded page that is gone is a removal, as a deleted file is. Other
+   * statuses, 5xx and timeouts are failures, which keep the offers a source had.
+   */
+  async getOrGone(url: string, scope: CrawlScope, options: GetOptions = {}): Promise<FetchedPage | { gone: string }> {
+    const page = await this.read(url, scope, options);
+    if (okPage(page)) return this.fetched(page);
+    if (!GONE_STATUSES.has(page.status)) return this.fail(page.url, this.statusProblem(page));
+    this.counts.gone++;
+    return { gone: `${this.statusProblem(page)}: the page is no longer there` };
+  }
+
+  /** robots.txt, then the fetch and its snapshot (offline: the snapshot), whatever the status. */
+  private async read(asked: string, scope: CrawlScope, options: GetOptions): Promise<FetchedPage> {
     this.asked = true;
     const url = redactCredentials(asked);
-    if (this.offline) return okPage((await this.snapshots.load(url)) ?? this.fail(url, 'no snapshot of this URL (fetch it once without --offline)'));
+    if (this.offline) return (await this.snapshots.load(url)) ?? this.fail(url, 'no snapshot of this URL (fetch it once without --offline)');
     const seed = await this.counted(this.seedOf(scope));
     const refusal = options.skipRobots ? undefined : await this.robots.refusal(new URL(url), seed);
     if (refusal) {
@@ -155,9 +176,16 @@ export class WebSession {
     const credentials = scope.credentials ? { credentials: scope.credentials } : {};
     const page = await this.counted(this.fetcher.fetch(url, { seed, ...allowHost, ...credentials }));
     await this.snapshots.save(page);
-    if (page.status < 200 || page.status >= 300) this.fail(url, `HTTP ${page.status}`);
+    return page;
+  }
+
+  private fetched(page: FetchedPage): FetchedPage {
     this.counts.fetched++;
     return page;
+  }
+
+  private statusProblem(page: FetchedPage): string {
+    return `HTTP ${page.status}${this.offline ? ' when last fetched' : ''}`;
   }
 
   close(): void {
@@ -185,7 +213,7 @@ export class WebSession {
   }
 }
 
-function okPage(page: FetchedPage): FetchedPage {
-  if (page.status < 200 || page.status >= 300) throw new SourceError(page.url, `HTTP ${page.status} when last fetched`);
-  return page;
-}
+const okPage = (page: FetchedPage) => page.status >= 200 && page.status < 300;
+
+/** Statuses that say a page no longer exists: 404 Not Found, 410 Gone. */
+const GONE_STATUSES = new Set([404, 410]);

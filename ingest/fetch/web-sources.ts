@@ -100,7 +100,13 @@ const baseItem = (source: string, kind: SourceItem['kind'], role: string | undef
 function urlItem(url: string, scope: CrawlScope, session: WebSession, role: string | undefined): SourceItem {
   // A link or a sitemap entry may name a user and password: the record key never holds them.
   const source = redactCredentials(url);
-  return { ...baseItem(source, 'url', role), load: async () => pageContent(await session.get(source, scope)) };
+  return {
+    ...baseItem(source, 'url', role),
+    async load(): Promise<SourceContent> {
+      const page = await session.getOrGone(source, scope);
+      return 'gone' in page ? page : pageContent(page);
+    },
+  };
 }
 
 function atsItem(board: AtsBoard, session: WebSession, role: string | undefined): SourceItem {
@@ -111,14 +117,16 @@ function atsItem(board: AtsBoard, session: WebSession, role: string | undefined)
       // The base may name a user and password (a private mirror): used for it, never printed.
       const scope = scopeOf(parseHttpUrl(atsApiUrl(board), source));
       const apiUrl = scope.seedUrl.href;
-      let page: FetchedPage;
+      let page: FetchedPage | { gone: string };
       try {
         // A documented public API, not a crawl: robots.txt (written for crawlers) is not consulted.
-        page = await session.get(apiUrl, scope, { skipRobots: true, anyHost: true });
+        page = await session.getOrGone(apiUrl, scope, { skipRobots: true, anyHost: true });
       } catch (error) {
         if (!(error instanceof SourceError)) throw error;
         throw new SourceError(source, `${apiUrl}: ${error.message}`, { cause: error });
       }
+      // A board that answers 404 is closed: its postings are removed, as a page's offers are.
+      if ('gone' in page) return { gone: `${apiUrl}: ${page.gone}` };
       let body: unknown;
       try {
         body = JSON.parse(page.body.toString('utf8'));

@@ -11,6 +11,7 @@ import { SnapshotStore } from '../../ingest/fetch/snapshots.ts';
 import { WebSession } from '../../ingest/fetch/web-session.ts';
 import { expandWebSources, recordedWebItem } from '../../ingest/fetch/web-sources.ts';
 import { parseBytes } from '../../ingest/parse/index.ts';
+import { SourceError } from '../../src/errors.ts';
 import type { SourceItem } from '../../ingest/source.ts';
 import { runCli, scratchDir } from '../helpers/cli.ts';
 import { chromePage, jsonLdPage, offerPdf, type Handler, serve, siteOffer, sitemap, sitemapIndex, type Site, startSite } from '../helpers/job-site.ts';
@@ -101,6 +102,7 @@ before(async () => {
     },
     '/logo': serve({ body: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), type: 'image/png' }),
     '/gone': (_q, response) => void response.writeHead(404).end('gone'),
+    '/removed': (_q, response) => void response.writeHead(410).end('removed'),
     '/to-file': (_q, response) => void response.writeHead(302, { location: 'file:///etc/passwd' }).end(),
   });
   session = WebSession.open(data.dir, { fetch: fast });
@@ -290,6 +292,14 @@ describe('failures, retries and limits', () => {
     assert.match((await expandOne(`${site.origin}/gone`)).problems[0] ?? '', /HTTP 404/);
   });
 
+  it('says a recorded page answering 404 or 410 is gone, and that 5xx and timeouts are failures', async () => {
+    const recorded = (path: string) => recordedWebItem({ source: `${site.origin}${path}`, kind: 'url', contentHash: '', status: 'ok', offerIds: [], lastSeen: '', lastChanged: '' }, session);
+    assert.deepEqual(await recorded('/gone').load(), { gone: 'HTTP 404: the page is no longer there' });
+    assert.deepEqual(await recorded('/removed').load(), { gone: 'HTTP 410: the page is no longer there' });
+    await assert.rejects(recorded('/down').load(), (error: unknown) => error instanceof SourceError && /HTTP 502, gave up/.test(error.message));
+    await assert.rejects(recorded('/slow').load(), (error: unknown) => error instanceof SourceError && /timed out/.test(error.message));
+  });
+
   it('refuses, before connecting, a loopback address reached from a public seed', async () => {
     const fetcher = new HttpFetcher({ ...(await import('../../ingest/fetch/http-client.ts')).DEFAULT_FETCH_SETTINGS, ...fast });
     const asked = site.requests.length;
@@ -412,7 +422,7 @@ describe('ATS boards', () => {
     assert.ok(lever?.description.includes(`## ${plain!.sections[1]!.heading}`));
     assert.equal(ashby?.source, 'https://jobs.ashbyhq.com/acme/c3/application');
     assert.ok(ashby?.description.includes(other!.sections[2]!.bullets[0]!));
-    await assert.rejects(items[3]!.load(), /HTTP 404/);
+    assert.deepEqual(await items[3]!.load(), { gone: `${ats.origin}/v1/boards/nobody/jobs?content=true: HTTP 404: the page is no longer there` }, 'a closed board is gone');
     assert.ok(ats.requests.every((path) => path !== '/robots.txt'), 'documented APIs are not crawled');
   });
 });

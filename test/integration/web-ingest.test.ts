@@ -141,4 +141,41 @@ describe('web ingest', () => {
       await data.cleanup();
     }
   });
+
+  it('removes on reindex the offers of pages that now answer 404 or 410, and keeps those of pages failing with 5xx', async () => {
+    const offers = [31, 32, 33, 34].map((i) => siteOffer(i, 'gone'));
+    const status = new Map<string, number>();
+    const page = (slug: string, offer: (typeof offers)[number]): Handler => (request, response) => {
+      const code = status.get(slug) ?? 200;
+      if (code === 200) return serve({ body: jsonLdPage(offer!), type: 'text/html' })(request, response);
+      response.writeHead(code).end();
+    };
+    const slugs = ['a', 'b', 'c', 'd'];
+    const site = await startSite(Object.fromEntries([['/robots.txt', serve({ body: '', type: 'text/plain' })], ...slugs.map((slug, i) => [`/jobs/${slug}`, page(slug, offers[i]!)])]));
+    const data = await scratchDir('offers-web-gone-');
+    const env = { OFFERS_DATA_DIR: path.join(data.dir, 'data') };
+    const titles = async (...flags: string[]) => (await runCli(['export', ...flags], { env })).stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { title: string; status?: string });
+    try {
+      const ingest = await runCli(['ingest', ...slugs.map((slug) => `${site.origin}/jobs/${slug}`), '--json'], { env });
+      assert.equal(ingest.code, 0, ingest.stderr);
+      assert.equal(JSON.parse(ingest.stdout).offers, 4);
+      status.set('a', 404).set('b', 410).set('c', 503);
+      const reindex = await runCli(['reindex', '--json'], { env });
+      assert.equal(reindex.code, 3, reindex.stderr);
+      const counts = JSON.parse(reindex.stdout);
+      assert.equal(counts.removed, 2);
+      assert.equal(counts.unchanged, 1);
+      assert.deepEqual(counts.failures.map((f: { source: string }) => f.source), [`${site.origin}/jobs/c`]);
+      assert.deepEqual((await titles()).map((o) => o.title).sort(), [offers[2]!.title, offers[3]!.title].sort(), 'the 503 page keeps its offer');
+      assert.deepEqual((await titles('--include-removed')).filter((o) => o.status === 'removed').map((o) => o.title).sort(), [offers[0]!.title, offers[1]!.title].sort());
+      // A page that comes back, with the very bytes it had, is indexed again.
+      status.clear();
+      const back = JSON.parse((await runCli(['reindex', '--json'], { env })).stdout);
+      assert.equal(back.new, 2);
+      assert.equal((await titles()).length, 4);
+    } finally {
+      await site.close();
+      await data.cleanup();
+    }
+  });
 });
