@@ -13,7 +13,7 @@ import { fileItem, recordedItem, type SourceItem } from './source.ts';
 import { discoverNewFiles, rememberRoots } from './roots.ts';
 import { expandLocalSources } from './sources.ts';
 import { type WebOptions, WebSession, type WebStats } from './fetch/web-session.ts';
-import { expandWebSources, splitSourceArgs, withLookahead } from './fetch/web-sources.ts';
+import { expandWebSources, recrawlWebRoots, splitSourceArgs, webRootOf, withLookahead } from './fetch/web-sources.ts';
 
 
 export interface IngestOptions {
@@ -65,6 +65,7 @@ export async function ingestSources(workspace: Workspace, args: string[], option
   if (web.length === 0) return ingestItems(workspace, items, problems.map(toFailure), options);
   return withWebSession(workspace, options, async (session, withProgress) => {
     const expanded = await expandWebSources(web, session, options.role);
+    for (const root of expanded.roots) workspace.records.putWebRoot(webRootOf(root, options.role, options.web ?? {}));
     return ingestItems(workspace, [...items, ...expanded.items], [...problems, ...expanded.problems].map(toFailure), withProgress);
   });
 }
@@ -97,8 +98,11 @@ export async function reindexAll(workspace: Workspace, options: Omit<IngestOptio
       if (item) present.push(item);
       else gone.push(source.source);
     }
-    present.push(...(await discoverNewFiles(workspace.records, new Set(recorded.map((s) => s.source)))));
-    return ingestItems(workspace, withLookahead(present, 4), [], withProgress, gone);
+    const known = new Set(recorded.map((s) => s.source));
+    present.push(...(await discoverNewFiles(workspace.records, known)));
+    const crawled = await recrawlWebRoots(workspace.records.listWebRoots(), session, known);
+    present.push(...crawled.items);
+    return ingestItems(workspace, withLookahead(present, 4), crawled.problems.map(toFailure), withProgress, gone);
   });
 }
 

@@ -57,6 +57,9 @@ export interface CrawlScope {
   seed?: Promise<AddressClass>;
   /** The seed's user name and password, for its own origin, in memory only. */
   credentials?: Credentials;
+  /** A recorded crawl's own `--max-pages` and `--follow-hosts` (re-index), instead of this run's. */
+  maxPages?: number;
+  followHosts?: ReadonlySet<string>;
 }
 
 export function scopeOf(seed: URL): CrawlScope {
@@ -72,7 +75,7 @@ export interface GetOptions {
 }
 
 export class WebSession {
-  readonly maxPages: number;
+  private readonly maxPages: number;
   readonly offline: boolean;
   private readonly counts = { fetched: 0, failed: 0, gone: 0, robotsSkipped: 0, offHostSkipped: 0, overLimit: 0 };
   private readonly robots: RobotsCache;
@@ -86,7 +89,7 @@ export class WebSession {
   ) {
     this.maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
     this.offline = options.offline ?? false;
-    this.followHosts = new Set((options.followHosts ?? []).map((host) => host.toLowerCase()));
+    this.followHosts = hostSet(options.followHosts ?? []);
     this.robots = new RobotsCache({
       fetch: async (robotsUrl, seed) => {
         const page = await this.fetcher.fetch(robotsUrl, { seed });
@@ -127,7 +130,13 @@ export class WebSession {
 
   /** Whether a crawl may go to `host` (its seed's hosts, or those --follow-hosts names). */
   allowsHost(scope: CrawlScope, host: string): boolean {
-    return scope.hosts.has(host) || this.followHosts.has('*') || this.followHosts.has(host.toLowerCase()) || this.followHosts.has(host.replace(/:\d+$/, '').toLowerCase());
+    const follow = scope.followHosts ?? this.followHosts;
+    return scope.hosts.has(host) || follow.has('*') || follow.has(host.toLowerCase()) || follow.has(host.replace(/:\d+$/, '').toLowerCase());
+  }
+
+  /** Spacing for a host whose crawl asked for a slower rate than this run's. */
+  slowDown(host: string, intervalMs: number): void {
+    this.fetcher.slowDown(host, intervalMs);
   }
 
   /** Filters crawl candidates: hosts, robots.txt and --max-pages, counting what is left out. */
@@ -136,7 +145,7 @@ export class WebSession {
     for (const url of urls) {
       if (!this.allowsHost(scope, new URL(url).host)) this.counts.offHostSkipped++;
       else if (!this.offline && (await this.robots.refusal(new URL(url), await this.seedOf(scope)))) this.counts.robotsSkipped++;
-      else if (admitted.length >= this.maxPages) this.counts.overLimit++;
+      else if (admitted.length >= (scope.maxPages ?? this.maxPages)) this.counts.overLimit++;
       else admitted.push(url);
     }
     return admitted;
@@ -212,6 +221,8 @@ export class WebSession {
     throw new SourceError(url, reason);
   }
 }
+
+export const hostSet = (hosts: readonly string[]): Set<string> => new Set(hosts.map((host) => host.toLowerCase()));
 
 const okPage = (page: FetchedPage) => page.status >= 200 && page.status < 300;
 

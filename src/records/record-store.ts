@@ -63,6 +63,18 @@ export interface SourceRecord {
   lastChanged: string;
 }
 
+/** A listing page or sitemap given to `ingest` (without credentials), and the limits its crawl ran with. */
+export interface WebRootRecord {
+  seed: string;
+  role?: string;
+  /** `--max-pages` of that run. */
+  maxPages?: number;
+  /** `--follow-hosts` of that run. */
+  followHosts?: string[];
+  /** `--rate` of that run, when slower than the default: a re-crawl is never faster. */
+  rate?: number;
+}
+
 interface OfferRow {
   offer_id: string;
   source: string;
@@ -123,6 +135,7 @@ CREATE TABLE IF NOT EXISTS sources (
 );
 CREATE TABLE IF NOT EXISTS intents (offer_id TEXT PRIMARY KEY, chunk_ids TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS roots (root TEXT PRIMARY KEY, role TEXT, added TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS web_roots (seed TEXT PRIMARY KEY, role TEXT, crawl TEXT NOT NULL, added TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS offer_bands (band_key TEXT NOT NULL, offer_id TEXT NOT NULL, PRIMARY KEY (band_key, offer_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS offer_bands_by_offer ON offer_bands(offer_id);
 `;
@@ -243,6 +256,21 @@ export class RecordStore {
   listRoots(): Array<{ root: string; role?: string }> {
     const rows = this.sql('SELECT root, role FROM roots ORDER BY root').all() as Array<{ root: string; role: string | null }>;
     return rows.map((row) => (row.role ? { root: row.root, role: row.role } : { root: row.root }));
+  }
+
+  /**
+   * Remembers a listing page or sitemap given to `ingest`, with the limits of its crawl, so that
+   * `reindex` crawls it again and finds the jobs posted since.
+   */
+  putWebRoot(root: WebRootRecord): void {
+    const { seed, role, ...crawl } = root;
+    this.sql('INSERT INTO web_roots (seed, role, crawl, added) VALUES (?, ?, ?, ?) ON CONFLICT(seed) DO UPDATE SET role = excluded.role, crawl = excluded.crawl')
+      .run(seed, role ?? null, JSON.stringify(crawl), new Date().toISOString());
+  }
+
+  listWebRoots(): WebRootRecord[] {
+    const rows = this.sql('SELECT seed, role, crawl FROM web_roots ORDER BY seed').all() as Array<{ seed: string; role: string | null; crawl: string }>;
+    return rows.map((row) => ({ seed: row.seed, ...(row.role ? { role: row.role } : {}), ...(JSON.parse(row.crawl) as Omit<WebRootRecord, 'seed' | 'role'>) }));
   }
 
   /** Vector-store changes that a killed run began and did not finish. */

@@ -9,7 +9,7 @@ import type { FetchSettings } from '../../ingest/fetch/http-client.ts';
 import { HttpFetcher } from '../../ingest/fetch/http-client.ts';
 import { SnapshotStore } from '../../ingest/fetch/snapshots.ts';
 import { WebSession } from '../../ingest/fetch/web-session.ts';
-import { expandWebSources, recordedWebItem } from '../../ingest/fetch/web-sources.ts';
+import { expandWebSources, recordedWebItem, recrawlWebRoots } from '../../ingest/fetch/web-sources.ts';
 import { parseBytes } from '../../ingest/parse/index.ts';
 import { SourceError } from '../../src/errors.ts';
 import type { SourceItem } from '../../ingest/source.ts';
@@ -204,6 +204,22 @@ describe('listings and sitemaps', () => {
       `${site.origin}/sitemaps/broken.xml: sitemap entry "http://[::1" is not an http(s) URL, skipped`,
       `${site.origin}/sitemaps/broken.xml: sitemap entry "jobs/relative" is not an http(s) URL, skipped`,
     ]);
+  });
+
+  it('crawls a recorded listing again within its own limits: its --max-pages, and a --rate slower than this run\'s', async () => {
+    const waits: number[] = [];
+    const again = WebSession.open(data.dir, { fetch: { ...fast, sleep: async (ms) => void waits.push(ms) } });
+    try {
+      const known = new Set([`${site.origin}/jobs/spa`]);
+      const { items, problems } = await recrawlWebRoots([{ seed: `${site.origin}/jobs/`, maxPages: 2, rate: 0.5 }], again, known);
+      assert.deepEqual(problems, []);
+      assert.deepEqual(items.map((i) => i.source), [`${site.origin}/jobs/plain`], 'recorded pages are left to their own items; the third link is over the limit');
+      assert.equal(again.stats.overLimit, 1);
+      await items[0]!.load();
+      assert.ok(waits.some((ms) => ms >= 1900), `request starts 2 s apart: ${waits.join(', ')}`);
+    } finally {
+      again.close();
+    }
   });
 
   it('refuses a seed that robots.txt disallows', async () => {

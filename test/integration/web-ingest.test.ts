@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { runWebVsFiles } from '../../scripts/web-vs-files.ts';
 import { runCli, scratchDir } from '../helpers/cli.ts';
-import { buildJobSite, type Handler, jsonLdPage, sectionsHtml, serve, siteOffer, startSite } from '../helpers/job-site.ts';
+import { buildJobSite, type Handler, jsonLdPage, sectionsHtml, serve, siteOffer, sitemap, startSite } from '../helpers/job-site.ts';
 
 /** Files under `dir` (snapshots, the record and its WAL, Chroma's data) whose bytes contain `needle`. */
 async function filesContaining(dir: string, needle: string): Promise<string[]> {
@@ -173,6 +173,42 @@ describe('web ingest', () => {
       const back = JSON.parse((await runCli(['reindex', '--json'], { env })).stdout);
       assert.equal(back.new, 2);
       assert.equal((await titles()).length, 4);
+    } finally {
+      await site.close();
+      await data.cleanup();
+    }
+  });
+
+  it('crawls recorded sitemaps and listings again on reindex, finding the jobs posted since within robots.txt and --max-pages', async () => {
+    const offers = [41, 42, 43, 44, 45, 46].map((i) => siteOffer(i, 'recrawl'));
+    let listed = 2;
+    const routes: Record<string, Handler> = {
+      '/robots.txt': serve({ body: 'User-agent: *\nDisallow: /jobs/private-\n', type: 'text/plain' }),
+      '/sitemap.xml': (_q, response) => void response.writeHead(200, { 'content-type': 'application/xml' }).end(sitemap(['a', 'b', 'private-c', 'd', 'e'].slice(0, listed + 1).map((slug) => `${site.origin}/jobs/${slug}`))),
+      '/careers/': (_q, response) => void response.writeHead(200, { 'content-type': 'text/html' }).end(`<html><body><main><h1>Open roles</h1><ul>${(listed > 2 ? ['f', 'a'] : ['a']).map((slug) => `<li><a href="/jobs/${slug}">Job ${slug}</a></li>`).join('')}<li><a href="/jobs/b">b</a></li></ul></main></body></html>`),
+    };
+    ['a', 'b', 'private-c', 'd', 'e', 'f'].forEach((slug, i) => (routes[`/jobs/${slug}`] = serve({ body: jsonLdPage(offers[i]!), type: 'text/html' })));
+    const site = await startSite(routes);
+    const data = await scratchDir('offers-web-recrawl-');
+    const env = { OFFERS_DATA_DIR: path.join(data.dir, 'data') };
+    try {
+      const ingest = await runCli(['ingest', `${site.origin}/sitemap.xml`, `${site.origin}/careers/`, '--max-pages', '3', '--json'], { env });
+      assert.equal(ingest.code, 0, ingest.stderr);
+      assert.equal(JSON.parse(ingest.stdout).offers, 2);
+      listed = 5;
+      const reindex = await runCli(['reindex', '--json'], { env });
+      assert.equal(reindex.code, 0, reindex.stderr);
+      const counts = JSON.parse(reindex.stdout);
+      // The sitemap now lists a, b, private-c (robots.txt), d, e: --max-pages 3 admits a, b, d.
+      // The listing now links f, a, b: f is new.
+      assert.equal(counts.new, 2);
+      assert.equal(counts.unchanged, 2);
+      const titles = (await runCli(['export'], { env })).stdout.trim().split('\n').map((line) => JSON.parse(line).title).sort();
+      assert.deepEqual(titles, [offers[0]!, offers[1]!, offers[3]!, offers[5]!].map((o) => o.title).sort());
+      assert.ok(!site.requests.includes('/jobs/private-c'), 'robots.txt is obeyed');
+      assert.ok(!site.requests.includes('/jobs/e'), '--max-pages of the first crawl is obeyed');
+      const again = JSON.parse((await runCli(['reindex', '--json'], { env })).stdout);
+      assert.deepEqual([again.new, again.unchanged], [0, 4]);
     } finally {
       await site.close();
       await data.cleanup();
