@@ -78,7 +78,10 @@ async function withWebSession(
   const session = WebSession.open(workspace.config.dataDir, options.web);
   try {
     const result = await run(session, { ...options, progressDetail: () => session.describe() });
-    return session.used ? { ...result, web: session.stats } : result;
+    if (!session.used) return result;
+    // Only after a run that went through: then no fetch (and no snapshot save) is in flight.
+    await session.snapshots.prune();
+    return { ...result, web: session.stats };
   } finally {
     session.close();
   }

@@ -214,4 +214,27 @@ describe('web ingest', () => {
       await data.cleanup();
     }
   });
+
+  it('keeps one snapshot body per page when a page changes on every fetch (a timestamp), run after run', async () => {
+    const offer = siteOffer(51, 'timestamp');
+    let fetches = 0;
+    const site = await startSite({
+      '/robots.txt': serve({ body: '', type: 'text/plain' }),
+      '/jobs/sre': (request, response) => serve({ body: jsonLdPage(offer!).replace('</body>', `<!-- rendered #${++fetches} --></body>`), type: 'text/html' })(request, response),
+    });
+    const data = await scratchDir('offers-web-snapshots-');
+    const env = { OFFERS_DATA_DIR: path.join(data.dir, 'data') };
+    const bodies = async () => (await readdir(path.join(env.OFFERS_DATA_DIR, 'snapshots', 'bodies'), { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).length;
+    try {
+      assert.equal((await runCli(['ingest', `${site.origin}/jobs/sre`], { env })).code, 0);
+      const after = await bodies();
+      for (let run = 0; run < 3; run++) assert.equal((await runCli(['reindex'], { env })).code, 0);
+      assert.equal(fetches, 4);
+      assert.equal(await bodies(), after, 'the page and robots.txt: one body each');
+      assert.equal(after, 2);
+    } finally {
+      await site.close();
+      await data.cleanup();
+    }
+  });
 });
