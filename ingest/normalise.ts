@@ -2,7 +2,7 @@ import { inferRole, type RoleCatalog } from '../src/catalog/roles.ts';
 import type { Offer, RawOffer } from '../src/types.ts';
 import { sha1 } from '../src/util/hash.ts';
 import { redactCredentials } from './fetch/credentials.ts';
-import { detectLanguage } from './language.ts';
+import { resolveLanguage } from './language.ts';
 import { renderOfferText, segmentOffer } from './segment.ts';
 
 export interface NormaliseOptions {
@@ -64,7 +64,7 @@ export function normaliseOffer(raw: RawOffer, options: NormaliseOptions): Offer 
     company: cleanLine(raw.company) || 'Unknown company',
     // Offer sources and URLs come from pages and APIs too: a password in one is never kept.
     source: redactCredentials(raw.source),
-    language: normaliseLanguage(raw.language) ?? detectLanguage(text),
+    language: resolveLanguage(normaliseLanguage(raw.language), text),
     sections,
     text,
   };

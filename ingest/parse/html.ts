@@ -123,6 +123,12 @@ const shortText = ($elements: Elements, maxChars = 120) => {
 };
 
 /** The employer named by the page, read before the site chrome (where the brand sits) is removed. */
+/** Leaf elements whose class names a byline part ("company", "job-location"). */
+const classedLeaf = ($: CheerioAPI, word: string) => $(`[class*=${word} i]`).filter((_, el) => $(el).children().length === 0);
+
+/** Where a page's byline sits: what the company and location are read from. */
+const BYLINE = '[itemprop=hiringOrganization], [itemprop=jobLocation], [class*=company i], [class*=location i]';
+
 function companyCandidates($: CheerioAPI, siteName: string | undefined): { named?: string | undefined; brand?: string | undefined } {
   const organization = $('[itemprop=hiringOrganization]').first();
   const brand = $('.navbar-brand, [class*=brand i], .logo, [class*=logo i]').first();
@@ -130,7 +136,7 @@ function companyCandidates($: CheerioAPI, siteName: string | undefined): { named
     shortText(organization.find('[itemprop=name]')) ??
     shortText(organization) ??
     // A leaf element classed "company" names the employer; og:site_name may be a job board.
-    shortText($('[class*=company i]').filter((_, el) => $(el).children().length === 0)) ??
+    shortText(classedLeaf($, 'company')) ??
     siteName;
   // The site's own brand in its header: its text, or the alt text of its logo.
   return { named, brand: shortText(brand, 60) || brand.find('img[alt]').first().attr('alt')?.trim() || undefined };
@@ -146,7 +152,7 @@ function companyFromDocumentTitle(documentTitle: string, title: string | undefin
 function pageOffer($: CheerioAPI, source: string, language: string | undefined): RawOffer {
   const siteName = meta($, 'og:site_name');
   const companies = companyCandidates($, siteName);
-  const location = shortText($('[itemprop=jobLocation]'));
+  const location = shortText($('[itemprop=jobLocation]')) ?? shortText(classedLeaf($, 'location'));
   const documentTitle = $('title').first().text().trim();
   removeChrome($);
 
@@ -154,12 +160,14 @@ function pageOffer($: CheerioAPI, source: string, language: string | undefined):
   const heading = shortText(root.find('h1'), 300) ?? shortText($('h1'), 300);
   const fallbackTitle = meta($, 'og:title') ?? (documentTitle || undefined);
   const title = heading ?? (fallbackTitle && stripSiteSuffix(fallbackTitle, siteName));
+  const company = companies.named ?? companyFromDocumentTitle(documentTitle, title) ?? companies.brand;
+  // The byline they were read from is metadata, as the title is, not offer text ("other" chunks).
+  $(BYLINE).filter((_, el) => [company, location].includes(shortText($(el)))).remove();
 
   let description = domToLightMarkdown(root.toArray());
   // The title heading at the top repeats `title`.
   if (title && description.startsWith(`## ${title}\n`)) description = description.slice(title.length + 4).trimStart();
   if (!description.trim()) throw new SourceError(source, 'no job text found in the page');
-  const company = companies.named ?? companyFromDocumentTitle(documentTitle, title) ?? companies.brand;
   return rawOffer({ source, format: 'html', title, company, location, language, description });
 }
 

@@ -25,15 +25,18 @@ async function filesContaining(dir: string, needle: string): Promise<string[]> {
 }
 
 describe('web ingest', () => {
-  it('ingests a sitemap of pages and PDFs to the same offers as the files', async () => {
-    const report = await runWebVsFiles({ count: 9, seed: 'ci', rate: 1000, ingestRate: 1000 });
+  it('ingests a sitemap of pages and PDFs, in English and French, to the same offers as the Markdown files', async () => {
+    const report = await runWebVsFiles({ count: 12, seed: 'ci', rate: 1000, ingestRate: 1000 });
     const { comparison } = report;
     assert.deepEqual(comparison.differences, []);
-    assert.equal(comparison.files, 9);
-    assert.equal(comparison.web, 9);
-    assert.equal(comparison.sameSections, 9);
-    assert.equal(comparison.sameRole, 9);
-    assert.equal(report.crawl.pages, 9);
+    assert.equal(comparison.files, 12);
+    assert.equal(comparison.web, 12);
+    assert.equal(comparison.sameLanguage, 12, 'a French offer is French, whatever the template\'s lang says');
+    assert.equal(comparison.sameSections, 12);
+    assert.equal(comparison.sameRole, 12);
+    assert.equal(comparison.sameTitleAndCompany, 12);
+    assert.equal(report.ingest.webChunks, report.ingest.filesChunks, 'no chunk of page chrome or byline');
+    assert.equal(report.crawl.pages, 12);
   });
 
   it('ingests ATS boards, then re-derives web and ATS sources offline from the snapshots', async () => {
