@@ -45,11 +45,14 @@ describe('parseHttpUrl', () => {
 
 describe('credentials in URLs', () => {
   it('are taken out of keys and messages, whether the URL parses or not', () => {
-    assert.equal(redactCredentials('https://user:secret@jobs.example.org/a?b=c@d'), 'https://jobs.example.org/a?b=c@d');
-    assert.equal(redactCredentials('http://user@jobs.example.org/'), 'http://jobs.example.org/');
-    assert.equal(redactCredentials('https://jobs.example.org/people/@ana'), 'https://jobs.example.org/people/@ana');
-    assert.equal(redactCredentials('http://user:pa/ss@[bad'), 'http://[bad');
-    assert.equal(redactCredentials('/home/ana/offers/a@b.md'), '/home/ana/offers/a@b.md');
+    const cases: Array<[text: string, redacted: string]> = [
+      ['https://user:secret@jobs.example.org/a?b=c@d', 'https://jobs.example.org/a?b=c@d'],
+      ['http://user@jobs.example.org/', 'http://jobs.example.org/'],
+      ['https://jobs.example.org/people/@ana', 'https://jobs.example.org/people/@ana'],
+      ['http://user:pa/ss@[bad', 'http://[bad'],
+      ['/home/ana/offers/a@b.md', '/home/ana/offers/a@b.md'],
+    ];
+    for (const [text, redacted] of cases) assert.equal(redactCredentials(text), redacted, text);
     assert.throws(() => parseHttpUrl('http://user:pa/ss@[bad'), (error: unknown) => error instanceof SourceError && !`${error.source} ${error.message}`.includes('pa/ss'));
   });
 
