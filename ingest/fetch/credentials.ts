@@ -11,12 +11,13 @@ export interface Credentials {
   authorization: string;
 }
 
-const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
+// A backslash ends an http(s) authority too (WHATWG URL): `http://host\@x/` is host `host`.
+const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#\\]*@/i;
 const LOOSE_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/).*@/is;
 
 /**
  * Text that may be a URL, with any user name and password taken out: for keys and messages.
- * A URL that parses has its user info before the first / ? or #; text that does not parse (an
+ * A URL that parses has its user info before the first / \ ? or #; text that does not parse (an
  * invalid seed, echoed in its error) may hide a password anywhere before its last "@".
  */
 export function redactCredentials(text: string): string {

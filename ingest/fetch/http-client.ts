@@ -174,7 +174,7 @@ export class HttpFetcher implements Fetcher {
     // A user name and password in a URL are never sent as they are (a link or a redirect could
     // carry them) nor kept: only `request.credentials` authenticates, on their own origin.
     const url = redactCredentials(asked);
-    let current = splitCredentials(parseHttpUrl(url)).url;
+    let current = splitCredentials(parseHttpUrl(asked, url)).url;
     const visited = new Set<string>();
     for (;;) {
       if (visited.has(current.href)) throw new SourceError(url, `redirect loop through ${current.href}`);

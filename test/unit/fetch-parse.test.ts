@@ -51,6 +51,7 @@ describe('credentials in URLs', () => {
       ['https://jobs.example.org/people/@ana', 'https://jobs.example.org/people/@ana'],
       ['http://user:pa/ss@[bad', 'http://[bad'],
       ['/home/ana/offers/a@b.md', '/home/ana/offers/a@b.md'],
+      ['http://jobs.example.org\\@elsewhere.example/', 'http://jobs.example.org\\@elsewhere.example/'],
     ];
     for (const [text, redacted] of cases) assert.equal(redactCredentials(text), redacted, text);
     assert.throws(() => parseHttpUrl('http://user:pa/ss@[bad'), (error: unknown) => error instanceof SourceError && !`${error.source} ${error.message}`.includes('pa/ss'));
