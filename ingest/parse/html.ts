@@ -122,13 +122,13 @@ const shortText = ($elements: Elements, maxChars = 120) => {
   return text && text.length <= maxChars ? text : undefined;
 };
 
-/** The employer named by the page, read before the site chrome (where the brand sits) is removed. */
 /** Leaf elements whose class names a byline part ("company", "job-location"). */
 const classedLeaf = ($: CheerioAPI, word: string) => $(`[class*=${word} i]`).filter((_, el) => $(el).children().length === 0);
 
 /** Where a page's byline sits: what the company and location are read from. */
 const BYLINE = '[itemprop=hiringOrganization], [itemprop=jobLocation], [class*=company i], [class*=location i]';
 
+/** The employer named by the page, read before the site chrome (where the brand sits) is removed. */
 function companyCandidates($: CheerioAPI, siteName: string | undefined): { named?: string | undefined; brand?: string | undefined } {
   const organization = $('[itemprop=hiringOrganization]').first();
   const brand = $('.navbar-brand, [class*=brand i], .logo, [class*=logo i]').first();
