@@ -1,6 +1,6 @@
 /**
- * Language detection for offers whose source declares none: stopword counting plus a few
- * letter hints. Pure, dependency-free and fast; good enough to tell EN/FR/DE/ES/PT/NL/IT apart on
+ * Language detection for offers whose source declares none, or declares one their text plainly
+ * contradicts (resolveLanguage): stopword counting plus a few letter hints. Pure, dependency-free and fast; good enough to tell EN/FR/DE/ES/PT/NL/IT apart on
  * a sentence or more. Returns 'und' (undetermined) when the evidence is thin or tied.
  */
 
@@ -39,7 +39,7 @@ const MIN_SCORE = 2;
 /** Long texts say the same thing again and again: the head is enough. */
 const MAX_CHARS = 20_000;
 
-export function detectLanguage(text: string): LanguageCode {
+function languageScores(text: string): Map<LanguageCode, number> {
   const sample = text.slice(0, MAX_CHARS).toLowerCase();
   const scores = new Map<LanguageCode, number>();
   const add = (language: LanguageCode, points: number): void => {
@@ -54,7 +54,37 @@ export function detectLanguage(text: string): LanguageCode {
     if (hits > 0) add(language, hits * HINT_WEIGHT);
   }
 
+  return scores;
+}
+
+function bestOf(scores: Map<LanguageCode, number>): [LanguageCode, number] | undefined {
   const [best, second] = [...scores].sort((a, b) => b[1] - a[1]);
-  if (!best || best[1] < MIN_SCORE || (second && second[1] === best[1])) return 'und';
-  return best[0];
+  if (!best || best[1] < MIN_SCORE || (second && second[1] === best[1])) return undefined;
+  return best;
+}
+
+export function detectLanguage(text: string): LanguageCode {
+  return bestOf(languageScores(text))?.[0] ?? 'und';
+}
+
+/** Evidence that overrules a declared language: a dozen function words or more… */
+const DECISIVE_SCORE = 12;
+/** …at least this many times what the declared language scores. */
+const DECISIVE_RATIO = 3;
+
+/**
+ * The language of an offer: the one its source declares, unless its own text plainly says
+ * another. Pages declare the site's language rather than the posting's (`<html lang="en">` on an
+ * English job board hosting a French offer, which a JSON-LD without `inLanguage` falls back to),
+ * so a declaration gives way to detection when the text is long and one-sided enough to be sure.
+ * A declared language the detector does not know (Swedish, Polish…) is always kept.
+ */
+export function resolveLanguage(declared: string | undefined, text: string): string {
+  if (!declared) return detectLanguage(text);
+  if (!(declared in STOPWORDS)) return declared;
+  const scores = languageScores(text);
+  const best = bestOf(scores);
+  if (!best || best[0] === declared) return declared;
+  const decisive = best[1] >= DECISIVE_SCORE && best[1] >= DECISIVE_RATIO * (scores.get(declared as LanguageCode) ?? 0);
+  return decisive ? best[0] : declared;
 }

@@ -7,12 +7,13 @@ import { chunkOffer } from './chunk.ts';
 import { IndexWriter } from './index-writer.ts';
 import { firstSameJob, NearDuplicateIndex, signOffer } from './near-duplicate.ts';
 import { normaliseOffer } from './normalise.ts';
+import { OfferOwnership } from './ownership.ts';
 import { parseBytes } from './parse/index.ts';
 import { fileItem, recordedItem, type SourceItem } from './source.ts';
 import { discoverNewFiles, rememberRoots } from './roots.ts';
 import { expandLocalSources } from './sources.ts';
 import { type WebOptions, WebSession, type WebStats } from './fetch/web-session.ts';
-import { expandWebSources, splitSourceArgs, withLookahead } from './fetch/web-sources.ts';
+import { expandWebSources, recrawlWebRoots, splitSourceArgs, webRootOf, withLookahead } from './fetch/web-sources.ts';
 
 
 export interface IngestOptions {
@@ -64,6 +65,7 @@ export async function ingestSources(workspace: Workspace, args: string[], option
   if (web.length === 0) return ingestItems(workspace, items, problems.map(toFailure), options);
   return withWebSession(workspace, options, async (session, withProgress) => {
     const expanded = await expandWebSources(web, session, options.role);
+    for (const root of expanded.roots) workspace.records.putWebRoot(webRootOf(root, options.role, options.web ?? {}));
     return ingestItems(workspace, [...items, ...expanded.items], [...problems, ...expanded.problems].map(toFailure), withProgress);
   });
 }
@@ -76,7 +78,10 @@ async function withWebSession(
   const session = WebSession.open(workspace.config.dataDir, options.web);
   try {
     const result = await run(session, { ...options, progressDetail: () => session.describe() });
-    return session.used ? { ...result, web: session.stats } : result;
+    if (!session.used) return result;
+    // Only after a run that went through: then no fetch (and no snapshot save) is in flight.
+    await session.snapshots.prune();
+    return { ...result, web: session.stats };
   } finally {
     session.close();
   }
@@ -96,8 +101,11 @@ export async function reindexAll(workspace: Workspace, options: Omit<IngestOptio
       if (item) present.push(item);
       else gone.push(source.source);
     }
-    present.push(...(await discoverNewFiles(workspace.records, new Set(recorded.map((s) => s.source)))));
-    return ingestItems(workspace, withLookahead(present, 4), [], withProgress, gone);
+    const known = new Set(recorded.map((s) => s.source));
+    present.push(...(await discoverNewFiles(workspace.records, known)));
+    const crawled = await recrawlWebRoots(workspace.records.listWebRoots(), session, known);
+    present.push(...crawled.items);
+    return ingestItems(workspace, withLookahead(present, 4), crawled.problems.map(toFailure), withProgress, gone);
   });
 }
 
@@ -125,6 +133,18 @@ export async function ingestItems(
   let unchanged = 0;
   let expired = 0;
   const touched = new Set<string>();
+  const ownership = new OfferOwnership(records);
+  /**
+   * A source that is gone (a deleted file, a page answering 404 or 410) takes its offers out of
+   * the index, their history kept; one never indexed is only a failure.
+   */
+  const retireGone = async (source: string, reason: string): Promise<void> => {
+    const previous = records.getSource(source);
+    if (!previous) throw new SourceError(source, reason);
+    await writer.retire(ownership.forSource(source, previous.offerIds).retirable(new Set()), 'removed');
+    // Without its content hash: a source that comes back is read again, even with the same bytes.
+    writer.recordSource({ ...previous, contentHash: '', offerIds: [], lastSeen: new Date().toISOString(), error: reason });
+  };
   const progress = createProgress('ingest', items.length);
   const progressDetail = options.progressDetail ?? (() => (failed.length > 0 ? `${failed.length} failed` : ''));
 
@@ -132,6 +152,11 @@ export async function ingestItems(
     const { source, role } = item;
     try {
       const content = await item.load();
+      if ('gone' in content) {
+        await retireGone(source, content.gone);
+        progress.tick(progressDetail());
+        continue;
+      }
       const raw = 'bytes' in content ? sha1(content.bytes) : content.contentHash;
       const contentHash = sha1(`${workspace.derivation}\n${role ?? ''}\n${raw}`);
       const previous = records.getSource(source);
@@ -147,7 +172,10 @@ export async function ingestItems(
       failed.push(...parsed.problems.map(toFailure));
       if (parsed.offers.length === 0) throw parsed.problems[0] ?? new SourceError(source, 'no offer found in this file');
 
-      const offers = uniqueIds(parsed.offers.map((raw) => normaliseOffer(raw, { roles: workspace.roles, derivation: workspace.derivation, ...(role ? { forcedRole: role } : {}) })));
+      const owned = ownership.forSource(source, previous?.offerIds ?? []);
+      const normalised = uniqueIds(parsed.offers.map((raw) => normaliseOffer(raw, { roles: workspace.roles, derivation: workspace.derivation, owner: source, legacyIds: owned.legacyIds, ...(role ? { forcedRole: role } : {}) })));
+      const { mine: offers, refused } = owned.claim(normalised);
+      failed.push(...refused.map(toFailure));
       for (const offer of offers) {
         touched.add(offer.offerId);
         if (offer.validThrough && Date.parse(offer.validThrough) < now.getTime()) {
@@ -171,13 +199,13 @@ export async function ingestItems(
       }
       // Offers this source no longer holds are retired; a source that failed keeps everything it had.
       const current = new Set(offers.map((o) => o.offerId));
-      await writer.retire((previous?.offerIds ?? []).filter((id) => !current.has(id)), 'removed');
+      await writer.retire(owned.retirable(current), 'removed');
       const stamp = new Date().toISOString();
       writer.recordSource({
         source,
         kind: item.kind,
         ...(role ? { role } : {}),
-        contentHash: parsed.problems.length > 0 ? `partial:${contentHash}` : contentHash,
+        contentHash: parsed.problems.length > 0 || refused.length > 0 ? `partial:${contentHash}` : contentHash,
         status: 'ok',
         offerIds: [...current],
         lastSeen: stamp,
@@ -189,11 +217,7 @@ export async function ingestItems(
     }
     progress.tick(progressDetail());
   }
-  for (const source of gone) {
-    const previous = records.getSource(source);
-    await writer.retire(previous?.offerIds ?? [], 'removed');
-    if (previous) writer.recordSource({ ...previous, offerIds: [], lastSeen: new Date().toISOString(), error: 'source no longer exists' });
-  }
+  for (const source of gone) await retireGone(source, 'source no longer exists');
   await writer.flush();
   progress.done();
 

@@ -26,7 +26,9 @@ export type SourceContent =
   /** Bytes for the parsers (files, web pages, PDFs). */
   | { bytes: Uint8Array; hint: { extension?: string; contentType?: string } }
   /** Offers that arrive already structured (ATS APIs), with a hash of the response. */
-  | { offers: RawOffer[]; contentHash: string };
+  | { offers: RawOffer[]; contentHash: string }
+  /** The source says it no longer exists (a page answering 404 or 410): a removal, as a deleted file is. */
+  | { gone: string };
 
 export function fileItem(file: string, role?: string): SourceItem {
   const source = path.resolve(file);

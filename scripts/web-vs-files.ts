@@ -1,9 +1,11 @@
 /**
- * The web path against the file path: `count` generated offers (a third JSON-LD-only pages, a
- * third plain pages in site chrome, a third PDFs, half of them without .pdf in the URL) served
- * from 127.0.0.1 behind a sitemap index, ingested once through the sitemap and once as files,
- * each into its own temporary data dir; the two exports must hold the same offers, roles and
- * sections. Then the crawl alone is timed under the politeness defaults (or --rate).
+ * The web path against the file path: `count` generated offers in English and French (a third
+ * JSON-LD-only pages, a third plain pages in site chrome, a third PDFs, half of them without .pdf
+ * in the URL, all under a template saying `lang="en"`) served from 127.0.0.1 behind a sitemap
+ * index, ingested once through the sitemap and once as the Markdown files their authors would
+ * write, each into its own temporary data dir; the two exports must hold the same offers,
+ * languages, roles and sections, and the two indexes as many chunks. Then the crawl alone is
+ * timed under the politeness defaults (or --rate).
  *
  *   npx tsx scripts/web-vs-files.ts [--count 150] [--seed 1] [--rate N]
  *
@@ -23,6 +25,7 @@ import { buildJobSite, startSite } from '../test/helpers/job-site.ts';
 
 interface ExportedOffer {
   status?: string;
+  language: string;
   role: string;
   title: string;
   company: string;
@@ -37,6 +40,7 @@ export interface Comparison {
   web: number;
   /** Offers found on both sides (matched by their generated slug). */
   matched: number;
+  sameLanguage: number;
   sameRole: number;
   sameTitleAndCompany: number;
   sameSections: number;
@@ -50,14 +54,14 @@ export interface Comparison {
   differences: string[];
 }
 
-const slugOf = (source: string) => /offer-\d+/.exec(source)?.[0];
+const slugOf = (source: string) => /offer-(?:fr-)?\d+/.exec(source)?.[0];
 
 /** Pure: two `offers export` outputs, matched by slug, compared field by field. */
 export function compareExports(filesExport: string, webExport: string): Comparison {
   const parse = (text: string) => new Map(text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as ExportedOffer).map((o) => [slugOf(o.source) ?? o.source, o]));
   const files = parse(filesExport);
   const web = parse(webExport);
-  const result: Comparison = { files: files.size, web: web.size, matched: 0, sameRole: 0, sameTitleAndCompany: 0, sameSections: 0, sameText: 0, sameStatus: 0, differences: [] };
+  const result: Comparison = { files: files.size, web: web.size, matched: 0, sameLanguage: 0, sameRole: 0, sameTitleAndCompany: 0, sameSections: 0, sameText: 0, sameStatus: 0, differences: [] };
   for (const [slug, fromFile] of files) {
     const fromWeb = web.get(slug);
     if (!fromWeb) {
@@ -67,6 +71,7 @@ export function compareExports(filesExport: string, webExport: string): Comparis
     result.matched++;
     if (fromFile.status === fromWeb.status) result.sameStatus++;
     const checks: Array<[keyof Comparison & `same${string}`, boolean, string]> = [
+      ['sameLanguage', fromFile.language === fromWeb.language, `language ${fromFile.language} vs ${fromWeb.language}`],
       ['sameRole', fromFile.role === fromWeb.role, `role ${fromFile.role} vs ${fromWeb.role}`],
       ['sameTitleAndCompany', fromFile.title === fromWeb.title && fromFile.company === fromWeb.company, `title/company "${fromFile.title}/${fromFile.company}" vs "${fromWeb.title}/${fromWeb.company}"`],
       ['sameSections', JSON.stringify(fromFile.sections) === JSON.stringify(fromWeb.sections), 'sections differ'],
@@ -107,7 +112,7 @@ export async function runWebVsFiles(options: WebVsFilesOptions) {
       if (ingest.code !== 0) throw new Error(`ingest (${name}) exited ${ingest.code}: ${ingest.stderr}`);
       // Duplicates included: every offer of each side is compared, whichever copy stayed active.
       const exported = await runCli(['export', '--include-removed'], { env });
-      return { summary: JSON.parse(ingest.stdout) as { offers: number; seconds: number; web?: unknown }, exported: exported.stdout };
+      return { summary: JSON.parse(ingest.stdout) as { offers: number; chunks: number; seconds: number; web?: unknown }, exported: exported.stdout };
     };
     const files = await side('files', [offersDir]);
     const web = await side('web', [`${origin}/sitemap.xml`, ...(options.ingestRate ? ['--rate', String(options.ingestRate)] : [])]);
@@ -124,7 +129,7 @@ export async function runWebVsFiles(options: WebVsFilesOptions) {
       return {
         count: options.count,
         comparison,
-        ingest: { filesSeconds: files.summary.seconds, webSeconds: web.summary.seconds, web: web.summary.web },
+        ingest: { filesSeconds: files.summary.seconds, webSeconds: web.summary.seconds, filesChunks: files.summary.chunks, webChunks: web.summary.chunks, web: web.summary.web },
         crawl: { rate: options.rate ?? 'default (2/s per host, 2 in flight)', pages: items.length, problems: problems.length, requests: stats.requests, fetched: stats.fetched, seconds: Number(seconds.toFixed(2)), pagesPerSecond: Number((items.length / seconds).toFixed(2)) },
       };
     } finally {
@@ -142,7 +147,8 @@ async function main(): Promise<void> {
   const report = await runWebVsFiles({ count: Number(values.count), seed: values.seed, ...rate });
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   const c = report.comparison;
-  process.exitCode = c.differences.length === 0 && c.matched === c.files && c.files === c.web ? 0 : 1;
+  const same = c.differences.length === 0 && c.matched === c.files && c.files === c.web && report.ingest.filesChunks === report.ingest.webChunks;
+  process.exitCode = same ? 0 : 1;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) await main();

@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { numberInRange, RATE_RANGE, TIMEOUT_RANGE } from '../ingest/fetch/flag-ranges.ts';
 import { DataDirBusyError, describeError, FatalError, UsageError } from './errors.ts';
 import { storageFatal } from './util/storage-errors.ts';
 
@@ -29,8 +30,8 @@ program
   .option('--role <role>', 'force this role label on every offer of the run')
   .option('--json', 'print the run summary as JSON on stdout')
   .option('--max-pages <n>', 'web: pages taken from one listing page or sitemap (default 500)', positiveInt)
-  .option('--rate <n>', 'web: requests per second to one host (default 2)', positiveNumber)
-  .option('--timeout <seconds>', 'web: give up on one request after this long (default 20)', positiveNumber)
+  .option('--rate <n>', `web: requests per second to one host, ${RATE_RANGE.min} to ${RATE_RANGE.max} (default 2)`, (value) => numberInRange(RATE_RANGE, value))
+  .option('--timeout <seconds>', `web: give up on one request after this long, ${TIMEOUT_RANGE.min} to ${TIMEOUT_RANGE.max} (default 20)`, (value) => numberInRange(TIMEOUT_RANGE, value))
   .option('--contact <contact>', 'web: your email or URL, put in the User-Agent (env OFFERS_CONTACT)')
   .option('--user-agent <agent>', 'web: replace the whole User-Agent header')
   .option('--follow-hosts <hosts>', 'web: comma-separated hosts a crawl may go to besides its seed\'s ("*": any)')
@@ -123,12 +124,6 @@ interface WebFlags {
   contact?: string;
   userAgent?: string;
   followHosts?: string;
-}
-
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a number above 0');
-  return n;
 }
 
 function nonNegativeNumber(value: string): number {

@@ -47,6 +47,8 @@ export interface OfferFacts {
 export interface RawOffer {
   /** File path or URL the offer came from; with `#n` for the n-th record of a dataset. */
   source: string;
+  /** The id a job board gives the posting (ATS APIs): with the board, the offer's identity. */
+  postingId?: string;
   /** The format that produced it: md, txt, html, jsonld, pdf, json, jsonl, csv. */
   format: string;
   title?: string;

@@ -4,72 +4,118 @@
  * cloud metadata, fe80::…), so every connection is checked on the address it resolved to,
  * before connecting. Seeds on loopback or a private network are the user's own choice (a local
  * mirror, the tests), so their crawls may stay there.
+ *
+ * Addresses are parsed and matched with ipaddr.js against the IANA special-purpose registries
+ * (RFC 6890 and its successors). An IPv6 address that carries an IPv4 address (IPv4-mapped,
+ * IPv4-compatible, IPv4-translated, NAT64, 6to4, Teredo) reaches that IPv4 host through a
+ * translator or tunnel, so it is classed as the IPv4 address it embeds: `64:ff9b::7f00:1` is
+ * loopback, not public.
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 export type AddressClass = 'public' | 'loopback' | 'private' | 'link-local' | 'unspecified' | 'multicast' | 'reserved';
 
-type Range = readonly [first: number, prefixBits: number, kind: AddressClass];
+type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
+const cidrs = (...ranges: string[]): Cidr[] => ranges.map((range) => ipaddr.parseCIDR(range));
 
-const ipv4 = (a: number, b: number, c: number, d: number) => ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
-
-/** IANA special-purpose IPv4 blocks that matter for where a request may land. */
-const IPV4_RANGES: readonly Range[] = [
-  [ipv4(0, 0, 0, 0), 8, 'unspecified'],
-  [ipv4(10, 0, 0, 0), 8, 'private'],
-  [ipv4(100, 64, 0, 0), 10, 'private'], // carrier-grade NAT, shared address space
-  [ipv4(127, 0, 0, 0), 8, 'loopback'],
-  [ipv4(169, 254, 0, 0), 16, 'link-local'],
-  [ipv4(172, 16, 0, 0), 12, 'private'],
-  [ipv4(192, 0, 0, 0), 24, 'reserved'],
-  [ipv4(192, 168, 0, 0), 16, 'private'],
-  [ipv4(198, 18, 0, 0), 15, 'reserved'],
-  [ipv4(224, 0, 0, 0), 4, 'multicast'],
-  [ipv4(240, 0, 0, 0), 4, 'reserved'],
+/**
+ * IPv4, first match wins (more specific blocks first). Blocks of the registry that are globally
+ * reachable (AS112, AMT, 192.0.0.9 and .10 anycast) stay public, except inside 192.0.0.0/24,
+ * which is refused whole: a crawler has no business with IETF protocol assignments.
+ */
+const IPV4_CLASSES: Array<[AddressClass, Cidr[]]> = [
+  ['unspecified', cidrs('0.0.0.0/8')], // RFC 791 "this network" (RFC 6890 §2.2.2)
+  ['private', cidrs('10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16')], // RFC 1918
+  ['private', cidrs('100.64.0.0/10')], // RFC 6598 shared address space (carrier-grade NAT)
+  ['loopback', cidrs('127.0.0.0/8')], // RFC 1122
+  ['link-local', cidrs('169.254.0.0/16')], // RFC 3927
+  ['reserved', cidrs('192.0.0.0/24')], // RFC 6890 IETF protocol assignments (DS-Lite, NAT64 discovery, …)
+  ['reserved', cidrs('192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24')], // RFC 5737 documentation
+  ['reserved', cidrs('192.88.99.0/24')], // RFC 7526 deprecated 6to4 relay anycast
+  ['reserved', cidrs('198.18.0.0/15')], // RFC 2544 benchmarking
+  ['multicast', cidrs('224.0.0.0/4')], // RFC 5771
+  ['reserved', cidrs('240.0.0.0/4')], // RFC 1112 reserved, and 255.255.255.255 limited broadcast (RFC 919)
 ];
 
-function classifyIPv4(address: string): AddressClass {
-  const [a = 0, b = 0, c = 0, d = 0] = address.split('.').map(Number);
-  const value = ipv4(a, b, c, d);
-  for (const [first, bits, kind] of IPV4_RANGES) {
-    const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-    if ((value & mask) >>> 0 === first) return kind;
-  }
+/** IPv6 blocks that are not an IPv4 address in disguise; first match wins. */
+const IPV6_CLASSES: Array<[AddressClass, Cidr[]]> = [
+  ['unspecified', cidrs('::/128')], // RFC 4291
+  ['loopback', cidrs('::1/128')], // RFC 4291
+  ['reserved', cidrs('100::/64')], // RFC 6666 discard-only
+  ['reserved', cidrs('100:0:0:1::/64')], // RFC 9780 dummy prefix
+  ['reserved', cidrs('2001:db8::/32', '3fff::/20')], // RFC 3849, RFC 9637 documentation
+  // RFC 2928 IETF protocol assignments: benchmarking (2001:2::/48), ORCHID (2001:10::/28,
+  // 2001:20::/28), drone tags (2001:30::/28), anycast services. Teredo (2001::/32) is matched first.
+  ['reserved', cidrs('2001::/23')],
+  ['reserved', cidrs('5f00::/16')], // RFC 9602 SRv6 segment identifiers
+  ['private', cidrs('fc00::/7')], // RFC 4193 unique local
+  ['link-local', cidrs('fe80::/10')], // RFC 4291
+  ['private', cidrs('fec0::/10')], // RFC 3879 deprecated site-local
+  ['multicast', cidrs('ff00::/8')], // RFC 4291
+];
+
+/** IANA allocates global unicast from 2000::/3 only: anything else outside the table is unassigned. */
+const GLOBAL_UNICAST = ipaddr.parseCIDR('2000::/3');
+
+function classifyV4(address: ipaddr.IPv4): AddressClass {
+  for (const [kind, ranges] of IPV4_CLASSES) if (ranges.some((range) => address.match(range))) return kind;
   return 'public';
 }
 
-/** The eight 16-bit groups of an IPv6 address (an embedded dotted IPv4 tail included). */
-function ipv6Groups(address: string): number[] {
-  let text = address.split('%')[0]!.toLowerCase();
-  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (dotted) {
-    const [a = 0, b = 0, c = 0, d = 0] = dotted[1]!.split('.').map(Number);
-    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = '', tail] = text.split('::');
-  const parse = (part: string) => (part ? part.split(':').map((group) => parseInt(group, 16)) : []);
-  const left = parse(head);
-  const right = tail === undefined ? [] : parse(tail);
-  return [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
+const v4 = (bytes: readonly number[]) => new ipaddr.IPv4([...bytes]);
+
+/**
+ * RFC 6052 §2.2: where a translation prefix of `prefixBits` puts the IPv4 address (bits 64–71,
+ * the "u" octet, are skipped).
+ */
+function rfc6052Embedded(bytes: readonly number[], prefixBits: 48 | 56 | 64 | 96): ipaddr.IPv4 {
+  if (prefixBits === 96) return v4(bytes.slice(12, 16));
+  const start = prefixBits / 8;
+  return v4([...bytes.slice(start, 8), ...bytes.slice(9, 9 + (4 - (8 - start)))]);
 }
 
-function classifyIPv6(address: string): AddressClass {
-  const g = ipv6Groups(address);
-  const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = g;
-  if (g0 === 0 && g1 === 0 && g2 === 0 && g3 === 0 && g4 === 0) {
-    if (g5 === 0xffff) return classifyIPv4(`${g6 >> 8}.${g6 & 255}.${g7 >> 8}.${g7 & 255}`); // ::ffff:a.b.c.d
-    if (g5 === 0 && g6 === 0) return g7 === 0 ? 'unspecified' : g7 === 1 ? 'loopback' : 'reserved';
+/** The IPv4 addresses an IPv6 address leads to, or undefined when it embeds none. */
+function embeddedIPv4(address: ipaddr.IPv6): ipaddr.IPv4[] | undefined {
+  const bytes = address.toByteArray();
+  const inRange = (range: string) => address.match(ipaddr.parseCIDR(range));
+  if (inRange('::ffff:0:0/96')) return [v4(bytes.slice(12))]; // RFC 4291 IPv4-mapped
+  if (inRange('::ffff:0:0:0/96')) return [v4(bytes.slice(12))]; // RFC 6145 IPv4-translated
+  // RFC 4291 IPv4-compatible (deprecated); :: and ::1 are themselves, not 0.0.0.0 and 0.0.0.1.
+  if (inRange('::/96') && !inRange('::/127')) return [v4(bytes.slice(12))];
+  if (inRange('64:ff9b::/96')) return [v4(bytes.slice(12))]; // RFC 6052 well-known NAT64 prefix
+  // RFC 8215 local-use NAT64: the operator picks the prefix length, so every layout that fits is checked.
+  if (inRange('64:ff9b:1::/48')) return ([48, 56, 64, 96] as const).map((bits) => rfc6052Embedded(bytes, bits));
+  if (inRange('2002::/16')) return [v4(bytes.slice(2, 6))]; // RFC 3056 6to4
+  if (inRange('2001::/32')) {
+    // RFC 4380 Teredo: the server's address, and the client's (stored inverted).
+    return [v4(bytes.slice(4, 8)), v4(bytes.slice(12, 16).map((byte) => byte ^ 0xff))];
   }
-  if ((g0 & 0xffc0) === 0xfe80) return 'link-local';
-  if ((g0 & 0xffc0) === 0xfec0 || (g0 & 0xfe00) === 0xfc00) return 'private'; // site-local, unique local
-  if ((g0 & 0xff00) === 0xff00) return 'multicast';
-  return 'public';
+  return undefined;
+}
+
+/** Of several classes an address may reach, the one that allows the least ('public' only if all are). */
+function strictest(classes: AddressClass[]): AddressClass {
+  const order: AddressClass[] = ['unspecified', 'reserved', 'multicast', 'loopback', 'link-local', 'private', 'public'];
+  return order.find((kind) => classes.includes(kind)) ?? 'reserved';
+}
+
+function classifyV6(address: ipaddr.IPv6): AddressClass {
+  const embedded = embeddedIPv4(address)?.map(classifyV4);
+  if (embedded) {
+    // A layout the operator does not use reads zeros (0.0.0.0/8): only the other readings count.
+    const meaningful = embedded.filter((kind) => kind !== 'unspecified');
+    return strictest(meaningful.length > 0 ? meaningful : embedded);
+  }
+  for (const [kind, ranges] of IPV6_CLASSES) if (ranges.some((range) => address.match(range))) return kind;
+  return address.match(GLOBAL_UNICAST) ? 'public' : 'reserved';
 }
 
 /** The class of an IP address; anything that is not an IP address is 'reserved' (never reached). */
 export function classifyAddress(address: string): AddressClass {
-  if (isIPv4(address)) return classifyIPv4(address);
-  if (isIPv6(address)) return classifyIPv6(address);
+  // node:net decides what is an address (ipaddr.js alone would also take "0x7f.1" or "127.1").
+  if (isIPv4(address)) return classifyV4(ipaddr.IPv4.parse(address));
+  if (isIPv6(address)) return classifyV6(ipaddr.IPv6.parse(address));
   return 'reserved';
 }
 

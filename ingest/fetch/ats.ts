@@ -52,6 +52,14 @@ type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const str = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
 
+/**
+ * The board's own id of a posting: with the board, the offer's identity (normalise.ts: offerKey).
+ * Not the posting's URL, which the API sends and which may name anything, a local file included.
+ */
+function withPostingId(offer: RawOffer, id: unknown): RawOffer {
+  return typeof id === 'string' || typeof id === 'number' ? { ...offer, postingId: String(id) } : offer;
+}
+
 /** Greenhouse sends `content` as entity-escaped HTML (`&lt;p&gt;…`): unescape once, then render. */
 function greenhouseContent(content: string): string {
   const html = /<[a-z]/i.test(content) ? content : load(content).root().text();
@@ -126,11 +134,11 @@ export function atsOffers(board: AtsBoard, body: unknown): RawOffer[] {
   const listed = postings.filter(isObject).filter((posting) => !(board.kind === 'ashby' && posting.isListed === false));
   for (const posting of listed) {
     try {
-      offers.push(
+      const offer =
         board.kind === 'greenhouse' ? fromGreenhouse(posting, board.board)
         : board.kind === 'lever' ? fromLever(posting, board.board)
-        : fromAshby(posting, board.board),
-      );
+        : fromAshby(posting, board.board);
+      offers.push(withPostingId(offer, posting.id));
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
       firstProblem ??= error;

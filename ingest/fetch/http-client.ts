@@ -12,6 +12,7 @@ import { isIP } from 'node:net';
 import { describeError, RetryableError, SourceError } from '../../src/errors.ts';
 import { withRetry } from '../../src/util/retry.ts';
 import { type AddressClass, classifyAddress, refuseAddress } from './address-policy.ts';
+import { type Credentials, redactCredentials, splitCredentials } from './credentials.ts';
 import { HostLimiter } from './host-limiter.ts';
 
 export interface FetchSettings {
@@ -27,6 +28,13 @@ export interface FetchSettings {
   rate: number;
   concurrencyPerHost: number;
   maxRedirects: number;
+  /**
+   * The longest Retry-After waited for. A host asking for more (`Retry-After: 99999`) is not
+   * asked again in this run: waiting that long per URL would stall the run for hours.
+   */
+  maxRetryAfterMs: number;
+  /** 429s from one host after which it is not asked again in this run. */
+  maxThrottlesPerHost: number;
   /** Injected so tests don't sleep through backoffs. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -49,11 +57,15 @@ export const DEFAULT_FETCH_SETTINGS: FetchSettings = {
   rate: 2,
   concurrencyPerHost: 2,
   maxRedirects: 5,
+  maxRetryAfterMs: 60_000,
+  maxThrottlesPerHost: 3,
 };
 
 export interface FetchRequest {
   /** The class of the address the crawl's seed resolved to: decides which addresses may follow. */
   seed: AddressClass;
+  /** The seed's user name and password: sent to the seed's origin only, never after a redirect elsewhere. */
+  credentials?: Credentials;
   /** Whether a redirect may land on this host (default: any host). */
   allowHost?: (host: string) => boolean;
 }
@@ -73,6 +85,8 @@ export interface FetchStats {
   requests: number;
   retries: number;
   bytes: number;
+  /** Hosts given up on for the rest of the run (too many 429s, or a Retry-After beyond the cap). */
+  throttledHosts: string[];
 }
 
 /** STYLE 5: the crawler only sees this; tests and local mirrors use the real one on 127.0.0.1. */
@@ -93,16 +107,19 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** An http(s) URL, or a SourceError naming `source`: no file:, ftp:, data: or javascript: URLs. */
+/**
+ * An http(s) URL, or a SourceError naming `source`: no file:, ftp:, data: or javascript: URLs.
+ * The URL keeps any user name and password (splitCredentials takes them out); errors never show them.
+ */
 export function parseHttpUrl(text: string, source = text): URL {
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new SourceError(source, `not a valid URL: ${text}`);
+    throw new SourceError(redactCredentials(source), `not a valid URL: ${redactCredentials(text)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new SourceError(source, `only http and https URLs are fetched, not ${url.protocol}`);
+    throw new SourceError(redactCredentials(source), `only http and https URLs are fetched, not ${url.protocol}`);
   }
   return url;
 }
@@ -138,8 +155,11 @@ type Attempt = { redirect: string } | { status: number; contentType?: string; bo
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class HttpFetcher implements Fetcher {
-  readonly stats: FetchStats = { requests: 0, retries: 0, bytes: 0 };
+  readonly stats: FetchStats = { requests: 0, retries: 0, bytes: 0, throttledHosts: [] };
   private readonly limiter: HostLimiter;
+  /** 429s per host in this run, and why a host is not asked any more. */
+  private readonly throttles = new Map<string, number>();
+  private readonly givenUp = new Map<string, string>();
   private readonly agents: { 'http:': http.Agent; 'https:': https.Agent };
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -150,8 +170,11 @@ export class HttpFetcher implements Fetcher {
     this.agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
   }
 
-  async fetch(url: string, request: FetchRequest): Promise<FetchedPage> {
-    let current = parseHttpUrl(url);
+  async fetch(asked: string, request: FetchRequest): Promise<FetchedPage> {
+    // A user name and password in a URL are never sent as they are (a link or a redirect could
+    // carry them) nor kept: only `request.credentials` authenticates, on their own origin.
+    const url = redactCredentials(asked);
+    let current = splitCredentials(parseHttpUrl(asked, url)).url;
     const visited = new Set<string>();
     for (;;) {
       if (visited.has(current.href)) throw new SourceError(url, `redirect loop through ${current.href}`);
@@ -159,7 +182,7 @@ export class HttpFetcher implements Fetcher {
       visited.add(current.href);
       const result = await this.attemptWithRetries(current, request, url);
       if ('redirect' in result) {
-        const next = parseHttpUrl(new URL(result.redirect, current).href, url);
+        const next = splitCredentials(parseHttpUrl(new URL(result.redirect, current).href, url)).url;
         if (request.allowHost && !request.allowHost(next.host)) {
           throw new SourceError(url, `redirected to another host, ${next.host} (allow it with --follow-hosts)`);
         }
@@ -206,7 +229,29 @@ export class HttpFetcher implements Fetcher {
     }
   }
 
+  /**
+   * A 429 or 503 may ask us to wait. Within the cap it is retried (withRetry waits what it asks);
+   * beyond the cap, or after too many 429s, the host is given up for the run: its pages fail
+   * (their offers stay as they were) instead of each one waiting minutes.
+   */
+  private throttled(host: string, status: number, retryAfterMs: number | undefined, source: string): RetryableError | SourceError {
+    const count = status === 429 ? (this.throttles.get(host) ?? 0) + 1 : 0;
+    if (status === 429) this.throttles.set(host, count);
+    const { maxRetryAfterMs, maxThrottlesPerHost } = this.settings;
+    const reason =
+      retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs ? `${host} asked to wait ${Math.round(retryAfterMs / 1000)} s (Retry-After), more than ${maxRetryAfterMs / 1000} s`
+      : count >= maxThrottlesPerHost ? `${host} answered HTTP 429 (too many requests) ${count} times`
+      : undefined;
+    if (!reason) return new RetryableError(`HTTP ${status}`, retryAfterMs);
+    const refusal = `${reason}: not asked again in this run`;
+    if (!this.givenUp.has(host)) this.stats.throttledHosts.push(host);
+    this.givenUp.set(host, refusal);
+    return new SourceError(source, refusal);
+  }
+
   private async attempt(target: URL, request: FetchRequest, source: string): Promise<Attempt> {
+    const givenUp = this.givenUp.get(target.host);
+    if (givenUp) throw new SourceError(source, givenUp);
     const { address, family } = await resolveAddress(target.hostname, source);
     const refusal = refuseAddress(request.seed, address);
     if (refusal) throw new SourceError(source, refusal);
@@ -228,7 +273,12 @@ export class HttpFetcher implements Fetcher {
       };
       const request$ = client.get(target, {
         agent: this.agents[target.protocol as 'http:' | 'https:'],
-        headers: { 'user-agent': this.settings.userAgent, accept: '*/*', 'accept-encoding': 'identity' },
+        headers: {
+          'user-agent': this.settings.userAgent,
+          accept: '*/*',
+          'accept-encoding': 'identity',
+          ...(request.credentials?.origin === target.origin ? { authorization: request.credentials.authorization } : {}),
+        },
         // The connection goes to the address checked above, so DNS can't change its answer in between.
         lookup: (_host, options, callback) => {
           if (options.all) (callback as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address, family }]);
@@ -254,7 +304,7 @@ export class HttpFetcher implements Fetcher {
         }
         if (status === 429 || status >= 500) {
           response.resume();
-          finish(new RetryableError(`HTTP ${status}`, parseRetryAfter(response.headers['retry-after'])));
+          finish(this.throttled(target.host, status, parseRetryAfter(response.headers['retry-after']), source));
           return;
         }
         const tooLarge = () => new SourceError(source, `body larger than ${Math.round(maxBodyBytes / 1048576)} MB, cut off`);

@@ -5,7 +5,7 @@
  */
 import { removeChrome } from '../parse/html.ts';
 import { loadHtml } from '../parse/light-markdown.ts';
-import { findJobPostings } from '../parse/json-ld.ts';
+import { pageJobPostings } from '../parse/json-ld.ts';
 
 /** Path words of job pages in the languages of the offers (en, fr, de) and of the common ATSs. */
 const JOB_PATH = /(?:^|[/_.-])(?:jobs?|careers?|positions?|openings?|vacanc(?:y|ies)|postings?|requisitions?|roles?|offres?|emplois?|postes?|recrutement|stellen(?:angebote)?|karriere)(?:$|[/_.?=-])/i;
@@ -48,21 +48,8 @@ export function findJobLinks(html: string, pageUrl: string): string[] {
   return [...links];
 }
 
-function hasJobPosting(html: string): boolean {
-  const $ = loadHtml(html);
-  return $('script[type="application/ld+json" i]')
-    .toArray()
-    .some((script) => {
-      try {
-        return findJobPostings(JSON.parse($(script).text())).length > 0;
-      } catch {
-        return false; // malformed JSON-LD: the page is judged on its content
-      }
-    });
-}
-
 export function classifyHtmlPage(html: string, pageUrl: string): HtmlPageKind {
-  if (hasJobPosting(html)) return { kind: 'job' };
+  if (pageJobPostings(loadHtml(html)).length > 0) return { kind: 'job' };
   const links = findJobLinks(html, pageUrl);
   return links.length >= MIN_LISTING_LINKS ? { kind: 'listing', links } : { kind: 'job' };
 }

@@ -9,8 +9,10 @@ import type { Element } from 'domhandler';
 
 export interface Sitemap {
   kind: 'urlset' | 'sitemapindex';
-  /** `<loc>` values in document order, trimmed, duplicates dropped. */
+  /** `<loc>` values in document order, trimmed, duplicates dropped: absolute http(s) URLs only. */
   urls: string[];
+  /** `<loc>` values that are not absolute http(s) URLs, skipped (the protocol asks for absolute URLs). */
+  invalid: string[];
 }
 
 const SITEMAP_ROOT = /<(?:[\w-]+:)?(urlset|sitemapindex)[\s>]/;
@@ -26,13 +28,18 @@ export function parseSitemap(xml: string): Sitemap | undefined {
   const $ = load(xml, { xml: true });
   const entry = kind === 'urlset' ? 'url' : 'sitemap';
   const urls: string[] = [];
+  const invalid: string[] = [];
   $('*').each((_, element) => {
     const parent = element.parent as Element | null;
     if (element.type !== 'tag' || localName(element.name) !== 'loc' || parent?.type !== 'tag' || localName(parent.name) !== entry) return;
-    const url = $(element).text().trim();
-    if (url) urls.push(url);
+    const loc = $(element).text().trim();
+    if (!loc) return;
+    if (isHttpUrl(loc)) urls.push(loc);
+    else invalid.push(loc);
   });
-  return { kind, urls: [...new Set(urls)] };
+  return { kind, urls: [...new Set(urls)], invalid };
 }
+
+const isHttpUrl = (text: string) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
 
 const localName = (tag: string) => tag.slice(tag.indexOf(':') + 1).toLowerCase();

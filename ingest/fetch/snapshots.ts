@@ -6,7 +6,7 @@
  * Both are written to a temporary file and renamed, so a killed run never leaves half a snapshot.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sha1 } from '../../src/util/hash.ts';
 import type { FetchedPage } from './http-client.ts';
@@ -63,6 +63,34 @@ export class SnapshotStore {
     };
   }
 
+  /**
+   * Deletes the bodies that no URL entry names any more (a page with a timestamp in it left one
+   * body per run), and the temporary files of killed runs; returns how many files went. Called at
+   * the end of a run that went through, under the data-dir lock, so no save is in flight; and an
+   * entry is only ever written after its body, so no body an entry names is ever deleted.
+   */
+  async prune(): Promise<number> {
+    const entries = await listFiles(path.join(this.dir, 'urls'));
+    const named = new Set<string>();
+    let removed = 0;
+    for (const file of entries) {
+      if (file.endsWith('.tmp')) {
+        await rm(file, { force: true });
+        removed++;
+        continue;
+      }
+      // An entry that can't be read serves nothing (load can't read it either): it keeps no body.
+      const entry = await readFile(file, 'utf8').then((text) => JSON.parse(text) as Partial<SnapshotEntry>, () => undefined);
+      if (typeof entry?.contentHash === 'string') named.add(entry.contentHash);
+    }
+    for (const file of await listFiles(path.join(this.dir, 'bodies'))) {
+      if (named.has(path.basename(file))) continue;
+      await rm(file, { force: true });
+      removed++;
+    }
+    return removed;
+  }
+
   private entryPath(url: string): string {
     return path.join(this.dir, 'urls', `${sha1(url)}.json`);
   }
@@ -70,6 +98,12 @@ export class SnapshotStore {
   private bodyPath(contentHash: string): string {
     return path.join(this.dir, 'bodies', contentHash.slice(0, 2), contentHash);
   }
+}
+
+/** Every file under `dir` (none when it does not exist yet). */
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
 }
 
 async function writeAtomically(file: string, data: string | Uint8Array): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import { SourceError } from '../../src/errors.ts';
 import type { AddressClass } from './address-policy.ts';
+import { type Credentials, redactCredentials, splitCredentials } from './credentials.ts';
 import { DEFAULT_FETCH_SETTINGS, type FetchedPage, type Fetcher, type FetchSettings, HttpFetcher, seedClass, userAgentFor } from './http-client.ts';
 import { RobotsCache } from './robots.ts';
 import { SnapshotStore } from './snapshots.ts';
@@ -34,6 +35,8 @@ export interface WebStats {
   /** Pages (and sitemaps, API responses) fetched with a 2xx status. */
   fetched: number;
   failed: number;
+  /** Recorded pages that answered 404 or 410: their offers are removed. */
+  gone: number;
   robotsSkipped: number;
   /** Links and sitemap entries on hosts the crawl may not leave for. */
   offHostSkipped: number;
@@ -42,16 +45,27 @@ export interface WebStats {
   requests: number;
   retries: number;
   bytes: number;
+  /** Hosts not asked again in the run after repeated 429s or a Retry-After beyond the cap (their pages failed). */
+  throttledHosts: string[];
 }
 
 /** The hosts a crawl started from one seed may reach, and the class of the seed's address. */
 export interface CrawlScope {
+  /** Without user name and password: what is recorded and printed. */
   seedUrl: URL;
   hosts: Set<string>;
   seed?: Promise<AddressClass>;
+  /** The seed's user name and password, for its own origin, in memory only. */
+  credentials?: Credentials;
+  /** A recorded crawl's own `--max-pages` and `--follow-hosts` (re-index), instead of this run's. */
+  maxPages?: number;
+  followHosts?: ReadonlySet<string>;
 }
 
-export const scopeOf = (seedUrl: URL): CrawlScope => ({ seedUrl, hosts: new Set([seedUrl.host]) });
+export function scopeOf(seed: URL): CrawlScope {
+  const { url, credentials } = splitCredentials(seed);
+  return { seedUrl: url, hosts: new Set([url.host]), ...(credentials ? { credentials } : {}) };
+}
 
 export interface GetOptions {
   /** robots.txt is not consulted (documented APIs). */
@@ -61,9 +75,9 @@ export interface GetOptions {
 }
 
 export class WebSession {
-  readonly maxPages: number;
+  private readonly maxPages: number;
   readonly offline: boolean;
-  private readonly counts = { fetched: 0, failed: 0, robotsSkipped: 0, offHostSkipped: 0, overLimit: 0 };
+  private readonly counts = { fetched: 0, failed: 0, gone: 0, robotsSkipped: 0, offHostSkipped: 0, overLimit: 0 };
   private readonly robots: RobotsCache;
   private readonly followHosts: Set<string>;
   private asked = false;
@@ -75,7 +89,7 @@ export class WebSession {
   ) {
     this.maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
     this.offline = options.offline ?? false;
-    this.followHosts = new Set((options.followHosts ?? []).map((host) => host.toLowerCase()));
+    this.followHosts = hostSet(options.followHosts ?? []);
     this.robots = new RobotsCache({
       fetch: async (robotsUrl, seed) => {
         const page = await this.fetcher.fetch(robotsUrl, { seed });
@@ -104,8 +118,8 @@ export class WebSession {
   }
 
   get stats(): WebStats {
-    const { requests, retries, bytes } = this.fetcher.stats;
-    return { ...this.counts, requests, retries, bytes };
+    const { requests, retries, bytes, throttledHosts } = this.fetcher.stats;
+    return { ...this.counts, requests, retries, bytes, throttledHosts: [...throttledHosts] };
   }
 
   /** For the progress bar: "12 fetched, 1 failed, 3 skipped by robots.txt". */
@@ -116,7 +130,13 @@ export class WebSession {
 
   /** Whether a crawl may go to `host` (its seed's hosts, or those --follow-hosts names). */
   allowsHost(scope: CrawlScope, host: string): boolean {
-    return scope.hosts.has(host) || this.followHosts.has('*') || this.followHosts.has(host.toLowerCase()) || this.followHosts.has(host.replace(/:\d+$/, '').toLowerCase());
+    const follow = scope.followHosts ?? this.followHosts;
+    return scope.hosts.has(host) || follow.has('*') || follow.has(host.toLowerCase()) || follow.has(host.replace(/:\d+$/, '').toLowerCase());
+  }
+
+  /** Spacing for a host whose crawl asked for a slower rate than this run's. */
+  slowDown(host: string, intervalMs: number): void {
+    this.fetcher.slowDown(host, intervalMs);
   }
 
   /** Filters crawl candidates: hosts, robots.txt and --max-pages, counting what is left out. */
@@ -125,7 +145,7 @@ export class WebSession {
     for (const url of urls) {
       if (!this.allowsHost(scope, new URL(url).host)) this.counts.offHostSkipped++;
       else if (!this.offline && (await this.robots.refusal(new URL(url), await this.seedOf(scope)))) this.counts.robotsSkipped++;
-      else if (admitted.length >= this.maxPages) this.counts.overLimit++;
+      else if (admitted.length >= (scope.maxPages ?? this.maxPages)) this.counts.overLimit++;
       else admitted.push(url);
     }
     return admitted;
@@ -133,8 +153,28 @@ export class WebSession {
 
   /** A page with a 2xx status: robots.txt checked, fetched (or read from its snapshot offline), snapshotted. */
   async get(url: string, scope: CrawlScope, options: GetOptions = {}): Promise<FetchedPage> {
+    const page = await this.read(url, scope, options);
+    return okPage(page) ? this.fetched(page) : this.fail(page.url, this.statusProblem(page));
+  }
+
+  /**
+   * Like `get`, but a page that answers 404 or 410 (RFC 9110: not found, gone) is reported gone
+   * rather than failed: a recorded page that is gone is a removal, as a deleted file is. Other
+   * statuses, 5xx and timeouts are failures, which keep the offers a source had.
+   */
+  async getOrGone(url: string, scope: CrawlScope, options: GetOptions = {}): Promise<FetchedPage | { gone: string }> {
+    const page = await this.read(url, scope, options);
+    if (okPage(page)) return this.fetched(page);
+    if (!GONE_STATUSES.has(page.status)) return this.fail(page.url, this.statusProblem(page));
+    this.counts.gone++;
+    return { gone: `${this.statusProblem(page)}: the page is no longer there` };
+  }
+
+  /** robots.txt, then the fetch and its snapshot (offline: the snapshot), whatever the status. */
+  private async read(asked: string, scope: CrawlScope, options: GetOptions): Promise<FetchedPage> {
     this.asked = true;
-    if (this.offline) return okPage((await this.snapshots.load(url)) ?? this.fail(url, 'no snapshot of this URL (fetch it once without --offline)'));
+    const url = redactCredentials(asked);
+    if (this.offline) return (await this.snapshots.load(url)) ?? this.fail(url, 'no snapshot of this URL (fetch it once without --offline)');
     const seed = await this.counted(this.seedOf(scope));
     const refusal = options.skipRobots ? undefined : await this.robots.refusal(new URL(url), seed);
     if (refusal) {
@@ -142,11 +182,19 @@ export class WebSession {
       throw new SourceError(url, refusal);
     }
     const allowHost = options.anyHost ? {} : { allowHost: (host: string) => this.allowsHost(scope, host) };
-    const page = await this.counted(this.fetcher.fetch(url, { seed, ...allowHost }));
+    const credentials = scope.credentials ? { credentials: scope.credentials } : {};
+    const page = await this.counted(this.fetcher.fetch(url, { seed, ...allowHost, ...credentials }));
     await this.snapshots.save(page);
-    if (page.status < 200 || page.status >= 300) this.fail(url, `HTTP ${page.status}`);
+    return page;
+  }
+
+  private fetched(page: FetchedPage): FetchedPage {
     this.counts.fetched++;
     return page;
+  }
+
+  private statusProblem(page: FetchedPage): string {
+    return `HTTP ${page.status}${this.offline ? ' when last fetched' : ''}`;
   }
 
   close(): void {
@@ -174,7 +222,9 @@ export class WebSession {
   }
 }
 
-function okPage(page: FetchedPage): FetchedPage {
-  if (page.status < 200 || page.status >= 300) throw new SourceError(page.url, `HTTP ${page.status} when last fetched`);
-  return page;
-}
+export const hostSet = (hosts: readonly string[]): Set<string> => new Set(hosts.map((host) => host.toLowerCase()));
+
+const okPage = (page: FetchedPage) => page.status >= 200 && page.status < 300;
+
+/** Statuses that say a page no longer exists: 404 Not Found, 410 Gone. */
+const GONE_STATUSES = new Set([404, 410]);

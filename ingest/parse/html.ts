@@ -8,33 +8,14 @@ import type { Cheerio, CheerioAPI } from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import { SourceError } from '../../src/errors.ts';
 import type { RawOffer } from '../../src/types.ts';
-import { findJobPostings, jobPostingToOffer } from './json-ld.ts';
+import { jobPostingToOffer, pageJobPostings } from './json-ld.ts';
 import { domToLightMarkdown, loadHtml } from './light-markdown.ts';
 import { rawOffer } from './raw-offer.ts';
 
 type Elements = Cheerio<AnyNode>;
 
-/** Parses one JSON-LD script leniently: comment/CDATA wrappers and raw newlines in strings are common. */
-function parseJsonLd(raw: string): unknown {
-  const cleaned = raw
-    .trim()
-    .replace(/^(?:<!--|\/\/\s*<!\[CDATA\[|<!\[CDATA\[)/, '')
-    .replace(/(?:-->|\/\/\s*\]\]>|\]\]>)$/, '');
-  try {
-    return JSON.parse(cleaned);
-  } catch {
-    try {
-      return JSON.parse(cleaned.replace(/[\u0000-\u001f]+/g, ' '));
-    } catch {
-      return undefined; // malformed JSON-LD: the page content is the fallback
-    }
-  }
-}
-
 function jsonLdOffers($: CheerioAPI, source: string, language: string | undefined): RawOffer[] {
-  const postings = $('script[type="application/ld+json" i]')
-    .toArray()
-    .flatMap((script) => findJobPostings(parseJsonLd($(script).text())));
+  const postings = pageJobPostings($);
   const offers: RawOffer[] = [];
   postings.forEach((posting, index) => {
     const offerSource = postings.length > 1 ? `${source}#${index + 1}` : source;
@@ -141,6 +122,12 @@ const shortText = ($elements: Elements, maxChars = 120) => {
   return text && text.length <= maxChars ? text : undefined;
 };
 
+/** Leaf elements whose class names a byline part ("company", "job-location"). */
+const classedLeaf = ($: CheerioAPI, word: string) => $(`[class*=${word} i]`).filter((_, el) => $(el).children().length === 0);
+
+/** Where a page's byline sits: what the company and location are read from. */
+const BYLINE = '[itemprop=hiringOrganization], [itemprop=jobLocation], [class*=company i], [class*=location i]';
+
 /** The employer named by the page, read before the site chrome (where the brand sits) is removed. */
 function companyCandidates($: CheerioAPI, siteName: string | undefined): { named?: string | undefined; brand?: string | undefined } {
   const organization = $('[itemprop=hiringOrganization]').first();
@@ -149,7 +136,7 @@ function companyCandidates($: CheerioAPI, siteName: string | undefined): { named
     shortText(organization.find('[itemprop=name]')) ??
     shortText(organization) ??
     // A leaf element classed "company" names the employer; og:site_name may be a job board.
-    shortText($('[class*=company i]').filter((_, el) => $(el).children().length === 0)) ??
+    shortText(classedLeaf($, 'company')) ??
     siteName;
   // The site's own brand in its header: its text, or the alt text of its logo.
   return { named, brand: shortText(brand, 60) || brand.find('img[alt]').first().attr('alt')?.trim() || undefined };
@@ -165,7 +152,7 @@ function companyFromDocumentTitle(documentTitle: string, title: string | undefin
 function pageOffer($: CheerioAPI, source: string, language: string | undefined): RawOffer {
   const siteName = meta($, 'og:site_name');
   const companies = companyCandidates($, siteName);
-  const location = shortText($('[itemprop=jobLocation]'));
+  const location = shortText($('[itemprop=jobLocation]')) ?? shortText(classedLeaf($, 'location'));
   const documentTitle = $('title').first().text().trim();
   removeChrome($);
 
@@ -173,12 +160,14 @@ function pageOffer($: CheerioAPI, source: string, language: string | undefined):
   const heading = shortText(root.find('h1'), 300) ?? shortText($('h1'), 300);
   const fallbackTitle = meta($, 'og:title') ?? (documentTitle || undefined);
   const title = heading ?? (fallbackTitle && stripSiteSuffix(fallbackTitle, siteName));
+  const company = companies.named ?? companyFromDocumentTitle(documentTitle, title) ?? companies.brand;
+  // The byline they were read from is metadata, as the title is, not offer text ("other" chunks).
+  $(BYLINE).filter((_, el) => [company, location].includes(shortText($(el)))).remove();
 
   let description = domToLightMarkdown(root.toArray());
   // The title heading at the top repeats `title`.
   if (title && description.startsWith(`## ${title}\n`)) description = description.slice(title.length + 4).trimStart();
   if (!description.trim()) throw new SourceError(source, 'no job text found in the page');
-  const company = companies.named ?? companyFromDocumentTitle(documentTitle, title) ?? companies.brand;
   return rawOffer({ source, format: 'html', title, company, location, language, description });
 }
 

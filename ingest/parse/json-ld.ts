@@ -2,7 +2,10 @@
  * schema.org JobPosting → RawOffer. Shared by the HTML parser (JSON-LD scripts) and the dataset
  * parser (records that are themselves JobPostings). Values in the wild are loose: a field can be
  * a string, an object, or an array of either, and descriptions are HTML or plain text.
+ * Also the one reader of a page's JSON-LD scripts, for the parser and for the crawler deciding
+ * whether a page is a job page or a listing: two readers disagreed on the same page.
  */
+import type { CheerioAPI } from 'cheerio';
 import type { RawOffer, Section, SectionKind } from '../../src/types.ts';
 import { anyTextToLight } from './light-markdown.ts';
 import { rawOffer } from './raw-offer.ts';
@@ -49,6 +52,30 @@ export function findJobPostings(root: unknown): JsonObject[] {
     for (let i = children.length - 1; i >= 0; i -= 1) stack.push({ value: children[i], depth: depth + 1 });
   }
   return found;
+}
+
+/** Parses one JSON-LD script leniently: comment/CDATA wrappers and raw newlines in strings are common. */
+function parseJsonLd(raw: string): unknown {
+  const cleaned = raw
+    .trim()
+    .replace(/^(?:<!--|\/\/\s*<!\[CDATA\[|<!\[CDATA\[)/, '')
+    .replace(/(?:-->|\/\/\s*\]\]>|\]\]>)$/, '');
+  try {
+    return JSON.parse(cleaned);
+  } catch {
+    try {
+      return JSON.parse(cleaned.replace(/[\u0000-\u001f]+/g, ' '));
+    } catch {
+      return undefined; // malformed JSON-LD: the page content is the fallback
+    }
+  }
+}
+
+/** Every JobPosting of a page's JSON-LD scripts, in document order. */
+export function pageJobPostings($: CheerioAPI): JsonObject[] {
+  return $('script[type="application/ld+json" i]')
+    .toArray()
+    .flatMap((script) => findJobPostings(parseJsonLd($(script).text())));
 }
 
 function placeText(place: unknown): string | undefined {

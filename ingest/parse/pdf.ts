@@ -42,7 +42,8 @@ function isHeadingLike(line: string, previous: string | undefined, next: string 
   // A short title-like line between a finished sentence and a new one: "What you will do".
   const standsAlone = previous === undefined || SENTENCE_END.test(previous) || BULLET.test(previous) || endsShort(previous);
   const nextStartsFresh = next !== undefined && (/^\p{Lu}/u.test(next) || BULLET.test(next));
-  return standsAlone && nextStartsFresh && line.split(/\s+/).length <= 6 && !/[,|–-]/.test(line);
+  // Not a byline under the title ("Acme · Remote (Europe)"): separators and commas are not headings'.
+  return standsAlone && nextStartsFresh && line.split(/\s+/).length <= 6 && !/[,|–—·-]/.test(line);
 }
 
 /** Raw PDF text → markdown-ish text with `## ` headings, `- ` items and reflowed paragraphs. */

@@ -36,9 +36,10 @@ function describeWebStats(web: WebStats): string {
     web.robotsSkipped && `${web.robotsSkipped} skipped by robots.txt`,
     web.offHostSkipped && `${web.offHostSkipped} links to other hosts skipped (--follow-hosts)`,
     web.overLimit && `${web.overLimit} beyond --max-pages`,
+    web.throttledHosts.length > 0 && `hosts given up after 429s: ${web.throttledHosts.join(', ')}`,
   ].filter(Boolean);
   return (
-    `web: ${web.fetched} pages fetched, ${web.failed} failed${skipped.length > 0 ? `, ${skipped.join(', ')}` : ''}; ` +
+    `web: ${web.fetched} pages fetched, ${web.failed} failed${web.gone ? `, ${web.gone} gone (404, 410)` : ''}${skipped.length > 0 ? `, ${skipped.join(', ')}` : ''}; ` +
     `${web.requests} requests, ${web.retries} retries, ${(web.bytes / 1048576).toFixed(1)} MB`
   );
 }

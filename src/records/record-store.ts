@@ -5,6 +5,7 @@ import { statementCache } from './statements.ts';
 import { FatalError } from '../errors.ts';
 import type { Offer, OfferFacts, SectionKind } from '../types.ts';
 import { LexicalIndex } from './lexical-index.ts';
+import { installOfferSources } from './offer-sources.ts';
 import { installThemeCounts, sectionMask } from './theme-counts.ts';
 import { facetWhere, installFacets, type FacetFilter } from './facets.ts';
 import { normalizePhrase } from '../catalog/normalize.ts';
@@ -62,6 +63,18 @@ export interface SourceRecord {
   offerIds: string[];
   lastSeen: string;
   lastChanged: string;
+}
+
+/** A listing page or sitemap given to `ingest` (without credentials), and the limits its crawl ran with. */
+export interface WebRootRecord {
+  seed: string;
+  role?: string;
+  /** `--max-pages` of that run. */
+  maxPages?: number;
+  /** `--follow-hosts` of that run. */
+  followHosts?: string[];
+  /** `--rate` of that run, when slower than the default: a re-crawl is never faster. */
+  rate?: number;
 }
 
 interface OfferRow {
@@ -124,6 +137,7 @@ CREATE TABLE IF NOT EXISTS sources (
 );
 CREATE TABLE IF NOT EXISTS intents (offer_id TEXT PRIMARY KEY, chunk_ids TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS roots (root TEXT PRIMARY KEY, role TEXT, added TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS web_roots (seed TEXT PRIMARY KEY, role TEXT, crawl TEXT NOT NULL, added TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS offer_bands (band_key TEXT NOT NULL, offer_id TEXT NOT NULL, PRIMARY KEY (band_key, offer_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS offer_bands_by_offer ON offer_bands(offer_id);
 `;
@@ -152,6 +166,7 @@ export class RecordStore {
       db.exec(SCHEMA);
       installThemeCounts(db);
       installFacets(db);
+      installOfferSources(db);
       return new RecordStore(db);
     } catch (error) {
       throw new FatalError(`cannot open the index record ${file}: ${(error as Error).message}`, 'check that the data dir is writable (--data-dir or OFFERS_DATA_DIR)', {
@@ -197,6 +212,13 @@ export class RecordStore {
     });
   }
 
+  /** For each of these offers that some source other than `source` lists, one such source. */
+  otherSourcesListing(source: string, offerIds: readonly string[]): Map<string, string> {
+    const rows = this.sql('SELECT offer_id, MIN(source) AS source FROM offer_sources WHERE offer_id IN (SELECT value FROM json_each(?)) AND source != ? GROUP BY offer_id')
+      .all(JSON.stringify(offerIds), source) as Array<{ offer_id: string; source: string }>;
+    return new Map(rows.map((row) => [row.offer_id, row.source]));
+  }
+
   getOffer(offerId: string): OfferRecord | undefined {
     const row = this.sql('SELECT * FROM offers WHERE offer_id = ?').get(offerId) as OfferRow | undefined;
     return row && fromOfferRow(row);
@@ -237,6 +259,21 @@ export class RecordStore {
   listRoots(): Array<{ root: string; role?: string }> {
     const rows = this.sql('SELECT root, role FROM roots ORDER BY root').all() as Array<{ root: string; role: string | null }>;
     return rows.map((row) => (row.role ? { root: row.root, role: row.role } : { root: row.root }));
+  }
+
+  /**
+   * Remembers a listing page or sitemap given to `ingest`, with the limits of its crawl, so that
+   * `reindex` crawls it again and finds the jobs posted since.
+   */
+  putWebRoot(root: WebRootRecord): void {
+    const { seed, role, ...crawl } = root;
+    this.sql('INSERT INTO web_roots (seed, role, crawl, added) VALUES (?, ?, ?, ?) ON CONFLICT(seed) DO UPDATE SET role = excluded.role, crawl = excluded.crawl')
+      .run(seed, role ?? null, JSON.stringify(crawl), new Date().toISOString());
+  }
+
+  listWebRoots(): WebRootRecord[] {
+    const rows = this.sql('SELECT seed, role, crawl FROM web_roots ORDER BY seed').all() as Array<{ seed: string; role: string | null; crawl: string }>;
+    return rows.map((row) => ({ seed: row.seed, ...(row.role ? { role: row.role } : {}), ...(JSON.parse(row.crawl) as Omit<WebRootRecord, 'seed' | 'role'>) }));
   }
 
   /** Vector-store changes that a killed run began and did not finish. */

@@ -1,19 +1,22 @@
 /**
- * A job site on 127.0.0.1 for the web tests and scripts/web-vs-files.ts: offers from the seeded
- * synthetic vocabulary (scripts/synthetic-offers.ts) rendered the three ways real sites serve
- * them (a JSON-LD-only single-page app, a plain page wrapped in site chrome, a PDF), a sitemap
- * index, and a server that answers from a route table and records what it was asked.
+ * A job site on 127.0.0.1 for the web tests and scripts/web-vs-files.ts: offers in English (the
+ * seeded synthetic vocabulary of scripts/synthetic-offers.ts) and in French (french-offers.ts)
+ * rendered the three ways real sites serve them (a JSON-LD-only single-page app, a plain page
+ * wrapped in site chrome, a PDF), a sitemap index, the same offers as the Markdown files their
+ * authors would write, and a server that answers from a route table and records what it was asked.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { renderOfferPdf } from '../../scripts/make-demo-pdfs.ts';
 import { syntheticOffer } from '../../scripts/synthetic-offers.ts';
+import { frenchSiteOffer } from './french-offers.ts';
 
 export interface SiteOffer {
   slug: string;
   title: string;
   company: string;
   location: string;
+  language: 'en' | 'fr';
   sections: Array<{ heading: string; paragraphs: string[]; bullets: string[] }>;
 }
 
@@ -29,7 +32,21 @@ export function siteOffer(index: number, seed: number | string = 1): SiteOffer {
     else if (block.startsWith('- ')) sections.at(-1)!.bullets.push(...block.split('\n').map((line) => line.slice(2)));
     else sections.at(-1)!.paragraphs.push(block);
   }
-  return { slug: name.replace(/\.md$/, ''), title, company, location, sections };
+  return { slug: name.replace(/\.md$/, ''), title, company, location, language: 'en', sections };
+}
+
+/** The offer as its author would write it, in Markdown: what the web side is compared with. */
+export function offerMarkdown(offer: SiteOffer): string {
+  return `${offerLines(offer).join('\n\n')}\n`;
+}
+
+/** Title, byline and sections as Markdown-ish blocks (the Markdown file and the PDF share them). */
+function offerLines(offer: SiteOffer): string[] {
+  return [
+    `# ${offer.title}`,
+    `${offer.company} · ${offer.location}`,
+    ...offer.sections.map((s) => [`## ${s.heading}`, ...s.paragraphs, s.bullets.map((b) => `- ${b}`).join('\n')].filter(Boolean).join('\n\n')),
+  ];
 }
 
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -75,12 +92,7 @@ ${sectionsHtml(offer)}
 
 /** The offer as a PDF, through the demo PDFs' renderer. */
 export function offerPdf(offer: SiteOffer): Promise<Uint8Array> {
-  const markup = [
-    `# ${offer.title}`,
-    `${offer.company} · ${offer.location}`,
-    ...offer.sections.map((s) => [`## ${s.heading}`, ...s.paragraphs, s.bullets.map((b) => `- ${b}`).join('\n')].filter(Boolean).join('\n\n')),
-  ].join('\n\n');
-  return renderOfferPdf(markup, offer.slug);
+  return renderOfferPdf(offerLines(offer).join('\n\n'), offer.slug);
 }
 
 export function sitemap(urls: readonly string[]): string {
@@ -142,17 +154,20 @@ export interface JobSite {
   offers: SiteOffer[];
   /** What a crawler finds on the site, by path (`/sitemap.xml` is an index of two sitemaps). */
   routes: Map<string, Handler>;
-  /** The same offers as local files: name → bytes. */
+  /** The same offers as local Markdown files: name → bytes. */
   files: Map<string, Uint8Array>;
 }
 
 /**
  * `count` offers, a third JSON-LD-only pages, a third plain pages in chrome, a third PDFs (half
  * at `/jobs/<slug>.pdf`, half at `/jobs/<slug>/download` served as application/octet-stream),
- * behind a sitemap index; and the same bytes as files.
+ * behind a sitemap index; and the same offers as Markdown files. Every other group of three is
+ * French, so each way of serving has offers in both languages, under page templates that say
+ * `lang="en"` whatever the offer's language (as a job board hosting both does), and JSON-LD
+ * without `inLanguage`.
  */
 export async function buildJobSite(count: number, seed: number | string, origin: () => string): Promise<JobSite> {
-  const offers = Array.from({ length: count }, (_, i) => siteOffer(i, seed));
+  const offers = Array.from({ length: count }, (_, i) => (Math.floor(i / 3) % 2 === 1 ? frenchSiteOffer(i, seed) : siteOffer(i, seed)));
   const routes = new Map<string, Handler>();
   const files = new Map<string, Uint8Array>();
   const paths: string[] = [];
@@ -162,17 +177,14 @@ export async function buildJobSite(count: number, seed: number | string, origin:
     if (i % 3 === 0) {
       path = `/jobs/${offer.slug}`;
       page = { body: jsonLdPage(offer), type: 'text/html; charset=utf-8' };
-      files.set(`${offer.slug}.html`, Buffer.from(page.body));
     } else if (i % 3 === 1) {
       path = `/jobs/${offer.slug}`;
       page = { body: chromePage(offer, offers.slice(i + 1, i + 4)), type: 'text/html; charset=utf-8' };
-      files.set(`${offer.slug}.html`, Buffer.from(page.body));
     } else {
-      const pdf = await offerPdf(offer);
       path = i % 2 === 0 ? `/jobs/${offer.slug}.pdf` : `/jobs/${offer.slug}/download`;
-      page = { body: pdf, type: i % 2 === 0 ? 'application/pdf' : 'application/octet-stream' };
-      files.set(`${offer.slug}.pdf`, pdf);
+      page = { body: await offerPdf(offer), type: i % 2 === 0 ? 'application/pdf' : 'application/octet-stream' };
     }
+    files.set(`${offer.slug}.md`, Buffer.from(offerMarkdown(offer)));
     routes.set(path, serve(page));
     paths.push(path);
   }

@@ -9,10 +9,11 @@ import type { FetchSettings } from '../../ingest/fetch/http-client.ts';
 import { HttpFetcher } from '../../ingest/fetch/http-client.ts';
 import { SnapshotStore } from '../../ingest/fetch/snapshots.ts';
 import { WebSession } from '../../ingest/fetch/web-session.ts';
-import { expandWebSources, recordedWebItem } from '../../ingest/fetch/web-sources.ts';
+import { expandWebSources, recordedWebItem, recrawlWebRoots } from '../../ingest/fetch/web-sources.ts';
 import { parseBytes } from '../../ingest/parse/index.ts';
+import { SourceError } from '../../src/errors.ts';
 import type { SourceItem } from '../../ingest/source.ts';
-import { scratchDir } from '../helpers/cli.ts';
+import { runCli, scratchDir } from '../helpers/cli.ts';
 import { chromePage, jsonLdPage, offerPdf, type Handler, serve, siteOffer, sitemap, sitemapIndex, type Site, startSite } from '../helpers/job-site.ts';
 
 const delays: number[] = [];
@@ -66,6 +67,7 @@ before(async () => {
     },
     '/sitemaps/a.xml': (_q, response) => void response.end(sitemap([`${site.origin}/jobs/spa`, `${site.origin}/private/jobs/secret`])),
     '/sitemaps/b.xml': (_q, response) => void response.end(sitemap([`${site.origin}/jobs/plain`, `${site.origin}/jobs/offer/download`])),
+    '/sitemaps/broken.xml': (_q, response) => void response.end(sitemap(['http://[::1', 'jobs/relative', `${site.origin}/jobs/spa`])),
     '/private/jobs/secret': html(jsonLdPage(other!)),
     '/jobs/malformed-json-ld': html(`<html><head><script type="application/ld+json">{"@type": "JobPosting", "title": "Broken",</script></head>
       <body><main><h1>Data Engineer</h1><h2>Missions</h2><ul><li>Build batch and streaming pipelines for the analytics team.</li></ul></main></body></html>`),
@@ -100,6 +102,7 @@ before(async () => {
     },
     '/logo': serve({ body: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), type: 'image/png' }),
     '/gone': (_q, response) => void response.writeHead(404).end('gone'),
+    '/removed': (_q, response) => void response.writeHead(410).end('removed'),
     '/to-file': (_q, response) => void response.writeHead(302, { location: 'file:///etc/passwd' }).end(),
   });
   session = WebSession.open(data.dir, { fetch: fast });
@@ -194,6 +197,31 @@ describe('listings and sitemaps', () => {
     assert.deepEqual(titles, [spa!.title, plain!.title, pdfOffer!.title]);
   });
 
+  it('skips and reports sitemap entries that are not URLs, and goes on with the others', async () => {
+    const { items, problems } = await expandOne(`${site.origin}/sitemaps/broken.xml`);
+    assert.deepEqual(items.map((i) => new URL(i.source).pathname), ['/jobs/spa']);
+    assert.deepEqual(problems, [
+      `${site.origin}/sitemaps/broken.xml: sitemap entry "http://[::1" is not an http(s) URL, skipped`,
+      `${site.origin}/sitemaps/broken.xml: sitemap entry "jobs/relative" is not an http(s) URL, skipped`,
+    ]);
+  });
+
+  it('crawls a recorded listing again within its own limits: its --max-pages, and a --rate slower than this run\'s', async () => {
+    const waits: number[] = [];
+    const again = WebSession.open(data.dir, { fetch: { ...fast, sleep: async (ms) => void waits.push(ms) } });
+    try {
+      const known = new Set([`${site.origin}/jobs/spa`]);
+      const { items, problems } = await recrawlWebRoots([{ seed: `${site.origin}/jobs/`, maxPages: 2, rate: 0.5 }], again, known);
+      assert.deepEqual(problems, []);
+      assert.deepEqual(items.map((i) => i.source), [`${site.origin}/jobs/plain`], 'recorded pages are left to their own items; the third link is over the limit');
+      assert.equal(again.stats.overLimit, 1);
+      await items[0]!.load();
+      assert.ok(waits.some((ms) => ms >= 1900), `request starts 2 s apart: ${waits.join(', ')}`);
+    } finally {
+      again.close();
+    }
+  });
+
   it('refuses a seed that robots.txt disallows', async () => {
     const { items, problems } = await expandOne(`${site.origin}/private/jobs/secret`);
     assert.equal(items.length, 0);
@@ -209,6 +237,46 @@ describe('failures, retries and limits', () => {
     assert.equal(attempts.busy, 2);
     assert.ok(delays.some((ms) => ms >= 1000), `delays: ${delays.join(', ')}`);
     assert.equal((await offersOf(items[0]!))[0]?.title, spa!.title);
+  });
+
+  it('gives up at once on a host whose Retry-After is beyond the cap, and asks it nothing more this run', async () => {
+    const hog = await startSite({
+      '/robots.txt': serve({ body: '', type: 'text/plain' }),
+      '/jobs/a': (_q, response) => void response.writeHead(429, { 'retry-after': '99999' }).end('come back tomorrow'),
+      '/jobs/b': html(jsonLdPage(spa!)),
+    }, '127.0.0.3');
+    const throttled = WebSession.open(data.dir, { fetch: fast });
+    delays.length = 0;
+    try {
+      const { items } = await expandWebSources([`${hog.origin}/jobs/a`, `${hog.origin}/jobs/b`], throttled);
+      assert.equal(items.length, 0);
+      assert.ok(delays.every((ms) => ms <= 60_000), `never waits more than the cap: ${delays.join(', ')}`);
+      assert.deepEqual(hog.requests, ['/robots.txt', '/jobs/a'], 'the host is not asked again');
+      assert.deepEqual(throttled.stats.throttledHosts, [new URL(hog.origin).host]);
+      assert.equal(throttled.stats.failed, 2);
+    } finally {
+      throttled.close();
+      await hog.close();
+    }
+  });
+
+  it('stops asking a host after repeated 429s, failing its other pages without a request', async () => {
+    const busy = await startSite({
+      '/robots.txt': serve({ body: '', type: 'text/plain' }),
+      '/jobs/a': (_q, response) => void response.writeHead(429, { 'retry-after': '1' }).end(),
+      '/jobs/b': html(jsonLdPage(spa!)),
+    }, '127.0.0.4');
+    const throttled = WebSession.open(data.dir, { fetch: { ...fast, retries: 5 } });
+    try {
+      const first = await expandWebSources([`${busy.origin}/jobs/a`], throttled);
+      assert.match(first.problems[0]?.message ?? '', /answered HTTP 429 \(too many requests\) 3 times: not asked again in this run/);
+      const second = await expandWebSources([`${busy.origin}/jobs/b`], throttled);
+      assert.match(second.problems[0]?.message ?? '', /not asked again in this run/);
+      assert.deepEqual(busy.requests, ['/robots.txt', '/jobs/a', '/jobs/a', '/jobs/a']);
+    } finally {
+      throttled.close();
+      await busy.close();
+    }
   });
 
   it('retries a 503, and gives up on a server that keeps failing', async () => {
@@ -240,6 +308,14 @@ describe('failures, retries and limits', () => {
     assert.match((await expandOne(`${site.origin}/gone`)).problems[0] ?? '', /HTTP 404/);
   });
 
+  it('says a recorded page answering 404 or 410 is gone, and that 5xx and timeouts are failures', async () => {
+    const recorded = (path: string) => recordedWebItem({ source: `${site.origin}${path}`, kind: 'url', contentHash: '', status: 'ok', offerIds: [], lastSeen: '', lastChanged: '' }, session);
+    assert.deepEqual(await recorded('/gone').load(), { gone: 'HTTP 404: the page is no longer there' });
+    assert.deepEqual(await recorded('/removed').load(), { gone: 'HTTP 410: the page is no longer there' });
+    await assert.rejects(recorded('/down').load(), (error: unknown) => error instanceof SourceError && /HTTP 502, gave up/.test(error.message));
+    await assert.rejects(recorded('/slow').load(), (error: unknown) => error instanceof SourceError && /timed out/.test(error.message));
+  });
+
   it('refuses, before connecting, a loopback address reached from a public seed', async () => {
     const fetcher = new HttpFetcher({ ...(await import('../../ingest/fetch/http-client.ts')).DEFAULT_FETCH_SETTINGS, ...fast });
     const asked = site.requests.length;
@@ -249,6 +325,31 @@ describe('failures, retries and limits', () => {
       assert.equal(site.requests.length, asked, 'no request reached the server');
     } finally {
       fetcher.close();
+    }
+  });
+});
+
+describe('timing flags', () => {
+  it('refuses a --rate or --timeout whose timer would overflow, naming the flag and its range (exit 2)', async () => {
+    const env = { OFFERS_DATA_DIR: data.dir };
+    for (const [flag, value, range] of [['--rate', '0.0000001', 'from 0.01 to 1000 requests per second'], ['--timeout', '2200000', 'from 1 to 3600 seconds'], ['--rate', '0', 'from 0.01 to 1000'], ['--timeout', 'soon', 'from 1 to 3600']]) {
+      const run = await runCli(['ingest', `${site.origin}/jobs/spa`, flag!, value!], { env });
+      assert.equal(run.code, 2, `${flag} ${value}: ${run.stderr}`);
+      assert.match(run.stderr, new RegExp(`^offers: ${flag} must be a number ${range}`), `${flag} ${value}`);
+      assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+    }
+  });
+
+  it('honours the slowest rate in range: request starts 100 s apart per host', async () => {
+    const waits: number[] = [];
+    const slow = WebSession.open(data.dir, { rate: 0.01, fetch: { timeoutMs: 2000, sleep: async (ms) => void waits.push(ms) } });
+    try {
+      const { items } = await expandWebSources([`${site.origin}/jobs/spa`, `${site.origin}/jobs/plain`], slow);
+      assert.equal(items.length, 2);
+      // robots.txt, then each page: every start after the first waits its turn, 100 000 ms each.
+      assert.ok(waits.length >= 2 && waits.every((ms) => ms > 90_000 && ms <= 300_000), `waits: ${waits.join(', ')}`);
+    } finally {
+      slow.close();
     }
   });
 });
@@ -337,7 +438,7 @@ describe('ATS boards', () => {
     assert.ok(lever?.description.includes(`## ${plain!.sections[1]!.heading}`));
     assert.equal(ashby?.source, 'https://jobs.ashbyhq.com/acme/c3/application');
     assert.ok(ashby?.description.includes(other!.sections[2]!.bullets[0]!));
-    await assert.rejects(items[3]!.load(), /HTTP 404/);
+    assert.deepEqual(await items[3]!.load(), { gone: `${ats.origin}/v1/boards/nobody/jobs?content=true: HTTP 404: the page is no longer there` }, 'a closed board is gone');
     assert.ok(ats.requests.every((path) => path !== '/robots.txt'), 'documented APIs are not crawled');
   });
 });

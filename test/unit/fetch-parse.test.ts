@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { atsApiUrl, atsOffers, parseAtsArg } from '../../ingest/fetch/ats.ts';
+import { redactCredentials, splitCredentials } from '../../ingest/fetch/credentials.ts';
 import { HostLimiter } from '../../ingest/fetch/host-limiter.ts';
 import { parseHttpUrl, parseRetryAfter } from '../../ingest/fetch/http-client.ts';
 import { classifyHtmlPage, findJobLinks } from '../../ingest/fetch/links.ts';
 import { isSitemapPage, pageContent } from '../../ingest/fetch/page-content.ts';
 import { parseSitemap } from '../../ingest/fetch/sitemap.ts';
+import { parseHtml } from '../../ingest/parse/html.ts';
 import { splitSourceArgs, withLookahead } from '../../ingest/fetch/web-sources.ts';
 import type { SourceItem } from '../../ingest/source.ts';
 import { SourceError } from '../../src/errors.ts';
@@ -41,6 +43,28 @@ describe('parseHttpUrl', () => {
   });
 });
 
+describe('credentials in URLs', () => {
+  it('are taken out of keys and messages, whether the URL parses or not', () => {
+    const cases: Array<[text: string, redacted: string]> = [
+      ['https://user:secret@jobs.example.org/a?b=c@d', 'https://jobs.example.org/a?b=c@d'],
+      ['http://user@jobs.example.org/', 'http://jobs.example.org/'],
+      ['https://jobs.example.org/people/@ana', 'https://jobs.example.org/people/@ana'],
+      ['http://user:pa/ss@[bad', 'http://[bad'],
+      ['/home/ana/offers/a@b.md', '/home/ana/offers/a@b.md'],
+      ['http://jobs.example.org\\@elsewhere.example/', 'http://jobs.example.org\\@elsewhere.example/'],
+    ];
+    for (const [text, redacted] of cases) assert.equal(redactCredentials(text), redacted, text);
+    assert.throws(() => parseHttpUrl('http://user:pa/ss@[bad'), (error: unknown) => error instanceof SourceError && !`${error.source} ${error.message}`.includes('pa/ss'));
+  });
+
+  it('become a Basic authorization for their own origin', () => {
+    const { url, credentials } = splitCredentials(new URL('https://ana%40corp:p%C3%A4ss@jobs.example.org:8443/x'));
+    assert.equal(url.href, 'https://jobs.example.org:8443/x');
+    assert.deepEqual(credentials, { origin: 'https://jobs.example.org:8443', authorization: `Basic ${Buffer.from('ana@corp:päss').toString('base64')}` });
+    assert.deepEqual(splitCredentials(new URL('https://jobs.example.org/')), { url: new URL('https://jobs.example.org/') });
+  });
+});
+
 describe('splitSourceArgs', () => {
   it('sends URLs and ATS boards to the crawler, paths to the file walker', () => {
     assert.deepEqual(splitSourceArgs(['data/offers', 'https://x.org/jobs', 'greenhouse:acme', 'lever:', 'ftp://x/y', 'notes:today.md']), {
@@ -54,10 +78,16 @@ describe('parseSitemap', () => {
   it('reads url sets and sitemap indexes, with or without namespace prefixes', () => {
     const urlset = `<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
       <url><loc> https://x.org/jobs/1 </loc><lastmod>2026-01-01</lastmod></url><url><loc>https://x.org/jobs/2</loc></url><url><loc>https://x.org/jobs/1</loc></url></urlset>`;
-    assert.deepEqual(parseSitemap(urlset), { kind: 'urlset', urls: ['https://x.org/jobs/1', 'https://x.org/jobs/2'] });
+    assert.deepEqual(parseSitemap(urlset), { kind: 'urlset', urls: ['https://x.org/jobs/1', 'https://x.org/jobs/2'], invalid: [] });
     const index = `<sm:sitemapindex xmlns:sm="http://www.sitemaps.org/schemas/sitemap/0.9"><sm:sitemap><sm:loc>https://x.org/s1.xml</sm:loc></sm:sitemap></sm:sitemapindex>`;
-    assert.deepEqual(parseSitemap(index), { kind: 'sitemapindex', urls: ['https://x.org/s1.xml'] });
+    assert.deepEqual(parseSitemap(index), { kind: 'sitemapindex', urls: ['https://x.org/s1.xml'], invalid: [] });
     assert.equal(parseSitemap('<html><body>no</body></html>'), undefined);
+  });
+
+  it('sets apart the entries that are not absolute http(s) URLs', () => {
+    const urlset = `<urlset><url><loc>http://[::1</loc></url><url><loc>/jobs/relative</loc></url><url><loc>javascript:alert(1)</loc></url>
+      <url><loc>https://x.org/jobs/3</loc></url></urlset>`;
+    assert.deepEqual(parseSitemap(urlset), { kind: 'urlset', urls: ['https://x.org/jobs/3'], invalid: ['http://[::1', '/jobs/relative', 'javascript:alert(1)'] });
   });
 
   it('is recognised by its content, not its URL or type', () => {
@@ -93,6 +123,15 @@ describe('listing pages', () => {
     const spa = `<html><head><script type="application/ld+json">{"@type":"JobPosting","title":"SRE","description":"x"}</script></head>
       <body><a href="/jobs/a">A</a><a href="/jobs/b">B</a></body></html>`;
     assert.equal(classifyHtmlPage(spa, 'https://example.org/jobs/sre').kind, 'job');
+  });
+
+  it('reads JSON-LD as leniently as the parser does: a JobPosting in an HTML comment is a job page', () => {
+    const wrapped = `<html><head><script type="application/ld+json"><!--
+      {"@type":"JobPosting","title":"Site Reliability Engineer","description":"<p>Keep the booking platform reliable and on call.</p>"}
+      --></script></head>
+      <body><main><h1>Site Reliability Engineer</h1><p>See also:</p><a href="/jobs/a">DevOps Engineer</a><a href="/jobs/b">Platform Engineer</a></main></body></html>`;
+    assert.equal(classifyHtmlPage(wrapped, 'https://example.org/jobs/sre').kind, 'job');
+    assert.equal(parseHtml(wrapped, 'https://example.org/jobs/sre')[0]?.format, 'jsonld');
   });
 });
 

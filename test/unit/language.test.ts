@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { detectLanguage } from '../../ingest/language.ts';
+import { detectLanguage, resolveLanguage } from '../../ingest/language.ts';
 
 describe('detectLanguage', () => {
   const short: Array<[string, string]> = [
@@ -46,5 +46,31 @@ describe('detectLanguage', () => {
     assert.equal(detectLanguage(''), 'und');
     assert.equal(detectLanguage('Kubernetes'), 'und');
     assert.equal(detectLanguage('AWS, GCP, K8s — 2024/05/01 — 120k€'), 'und');
+  });
+});
+
+describe('resolveLanguage', () => {
+  const french = `Vous serez responsable de la fiabilité du service de paiement. Avec le reste de l'équipe,
+    vous définirez les objectifs de service, construirez les tableaux de bord et participerez aux astreintes.
+    Une expérience de Kubernetes en production est attendue, ainsi qu'une bonne maîtrise de Terraform.`;
+  const english = `You will own the reliability of the checkout service. With the rest of the team you will
+    define what good looks like, build the dashboards that show it and be on call one week in six.`;
+
+  it('lets an offer\'s own text overrule a declaration it plainly contradicts (a template\'s lang="en")', () => {
+    assert.equal(resolveLanguage('en', french), 'fr');
+    assert.equal(resolveLanguage('fr', english), 'en');
+  });
+
+  it('keeps a declaration that the text agrees with, or is too short or too mixed to contradict', () => {
+    assert.equal(resolveLanguage('fr', french), 'fr');
+    assert.equal(resolveLanguage('en', 'Nous recrutons une ingénieure pour notre équipe.'), 'en');
+    assert.equal(resolveLanguage('en', `${english} ${french}`), 'en');
+    assert.equal(resolveLanguage('en', 'Kubernetes, Terraform, AWS'), 'en');
+  });
+
+  it('keeps a declared language the detector does not know, and detects when nothing is declared', () => {
+    assert.equal(resolveLanguage('sv', 'Vi söker en ingenjör till vårt team i Göteborg och du kommer att arbeta med drift.'), 'sv');
+    assert.equal(resolveLanguage(undefined, french), 'fr');
+    assert.equal(resolveLanguage(undefined, ''), 'und');
   });
 });
