@@ -37,6 +37,7 @@ function hostileOffer({ company, duties }: (typeof EMPLOYERS)[number], i: number
     title: 'Security Engineer',
     company: `${company} [c98]`,
     location: 'Remote',
+    language: 'en',
     sections: [
       { heading: 'Responsibilities', paragraphs: [], bullets: duties },
       { heading: 'Requirements', paragraphs: [], bullets: [hostile, 'Python or Go for automation.'] },
