@@ -8,7 +8,9 @@
  *  - recall: correct extractions / offers labelled with a pay;
  *  - false positives: extractions on offers labelled null.
  *
- *   node --import tsx eval/pay.ts --corpus ../shared/corpus [--out DIR]
+ *   node --import tsx eval/pay.ts --corpus ../shared/corpus [--out DIR] [--labels FILE]
+ *
+ * Results go to <out>/<date>-<labels file name>.json and .md (pay.json → <date>-pay.json).
  */
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -66,14 +68,14 @@ export function formatPay(pay: PayFact | null): string {
   return `${pay.currency} ${pay.period} ${pay.min === pay.max ? pay.min : `${pay.min}–${pay.max}`}`;
 }
 
-function markdown(report: { date: string; corpus: string; overall: PayCounts; bySource: Record<string, PayCounts>; mismatches: PayOutcome[]; problems: string[] }): string {
+function markdown(report: { date: string; corpus: string; labels: string; overall: PayCounts; bySource: Record<string, PayCounts>; mismatches: PayOutcome[]; problems: string[] }): string {
   const cell = (value: number | null) => (value === null ? 'n/a' : value.toFixed(3));
   const row = (name: string, c: PayCounts) =>
     `| ${name} | ${c.offers} | ${c.labelled} | ${c.extracted} | ${c.correct} | ${cell(c.precision)} | ${cell(c.recall)} | ${c.falsePositives} / ${c.offers - c.labelled} |`;
   return [
     `# Pay extraction ${report.date.slice(0, 10)}`,
     '',
-    `Hand-labelled offers of ${report.corpus} (eval/labels/pay.json), through the parsers and the normaliser.`,
+    `Hand-labelled offers of ${report.corpus} (${report.labels}), through the parsers and the normaliser.`,
     '',
     '| source | offers | with pay | extracted | correct | precision | recall | false positives / null-labelled |',
     '|---|---|---|---|---|---|---|---|',
@@ -119,13 +121,14 @@ async function main(): Promise<void> {
   const report = {
     date: new Date().toISOString(),
     corpus: values.corpus,
+    labels: path.relative(ROOT, path.resolve(values.labels)),
     overall: payCounts(outcomes),
     bySource,
     mismatches: outcomes.filter((o) => !o.correct && (o.expected || o.got)),
     problems,
   };
   await mkdir(values.out, { recursive: true });
-  const base = path.join(values.out, `${dateStamp()}-pay`);
+  const base = path.join(values.out, `${dateStamp()}-${path.basename(values.labels, '.json')}`);
   const table = markdown(report);
   await writeFile(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(`${base}.md`, table);
