@@ -51,72 +51,163 @@ export function extractFacts(input: FactsInput): OfferFacts {
   return facts;
 }
 
+/*
+ * Pay is read from the text folded by foldAccents and lower-cased (same length, typographic
+ * dashes and quotes made ASCII), so "à", "–" and "’" need no cases of their own.
+ */
+
+/** Codes and symbols, each with the ISO code it stands for; a bare "$" is resolved in context. */
+const CURRENCY_CODES = ['usd', 'cad', 'aud', 'nzd', 'sgd', 'hkd', 'gbp', 'eur', 'chf', 'inr', 'pln', 'sek', 'nok', 'dkk', 'jpy', 'brl', 'mxn', 'zar'];
+const CODE = new RegExp(String.raw`\b(${CURRENCY_CODES.join('|')})\b`);
 const CURRENCY_SYMBOLS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/(?:ca?\$|cad|can\$)/i, 'CAD'],
-  [/(?:a\$|aud)/i, 'AUD'],
-  [/(?:nz\$|nzd)/i, 'NZD'],
-  [/(?:us\$|usd|\$)/i, 'USD'],
-  [/(?:£|gbp)/i, 'GBP'],
-  [/(?:€|eur|euros?)/i, 'EUR'],
-  [/(?:chf)/i, 'CHF'],
-  [/(?:₹|inr)/i, 'INR'],
+  [/^(?:ca?|can)\$$/, 'CAD'],
+  [/^au?\$$/, 'AUD'],
+  [/^nz\$$/, 'NZD'],
+  [/^s\$$/, 'SGD'],
+  [/^hk\$$/, 'HKD'],
+  [/^r\$$/, 'BRL'],
+  [/^(?:us)?\$$/, 'USD'],
+  [/^£$/, 'GBP'],
+  [/^(?:€|euros?)$/, 'EUR'],
+  [/^₹$/, 'INR'],
+  [/^zł$/, 'PLN'],
+  [/^¥$/, 'JPY'],
 ];
-const CURRENCY = String.raw`(?:ca\$|can\$|us\$|nz\$|a\$|\$|£|€|₹|\b(?:usd|cad|aud|nzd|gbp|eur|euros?|chf|inr)\b)`;
-/** An amount as offers write it: 65k, 65 000, 65,000, 65.000, 18.50, 1.2m. */
-const AMOUNT = String.raw`(\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+|\d+(?:[.,]\d{1,2})?)\s*(k|m)?`;
-const RANGE_JOIN = String.raw`\s*(?:-|–|—|to|à|a|and|et|\/)\s*`;
+const SYMBOL = String.raw`(?:(?<![a-z])(?:ca|can|c|a|au|nz|s|hk|r|us)\$|\$|£|€|₹|¥|zł)`;
+/** "CAD $", "US$", "€", "eur", "euros": a code may come before a dollar sign. */
+const CURRENCY = String.raw`(?:\b(?:usd|cad|aud|nzd|sgd|hkd)\s?${SYMBOL}|${SYMBOL}|\b(?:${CURRENCY_CODES.join('|')}|euros?)\b)`;
+/** An amount as offers write it: 65k, 65 000, 65,000, 65.000, 66,836.88, 18.50, 1.2m, 20 lakhs. */
+const AMOUNT = String.raw`(\d{1,3}(?:[ ,.\u2009]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)(?:\s*(k|m|mm|mn|bn|b|lakhs?|lacs?|crores?|millions?|billions?|milliards?)(?![a-z]))?`;
+/** A period written right after an amount ("$175,000/year", "600 € ht/jour", "$45 per hour"). */
+const PER = String.raw`(?:\s*(?:ht\s*)?\/\s*(?:yr|year|an|annum|hr|hour|h|heure|mo|month|mois|day|jour|j|wk|week)\b|\s+(?:per|a|an|par)\s+(?:year|annum|an|hour|heure|month|mois|day|jour|week|semaine)\b)?`;
+/** How two amounts make a range; nothing at all when a converter dropped the dash ("$140,250$165,000"). */
+const RANGE_JOIN = String.raw`\s*(-|~|(?:up\s+)?to|and|et|a|au|jusqu'a|\/|(?=[$£€]))\s*`;
 const MONEY_RANGE = new RegExp(
-  String.raw`(${CURRENCY})?\s*${AMOUNT}\s*(${CURRENCY})?(?:${RANGE_JOIN}(${CURRENCY})?\s*${AMOUNT}\s*(${CURRENCY})?)?`,
-  'giu',
+  // A sign after an amount is that amount's unless another amount follows it ("$140,000$165,000").
+  String.raw`(${CURRENCY})?\s*${AMOUNT}\s*(${CURRENCY}(?!\s*\d))?${PER}(?:${RANGE_JOIN}(${CURRENCY})?\s*${AMOUNT}\s*(${CURRENCY}(?!\s*\d))?${PER})?`,
+  'gu',
 );
-const PAY_WORDS = /\b(?:salary|salaries|compensation|pay|paid|wage|rate|remuneration|remunere|salaire|remuneration|brut|gross|base|ote|tjm|💰|per (?:hour|year|annum|month|day)|par (?:mois|an|heure|jour)|mensuel|annuel|an hour|a year|hourly|annual)\b|💰/iu;
-const NOT_PAY = /\b(?:raised|funding|revenue|valuation|series [a-e]|million|billion|milliards?|chiffre d'affaires|users|customers|clients|employees|salaries? (?:de|d')|collaborateurs)\b/i;
+const PAY_WORDS = /\b(?:salary|salaries|compensation|pay|paid|wages?|rate|remuneration|remunere\w*|salaire|brut|gross|base|ote|earn\w*|tjm|taux journalier|taux horaire|tarif|gratification|per (?:hour|year|annum|month|day)|par (?:mois|an|heure|jour)|mensuel\w*|annuel\w*|an hour|a year|hourly|annual)\b|💰/u;
+/** A salary that names no period: four digits are a monthly salary ("1 600 € net"), not a rate. */
+const SALARY_WORDS = /\b(?:salary|salaire|net|nets|brut|bruts|gross|gratification|remuneration|remunere\w*)\b/;
+const RATE_WORDS = /\b(?:rate|taux|tarif|tjm)\b/;
+/** Words before an amount that make it a company figure or a perk, not pay. */
+const NOT_PAY_BEFORE = /\b(?:raised|raising|raise of|fundrais\w*|funding|revenues?|valuation|valued at|series [a-f]|levee|leve|chiffre d'affaires|turnover|budget|allowance|reimburs\w*|voucher|prize|donat\w*)\b/;
+/** Words right after an amount that make it a company figure or a perk, not pay. */
+const NOT_PAY_AFTER = /^[^a-z]{0,4}(?:(?:in|of|de|d')\s*)?(?:funding|revenues?|sales|valuation|arr|assets|users|customers|clients|employees|collaborateurs|salaries|budget|allowance|reimburs\w*|voucher)\b/;
 const PERIODS: ReadonlyArray<readonly [RegExp, PayPeriod]> = [
-  [/\b(?:per hour|an hour|a hour|\/ ?h(?:ou)?r\b|hourly|de l'heure|par heure|\/ ?heure|horaire)/i, 'hour'],
-  [/\b(?:per day|a day|daily|\/ ?day|par jour|\/ ?jour|tjm|day rate)\b/i, 'day'],
-  [/\b(?:per week|a week|weekly|\/ ?week|par semaine)\b/i, 'week'],
-  [/\b(?:per month|a month|monthly|\/ ?mo(?:nth)?\b|par mois|mensuel|\/ ?mois)/i, 'month'],
-  [/\b(?:per year|a year|per annum|p\.? ?a\.?|annual(?:ly)?|\/ ?y(?:ea)?r\b|par an|annuel|brut annuel|\/ ?an\b)/i, 'year'],
+  [/\bper hour\b|\ban hour\b|\/ ?h(?:ou)?r\b|\/ ?h\b|\bhourly\b|\bde l'heure\b|\bpar heure\b|\/ ?heure\b|\bhoraire\b/g, 'hour'],
+  [/\bper day\b|\ba day\b|\bdaily\b|\/ ?day\b|\bpar jour\b|\/ ?jour\b|\/ ?j\b|\btjm\b|\bday rate\b|\bjournalier\b/g, 'day'],
+  [/\bper week\b|\ba week\b|\bweekly\b|\/ ?w(?:ee)?k\b|\bpar semaine\b|\bhebdomadaire\b/g, 'week'],
+  [/\bper month\b|\ba month\b|\bmonthly\b|\/ ?mo(?:nth)?\b|\bpar mois\b|\bmensuel\w*|\/ ?mois\b/g, 'month'],
+  [/\bper year\b|\ba year\b|\bper annum\b|\bp\.? ?a\.?(?![a-z])|\bannual(?:ly)?\b|\byearly\b|\/ ?y(?:ea)?r\b|\bpar an\b|\bannuel\w*|\/ ?an\b/g, 'year'],
 ];
+const BOUND_MIN = /\b(?:min(?:imum)?|from|starting(?: at)?|a partir de)\b[^\d]{0,20}$/;
+const BOUND_MAX = new RegExp(String.raw`\bmax(?:imum)?\b[^\d\n]{0,25}?(${CURRENCY})?\s*${AMOUNT}`, 'u');
 
 /**
- * Pay stated in the text: a money amount or range with a currency, on a line that talks about
- * pay (or whose amounts are a range), never a company's funding or revenue. The period is the
- * one the line names, otherwise the one the magnitude implies (tens of thousands a year, tens an
- * hour), otherwise none is claimed.
+ * Pay stated in the text: the first money amount or range with a currency, in a sentence that
+ * talks about pay (or under a heading or label that does, or whose amounts are a range), never a
+ * company's funding, revenue or valuation, nor a perk's budget (judged on the words next to the
+ * amount, so a long paragraph that also tells the company's story keeps its salary). The period is the one written
+ * nearest the amount, otherwise the one its magnitude implies (tens of thousands a year, tens an
+ * hour, a salary in thousands a month), otherwise none is claimed. "Minimum: X" followed by
+ * "Maximum: Y" is the range X–Y.
  */
 export function payFromText(text: string): PayFact | undefined {
-  for (const line of text.split('\n')) {
-    if (line.length > 400 || NOT_PAY.test(foldAccents(line.toLowerCase()))) continue;
-    for (const match of line.matchAll(MONEY_RANGE)) {
-      const currencyText = match[1] ?? match[4] ?? match[5] ?? match[8];
-      if (!currencyText) continue;
-      const low = amount(match[2]!, match[3] ?? match[7]);
-      const isRange = match[6] !== undefined;
-      const high = isRange ? amount(match[6]!, match[7]) : low;
-      if (low === undefined || high === undefined || high < low) continue;
-      if (!isRange && !PAY_WORDS.test(line)) continue;
-      const period = PERIODS.find(([pattern]) => pattern.test(line))?.[1] ?? periodFromMagnitude(high);
-      if (!period || !plausible(low, high, period)) continue;
-      const currency = CURRENCY_SYMBOLS.find(([pattern]) => pattern.test(currencyText))![1];
-      return { currency, period, min: low, max: high };
+  const lines = foldAccents(text).split('\n');
+  let heading = '';
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const following = lines.slice(i + 1, i + 4).join('\n').toLowerCase();
+    for (const sentence of line.split(/(?<=[.!?;])\s+(?=[A-Z*_])/)) {
+      const pay = payInSentence(sentence.slice(0, 2_000).toLowerCase(), heading, following);
+      if (pay) return pay;
     }
+    const trimmed = line.trim().toLowerCase();
+    // A heading or a label ("Compensation", "- Salary range:") lends its words to the next line.
+    if (trimmed) heading = trimmed.length <= 60 && (!/^[-*•]/.test(trimmed) || trimmed.endsWith(':')) ? trimmed : '';
   }
   return undefined;
 }
 
-/** "65k" → 65000, "65 000" → 65000, "18.50" → 18.5, "65,000" → 65000, "1.2m" → 1200000. */
-function amount(digits: string, multiplier: string | undefined): number | undefined {
-  const grouped = /^\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+$/.test(digits);
-  const value = grouped ? Number(digits.replace(/[ ,.\u00a0\u202f]/g, '')) : Number(digits.replace(',', '.'));
-  if (!Number.isFinite(value)) return undefined;
-  const scale = multiplier?.toLowerCase() === 'k' ? 1_000 : multiplier?.toLowerCase() === 'm' ? 1_000_000 : 1;
-  return value * scale;
+function payInSentence(sentence: string, heading: string, following: string): PayFact | undefined {
+  for (const match of sentence.matchAll(MONEY_RANGE)) {
+    const [, cur1, digits1, mult1, cur2, join, cur3, digits2, mult2, cur4] = match;
+    const tokens = [cur1, cur2, cur3, cur4].filter((t): t is string => !!t);
+    if (tokens.length === 0) continue;
+    const start = match.index!;
+    const end = start + match[0].length;
+    const before = sentence.slice(Math.max(0, start - 80), start);
+    if (NOT_PAY_BEFORE.test(before) || NOT_PAY_AFTER.test(sentence.slice(end, end + 40))) continue;
+    // "between X and Y" is a range; "X and 401k" is not.
+    let isRange = digits2 !== undefined && (!/^(?:and|et)$/.test(join!) || /\b(?:between|entre)\s*\S*\s*$/.test(before));
+    const low = amount(digits1!, mult1 ?? (isRange ? mult2 : undefined));
+    let high = isRange ? amount(digits2!, mult2) : low;
+    if (low === undefined || high === undefined) continue;
+    if (high < low) [isRange, high] = [false, low];
+    if (!isRange && !PAY_WORDS.test(sentence) && !PAY_WORDS.test(heading)) continue;
+    if (!isRange && BOUND_MIN.test(before)) {
+      const max = BOUND_MAX.exec(`${sentence.slice(end)}\n${following}`);
+      const upper = max ? amount(max[2]!, max[3]) : undefined;
+      if (upper !== undefined && upper > low) high = upper;
+    }
+    const from = Math.max(0, start - 50);
+    const salaryCue = (SALARY_WORDS.test(sentence) || SALARY_WORDS.test(heading)) && !RATE_WORDS.test(sentence);
+    const period =
+      nearestPeriod(sentence.slice(from, end + 40), start - from) ??
+      nearestPeriod(sentence.slice(end), 0) ??
+      nearestPeriod(heading, heading.length) ??
+      periodFromMagnitude(high, salaryCue);
+    if (!period || !plausible(low, high, period)) continue;
+    const currency = currencyOf(tokens, sentence.slice(start));
+    if (!currency) continue;
+    return { currency, period, min: low, max: high };
+  }
+  return undefined;
 }
 
-function periodFromMagnitude(high: number): PayPeriod | undefined {
+/** An ISO code written with the amounts wins over a symbol ("CA$247,000 USD" is in dollars of the US). */
+function currencyOf(tokens: readonly string[], rest: string): string | undefined {
+  for (const token of tokens) {
+    const code = CODE.exec(token)?.[1];
+    if (code) return code.toUpperCase();
+  }
+  const symbol = CURRENCY_SYMBOLS.find(([pattern]) => pattern.test(tokens[0]!))?.[1];
+  if (symbol === 'USD' && /^\$$/.test(tokens[0]!.trim())) {
+    // A bare "$" takes a dollar code named after it that is no other amount's ("$107,200 … Currency: CAD").
+    const code = /\b(usd|cad|aud|nzd|sgd|hkd)\b(?!\s*\$?\s*\d)/.exec(rest)?.[1];
+    if (code) return code.toUpperCase();
+  }
+  return symbol;
+}
+
+/** The period whose wording is nearest `anchor` (the amount's offset) in `text`. */
+function nearestPeriod(text: string, anchor: number): PayPeriod | undefined {
+  let best: { period: PayPeriod; distance: number } | undefined;
+  for (const [pattern, period] of PERIODS) {
+    for (const m of text.matchAll(pattern)) {
+      const distance = Math.abs(m.index! - anchor);
+      if (!best || distance < best.distance) best = { period, distance };
+    }
+  }
+  return best?.period;
+}
+
+const MULTIPLIERS: Record<string, number> = { k: 1e3, m: 1e6, mm: 1e6, mn: 1e6, million: 1e6, millions: 1e6, b: 1e9, bn: 1e9, billion: 1e9, billions: 1e9, milliard: 1e9, milliards: 1e9, lakh: 1e5, lakhs: 1e5, lac: 1e5, lacs: 1e5, crore: 1e7, crores: 1e7 };
+
+/** "65k" → 65000, "65 000" → 65000, "18.50" → 18.5, "65,000" → 65000, "66,836.88" → 66836.88, "20 lakhs" → 2000000. */
+function amount(digits: string, multiplier: string | undefined): number | undefined {
+  const grouped = /^(\d{1,3}(?:[ ,.\u2009]\d{3})+)(?:[.,](\d{1,2}))?$/.exec(digits);
+  const value = grouped ? Number(`${grouped[1]!.replace(/[ ,.\u2009]/g, '')}.${grouped[2] ?? '0'}`) : Number(digits.replace(',', '.'));
+  if (!Number.isFinite(value)) return undefined;
+  return value * (multiplier ? MULTIPLIERS[multiplier] ?? 1 : 1);
+}
+
+function periodFromMagnitude(high: number, salaryCue: boolean): PayPeriod | undefined {
   if (high >= 10_000) return 'year';
   if (high >= 5 && high <= 300) return 'hour';
+  if (high > 300 && salaryCue) return 'month';
   return undefined;
 }
 

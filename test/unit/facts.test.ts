@@ -17,6 +17,55 @@ describe('payFromText', () => {
   ];
   for (const [text, expected] of cases) it(text, () => assert.deepEqual(payFromText(text), expected));
 
+  // Each rule with text of our own: what the corpus sample taught (eval/pay.ts, eval/labels/pay.json).
+  const rules: Array<[string, string, ReturnType<typeof payFromText>]> = [
+    ['a pay sentence inside a long paragraph, after a funding sentence',
+      `Founded in 2015, Tidewater Logistics has raised $40M from investors. ${'We ship parcels along the coast every day. '.repeat(8)}The base salary range for this role is $120,000 - $140,000 annually. Final offers depend on experience.`,
+      { currency: 'USD', period: 'year', min: 120000, max: 140000 }],
+    ['people named before the amounts ("US employees: …")', '- For employees in Ohio: $101,500 - $130,000',
+      { currency: 'USD', period: 'year', min: 101500, max: 130000 }],
+    ['cents after grouped thousands', 'Pay range: $66,500.50 - $90,000.00', { currency: 'USD', period: 'year', min: 66500.5, max: 90000 }],
+    ['a period after each amount', 'Pay: $120,000/yr to $150,000/yr, set by level.', { currency: 'USD', period: 'year', min: 120000, max: 150000 }],
+    ['"from X up to Y"', 'We pay from $90,000 up to $110,000 per year, by level.', { currency: 'USD', period: 'year', min: 90000, max: 110000 }],
+    ['"X and 401k" is not a range', 'Base salary of $120,000 and 401k matching.', { currency: 'USD', period: 'year', min: 120000, max: 120000 }],
+    ['a dollar code before the sign', 'Salary: CAD $95,000 - $110,000', { currency: 'CAD', period: 'year', min: 95000, max: 110000 }],
+    ['a dollar code after the amounts', 'Estimated range: $95,000 - $110,000 CAD per year', { currency: 'CAD', period: 'year', min: 95000, max: 110000 }],
+    ['a code wins over a sign a place name runs into', 'Pay transparency - Los Angeles, CA$150,000—$180,000 USD', { currency: 'USD', period: 'year', min: 150000, max: 180000 }],
+    ['a bare dollar sign takes the code named after it', 'Compensation: $70,000 to $90,000 (currency: AUD)', { currency: 'AUD', period: 'year', min: 70000, max: 90000 }],
+    ['zloty, written as a sign, per year', 'Base pay range per year: 240,000 zł - 300,000 zł', { currency: 'PLN', period: 'year', min: 240000, max: 300000 }],
+    ['kronor, written as a code', 'The base compensation range is 700,000 SEK - 820,000 SEK.', { currency: 'SEK', period: 'year', min: 700000, max: 820000 }],
+    ['lakhs', 'CTC: 12 to 18 lakhs INR per annum', { currency: 'INR', period: 'year', min: 1200000, max: 1800000 }],
+    ['minimum and maximum on separate lines', 'Minimum salary: $80,000\n\nMaximum salary: $95,000', { currency: 'USD', period: 'year', min: 80000, max: 95000 }],
+    ['min, mid and max on one line, under a pay heading', 'Salary band\nMIN: £50,000 - MID: £55,000 - MAX: £60,000', { currency: 'GBP', period: 'year', min: 50000, max: 60000 }],
+    ['a single amount under a pay heading', 'Remuneration\n£45,000', { currency: 'GBP', period: 'year', min: 45000, max: 45000 }],
+    ['a single amount under a pay label in a list', '- Salary range:\n- €52,000', { currency: 'EUR', period: 'year', min: 52000, max: 52000 }],
+    ['two amounts a converter glued together', '$140,000$165,000 USD', { currency: 'USD', period: 'year', min: 140000, max: 165000 }],
+    ['the period nearest the amounts', '$45 - $60 per hour, plus an annual bonus', { currency: 'USD', period: 'hour', min: 45, max: 60 }],
+    ['a period later in the sentence', 'Base: 13,650 - 24,150 PLN (B2B, before VAT), paid monthly', { currency: 'PLN', period: 'month', min: 13650, max: 24150 }],
+    ['a salary in thousands without period is monthly', 'Salary: €2,500 net, the package includes meal vouchers', { currency: 'EUR', period: 'month', min: 2500, max: 2500 }],
+    ['French daily rate spelt out, "/ jour" after a space', 'Mission payée au taux journalier, entre 450 et 600 euros / jour.', { currency: 'EUR', period: 'day', min: 450, max: 600 }],
+    ['French daily rate, "jusqu\'à"', 'Taux journalier : jusqu’à 700 € pour un profil confirmé', { currency: 'EUR', period: 'day', min: 700, max: 700 }],
+    ['French accented pay word, rate before tax per day', 'Chaque freelance est rémunéré 550€ HT/jour.', { currency: 'EUR', period: 'day', min: 550, max: 550 }],
+    ['French net monthly salary without period', 'Nous proposons une rémunération de 2 100 € net', { currency: 'EUR', period: 'month', min: 2100, max: 2100 }],
+    ['French internship stipend per month', 'Stage de six mois, gratification : 620,50 euros/mois', { currency: 'EUR', period: 'month', min: 620.5, max: 620.5 }],
+  ];
+  for (const [name, text, expected] of rules) it(name, () => assert.deepEqual(payFromText(text), expected));
+
+  it('never reads a perk, a donation or a rate without period as pay', () => {
+    for (const text of [
+      '- $250 stipend for your home office setup',
+      '- Meal vouchers: €8 per day',
+      '- A £1,000 yearly learning budget',
+      'Our average donation is about $15, and we pay fairly.',
+      'The platform processes $6 billion in payments a year.',
+      'La start-up a levé 1,5 M€ pour recruter et payer son équipe.',
+      'Rate: £450',
+      'Competitive salary and equity. Contrat de 5 mois.',
+    ]) {
+      assert.equal(payFromText(text), undefined, text);
+    }
+  });
+
   it('never reads funding, revenue, head counts or a band without amounts as pay', () => {
     for (const text of ['We raised $20M in Series B.', 'Revenue of €300 million', 'We are 120 employees in 3 offices.', 'Band 5', 'Founded in 2012.']) {
       assert.equal(payFromText(text), undefined, text);
