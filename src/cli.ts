@@ -58,9 +58,10 @@ program
   .option('--aspects <aspects>', 'comma-separated aspects: missions, requirements, nice_to_have, benefits, tools, experience, soft_skills, remote')
   .option('--offers <n>', 'compare at most N offers per role (a seeded sample)', positiveInt)
   .option('--seed <seed>', 'seed of the sample drawn by --offers', '1')
-  .addOption(new Option('--format <format>', 'output format (html: a self-contained page)').choices(['md', 'json', 'html']).default('md'))
+  .addOption(new Option('--format <format>', 'output format (html: a self-contained page; csv: the theme table)').choices(['md', 'json', 'html', 'csv']).default('md'))
+  .option('--lang <code>', "the memo's language: en or fr (default: the question's)")
   .option('--out <file>', 'write the answer to this file instead of stdout')
-  .action(async (question: string, opts: { roles?: string; group: string[]; aspects?: string; offers?: number; seed: string; format: 'md' | 'json' | 'html'; out?: string }) => {
+  .action(async (question: string, opts: { roles?: string; group: string[]; aspects?: string; offers?: number; seed: string; format: 'md' | 'json' | 'html' | 'csv'; out?: string; lang?: string }) => {
     const { query } = await import('./commands/query.ts');
     exitCode = await query({
       ...globals(),
@@ -71,6 +72,7 @@ program
       ...(opts.offers ? { offers: opts.offers } : {}),
       seed: opts.seed,
       format: opts.format,
+      ...(opts.lang ? { lang: opts.lang } : {}),
       ...(opts.out ? { out: opts.out } : {}),
     });
   });

@@ -8,9 +8,10 @@ import type { Answer } from '../query/types.ts';
 import { renderHtml } from '../report/html.ts';
 import { renderJson } from '../report/json.ts';
 import { renderMarkdown } from '../report/markdown.ts';
+import { renderCsv } from '../report/csv.ts';
 import { openWorkspace } from '../workspace.ts';
 
-export type QueryFormat = 'md' | 'json' | 'html';
+export type QueryFormat = 'md' | 'json' | 'html' | 'csv';
 
 export interface QueryCommandOptions extends ConfigFlags, QuestionRequest {
   format?: QueryFormat;
@@ -57,7 +58,8 @@ export async function query(options: QueryCommandOptions): Promise<number> {
 function render(answer: Answer, format: QueryFormat): string {
   if (format === 'json') return renderJson(answer);
   if (format === 'html') return renderHtml(answer);
-  return renderMarkdown(answer);
+  if (format === 'csv') return renderCsv(answer);
+  return renderMarkdown(answer, process.stdout.isTTY ? { width: process.stdout.columns } : {});
 }
 
 async function deliver(text: string, options: Pick<QueryCommandOptions, 'out'>, output: Output): Promise<void> {

@@ -168,8 +168,10 @@ export async function synthesizeAnswer(offline: Answer, options: SynthesizeOptio
   if (verified.claims.length === 0) {
     return { ...offline, warnings: [...warnings, fallback('produced no claim that passed verification')] };
   }
+  // The model's memo replaces the offline one: the structure it was rendered from no longer describes the answer.
+  const { memo: _offlineMemo, ...rest } = offline;
   return {
-    ...offline,
+    ...rest,
     answer: renderVerified(verified.summary, verified.claims, offline),
     claims: [...verified.summary, ...verified.claims],
     warnings,

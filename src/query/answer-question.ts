@@ -18,7 +18,7 @@ import type { SectionKind } from '../types.ts';
 import { familiesInText, isResolved, parseGroupExpression, resolveGroup, type GroupSpec, type IndexedFamily, type ResolvedGroup, type UnresolvedGroup } from './groups.ts';
 import { groupsFromQuestion } from './question-groups.ts';
 import { summariseFacts } from './facts.ts';
-import { MESSAGES, memoLanguage } from './messages.ts';
+import { isMemoLanguage, MEMO_LANGUAGES, MESSAGES, memoLanguage } from './messages.ts';
 import type { OfferFacts } from '../types.ts';
 import { verifyAnswer } from './verify.ts';
 
@@ -198,8 +198,9 @@ function retrievalPool(group: CountedGroup, seed: string): string[] | undefined 
 function understand(workspace: Workspace, request: QuestionRequest): { groups: ResolvedGroup[]; aspects: Aspect[] } {
   const parsed = parseQuestion(request.question, (text) => findRolesInText(text, workspace.roles));
   const aspects = request.aspects ?? parsed.aspects;
+  if (request.lang !== undefined && !isMemoLanguage(request.lang)) throw new UsageError(`--lang ${request.lang}: the memo is written in ${MEMO_LANGUAGES.join(' or ')}`);
   const unknownAspects = aspects.filter((a) => !isAspect(a));
-  if (unknownAspects.length > 0) throw new UsageError(`unknown aspect ${unknownAspects.join(', ')}; use missions, requirements, nice_to_have, benefits, tools, experience, soft_skills or remote`);
+  if (unknownAspects.length > 0) throw new UsageError(`unknown aspect ${unknownAspects.join(', ')}; use missions, requirements, nice_to_have, benefits, tools, experience, soft_skills, remote or pay`);
   const families = workspace.records.listFamilies();
   const specs = groupSpecs(workspace, request, families);
   const outcomes = specs.map((spec) => resolveGroup(spec, workspace.roles, families));

@@ -182,7 +182,7 @@ function aspectWords(aspect: string, messages: Messages) {
 /** The counts of a distinctive point: the group's, then every other group's. */
 function distinctiveCounts(stat: ThemeStat, role: RoleSummary, others: readonly RoleSummary[], messages: Messages): string {
   const withShare = unevenSizes([role, ...others]);
-  return `${roleCount(stat, role, withShare, messages)} vs ${messages.list(others.map((r) => roleCount(stat, r, withShare, messages)))}`;
+  return `${roleCount(stat, role, withShare, messages)} ${messages.versus} ${messages.list(others.map((r) => roleCount(stat, r, withShare, messages)))}`;
 }
 
 /**
@@ -194,7 +194,7 @@ export function distinctiveSentence(aspect: Aspect, stat: ThemeStat, label: stri
   const own = shareOf(stat, role);
   const far = others.every((o) => shareOf(stat, o) * 3 <= own + 1e-9);
   const shaky = stat.stability !== undefined && stat.stability < SHAKY_STABILITY ? messages.tentative(percent(stat.stability)) : '';
-  return `${aspectWords(aspect, messages).more(role.name, label, far)}: ${distinctiveCounts(stat, role, others, messages)}${shaky}.`;
+  return `${aspectWords(aspect, messages).more(role.name, label, far)}${messages.colon}${distinctiveCounts(stat, role, others, messages)}${shaky}.`;
 }
 
 /** Gaps from this many points up are explained: the reader should not take them for a finding. */
@@ -210,7 +210,7 @@ export function sharedSentence(aspect: Aspect, stat: ThemeStat, label: string, r
   const withShare = unevenSizes(roles);
   const shares = roles.map((r) => shareOf(stat, r));
   const gap = Math.max(...shares) - Math.min(...shares) >= VISIBLE_GAP ? whyNotDistinctive(stat, messages) : '';
-  return `${aspectWords(aspect, messages).shared(roles.length, label)}: ${messages.list(roles.map((r) => roleCount(stat, r, withShare, messages)))}${gap}.`;
+  return `${aspectWords(aspect, messages).shared(roles.length, label)}${messages.colon}${messages.list(roles.map((r) => roleCount(stat, r, withShare, messages)))}${gap}.`;
 }
 
 function whyNotDistinctive(stat: ThemeStat, messages: Messages): string {
@@ -297,7 +297,7 @@ export function composeAnswer(input: ComposeInput): Answer {
       const section: MemoSection = { heading: messages.distinctiveHeading(role.name), group: role.name, points: [], more: [], moreHeading: messages.alsoDistinctive(role.name) };
       for (const stat of selection.byRole.get(role.name) ?? []) {
         const shown = section.points.length < WRITTEN_POINTS;
-        const text = shown ? distinctiveSentence(aspect, stat, inSentence(stat), role, others, messages) : `${inSentence(stat)}: ${distinctiveCounts(stat, role, others, messages)}.`;
+        const text = shown ? distinctiveSentence(aspect, stat, inSentence(stat), role, others, messages) : `${inSentence(stat)}${messages.colon}${distinctiveCounts(stat, role, others, messages)}.`;
         const point = themePoint(aspect, stat, [role], text, input.quotesPerPoint ?? 2, shown);
         if (!point) continue;
         (shown ? section.points : section.more).push(point);

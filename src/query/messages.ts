@@ -32,6 +32,10 @@ export interface AspectWords {
 
 export interface Messages {
   aspects: Record<string, AspectWords>;
+  /** Between a sentence and its counts: ": " in English, " : " in French. */
+  colon: string;
+  /** Between a group's counts and the others': "vs", "contre". */
+  versus: string;
   list(items: readonly string[]): string;
   /** "9 of 14 SRE offers", with "(64%)" when sizes differ. */
   count(offers: number, total: number, group: string, share?: string): string;
@@ -83,6 +87,8 @@ export interface Messages {
 }
 
 const en: Messages = {
+  colon: ': ',
+  versus: 'vs',
   aspects: {
     missions: aspect('Missions', 'missions involve', 'involve'),
     requirements: aspect('Requirements', 'offers ask for', 'ask for'),
@@ -148,6 +154,8 @@ const en: Messages = {
 };
 
 const fr: Messages = {
+  colon: ' : ',
+  versus: 'contre',
   aspects: {
     missions: aspectFr('Missions', 'les missions', 'comportent'),
     requirements: aspectFr('Exigences', 'les offres', 'demandent'),

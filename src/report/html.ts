@@ -3,6 +3,7 @@ import { isAspect, aspectLabel } from '../query/question.ts';
 import { normaliseSpace } from '../query/quotes.ts';
 import { selectThemes } from '../query/stats.ts';
 import type { Answer, Citation, ThemeStat } from '../query/types.ts';
+import type { Memo, MemoPoint } from '../query/memo.ts';
 import { plainText } from './sanitize.ts';
 
 /**
@@ -103,7 +104,10 @@ export function memoHtml(markdown: string): string {
 
 const COLOURS = ['#1f6feb', '#d4580b', '#2da44e', '#8250df', '#bf3989', '#6e7781'];
 
-const LABEL_WIDTH = 230;
+/** A chart label is wrapped at this many characters a line, so no label is ever cut. */
+const LABEL_LINE = 34;
+/** Width of one character of the chart's 12 px labels, generously (wide glyphs, bold digits). */
+const CHAR_WIDTH = 7.2;
 const BAR_WIDTH = 420;
 const BAR_HEIGHT = 11;
 const GAP = 3;
@@ -121,38 +125,45 @@ function pct(value: number): string {
  */
 export function sharesChart(themes: readonly ThemeStat[], roles: readonly string[]): string {
   if (themes.length === 0) return '';
-  const rowHeight = roles.length * (BAR_HEIGHT + GAP) + ROW_PADDING;
-  const legendHeight = 22;
-  const height = legendHeight + themes.length * rowHeight + 24;
-  const width = LABEL_WIDTH + BAR_WIDTH + 70;
-  const x = (share: number) => LABEL_WIDTH + share * BAR_WIDTH;
-  const parts: string[] = [];
-  roles.forEach((role, i) => {
-    const lx = LABEL_WIDTH + i * 150;
-    parts.push(`<rect x="${lx}" y="4" width="12" height="12" fill="${COLOURS[i % COLOURS.length]}"/>`);
-    parts.push(`<text x="${lx + 16}" y="14" class="legend">${escapeHtml(role)}</text>`);
-  });
+  const labels = themes.map((stat) => wrapLabel(stat.label + (stat.distinctiveFor ? ` (${stat.distinctiveFor})` : '')));
+  // The label column is as wide as the longest line needs, and a row as tall as its lines: nothing is cut.
+  const labelWidth = Math.ceil(Math.max(...labels.flat().map((line) => line.length)) * CHAR_WIDTH) + 16;
+  const rowHeights = labels.map((lines) => Math.max(roles.length * (BAR_HEIGHT + GAP), lines.length * 14) + ROW_PADDING);
+  const legend = legendLayout(roles, labelWidth);
+  const legendHeight = legend.height;
+  const height = legendHeight + rowHeights.reduce((a, b) => a + b, 0) + 24;
+  const width = Math.max(labelWidth + BAR_WIDTH + 70, legend.width);
+  const x = (share: number) => labelWidth + share * BAR_WIDTH;
+  const parts: string[] = [...legend.parts];
+  let top = legendHeight;
   themes.forEach((stat, t) => {
-    const top = legendHeight + t * rowHeight;
-    const mark = stat.distinctiveFor ? ` (${stat.distinctiveFor})` : '';
-    parts.push(`<text x="${LABEL_WIDTH - 8}" y="${top + rowHeight / 2}" text-anchor="end" class="theme">${escapeHtml(stat.label + mark)}</text>`);
+    const rowHeight = rowHeights[t]!;
+    const lines = labels[t]!;
+    const first = top + rowHeight / 2 - ((lines.length - 1) * 14) / 2 + 4;
+    parts.push(
+      `<text x="${labelWidth - 8}" y="${first.toFixed(1)}" text-anchor="end" class="theme">` +
+        lines.map((line, i) => `<tspan x="${labelWidth - 8}" dy="${i === 0 ? 0 : 14}">${escapeHtml(line)}</tspan>`).join('') +
+        '</text>',
+    );
+    const barsTop = top + (rowHeight - ROW_PADDING - roles.length * (BAR_HEIGHT + GAP)) / 2;
     roles.forEach((role, i) => {
       const share = stat.perRole[role];
       if (!share) return;
-      const y = top + i * (BAR_HEIGHT + GAP);
+      const y = barsTop + i * (BAR_HEIGHT + GAP);
       const colour = COLOURS[i % COLOURS.length];
       const tip = `${role}: ${share.offers} of ${share.total ?? '?'} offers (${pct(share.share)}; 95% interval ${pct(share.low)}–${pct(share.high)})`;
       parts.push(
         `<g class="bar"><title>${escapeHtml(tip)}</title>` +
-          `<rect x="${LABEL_WIDTH}" y="${y}" width="${(share.share * BAR_WIDTH).toFixed(1)}" height="${BAR_HEIGHT}" fill="${colour}" fill-opacity="0.8"/>` +
+          `<rect x="${labelWidth}" y="${y}" width="${(share.share * BAR_WIDTH).toFixed(1)}" height="${BAR_HEIGHT}" fill="${colour}" fill-opacity="0.8"/>` +
           `<line x1="${x(share.low).toFixed(1)}" x2="${x(share.high).toFixed(1)}" y1="${y + BAR_HEIGHT / 2}" y2="${y + BAR_HEIGHT / 2}" stroke="#24292f" stroke-width="1.2"/>` +
           `<line x1="${x(share.low).toFixed(1)}" x2="${x(share.low).toFixed(1)}" y1="${y + 2}" y2="${y + BAR_HEIGHT - 2}" stroke="#24292f"/>` +
           `<line x1="${x(share.high).toFixed(1)}" x2="${x(share.high).toFixed(1)}" y1="${y + 2}" y2="${y + BAR_HEIGHT - 2}" stroke="#24292f"/>` +
           `<text x="${(x(share.high) + 4).toFixed(1)}" y="${y + BAR_HEIGHT - 1}" class="value">${share.offers}/${share.total ?? '?'}</text></g>`,
       );
     });
+    top += rowHeight;
   });
-  const axisY = legendHeight + themes.length * rowHeight + 4;
+  const axisY = top + 4;
   for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
     parts.push(`<line x1="${x(tick)}" x2="${x(tick)}" y1="${legendHeight}" y2="${axisY}" stroke="#d0d7de" stroke-dasharray="2 3"/>`);
     parts.push(`<text x="${x(tick)}" y="${axisY + 14}" text-anchor="middle" class="value">${pct(tick)}</text>`);
@@ -164,6 +175,37 @@ export function sharesChart(themes: readonly ThemeStat[], roles: readonly string
   );
 }
 
+/** A label as lines of at most LABEL_LINE characters, broken between words (a longer word stands alone). */
+export function wrapLabel(label: string): string[] {
+  const lines: string[] = [];
+  for (const word of label.split(/\s+/).filter(Boolean)) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 1 + word.length <= LABEL_LINE) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.length > 0 ? lines : [''];
+}
+
+/** The legend: one swatch and name per group, laid out in rows that fit beside the label column. */
+function legendLayout(roles: readonly string[], labelWidth: number): { parts: string[]; height: number; width: number } {
+  const parts: string[] = [];
+  let x = labelWidth;
+  let y = 4;
+  let width = 0;
+  roles.forEach((role, i) => {
+    const itemWidth = 16 + Math.ceil(role.length * CHAR_WIDTH) + 18;
+    if (x > labelWidth && x + itemWidth > labelWidth + BAR_WIDTH + 70) {
+      x = labelWidth;
+      y += 18;
+    }
+    parts.push(`<rect x="${x}" y="${y}" width="12" height="12" fill="${COLOURS[i % COLOURS.length]}"/>`);
+    parts.push(`<text x="${x + 16}" y="${y + 10}" class="legend">${escapeHtml(role)}</text>`);
+    x += itemWidth;
+    width = Math.max(width, x);
+  });
+  return { parts, height: y + 18, width };
+}
+
 /** The themes each aspect's chart shows: the ones the memo can talk about. */
 function chartThemes(answer: Answer, aspect: string): ThemeStat[] {
   const stats = answer.themes.filter((t) => t.aspect === aspect);
@@ -172,9 +214,12 @@ function chartThemes(answer: Answer, aspect: string): ThemeStat[] {
 }
 
 function citationHtml(c: Citation): string {
-  const href = sourceHref(c.source);
-  const where = [c.title, c.company].map(normaliseSpace).filter((s) => s !== '' && !/^unknown company$/i.test(s));
-  const link = href ? `<a href="${escapeHtml(href)}" rel="noreferrer noopener">${escapeHtml(c.source)}</a>` : escapeHtml(c.source);
+  // The offer's public URL when known, so that a shared report links somewhere its reader can open.
+  const shown = c.url ?? c.source;
+  const href = sourceHref(shown);
+  const company = normaliseSpace(c.company);
+  const where = [normaliseSpace(c.title), company && !/^unknown company$/i.test(company) ? company : 'unknown company'].filter((s) => s !== '');
+  const link = href ? `<a href="${escapeHtml(href)}" rel="noreferrer noopener">${escapeHtml(shown)}</a>` : escapeHtml(shown);
   return (
     `<li id="${escapeHtml(c.id)}"><span class="id">[${escapeHtml(c.id)}]</span> ` +
     `<blockquote>${escapeHtml(normaliseSpace(c.quote))}</blockquote>` +
@@ -193,7 +238,41 @@ a.cite{text-decoration:none;font-size:.85em}
 ol.citations{list-style:none;padding:0}ol.citations li{border-top:1px solid #eaeef2;padding:.5rem 0}
 .id{font-weight:600}.offer{font-size:.9em}.source{font-size:.8em;word-break:break-all}
 .warnings{background:#fff8c5;padding:.5rem 1rem;border-radius:6px}
+.facts{overflow-x:auto}table{border-collapse:collapse;font-size:.9em}th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}
 `;
+
+/** A point: our sentence, escaped, its citation markers as links, and its quotes under it. */
+function pointHtml(point: MemoPoint): string {
+  const markers = point.citations.map((id) => `<a class="cite" href="#${escapeHtml(id)}">[${escapeHtml(id)}]</a>`).join('');
+  const quotes = point.quotes.map((q) => `<blockquote>“${escapeHtml(q.quote)}” (${escapeHtml(q.company)}) <a class="cite" href="#${escapeHtml(q.id)}">[${escapeHtml(q.id)}]</a></blockquote>`).join('');
+  return `<li><p>${escapeHtml(point.text.replace(/\.$/, ''))} ${markers}</p>${quotes}</li>`;
+}
+
+/** The memo from its structure (src/query/memo.ts): summary, facts table, then each aspect's sections. */
+export function memoStructureHtml(memo: Memo): string {
+  const out = [`<p>${inline(memo.intro)}</p>`];
+  if (memo.summary.length > 0) out.push(`<h2>${escapeHtml(memo.summaryHeading)}</h2><ul class="summary">${memo.summary.map(pointHtml).join('')}</ul>`);
+  if (memo.facts) {
+    const { heading, columns, rows } = memo.facts;
+    out.push(
+      `<h2>${escapeHtml(heading)}</h2><div class="facts"><table><thead><tr><th></th>${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>` +
+        rows.map((row) => `<tr><th>${escapeHtml(row.label)}</th>${row.cells.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`).join('') +
+        '</tbody></table></div>',
+    );
+  }
+  for (const aspect of memo.aspects) {
+    out.push(`<h2>${escapeHtml(aspect.heading)}</h2>`);
+    for (const section of aspect.sections) {
+      out.push(`<h3>${escapeHtml(section.heading)}</h3><ul>`);
+      if (section.note) out.push(`<li><p>${escapeHtml(section.note)}</p></li>`);
+      out.push(section.points.map(pointHtml).join(''));
+      if (section.more.length > 0) out.push(`<li><p>${escapeHtml(section.moreHeading)}:</p><ul class="more">${section.more.map(pointHtml).join('')}</ul></li>`);
+      out.push('</ul>');
+    }
+  }
+  out.push(`<p><em>${escapeHtml(memo.sample)}</em></p>`);
+  return out.join('\n');
+}
 
 /** The whole page. */
 export function renderHtml(answer: Answer): string {
@@ -209,7 +288,7 @@ export function renderHtml(answer: Answer): string {
     ? `<section class="warnings"><h2>Warnings</h2><ul>${answer.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul></section>`
     : '';
   return `<!doctype html>
-<html lang="en">
+<html lang="${answer.memo?.language ?? 'en'}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
@@ -220,7 +299,7 @@ export function renderHtml(answer: Answer): string {
 <body>
 <h1>${escapeHtml(answer.question)}</h1>
 <section class="memo">
-${memoHtml(answer.answer)}
+${answer.memo ? memoStructureHtml(answer.memo) : memoHtml(answer.answer)}
 </section>
 ${charts ? `<section class="charts"><h2>Theme shares per role</h2><p>Share of each role's offers that mention the theme; the whisker is its 95% interval.</p>\n${charts}</section>` : ''}
 <section><h2>Sources</h2><ol class="citations">${answer.citations.map(citationHtml).join('\n')}</ol></section>

@@ -122,3 +122,28 @@ describe('open world: title families, mined themes, groups', () => {
     assert.match(run.stderr, /posted/);
   });
 });
+
+describe('the memo in the question\'s language', () => {
+  it('writes a French memo for a French question, an English one with --lang en, and refuses an unknown language', async () => {
+    const { dir, cleanup } = await scratchDir('offers-memo-lang-');
+    try {
+      writePlantedCorpus(path.join(dir, 'offers', 'fr'), plantedCorpus({ language: 'fr', perFamily: 40, seed: 3 }));
+      const dataDir = path.join(dir, 'data');
+      assert.equal((await runCli(['--data-dir', dataDir, 'ingest', path.join(dir, 'offers', 'fr')])).code, 0);
+      const french = await runCli(['--data-dir', dataDir, 'query', 'Quelle est la différence entre un apiculteur et un élagueur ?']);
+      assert.equal(french.code, 0, french.stderr);
+      assert.match(french.stdout, /^Comparaison de \*\*Apiculteur\*\* \(40 offres\)/);
+      assert.match(french.stdout, /## Synthèse/);
+      assert.match(french.stdout, /## Faits/);
+      assert.match(french.stdout, /### Propre à Élagueur/);
+      assert.match(french.stdout, /offres Élagueur sur 40 contre/);
+      const english = await runCli(['--data-dir', dataDir, 'query', 'Quelle est la différence entre un apiculteur et un élagueur ?', '--lang', 'en']);
+      assert.match(english.stdout, /^Comparing \*\*Apiculteur\*\* \(40 offers\)/);
+      const unknown = await runCli(['--data-dir', dataDir, 'query', 'apiculteur vs élagueur', '--lang', 'xx']);
+      assert.equal(unknown.code, 2);
+      assert.match(unknown.stderr, /--lang xx/);
+    } finally {
+      await cleanup();
+    }
+  });
+});
