@@ -126,6 +126,9 @@ CREATE TABLE IF NOT EXISTS offer_bands (band_key TEXT NOT NULL, offer_id TEXT NO
 CREATE INDEX IF NOT EXISTS offer_bands_by_offer ON offer_bands(offer_id);
 `;
 
+/** How long an opening or a write waits for another connection's write transaction. */
+const BUSY_TIMEOUT_MS = 5000;
+
 export class RecordStore {
   /** Chunk text and theme prominence for lexical retrieval, written in the same transactions as the offers. */
   readonly lexical: LexicalIndex;
@@ -137,19 +140,33 @@ export class RecordStore {
     this.sql = statementCache(db);
   }
 
+  /**
+   * Opens (creating it when writable) the record of one collection in `<dataDir>/index`.
+   *
+   * Many commands may open it at once (readers never wait for each other: src/store/chroma-server.ts
+   * shares the Chroma server, the record must not fail either). Creating or upgrading the schema
+   * writes, and it runs as an IMMEDIATE transaction: a deferred one first reads, and in WAL mode
+   * a read transaction that wants to write after another connection committed fails at once with
+   * "database is locked" (SQLITE_BUSY_SNAPSHOT), whatever the busy timeout. Taking the write lock
+   * first makes it wait its turn instead (a few milliseconds per opening).
+   */
   static open(dataDir: string, collection: string): RecordStore {
     const dir = path.join(dataDir, 'index');
     // One record file per collection: switching embedders must not reuse another space's record.
     const file = path.join(dir, `${collection}.sqlite`);
     try {
       mkdirSync(dir, { recursive: true });
-      const db = new Database(file);
+      // The busy timeout applies from the first statement on (journal_mode included).
+      const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
-      db.pragma('busy_timeout = 5000');
-      db.exec(SCHEMA);
-      installThemeCounts(db);
-      return new RecordStore(db);
+      return db
+        .transaction(() => {
+          db.exec(SCHEMA);
+          installThemeCounts(db);
+          return new RecordStore(db);
+        })
+        .immediate();
     } catch (error) {
       throw new FatalError(`cannot open the index record ${file}: ${(error as Error).message}`, 'check that the data dir is writable (--data-dir or OFFERS_DATA_DIR)', {
         cause: error,
@@ -161,9 +178,12 @@ export class RecordStore {
     this.db.close();
   }
 
-  /** Runs `fn` in one transaction: all of its writes land, or none. */
+  /**
+   * Runs `fn` in one transaction: all of its writes land, or none. IMMEDIATE, as in open: a
+   * reader opening the record meanwhile must make it wait, not fail.
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn).immediate();
   }
 
   getSource(source: string): SourceRecord | undefined {
