@@ -16,7 +16,7 @@ import { createExclusiveFile, isRunning, processStartTime, readTextFile } from '
  * from another host (a shared volume) can't be judged by pid, so the holder refreshes the file's
  * mtime while it runs, and one not refreshed for STALE_AFTER_MS is taken as abandoned.
  *
- * The second command waits, saying so once, up to its --wait; then it exits with code 4
+ * The second command waits, saying so once, up to its --wait; then it exits with code 5
  * (DataDirBusyError). A stale lock is removed and taken over, with a line saying so.
  */
 
@@ -61,26 +61,73 @@ const EXIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 export async function acquireDataDirLock(dataDir: string, options: AcquireLockOptions): Promise<DataDirLock> {
   const file = lockPath(dataDir);
   mkdirSync(path.dirname(file), { recursive: true });
-  const me: LockHolder = { pid: process.pid, host: hostname(), command: options.command, startedAt: new Date().toISOString() };
-  const pidStart = processStartTime(process.pid);
-  if (pidStart) me.pidStart = pidStart;
-  const text = `${JSON.stringify(me)}\n`;
-  await waitForTurn(file, options, () => {
-    try {
-      createExclusiveFile(file, text);
-      return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw error;
-    }
-  });
-  return holdLock(file, text, options.releaseOnSignal ?? true);
+  return acquireFileLock(file, { ...options, messages: dataDirMessages(path.dirname(file), file) });
 }
 
 /** For commands that read the index: returns once no command is changing it (without taking the lock). */
 export async function waitForDataDir(dataDir: string, options: LockWaitOptions): Promise<void> {
   const file = lockPath(dataDir);
-  await waitForTurn(file, options, () => readTextFile(file) === undefined);
+  await waitForTurn(file, { ...options, messages: dataDirMessages(path.dirname(file), file) }, () => readTextFile(file) === undefined);
+}
+
+/** What a lock's waiters are told, given a description of its holder. */
+export interface LockMessages {
+  waiting(holder: string): string;
+  busy(holder: string): DataDirBusyError;
+}
+
+/**
+ * The same protocol for any lock file (the embedded Chroma server's state is guarded by one:
+ * src/store/chroma-server.ts): exclusive creation, a holder judged gone by pid or age, waiting
+ * up to `waitMs`, release on exit and (unless told otherwise) on SIGINT/SIGTERM/SIGHUP.
+ */
+export async function acquireFileLock(file: string, options: AcquireLockOptions & { messages: LockMessages }): Promise<DataDirLock> {
+  const text = holderText(options.command);
+  await waitForTurn(file, options, () => tryCreate(file, text));
+  return holdLock(file, text, options.releaseOnSignal ?? true);
+}
+
+/**
+ * Runs `fn` holding the lock if it is free at this instant, and returns whether it ran.
+ * Synchronous, without waiting: for an exit hook, where nothing asynchronous runs any more.
+ */
+export function withLockIfFree(file: string, command: string, fn: () => void): boolean {
+  const text = holderText(command);
+  if (!tryCreate(file, text)) return false;
+  try {
+    fn();
+  } finally {
+    if (readTextFile(file) === text) rmSync(file, { force: true });
+  }
+  return true;
+}
+
+function holderText(command: string): string {
+  const me: LockHolder = { pid: process.pid, host: hostname(), command, startedAt: new Date().toISOString() };
+  const pidStart = processStartTime(process.pid);
+  if (pidStart) me.pidStart = pidStart;
+  return `${JSON.stringify(me)}\n`;
+}
+
+function tryCreate(file: string, text: string): boolean {
+  try {
+    createExclusiveFile(file, text);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+function dataDirMessages(dir: string, file: string): LockMessages {
+  return {
+    waiting: (holder) => `waiting for ${holder} to finish with ${dir}`,
+    busy: (holder) =>
+      new DataDirBusyError(
+        `data dir ${dir} is busy: ${holder} is changing the index`,
+        `wait for it to finish, pass --wait SECONDS to wait longer, or remove ${file} if that process is really gone`,
+      ),
+  };
 }
 
 export function lockPath(dataDir: string): string {
@@ -96,8 +143,8 @@ export function isStale(holder: LockHolder | undefined, facts: { host: string; r
   return holder.pidStart !== undefined && start !== undefined && start !== holder.pidStart;
 }
 
-/** Polls `tryOnce` until it succeeds, clearing stale locks on the way; throws DataDirBusyError at the deadline. */
-async function waitForTurn(file: string, options: LockWaitOptions, tryOnce: () => boolean): Promise<void> {
+/** Polls `tryOnce` until it succeeds, clearing stale locks on the way; throws the busy error at the deadline. */
+async function waitForTurn(file: string, options: LockWaitOptions & { messages: LockMessages }, tryOnce: () => boolean): Promise<void> {
   const log = options.log ?? (() => {});
   const deadline = Date.now() + options.waitMs;
   let announced = false;
@@ -111,15 +158,10 @@ async function waitForTurn(file: string, options: LockWaitOptions, tryOnce: () =
       if (readTextFile(file) === found.text) rmSync(file, { force: true });
       continue;
     }
-    if (Date.now() >= deadline) {
-      throw new DataDirBusyError(
-        `data dir ${path.dirname(file)} is busy: ${describeHolder(found.holder)} is changing the index`,
-        `wait for it to finish, pass --wait SECONDS to wait longer, or remove ${file} if that process is really gone`,
-      );
-    }
+    if (Date.now() >= deadline) throw options.messages.busy(describeHolder(found.holder));
     if (!announced) {
       announced = true;
-      log(`waiting for ${describeHolder(found.holder)} to finish with ${path.dirname(file)} (up to ${Math.ceil(options.waitMs / 1000)} s, --wait)`);
+      log(`${options.messages.waiting(describeHolder(found.holder))} (up to ${Math.ceil(options.waitMs / 1000)} s, --wait)`);
     }
     await sleep(POLL_MS);
   }

@@ -55,6 +55,8 @@ export async function openWorkspace(config: OffersConfig, options: OpenWorkspace
       dataDir: config.dataDir,
       space,
       waitMs,
+      // Readers share the embedded server; a writer (or library use, without `access`) has it alone.
+      mode: options.access?.mode ?? 'write',
       ...(config.chromaUrl ? { chromaUrl: config.chromaUrl } : {}),
       ...(options.log ? { log: options.log } : {}),
     }),
