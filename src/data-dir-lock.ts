@@ -4,6 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataDirBusyError } from './errors.ts';
 import { createExclusiveFile, isRunning, processStartTime, readTextFile } from './util/pid-file.ts';
+import { realPath } from './util/real-path.ts';
 
 /**
  * The data-dir lock: `<data dir>/offers.lock` makes the commands that change the index (ingest,
@@ -130,8 +131,9 @@ function dataDirMessages(dir: string, file: string): LockMessages {
   };
 }
 
+/** In the data dir's real path: through a symlink or not, one data dir has one lock. */
 export function lockPath(dataDir: string): string {
-  return path.join(path.resolve(dataDir), LOCK_FILE);
+  return path.join(realPath(dataDir), LOCK_FILE);
 }
 
 /** Whether the holder named by a lock file is gone (pure, given the facts about its process). */
