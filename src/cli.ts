@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { DataDirBusyError, describeError, FatalError, UsageError } from './errors.ts';
+import { DataDirBusyError, describeError, FatalError, OutputClosedError, UsageError } from './errors.ts';
+import { exitStatusOfStreams, guardStandardStreams } from './output.ts';
 import { storageFatal } from './util/storage-errors.ts';
 
 /**
@@ -151,6 +152,7 @@ function splitList(value: string): string[] {
 }
 
 async function main(): Promise<number> {
+  guardStandardStreams();
   try {
     await program.parseAsync(process.argv);
     return exitCode;
@@ -161,6 +163,8 @@ async function main(): Promise<number> {
       // Help and version are not errors; commander already printed usage for real ones.
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
     }
+    // The reader of stdout went away (`offers export | head -1`): it has what it wanted.
+    if (error instanceof OutputClosedError) return 0;
     if (error instanceof UsageError) {
       process.stderr.write(`offers: ${error.message}\n`);
       return 2;
@@ -178,7 +182,6 @@ async function main(): Promise<number> {
 
 // Exit explicitly: a stray handle (a timer, a socket) must not keep a finished command alive.
 // But first let a piped stdout take everything: process.exit drops what a pipe has not read yet
-// (an `offers export` of a few hundred offers lost most of its lines).
-const code = await main();
-await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
-process.exit(code);
+// (an `offers export` of a few hundred offers lost most of its lines). A stream that failed
+// (a full disk) makes the exit status 1.
+process.exit(await exitStatusOfStreams(await main()));

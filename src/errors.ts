@@ -64,6 +64,15 @@ export class FatalError extends OffersError {
  */
 export class DataDirBusyError extends FatalError {}
 
+/**
+ * Whoever read our output went away (a closed pipe: `offers export | head -1`). Not a failure:
+ * the command stops quietly and exits 0 (src/output.ts).
+ */
+export class OutputClosedError extends OffersError {
+  override readonly name = 'OutputClosedError';
+  readonly kind = 'closed';
+}
+
 export class UsageError extends OffersError {
   override readonly name = 'UsageError';
   readonly kind = 'usage';

@@ -1,7 +1,6 @@
-import { writeFile } from 'node:fs/promises';
 import { synthesizeAnswer } from '../llm/synthesize.ts';
 import { resolveConfig, type ConfigFlags } from '../config.ts';
-import { processOutput, type Output } from '../output.ts';
+import { checkOutputFile, processOutput, writeOutputFile, type Output } from '../output.ts';
 import { answerQuestion, type QuestionRequest } from '../query/answer-question.ts';
 import { RefusalError, REFUSED_EXIT_CODE } from '../query/refusal.ts';
 import type { Answer } from '../query/types.ts';
@@ -26,6 +25,8 @@ export interface QueryCommandOptions extends ConfigFlags, QuestionRequest {
  */
 export async function query(options: QueryCommandOptions): Promise<number> {
   const output = options.output ?? processOutput;
+  // Before the work, which may be long: a path that can't be written is a usage error now.
+  if (options.out) checkOutputFile(options.out);
   const config = resolveConfig(options);
   const workspace = await openWorkspace(config, { log: output.info, access: { mode: 'read', command: 'query' } });
   let answer: Answer;
@@ -61,7 +62,7 @@ function render(answer: Answer, format: QueryFormat): string {
 
 async function deliver(text: string, options: Pick<QueryCommandOptions, 'out'>, output: Output): Promise<void> {
   if (options.out) {
-    await writeFile(options.out, text);
+    await writeOutputFile(options.out, text);
     output.info(`answer written to ${options.out}`);
   } else {
     output.result(text);
