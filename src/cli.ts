@@ -90,7 +90,9 @@ program
   .description('what is indexed: offers per role, language, source and month')
   .option('--json', 'print JSON on stdout')
   .option('--include-removed', 'also count, per role, the removed, expired and duplicate offers kept as history')
-  .action(async (opts: { json?: boolean; includeRemoved?: boolean }) => {
+  .option('--check', 'compare the record and the vector store chunk by chunk (exit 1 when they differ)')
+  .option('--repair', 'with --check: embed the chunks the store lacks again from the record, delete the ones it should not hold')
+  .action(async (opts: { json?: boolean; includeRemoved?: boolean; check?: boolean; repair?: boolean }) => {
     const { stats } = await import('./commands/stats.ts');
     exitCode = await stats({ ...globals(), ...opts });
   });

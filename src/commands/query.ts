@@ -6,6 +6,7 @@ import { RefusalError, REFUSED_EXIT_CODE } from '../query/refusal.ts';
 import type { Answer } from '../query/types.ts';
 import { renderHtml } from '../report/html.ts';
 import { renderMarkdown } from '../report/markdown.ts';
+import { describeDrift, inspectStore } from '../store/consistency.ts';
 import { openWorkspace } from '../workspace.ts';
 
 export type QueryFormat = 'md' | 'json' | 'html';
@@ -31,7 +32,11 @@ export async function query(options: QueryCommandOptions): Promise<number> {
   const workspace = await openWorkspace(config, { log: output.info, access: { mode: 'read', command: 'query' } });
   let answer: Answer;
   try {
+    // The store first: unreachable, it is named (exit 1) before the record's counts could refuse
+    // the question for want of offers; drifted from the record, every answer says so.
+    const store = await inspectStore(workspace.store, workspace.records);
     answer = await answerQuestion(workspace, options);
+    if (!store.consistent) answer = { ...answer, warnings: [...answer.warnings, describeDrift(store, workspace.storeUrl)] };
   } catch (error) {
     if (!(error instanceof RefusalError)) throw error;
     output.info(`offers: ${error.message}\n  fix: ${error.hint}`);

@@ -345,6 +345,25 @@ export class RecordStore {
     return { offers, chunks };
   }
 
+  /**
+   * Up to `n` chunk ids of active offers spread evenly over the record (one per offer, found by
+   * rowid: n indexed lookups whatever the size of the index): what a quick check of the vector
+   * store looks for (src/store/consistency.ts).
+   */
+  sampleChunkIds(n: number): string[] {
+    const range = this.sql('SELECT MIN(rowid) AS low, MAX(rowid) AS high FROM offers').get() as { low: number | null; high: number | null };
+    if (range.low === null || range.high === null) return [];
+    const next = this.sql("SELECT chunk_ids FROM offers WHERE rowid >= ? AND status = 'active' AND chunk_ids != '[]' ORDER BY rowid LIMIT 1").pluck();
+    const ids = new Set<string>();
+    for (let i = 0; i < n; i++) {
+      const json = next.get(range.low + Math.floor(((range.high - range.low + 1) * i) / n)) as string | undefined;
+      const chunkIds = json ? (JSON.parse(json) as string[]) : [];
+      const id = chunkIds[Math.floor(chunkIds.length / 2)];
+      if (id) ids.add(id);
+    }
+    return [...ids];
+  }
+
   /** Counts per role and status, for stats and the query's "which roles are indexed" message (running totals: theme-counts.ts). */
   countByRole(): Array<{ role: string; status: OfferStatus; offers: number; chunks: number }> {
     return this.sql('SELECT role, status, offers, chunks FROM role_counts WHERE offers > 0 ORDER BY role, status').all() as Array<{

@@ -177,6 +177,19 @@ describe('offers CLI, errors', () => {
     }
   });
 
+  it('a query with the store unreachable and nothing recorded names the store (exit 1), not "0 indexed offers" (exit 4)', async () => {
+    const port = await closedPort();
+    const scratch = await scratchDir();
+    try {
+      const run = await runCli(['--data-dir', scratch.dir, 'query', 'SRE vs DevOps engineer'], { env: { CHROMA_URL: `http://127.0.0.1:${port}` } });
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, new RegExp(`^offers: Chroma is not reachable at http://127\\.0\\.0\\.1:${port}`));
+      assert.match(run.stderr, /\n {2}fix: /);
+    } finally {
+      await scratch.cleanup();
+    }
+  });
+
   it('bad flags exit 2 with usage', async () => {
     const run = await runCli(['query', 'x', '--format', 'docx']);
     assert.equal(run.code, 2);
