@@ -68,7 +68,7 @@ export async function acquireDataDirLock(dataDir: string, options: AcquireLockOp
 /** For commands that read the index: returns once no command is changing it (without taking the lock). */
 export async function waitForDataDir(dataDir: string, options: LockWaitOptions): Promise<void> {
   const file = lockPath(dataDir);
-  await waitForTurn(file, { ...options, messages: dataDirMessages(path.dirname(file), file) }, () => readTextFile(file) === undefined);
+  await waitForTurn(file, { ...options, messages: dataDirMessages(path.dirname(file), file), reader: true }, () => readTextFile(file) === undefined);
 }
 
 /** What a lock's waiters are told, given a description of its holder. */
@@ -146,7 +146,7 @@ export function isStale(holder: LockHolder | undefined, facts: { host: string; r
 }
 
 /** Polls `tryOnce` until it succeeds, clearing stale locks on the way; throws the busy error at the deadline. */
-async function waitForTurn(file: string, options: LockWaitOptions & { messages: LockMessages }, tryOnce: () => boolean): Promise<void> {
+async function waitForTurn(file: string, options: LockWaitOptions & { messages: LockMessages; reader?: boolean }, tryOnce: () => boolean): Promise<void> {
   const log = options.log ?? (() => {});
   const deadline = Date.now() + options.waitMs;
   let announced = false;
@@ -156,8 +156,15 @@ async function waitForTurn(file: string, options: LockWaitOptions & { messages: 
     if (!found) continue; // released between our attempt and this read
     if (isStale(found.holder, { host: hostname(), running: isRunning, startTime: processStartTime, ageMs: found.ageMs })) {
       log(`removing the lock left by ${describeHolder(found.holder)}, which is gone`);
-      // Only the file judged stale: another command may have replaced it meanwhile.
-      if (readTextFile(file) === found.text) rmSync(file, { force: true });
+      try {
+        // Only the file judged stale: another command may have replaced it meanwhile.
+        if (readTextFile(file) === found.text) rmSync(file, { force: true });
+      } catch (error) {
+        // A read-only copy of a data dir may hold the lock of the run it was copied during: a
+        // reader goes on without removing it (nobody can write there); a writer can't anyway.
+        if (options.reader) return;
+        throw error;
+      }
       continue;
     }
     if (Date.now() >= deadline) throw options.messages.busy(describeHolder(found.holder));

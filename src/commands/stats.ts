@@ -1,4 +1,5 @@
 import { resolveConfig, type ConfigFlags } from '../config.ts';
+import { FatalError } from '../errors.ts';
 import { processOutput, type Output } from '../output.ts';
 import { compareStore, describeDrift, inspectStore, repairStore, type RepairResult } from '../store/consistency.ts';
 import { openWorkspace, type Workspace } from '../workspace.ts';
@@ -32,8 +33,8 @@ const LISTED_IDS = 10;
 export interface IndexStats {
   offers: number;
   chunks: number;
-  /** Chunks the vector store actually holds: equal to `chunks` when the index is consistent. */
-  storeChunks: number;
+  /** Chunks the vector store actually holds: equal to `chunks` when the index is consistent; null without a store (a read-only data dir). */
+  storeChunks: number | null;
   roles: Record<string, { offers: number; chunks: number }>;
   languages: Record<string, number>;
   sources: { files: number; failed: number };
@@ -82,6 +83,7 @@ export async function stats(options: StatsOptions): Promise<number> {
 
 /** --check and --repair: the comparison, and after a repair the store as it is then. */
 async function checkStore(workspace: Workspace, repair: boolean): Promise<Partial<Pick<IndexStats, 'check' | 'storeChunks' | 'warnings'>>> {
+  if (workspace.store.unavailable) throw new FatalError(`--check needs the vector store: ${workspace.store.unavailable}`, 'set CHROMA_URL to the Chroma server holding this index, or check a writable copy');
   const before = await compareStore(workspace.store, workspace.records);
   const report = (comparison: typeof before, repaired?: RepairResult): StoreCheck => ({
     consistent: comparison.missing.length === 0 && comparison.extra.length === 0,
@@ -109,7 +111,7 @@ export async function collectStats(workspace: Workspace, options: { includeRemov
   const result: IndexStats = {
     offers: 0,
     chunks: 0,
-    storeChunks: store.storeChunks,
+    storeChunks: store.unavailable ? null : store.storeChunks,
     roles: {},
     languages: {},
     sources: { files: 0, failed: 0 },
@@ -150,7 +152,7 @@ export async function collectStats(workspace: Workspace, options: { includeRemov
 }
 
 function renderStats(s: IndexStats): string {
-  const lines = [`${s.offers} offers, ${s.chunks} chunks (store holds ${s.storeChunks}) in ${s.store}, embedder ${s.embedder}`];
+  const lines = [`${s.offers} offers, ${s.chunks} chunks (store holds ${s.storeChunks ?? 'nothing it can read'}) in ${s.store}, embedder ${s.embedder}`];
   lines.push('', 'role                               offers  chunks');
   for (const [role, r] of Object.entries(s.roles).sort((a, b) => b[1].offers - a[1].offers)) {
     lines.push(`${role.padEnd(34)} ${String(r.offers).padStart(6)}  ${String(r.chunks).padStart(6)}`);

@@ -1,11 +1,17 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { statementCache } from './statements.ts';
 import { FatalError } from '../errors.ts';
 import type { Offer, SectionKind } from '../types.ts';
 import { LexicalIndex } from './lexical-index.ts';
 import { installThemeCounts, sectionMask } from './theme-counts.ts';
+
+// A read-only record is opened by URI (`file:…?immutable=1`, openReadOnly), which better-sqlite3
+// allows when this is set as its native addon loads, at the first Database of the process. The
+// paths opened here are absolute, never `file:…`, so no other name changes meaning.
+process.env.SQLITE_USE_URI ??= '1';
 
 /**
  * The record of what is indexed (SQLite, WAL): per source and per offer, the content hash, the
@@ -149,11 +155,15 @@ export class RecordStore {
    * a read transaction that wants to write after another connection committed fails at once with
    * "database is locked" (SQLITE_BUSY_SNAPSHOT), whatever the busy timeout. Taking the write lock
    * first makes it wait its turn instead (a few milliseconds per opening).
+   *
+   * `readOnly`: for a command that only reads, on a data dir it may not write (a read-only mount,
+   * a copy without write permission): see openReadOnly.
    */
-  static open(dataDir: string, collection: string): RecordStore {
+  static open(dataDir: string, collection: string, options: { readOnly?: boolean } = {}): RecordStore {
     const dir = path.join(dataDir, 'index');
     // One record file per collection: switching embedders must not reuse another space's record.
     const file = path.join(dir, `${collection}.sqlite`);
+    if (options.readOnly) return RecordStore.openReadOnly(file);
     try {
       mkdirSync(dir, { recursive: true });
       // The busy timeout applies from the first statement on (journal_mode included).
@@ -169,6 +179,39 @@ export class RecordStore {
         .immediate();
     } catch (error) {
       throw new FatalError(`cannot open the index record ${file}: ${(error as Error).message}`, 'check that the data dir is writable (--data-dir or OFFERS_DATA_DIR)', {
+        cause: error,
+      });
+    }
+  }
+
+  /**
+   * A read-only connection to a record this process may not write. A WAL record at rest has no
+   * `-shm` file, and SQLite cannot read a WAL database without creating one, unless the file is
+   * opened `immutable` (no locks, no change detection: right for a read-only mount or a copy,
+   * which nobody writes). A record whose `-wal` and `-shm` are there (a copy taken while a writer
+   * had it open) is opened normally, read-only, so that the WAL's last commits are read too.
+   * Nothing is created or upgraded: a record of an older schema must be opened once where it is
+   * writable.
+   */
+  private static openReadOnly(file: string): RecordStore {
+    if (!existsSync(file)) {
+      throw new FatalError(`no index record at ${file}, and the data dir is read-only`, 'ingest into a writable data dir first, or point --data-dir at a copy of one');
+    }
+    const walInUse = existsSync(`${file}-wal`) && existsSync(`${file}-shm`);
+    let db: Database.Database;
+    try {
+      db = new Database(walInUse ? file : `${pathToFileURL(file).href}?immutable=1`, { readonly: true, fileMustExist: true });
+    } catch (error) {
+      throw new FatalError(`cannot open the read-only index record ${file}: ${(error as Error).message}`, 'check that this user can read the data dir', { cause: error });
+    }
+    try {
+      // A no-op on a current record; a write, refused, on an older one.
+      db.exec(SCHEMA);
+      db.prepare('SELECT 1 FROM role_counts LIMIT 0');
+      return new RecordStore(db);
+    } catch (error) {
+      db.close();
+      throw new FatalError(`the index record ${file} is read-only and was written by an older version of offers (${(error as Error).message})`, 'run any offers command once where the data dir is writable, or use a writable copy', {
         cause: error,
       });
     }

@@ -33,12 +33,15 @@ export interface StoreInspection {
   sampleMissing: number;
   sampled: number;
   consistent: boolean;
+  /** There is no store to compare with (a read-only data dir): why. */
+  unavailable?: string;
 }
 
 /** The quick check: counts and a sample. Throws the store's error when it is unreachable. */
 export async function inspectStore(store: VectorStore, records: RecordStore): Promise<StoreInspection> {
-  const storeChunks = await store.count();
   const recordChunks = activeChunks(records);
+  if (store.unavailable) return { recordChunks, storeChunks: 0, sampleMissing: 0, sampled: 0, consistent: false, unavailable: store.unavailable };
+  const storeChunks = await store.count();
   const sample = records.sampleChunkIds(SAMPLE);
   const present = sample.length > 0 ? (await store.get({ ids: sample, includeDocuments: false })).length : 0;
   const sampleMissing = sample.length - present;
@@ -47,6 +50,7 @@ export async function inspectStore(store: VectorStore, records: RecordStore): Pr
 
 /** The warning every answer and `stats` carry while the store and the record disagree. */
 export function describeDrift(drift: StoreInspection, storeUrl: string): string {
+  if (drift.unavailable) return drift.unavailable;
   const what =
     drift.storeChunks < drift.recordChunks || drift.sampleMissing > 0
       ? `the vector store (${storeUrl}) lacks chunks the record lists: it holds ${drift.storeChunks} chunks, the record ${drift.recordChunks}` +

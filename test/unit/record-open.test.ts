@@ -1,16 +1,23 @@
 /**
- * Opening the record while other processes write to it (several `offers stats` started at once,
- * each installing the schema, or a reader opening beside a writer's batch): the opening waits
- * for its turn, then succeeds. It used to fail with "database is locked": the schema
- * installation ran as a deferred transaction, which reads first; in WAL mode a read transaction
- * that then wants to write while another connection holds the write lock, or after it committed,
- * fails at once (SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT), whatever the busy timeout.
+ * Opening the record (src/records/record-store.ts).
+ *  - Beside writers (several `offers stats` started at once, each installing the schema, or a
+ *    reader opening during a writer's batch): the opening waits for its turn, then succeeds. It
+ *    used to fail with "database is locked": the schema installation ran as a deferred
+ *    transaction, which reads first, and in WAL mode a read transaction that then wants to write
+ *    while another connection holds the write lock, or after it committed, fails at once
+ *    (SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT), whatever the busy timeout.
+ *  - Read-only, as a reader of a read-only data dir does: an explicit read-only open, which this
+ *    test can check anywhere, even as root (test/integration/faults.test.ts mounts a read-only
+ *    copy when it may).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { FatalError } from '../../src/errors.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
 import { ROOT, scratchDir } from '../helpers/cli.ts';
 
@@ -56,5 +63,41 @@ describe('opening the record beside writers', () => {
       }
       assert.equal(await exited, 0);
     }
+  });
+});
+
+describe('opening the record read-only', () => {
+  let scratch: Awaited<ReturnType<typeof scratchDir>>;
+  before(async () => {
+    scratch = await scratchDir('offers-record-readonly-');
+    const record = RecordStore.open(scratch.dir, 'test');
+    record.putRoot('/offers', 'SRE');
+    // Closed cleanly: the WAL is checkpointed and its -wal and -shm files removed, as on a copy.
+    record.close();
+  });
+  after(() => scratch.cleanup());
+
+  it('reads a WAL record that has no -shm file, and refuses to write it', () => {
+    const file = path.join(scratch.dir, 'index', 'test.sqlite');
+    assert.equal(existsSync(`${file}-shm`), false);
+    const record = RecordStore.open(scratch.dir, 'test', { readOnly: true });
+    try {
+      assert.deepEqual(record.listRoots(), [{ root: '/offers', role: 'SRE' }]);
+      assert.throws(() => record.putRoot('/more'), /readonly/);
+    } finally {
+      record.close();
+    }
+    assert.equal(existsSync(`${file}-shm`), false, 'nothing was created beside it');
+  });
+
+  it('names what is wrong when there is no record, or one it would have to upgrade', () => {
+    assert.throws(() => RecordStore.open(scratch.dir, 'missing', { readOnly: true }), (error: unknown) => error instanceof FatalError && /no index record at .* the data dir is read-only/.test(error.message));
+    const old = new Database(path.join(scratch.dir, 'index', 'old.sqlite'));
+    old.exec('CREATE TABLE offers (offer_id TEXT PRIMARY KEY)');
+    old.close();
+    assert.throws(
+      () => RecordStore.open(scratch.dir, 'old', { readOnly: true }),
+      (error: unknown) => error instanceof FatalError && /is read-only and was written by an older version/.test(error.message) && /writable/.test(error.hint ?? ''),
+    );
   });
 });
