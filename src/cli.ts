@@ -165,7 +165,7 @@ async function main(): Promise<number> {
       // Help and version are not errors; commander already printed usage for real ones.
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
     }
-    // The reader of stdout went away (`offers export | head -1`): it has what it wanted.
+    // stdout is gone (`offers export | head -1`, or a full disk): exitStatusOfStreams says what that means.
     if (error instanceof OutputClosedError) return 0;
     if (error instanceof UsageError) {
       process.stderr.write(`offers: ${error.message}\n`);

@@ -65,8 +65,9 @@ export class FatalError extends OffersError {
 export class DataDirBusyError extends FatalError {}
 
 /**
- * Whoever read our output went away (a closed pipe: `offers export | head -1`). Not a failure:
- * the command stops quietly and exits 0 (src/output.ts).
+ * Our output is gone: whoever read it went away (a closed pipe: `offers export | head -1`), or
+ * its disk is full. The command stops; the exit status follows from the stream's failure, 0 for
+ * a closed pipe (src/output.ts).
  */
 export class OutputClosedError extends OffersError {
   override readonly name = 'OutputClosedError';

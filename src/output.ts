@@ -12,11 +12,11 @@ import { FatalError, OutputClosedError, UsageError } from './errors.ts';
  * a full disk (`offers export > /dev/full`: ENOSPC). Node reports those as 'error' events on
  * process.stdout / process.stderr, which crash the process when nobody listens ("Unhandled
  * 'error' event"); `guardStandardStreams` listens, and remembers the first failure of each:
- *  - stdout closed: the next result (or drain) throws OutputClosedError, the command stops, and
- *    the process exits 0 (the reader has all it wanted);
- *  - stderr closed: messages are dropped, the command goes on;
- *  - any other failure (a full disk): the next result throws, or the command ends, then the
- *    process exits 1 with one line naming the output (`exitStatusOfStreams`).
+ *  - stdout failed: the next result (or drain) throws OutputClosedError and the command stops;
+ *  - stderr failed: messages are dropped, the command goes on;
+ *  - then `exitStatusOfStreams` decides: a closed pipe changes nothing (the reader had all it
+ *    wanted: exit 0 for a command that succeeded), any other failure (a full disk) is exit 1 and
+ *    one line naming the output.
  */
 export interface Output {
   /** stdout: the command's result. */
@@ -48,7 +48,7 @@ export function guardStandardStreams(): void {
 }
 
 /** What a failed output means for the command: OutputClosedError for a closed pipe, a FatalError with its fix otherwise. */
-export function outputFailure(output: string, error: NodeJS.ErrnoException): OutputClosedError | FatalError {
+function outputFailure(output: string, error: NodeJS.ErrnoException): OutputClosedError | FatalError {
   if (error.code === 'EPIPE') return new OutputClosedError(`${output} was closed`, { cause: error });
   const full = error.code === 'ENOSPC' || error.code === 'EDQUOT';
   return new FatalError(
@@ -58,9 +58,10 @@ export function outputFailure(output: string, error: NodeJS.ErrnoException): Out
   );
 }
 
+/** Stops the command once its stdout is gone; what that means for the exit status is exitStatusOfStreams' to say, once. */
 function throwIfFailed(name: StreamName): void {
   const failure = failures.get(name);
-  if (failure) throw outputFailure(name, failure);
+  if (failure) throw new OutputClosedError(`${name} failed: ${failure.message}`, { cause: failure });
 }
 
 const withNewline = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);

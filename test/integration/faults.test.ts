@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -115,6 +115,17 @@ describe('faults during an ingest', () => {
     assert.equal(result.offers, OFFERS);
     const stats = await consistentStats(dataDir);
     assert.equal(stats.offers, OFFERS);
+  });
+
+  it('an export of many lines onto a full disk stops with one line naming stdout, exit 1', async () => {
+    const devFull = await open('/dev/full', 'w');
+    try {
+      const run = await runCli(['--data-dir', dataDir, 'export'], { stdout: devFull.fd });
+      assert.equal(run.code, 1, run.stderr);
+      assert.equal(run.stderr, 'offers: cannot write to stdout: ENOSPC: no space left on device, write\n  fix: free some disk space, or send the output to a disk with room\n');
+    } finally {
+      await devFull.close();
+    }
   });
 });
 
