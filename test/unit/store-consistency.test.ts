@@ -10,6 +10,7 @@ import { ingestSources } from '../../ingest/pipeline.ts';
 import { compareStore, inspectStore, repairDrift, repairStore } from '../../src/store/consistency.ts';
 import type { VectorRecord, VectorStore } from '../../src/store/vector-store.ts';
 import { memoryWorkspace } from '../helpers/memory-workspace.ts';
+import { wrapStore } from '../helpers/store-wrapper.ts';
 import { scratchDir } from '../helpers/cli.ts';
 import { writeSyntheticCorpus } from '../helpers/synthetic-corpus.ts';
 
@@ -18,18 +19,13 @@ function recordingUpserts(): { wrap: (store: VectorStore) => VectorStore; writte
   const written = new Map<string, VectorRecord>();
   return {
     written,
-    wrap: (inner) => ({
-      space: inner.space,
-      query: (e, o) => inner.query(e, o),
-      queryMany: (e, o) => inner.queryMany(e, o),
-      get: (o) => inner.get(o),
-      count: () => inner.count(),
-      delete: (o) => inner.delete(o),
-      upsert: async (records) => {
-        for (const record of records) written.set(record.id, record);
-        return inner.upsert(records);
-      },
-    }),
+    wrap: (inner) =>
+      wrapStore(inner, {
+        upsert: async (records) => {
+          for (const record of records) written.set(record.id, record);
+          return inner.upsert(records);
+        },
+      }),
   };
 }
 
