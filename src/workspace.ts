@@ -56,17 +56,20 @@ export async function openWorkspace(config: OffersConfig, options: OpenWorkspace
   // to) reads the record read-only, and without CHROMA_URL has no vector store (absent-store.ts).
   const readOnly = options.access?.mode === 'read' && !isWritable(config.dataDir);
   // The Chroma client is loaded with the connection: a run that never needs the store skips both.
-  const connection: LazyStore = readOnly && !config.chromaUrl ? withoutStore(space, config.dataDir) : lazyStore(space, async () =>
-    (await import('./store/connect.ts')).connectStore({
-      dataDir: config.dataDir,
-      space,
-      waitMs,
-      // Readers share the embedded server; a writer (or library use, without `access`) has it alone.
-      mode: options.access?.mode ?? 'write',
-      ...(config.chromaUrl ? { chromaUrl: config.chromaUrl } : {}),
-      ...(options.log ? { log: options.log } : {}),
-    }),
-  );
+  const connection: LazyStore =
+    readOnly && !config.chromaUrl
+      ? withoutStore(space, config.dataDir)
+      : lazyStore(space, async () =>
+          (await import('./store/connect.ts')).connectStore({
+            dataDir: config.dataDir,
+            space,
+            waitMs,
+            // Readers share the embedded server; a writer (or library use, without `access`) has it alone.
+            mode: options.access?.mode ?? 'write',
+            ...(config.chromaUrl ? { chromaUrl: config.chromaUrl } : {}),
+            ...(options.log ? { log: options.log } : {}),
+          }),
+        );
   let records: RecordStore;
   try {
     records = RecordStore.open(config.dataDir, collectionName(space), { readOnly });

@@ -245,16 +245,20 @@ class ServerSession implements EmbeddedChroma {
    */
   readonly #onProcessExit = (): void => {
     this.#detach();
-    withLockIfFree(this.paths.lockPath, 'chroma-exit', () => {
-      const state = readState(this.paths.statePath);
-      if (state?.pid !== this.pid) {
-        if (this.child && !this.exited) this.child.kill('SIGTERM');
-        return;
-      }
-      const others = this.#othersIn(state);
-      writeState(this.paths.statePath, { ...state, users: others });
-      if (others.length === 0 && !this.exited) signalProcess(this.pid, 'SIGTERM');
-    });
+    try {
+      withLockIfFree(this.paths.lockPath, 'chroma-exit', () => {
+        const state = readState(this.paths.statePath);
+        if (state?.pid !== this.pid) {
+          if (this.child && !this.exited) this.child.kill('SIGTERM');
+          return;
+        }
+        const others = this.#othersIn(state);
+        writeState(this.paths.statePath, { ...state, users: others });
+        if (others.length === 0 && !this.exited) signalProcess(this.pid, 'SIGTERM');
+      });
+    } catch {
+      // No room to write the state (a full disk): the next start judges our entry, as after a kill.
+    }
   };
 
   readonly #onSignal = (signal: NodeJS.Signals): void => {
