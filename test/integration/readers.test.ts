@@ -6,16 +6,30 @@
  * locked" from the record.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { FatalError } from '../../src/errors.ts';
 import { startEmbeddedChroma } from '../../src/store/chroma-server.ts';
 import { isRunning } from '../../src/util/pid-file.ts';
 import { noServerLeftOn, serversOn } from '../helpers/chroma-processes.ts';
-import { DEMO_OFFERS, runCli, scratchDir } from '../helpers/cli.ts';
+import { DEMO_OFFERS, ROOT, runCli, scratchDir } from '../helpers/cli.ts';
 
 const READERS = 4;
+
+/** Another process that joins (or starts) the server as a reader, then exits without stop(): its exit hook leaves. Resolves with the server's pid. */
+async function readerThatExits(dataDir: string): Promise<number> {
+  const module = pathToFileURL(path.join(ROOT, 'src', 'store', 'chroma-server.ts')).href;
+  const script = `const { startEmbeddedChroma } = await import(${JSON.stringify(module)});
+    const server = await startEmbeddedChroma({ dataDir: ${JSON.stringify(dataDir)}, mode: 'read' });
+    process.stdout.write(String(server.pid));
+    process.exit(0);`;
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  return Number(run.stdout);
+}
 const ROUNDS = 10;
 
 describe('readers side by side', () => {
@@ -64,6 +78,20 @@ describe('readers side by side', () => {
     }
     assert.equal(isRunning(first.pid), false);
     assert.equal(existsSync(path.join(dataDir, 'chroma', 'server.json')), false);
+  });
+
+  it('a reader that exits without stopping leaves the server to the others, and the last one stops it', async () => {
+    const mine = await startEmbeddedChroma({ dataDir, mode: 'read' });
+    try {
+      assert.equal(await readerThatExits(dataDir), mine.pid, 'the other reader joined this server');
+      assert.ok(isRunning(mine.pid), 'its exit left the server to this reader');
+      assert.equal((await fetch(new URL('/api/v2/heartbeat', mine.url))).ok, true);
+    } finally {
+      await mine.stop();
+    }
+    const alone = await readerThatExits(dataDir);
+    await noServerLeftOn(dataDir);
+    assert.equal(isRunning(alone), false, 'the last reader stopped the server it started as it exited');
   });
 
   it('a writer has the server to itself: it is refused while a reader uses it, and a reader while it does', async () => {
