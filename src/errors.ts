@@ -59,7 +59,7 @@ export class FatalError extends OffersError {
 
 /**
  * Another offers command holds the data dir (the lock, or the embedded Chroma server) longer than
- * this one was willing to wait: fatal for this run, but with its own exit code (4), so that a
+ * this one was willing to wait: fatal for this run, but with its own exit code (5), so that a
  * scheduler can tell "busy, try later" from "broken".
  */
 export class DataDirBusyError extends FatalError {}
