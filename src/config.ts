@@ -181,7 +181,7 @@ function readConfigFile(file: string, problems: string[]): ConfigFile {
 }
 
 /** The candidate a typo most likely meant: within a third of its length in edits, else none. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
+function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
     const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
