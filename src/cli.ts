@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { numberInRange, RATE_RANGE, TIMEOUT_RANGE } from '../ingest/fetch/flag-ranges.ts';
-import { DataDirBusyError, describeError, FatalError, UsageError } from './errors.ts';
+import { DataDirBusyError, describeError, FatalError, OutputClosedError, UsageError } from './errors.ts';
+import { exitStatusOfStreams, guardStandardStreams } from './output.ts';
 import { storageFatal } from './util/storage-errors.ts';
 
 /**
@@ -92,7 +93,9 @@ program
   .description('what is indexed: offers per role, language, source and month')
   .option('--json', 'print JSON on stdout')
   .option('--include-removed', 'also count, per role, the removed, expired and duplicate offers kept as history')
-  .action(async (opts: { json?: boolean; includeRemoved?: boolean }) => {
+  .option('--check', 'compare the record and the vector store chunk by chunk (exit 1 when they differ)')
+  .option('--repair', 'with --check: embed the chunks the store lacks again from the record, delete the ones it should not hold')
+  .action(async (opts: { json?: boolean; includeRemoved?: boolean; check?: boolean; repair?: boolean }) => {
     const { stats } = await import('./commands/stats.ts');
     exitCode = await stats({ ...globals(), ...opts });
   });
@@ -153,6 +156,7 @@ function splitList(value: string): string[] {
 }
 
 async function main(): Promise<number> {
+  guardStandardStreams();
   try {
     await program.parseAsync(process.argv);
     return exitCode;
@@ -163,6 +167,8 @@ async function main(): Promise<number> {
       // Help and version are not errors; commander already printed usage for real ones.
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
     }
+    // stdout is gone (`offers export | head -1`, or a full disk): exitStatusOfStreams says what that means.
+    if (error instanceof OutputClosedError) return 0;
     if (error instanceof UsageError) {
       process.stderr.write(`offers: ${error.message}\n`);
       return 2;
@@ -180,7 +186,6 @@ async function main(): Promise<number> {
 
 // Exit explicitly: a stray handle (a timer, a socket) must not keep a finished command alive.
 // But first let a piped stdout take everything: process.exit drops what a pipe has not read yet
-// (an `offers export` of a few hundred offers lost most of its lines).
-const code = await main();
-await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
-process.exit(code);
+// (an `offers export` of a few hundred offers lost most of its lines). A stream that failed
+// (a full disk) makes the exit status 1.
+process.exit(await exitStatusOfStreams(await main()));

@@ -1,12 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { UsageError } from './errors.ts';
+import { realPath } from './util/real-path.ts';
 
 /**
- * Configuration is resolved once, at the edge, with every problem reported together.
+ * Configuration is resolved once, at the edge, with every problem reported together, each naming
+ * where its value came from (a flag, an environment variable, a key of the config file).
  * Precedence: command-line flags > environment > config file (`<data dir>/offers.config.json`) > defaults.
  */
 export interface OffersConfig {
+  /** The real path (symlinks resolved): it keys the lock, the embedded server and the record. */
   dataDir: string;
   /** A Chroma server to use instead of the embedded one. */
   chromaUrl?: string;
@@ -33,85 +37,189 @@ export interface ConfigFlags {
   wait?: number;
 }
 
-interface ConfigFile {
-  chromaUrl?: string;
-  embeddings?: string;
-  embeddingModel?: string;
-  openaiBaseUrl?: string;
-  llmModel?: string;
-  llmTimeout?: number;
-  llmMaxTokens?: number;
-  roles?: string;
-  themes?: string;
+export const CONFIG_FILE = 'offers.config.json';
+
+/** Every issue of a field gets the field's one message: what it expects. */
+const expects = (message: string) => ({ errorMap: () => ({ message }) });
+
+const URL_EXPECTED = 'must be an http(s) URL such as http://localhost:8000';
+const TEXT_EXPECTED = 'must be a non-empty string';
+const SECONDS_EXPECTED = 'must be a number of seconds, 0 or more';
+
+const httpUrl = z
+  .string(expects(URL_EXPECTED))
+  .trim()
+  .regex(/^https?:\/\/[^/\s]+/, URL_EXPECTED)
+  .transform((url) => url.replace(/\/+$/, ''));
+const text = z.string(expects(TEXT_EXPECTED)).trim().min(1, TEXT_EXPECTED);
+const embeddings = z.enum(['local', 'openai'], expects('must be "local" or "openai"'));
+const seconds = z.coerce.number(expects(SECONDS_EXPECTED)).finite(SECONDS_EXPECTED).min(0, SECONDS_EXPECTED);
+const POSITIVE_SECONDS = 'must be a number of seconds above 0';
+const positiveSeconds = z.coerce.number(expects(POSITIVE_SECONDS)).finite(POSITIVE_SECONDS).positive(POSITIVE_SECONDS);
+const TOKENS_EXPECTED = 'must be a whole number above 0';
+const tokens = z.coerce.number(expects(TOKENS_EXPECTED)).int(TOKENS_EXPECTED).positive(TOKENS_EXPECTED);
+
+/** `offers.config.json`: strict, so that a misspelt key is a problem rather than silently ignored. */
+const configFileSchema = z
+  .object(
+    {
+      chromaUrl: httpUrl,
+      embeddings,
+      embeddingModel: text,
+      openaiBaseUrl: httpUrl,
+      llmModel: text,
+      llmTimeout: positiveSeconds,
+      llmMaxTokens: tokens,
+      /** Paths relative to the data dir. */
+      roles: text,
+      themes: text,
+    },
+    expects('must hold a JSON object, such as { "roles": "my-roles.json" }'),
+  )
+  .partial()
+  .strict();
+
+type ConfigFile = z.infer<typeof configFileSchema>;
+
+/** A value and where it came from, for messages. */
+interface Sourced<T> {
+  value: T;
+  from: string;
 }
 
 export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): OffersConfig {
   const problems: string[] = [];
-  const dataDir = path.resolve(flags.dataDir ?? env.OFFERS_DATA_DIR ?? './data');
-  const file = readConfigFile(dataDir, problems);
-  const fromFileDir = (p: string | undefined) => (p ? path.resolve(dataDir, p) : undefined);
+  const dataDir = realPath(flags.dataDir ?? nonEmpty(env.OFFERS_DATA_DIR) ?? './data');
+  const configFile = path.join(dataDir, CONFIG_FILE);
+  const file = readConfigFile(configFile, problems);
+  const fromFile = (key: keyof ConfigFile) => `${configFile}: "${key}"`;
 
-  const embeddings = env.OFFERS_EMBEDDINGS ?? file.embeddings ?? 'local';
-  if (embeddings !== 'local' && embeddings !== 'openai') {
-    problems.push(`OFFERS_EMBEDDINGS must be "local" or "openai", not "${embeddings}"`);
-  }
-  const chromaUrl = nonEmpty(env.CHROMA_URL) ?? file.chromaUrl;
-  if (chromaUrl && !/^https?:\/\/[^/]+/.test(chromaUrl)) {
-    problems.push(`CHROMA_URL must be an http(s) URL such as http://localhost:8000, not "${chromaUrl}"`);
-  }
-  const wait = flags.wait ?? (nonEmpty(env.OFFERS_WAIT) !== undefined ? Number(env.OFFERS_WAIT) : DEFAULT_WAIT_SECONDS);
-  if (!Number.isFinite(wait) || wait < 0) problems.push(`OFFERS_WAIT must be a number of seconds (0 or more), not "${env.OFFERS_WAIT}"`);
-  const llmTimeout = numberSetting(env.OFFERS_LLM_TIMEOUT, file.llmTimeout);
-  if (llmTimeout !== undefined && !(Number.isFinite(llmTimeout) && llmTimeout > 0)) problems.push(`OFFERS_LLM_TIMEOUT must be a number of seconds above 0, not "${env.OFFERS_LLM_TIMEOUT ?? file.llmTimeout}"`);
-  const llmMaxTokens = numberSetting(env.OFFERS_LLM_MAX_TOKENS, file.llmMaxTokens);
-  if (llmMaxTokens !== undefined && !(Number.isInteger(llmMaxTokens) && llmMaxTokens > 0)) {
-    problems.push(`OFFERS_LLM_MAX_TOKENS must be a whole number above 0, not "${env.OFFERS_LLM_MAX_TOKENS ?? file.llmMaxTokens}"`);
-  }
+  /** The first of flag, environment and file that is set, checked against `schema`. */
+  const pick = <T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, sources: { flag?: [string, unknown]; env?: string; file?: keyof ConfigFile }): Sourced<T> | undefined => {
+    if (sources.flag && sources.flag[1] !== undefined) return check(schema, sources.flag[1], sources.flag[0], problems);
+    const raw = sources.env === undefined ? undefined : nonEmpty(env[sources.env]);
+    if (sources.env && raw !== undefined) return check(schema, raw, `environment variable ${sources.env}`, problems);
+    // File values were checked as the file was read.
+    const value = sources.file === undefined ? undefined : file[sources.file];
+    return value === undefined ? undefined : { value: value as T, from: fromFile(sources.file!) };
+  };
+
+  const chosen = {
+    chromaUrl: pick(httpUrl, { env: 'CHROMA_URL', file: 'chromaUrl' }),
+    embeddings: pick(embeddings, { env: 'OFFERS_EMBEDDINGS', file: 'embeddings' }),
+    embeddingModel: pick(text, { env: 'OFFERS_EMBEDDING_MODEL', file: 'embeddingModel' }),
+    openaiApiKey: pick(text, { env: 'OPENAI_API_KEY' }),
+    openaiBaseUrl: pick(httpUrl, { env: 'OPENAI_BASE_URL', file: 'openaiBaseUrl' }),
+    llmModel: pick(text, { env: 'OFFERS_LLM_MODEL', file: 'llmModel' }),
+    llmTimeoutSeconds: pick(positiveSeconds, { env: 'OFFERS_LLM_TIMEOUT', file: 'llmTimeout' }),
+    llmMaxTokens: pick(tokens, { env: 'OFFERS_LLM_MAX_TOKENS', file: 'llmMaxTokens' }),
+    waitSeconds: pick(seconds, { flag: ['--wait', flags.wait], env: 'OFFERS_WAIT' }),
+  };
+  const catalogue = (key: 'roles' | 'themes'): string | undefined => {
+    const value = file[key];
+    if (value === undefined) return undefined;
+    const resolved = path.resolve(dataDir, value);
+    if (!existsSync(resolved)) problems.push(`${fromFile(key)} names ${resolved}, which does not exist (paths are relative to the data dir)`);
+    return resolved;
+  };
   const config: OffersConfig = {
     dataDir,
-    waitSeconds: wait,
-    embeddings: embeddings === 'openai' ? 'openai' : 'local',
-    embeddingModel: nonEmpty(env.OFFERS_EMBEDDING_MODEL) ?? file.embeddingModel ?? 'text-embedding-3-small',
+    waitSeconds: chosen.waitSeconds?.value ?? DEFAULT_WAIT_SECONDS,
+    embeddings: chosen.embeddings?.value ?? 'local',
+    embeddingModel: chosen.embeddingModel?.value ?? 'text-embedding-3-small',
   };
   const optional: Partial<OffersConfig> = {
-    chromaUrl: chromaUrl?.replace(/\/+$/, ''),
-    openaiApiKey: nonEmpty(env.OPENAI_API_KEY),
-    openaiBaseUrl: nonEmpty(env.OPENAI_BASE_URL) ?? file.openaiBaseUrl,
-    llmModel: nonEmpty(env.OFFERS_LLM_MODEL) ?? file.llmModel,
-    llmTimeoutSeconds: llmTimeout,
-    llmMaxTokens,
-    rolesFile: fromFileDir(file.roles),
-    themesFile: fromFileDir(file.themes),
+    chromaUrl: chosen.chromaUrl?.value,
+    openaiApiKey: chosen.openaiApiKey?.value,
+    openaiBaseUrl: chosen.openaiBaseUrl?.value,
+    llmModel: chosen.llmModel?.value,
+    llmTimeoutSeconds: chosen.llmTimeoutSeconds?.value,
+    llmMaxTokens: chosen.llmMaxTokens?.value,
+    rolesFile: catalogue('roles'),
+    themesFile: catalogue('themes'),
   };
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) Object.assign(config, { [key]: value });
   if (config.embeddings === 'openai' && !config.openaiApiKey && !config.openaiBaseUrl) {
-    problems.push('OFFERS_EMBEDDINGS=openai needs OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (a local OpenAI-compatible server)');
+    problems.push(
+      `embeddings "openai" (from ${chosen.embeddings!.from}) needs OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (a local OpenAI-compatible server)`,
+    );
   }
   if (problems.length > 0) throw new UsageError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return config;
 }
 
-function readConfigFile(dataDir: string, problems: string[]): ConfigFile {
-  const file = path.join(dataDir, 'offers.config.json');
+function check<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, raw: unknown, from: string, problems: string[]): Sourced<T> | undefined {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { value: parsed.data, from };
+  problems.push(`${from} ${parsed.error.issues[0]?.message ?? 'is invalid'}, not ${JSON.stringify(raw)}`);
+  return undefined;
+}
+
+/** The file's valid keys; every problem (syntax, shape, unknown or invalid keys) is added to `problems`. */
+function readConfigFile(file: string, problems: string[]): ConfigFile {
   if (!existsSync(file)) return {};
+  let json: unknown;
   try {
-    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as ConfigFile;
-    problems.push(`${file} must hold a JSON object`);
+    json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     problems.push(`${file} is not valid JSON: ${(error as Error).message}`);
+    return {};
   }
-  return {};
+  const parsed = configFileSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const invalid = new Set<string>();
+  for (const issue of parsed.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const guess = closest(key, Object.keys(configFileSchema.shape));
+        problems.push(`${file}: unknown key "${key}" (${guess ? `did you mean "${guess}"?` : `known keys: ${Object.keys(configFileSchema.shape).join(', ')}`})`);
+      }
+      continue;
+    }
+    const key = issue.path[0];
+    if (key === undefined) {
+      problems.push(`${file} ${issue.message}`);
+      return {};
+    }
+    invalid.add(String(key));
+    problems.push(`${file}: "${String(key)}" ${issue.message}, not ${JSON.stringify((json as Record<string, unknown>)[key])}`);
+  }
+  // The valid keys still count, so that every other problem is reported in the same run.
+  const shape = configFileSchema.shape;
+  const valid: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
+    if (!(key in shape) || invalid.has(key)) continue;
+    valid[key] = shape[key as keyof typeof shape].parse(value);
+  }
+  return valid as ConfigFile;
+}
+
+/** The candidate a typo most likely meant: within a third of its length in edits, else none. */
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (distance <= Math.max(1, Math.floor(candidate.length / 3)) && (!best || distance < best.distance)) best = { candidate, distance };
+  }
+  return best?.candidate;
+}
+
+/** Levenshtein distance, with a transposition counted as one edit ("embeddigns"). */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1]![j]! + 1, rows[i]![j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      rows[i]![j] = d;
+    }
+  }
+  return rows[a.length]![b.length]!;
 }
 
 /** Long enough for a re-index or a query to finish; a first ingest of a big corpus may need --wait. */
 const DEFAULT_WAIT_SECONDS = 300;
-
-/** A number from the environment, else the config file; NaN when the environment's is not one. */
-function numberSetting(fromEnv: string | undefined, fromFile: unknown): number | undefined {
-  const raw = nonEmpty(fromEnv) ?? fromFile;
-  return raw === undefined ? undefined : typeof raw === 'number' ? raw : Number(raw);
-}
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value && value.trim() !== '' ? value.trim() : undefined;

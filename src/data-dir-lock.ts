@@ -4,6 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataDirBusyError } from './errors.ts';
 import { createExclusiveFile, isRunning, processStartTime, readTextFile } from './util/pid-file.ts';
+import { realPath } from './util/real-path.ts';
 
 /**
  * The data-dir lock: `<data dir>/offers.lock` makes the commands that change the index (ingest,
@@ -16,7 +17,7 @@ import { createExclusiveFile, isRunning, processStartTime, readTextFile } from '
  * from another host (a shared volume) can't be judged by pid, so the holder refreshes the file's
  * mtime while it runs, and one not refreshed for STALE_AFTER_MS is taken as abandoned.
  *
- * The second command waits, saying so once, up to its --wait; then it exits with code 4
+ * The second command waits, saying so once, up to its --wait; then it exits with code 5
  * (DataDirBusyError). A stale lock is removed and taken over, with a line saying so.
  */
 
@@ -61,30 +62,78 @@ const EXIT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 export async function acquireDataDirLock(dataDir: string, options: AcquireLockOptions): Promise<DataDirLock> {
   const file = lockPath(dataDir);
   mkdirSync(path.dirname(file), { recursive: true });
-  const me: LockHolder = { pid: process.pid, host: hostname(), command: options.command, startedAt: new Date().toISOString() };
-  const pidStart = processStartTime(process.pid);
-  if (pidStart) me.pidStart = pidStart;
-  const text = `${JSON.stringify(me)}\n`;
-  await waitForTurn(file, options, () => {
-    try {
-      createExclusiveFile(file, text);
-      return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw error;
-    }
-  });
-  return holdLock(file, text, options.releaseOnSignal ?? true);
+  return acquireFileLock(file, { ...options, messages: dataDirMessages(path.dirname(file), file) });
 }
 
 /** For commands that read the index: returns once no command is changing it (without taking the lock). */
 export async function waitForDataDir(dataDir: string, options: LockWaitOptions): Promise<void> {
   const file = lockPath(dataDir);
-  await waitForTurn(file, options, () => readTextFile(file) === undefined);
+  await waitForTurn(file, { ...options, messages: dataDirMessages(path.dirname(file), file), reader: true }, () => readTextFile(file) === undefined);
 }
 
+/** What a lock's waiters are told, given a description of its holder. */
+export interface LockMessages {
+  waiting(holder: string): string;
+  busy(holder: string): DataDirBusyError;
+}
+
+/**
+ * The same protocol for any lock file (the embedded Chroma server's state is guarded by one:
+ * src/store/chroma-server.ts): exclusive creation, a holder judged gone by pid or age, waiting
+ * up to `waitMs`, release on exit and (unless told otherwise) on SIGINT/SIGTERM/SIGHUP.
+ */
+export async function acquireFileLock(file: string, options: AcquireLockOptions & { messages: LockMessages }): Promise<DataDirLock> {
+  const text = holderText(options.command);
+  await waitForTurn(file, options, () => tryCreate(file, text));
+  return holdLock(file, text, options.releaseOnSignal ?? true);
+}
+
+/**
+ * Runs `fn` holding the lock if it is free at this instant, and returns whether it ran.
+ * Synchronous, without waiting: for an exit hook, where nothing asynchronous runs any more.
+ */
+export function withLockIfFree(file: string, command: string, fn: () => void): boolean {
+  const text = holderText(command);
+  if (!tryCreate(file, text)) return false;
+  try {
+    fn();
+  } finally {
+    if (readTextFile(file) === text) rmSync(file, { force: true });
+  }
+  return true;
+}
+
+function holderText(command: string): string {
+  const me: LockHolder = { pid: process.pid, host: hostname(), command, startedAt: new Date().toISOString() };
+  const pidStart = processStartTime(process.pid);
+  if (pidStart) me.pidStart = pidStart;
+  return `${JSON.stringify(me)}\n`;
+}
+
+function tryCreate(file: string, text: string): boolean {
+  try {
+    createExclusiveFile(file, text);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+function dataDirMessages(dir: string, file: string): LockMessages {
+  return {
+    waiting: (holder) => `waiting for ${holder} to finish with ${dir}`,
+    busy: (holder) =>
+      new DataDirBusyError(
+        `data dir ${dir} is busy: ${holder} is changing the index`,
+        `wait for it to finish, pass --wait SECONDS to wait longer, or remove ${file} if that process is really gone`,
+      ),
+  };
+}
+
+/** In the data dir's real path: through a symlink or not, one data dir has one lock. */
 export function lockPath(dataDir: string): string {
-  return path.join(path.resolve(dataDir), LOCK_FILE);
+  return path.join(realPath(dataDir), LOCK_FILE);
 }
 
 /** Whether the holder named by a lock file is gone (pure, given the facts about its process). */
@@ -96,8 +145,8 @@ export function isStale(holder: LockHolder | undefined, facts: { host: string; r
   return holder.pidStart !== undefined && start !== undefined && start !== holder.pidStart;
 }
 
-/** Polls `tryOnce` until it succeeds, clearing stale locks on the way; throws DataDirBusyError at the deadline. */
-async function waitForTurn(file: string, options: LockWaitOptions, tryOnce: () => boolean): Promise<void> {
+/** Polls `tryOnce` until it succeeds, clearing stale locks on the way; throws the busy error at the deadline. */
+async function waitForTurn(file: string, options: LockWaitOptions & { messages: LockMessages; reader?: boolean }, tryOnce: () => boolean): Promise<void> {
   const log = options.log ?? (() => {});
   const deadline = Date.now() + options.waitMs;
   let announced = false;
@@ -107,19 +156,21 @@ async function waitForTurn(file: string, options: LockWaitOptions, tryOnce: () =
     if (!found) continue; // released between our attempt and this read
     if (isStale(found.holder, { host: hostname(), running: isRunning, startTime: processStartTime, ageMs: found.ageMs })) {
       log(`removing the lock left by ${describeHolder(found.holder)}, which is gone`);
-      // Only the file judged stale: another command may have replaced it meanwhile.
-      if (readTextFile(file) === found.text) rmSync(file, { force: true });
+      try {
+        // Only the file judged stale: another command may have replaced it meanwhile.
+        if (readTextFile(file) === found.text) rmSync(file, { force: true });
+      } catch (error) {
+        // A read-only copy of a data dir may hold the lock of the run it was copied during: a
+        // reader goes on without removing it (nobody can write there); a writer can't anyway.
+        if (options.reader) return;
+        throw error;
+      }
       continue;
     }
-    if (Date.now() >= deadline) {
-      throw new DataDirBusyError(
-        `data dir ${path.dirname(file)} is busy: ${describeHolder(found.holder)} is changing the index`,
-        `wait for it to finish, pass --wait SECONDS to wait longer, or remove ${file} if that process is really gone`,
-      );
-    }
+    if (Date.now() >= deadline) throw options.messages.busy(describeHolder(found.holder));
     if (!announced) {
       announced = true;
-      log(`waiting for ${describeHolder(found.holder)} to finish with ${path.dirname(file)} (up to ${Math.ceil(options.waitMs / 1000)} s, --wait)`);
+      log(`${options.messages.waiting(describeHolder(found.holder))} (up to ${Math.ceil(options.waitMs / 1000)} s, --wait)`);
     }
     await sleep(POLL_MS);
   }

@@ -59,10 +59,20 @@ export class FatalError extends OffersError {
 
 /**
  * Another offers command holds the data dir (the lock, or the embedded Chroma server) longer than
- * this one was willing to wait: fatal for this run, but with its own exit code (4), so that a
+ * this one was willing to wait: fatal for this run, but with its own exit code (5), so that a
  * scheduler can tell "busy, try later" from "broken".
  */
 export class DataDirBusyError extends FatalError {}
+
+/**
+ * Our output is gone: whoever read it went away (a closed pipe: `offers export | head -1`), or
+ * its disk is full. The command stops; the exit status follows from the stream's failure, 0 for
+ * a closed pipe (src/output.ts).
+ */
+export class OutputClosedError extends OffersError {
+  override readonly name = 'OutputClosedError';
+  readonly kind = 'closed';
+}
 
 export class UsageError extends OffersError {
   override readonly name = 'UsageError';

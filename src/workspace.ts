@@ -1,3 +1,5 @@
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
 import { loadRoleCatalog, type RoleCatalog } from './catalog/roles.ts';
 import type { OffersConfig } from './config.ts';
 import type { Embedder } from './embed/embedder.ts';
@@ -5,8 +7,9 @@ import { LocalEmbedder } from './embed/local-embedder.ts';
 import { backfillLexicalIndex } from './records/lexical-backfill.ts';
 import { RecordStore } from './records/record-store.ts';
 import { acquireDataDirLock, waitForDataDir, type DataDirLock } from './data-dir-lock.ts';
-import { lazyStore } from './store/lazy-store.ts';
-import { collectionName, type VectorStore } from './store/vector-store.ts';
+import { absentStore } from './store/absent-store.ts';
+import { lazyStore, type LazyStore } from './store/lazy-store.ts';
+import { collectionName, type EmbeddingSpace, type VectorStore } from './store/vector-store.ts';
 import { PIPELINE_VERSION } from '../ingest/pipeline-version.ts';
 import { sha1 } from './util/hash.ts';
 import { loadThemeCatalog, tagThemes, type ThemeCatalog } from './themes.ts';
@@ -49,19 +52,27 @@ export async function openWorkspace(config: OffersConfig, options: OpenWorkspace
   const space = { embedderId: embedder.id, dimension: embedder.dimension };
   const waitMs = config.waitSeconds * 1000;
   const lock = await takeTurn(config.dataDir, waitMs, options);
+  // A reader of a data dir it may not write (a read-only mount, a copy it has no write access
+  // to) reads the record read-only, and without CHROMA_URL has no vector store (absent-store.ts).
+  const readOnly = options.access?.mode === 'read' && !isWritable(config.dataDir);
   // The Chroma client is loaded with the connection: a run that never needs the store skips both.
-  const connection = lazyStore(space, async () =>
-    (await import('./store/connect.ts')).connectStore({
-      dataDir: config.dataDir,
-      space,
-      waitMs,
-      ...(config.chromaUrl ? { chromaUrl: config.chromaUrl } : {}),
-      ...(options.log ? { log: options.log } : {}),
-    }),
-  );
+  const connection: LazyStore =
+    readOnly && !config.chromaUrl
+      ? withoutStore(space, config.dataDir)
+      : lazyStore(space, async () =>
+          (await import('./store/connect.ts')).connectStore({
+            dataDir: config.dataDir,
+            space,
+            waitMs,
+            // Readers share the embedded server; a writer (or library use, without `access`) has it alone.
+            mode: options.access?.mode ?? 'write',
+            ...(config.chromaUrl ? { chromaUrl: config.chromaUrl } : {}),
+            ...(options.log ? { log: options.log } : {}),
+          }),
+        );
   let records: RecordStore;
   try {
-    records = RecordStore.open(config.dataDir, collectionName(space));
+    records = RecordStore.open(config.dataDir, collectionName(space), { readOnly });
   } catch (error) {
     lock?.release();
     throw error;
@@ -95,6 +106,25 @@ export async function openWorkspace(config: OffersConfig, options: OpenWorkspace
       }
     },
   };
+}
+
+/** Whether this process may write the data dir and its record's folder (a missing one will be created). */
+function isWritable(dataDir: string): boolean {
+  return [dataDir, path.join(dataDir, 'index')].every((dir) => {
+    try {
+      accessSync(dir, constants.W_OK);
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ENOENT';
+    }
+  });
+}
+
+function withoutStore(space: EmbeddingSpace, dataDir: string): LazyStore {
+  const why =
+    `the data dir ${dataDir} is read-only, and the embedded Chroma server cannot run on it: quotes come from the record's lexical index alone` +
+    ' (set CHROMA_URL to a Chroma server holding this index for hybrid retrieval)';
+  return { store: absentStore(space, why), url: () => 'no vector store (read-only data dir)', close: async () => {} };
 }
 
 async function takeTurn(dataDir: string, waitMs: number, options: OpenWorkspaceOptions): Promise<DataDirLock | undefined> {

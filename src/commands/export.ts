@@ -7,13 +7,18 @@ export interface ExportOptions extends ConfigFlags {
   output?: Output;
 }
 
+/** Lines written between two waits for stdout (Output.drain). */
+const DRAIN_EVERY = 100;
+
 /** `offers export`: every indexed offer as one JSON line, with the text that quotes are cut from. */
 export async function exportOffers(options: ExportOptions): Promise<number> {
   const output = options.output ?? processOutput;
   const workspace = await openWorkspace(resolveConfig(options), { log: output.info, access: { mode: 'read', command: 'export' } });
   try {
     const status = options.includeRemoved ? undefined : (['active'] as const);
-    for (const record of workspace.records.listOffers(status ? { status: [...status] } : {})) {
+    for (const [i, record] of workspace.records.listOffers(status ? { status: [...status] } : {}).entries()) {
+      // Now and then: a slow reader holds the lines back, a closed pipe ends the export.
+      if (i > 0 && i % DRAIN_EVERY === 0) await output.drain?.();
       const { offer } = record;
       output.result(
         JSON.stringify({

@@ -3,6 +3,7 @@ import { ingestSources, type IngestResult } from '../../ingest/pipeline.ts';
 import { resolveRoleName } from '../catalog/roles.ts';
 import { resolveConfig, type ConfigFlags } from '../config.ts';
 import { processOutput, type Output } from '../output.ts';
+import { repairDrift } from '../store/consistency.ts';
 import { openWorkspace } from '../workspace.ts';
 
 export interface IngestCommandOptions extends ConfigFlags {
@@ -21,6 +22,7 @@ export async function ingest(options: IngestCommandOptions): Promise<number> {
   const workspace = await openWorkspace(config, { log: output.info, access: { mode: 'write', command: 'ingest' } });
   let result: IngestResult;
   try {
+    await repairDrift(workspace.store, workspace.records, workspace.embedder, output.info);
     const role = options.role ? (resolveRoleName(options.role, workspace.roles) ?? options.role) : undefined;
     result = await ingestSources(workspace, options.sources, { ...(role ? { role } : {}), ...(options.web ? { web: options.web } : {}) });
   } finally {

@@ -1,7 +1,6 @@
-import { writeFile } from 'node:fs/promises';
 import { synthesizeAnswer } from '../llm/synthesize.ts';
 import { resolveConfig, type ConfigFlags } from '../config.ts';
-import { processOutput, type Output } from '../output.ts';
+import { checkOutputFile, processOutput, writeOutputFile, type Output } from '../output.ts';
 import { answerQuestion, type QuestionRequest } from '../query/answer-question.ts';
 import { RefusalError, REFUSED_EXIT_CODE } from '../query/refusal.ts';
 import type { Answer } from '../query/types.ts';
@@ -9,6 +8,7 @@ import { renderHtml } from '../report/html.ts';
 import { renderJson } from '../report/json.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { renderCsv } from '../report/csv.ts';
+import { describeDrift, inspectStore } from '../store/consistency.ts';
 import { openWorkspace } from '../workspace.ts';
 
 export type QueryFormat = 'md' | 'json' | 'html' | 'csv';
@@ -26,11 +26,17 @@ export interface QueryCommandOptions extends ConfigFlags, QuestionRequest {
  */
 export async function query(options: QueryCommandOptions): Promise<number> {
   const output = options.output ?? processOutput;
+  // Before the work, which may be long: a path that can't be written is a usage error now.
+  if (options.out) checkOutputFile(options.out);
   const config = resolveConfig(options);
   const workspace = await openWorkspace(config, { log: output.info, access: { mode: 'read', command: 'query' } });
   let answer: Answer;
   try {
+    // The store first: unreachable, it is named (exit 1) before the record's counts could refuse
+    // the question for want of offers; drifted from the record, every answer says so.
+    const store = await inspectStore(workspace.store, workspace.records);
     answer = await answerQuestion(workspace, options);
+    if (!store.consistent) answer = { ...answer, warnings: [...answer.warnings, describeDrift(store, workspace.storeUrl)] };
   } catch (error) {
     if (!(error instanceof RefusalError)) throw error;
     output.info(`offers: ${error.message}\n  fix: ${error.hint}`);
@@ -64,7 +70,7 @@ function render(answer: Answer, format: QueryFormat): string {
 
 async function deliver(text: string, options: Pick<QueryCommandOptions, 'out'>, output: Output): Promise<void> {
   if (options.out) {
-    await writeFile(options.out, text);
+    await writeOutputFile(options.out, text);
     output.info(`answer written to ${options.out}`);
   } else {
     output.result(text);

@@ -1,6 +1,7 @@
 import { reindexAll } from '../../ingest/pipeline.ts';
 import { resolveConfig, type ConfigFlags } from '../config.ts';
 import { processOutput, type Output } from '../output.ts';
+import { repairDrift } from '../store/consistency.ts';
 import { diffOfferStates, renderChangeReport } from '../records/change-report.ts';
 import { openWorkspace } from '../workspace.ts';
 import { summarise } from './ingest.ts';
@@ -25,6 +26,8 @@ export async function reindex(options: ReindexOptions): Promise<number> {
     access: options.scheduled ? { mode: 'write', command: 'schedule', releaseOnSignal: false } : { mode: 'write', command: 'reindex' },
   });
   try {
+    // Also when no source changed: a store that lost chunks is only repaired by a write command.
+    await repairDrift(workspace.store, workspace.records, workspace.embedder, output.info);
     const before = workspace.records.listOfferStates();
     const result = await reindexAll(workspace, options.offline ? { web: { offline: true } } : {});
     const roles = diffOfferStates(before, workspace.records.listOfferStates());

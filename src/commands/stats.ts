@@ -1,19 +1,40 @@
 import { resolveConfig, type ConfigFlags } from '../config.ts';
+import { FatalError } from '../errors.ts';
 import { processOutput, type Output } from '../output.ts';
-import { openWorkspace } from '../workspace.ts';
+import { compareStore, describeDrift, inspectStore, repairStore, type RepairResult } from '../store/consistency.ts';
+import { openWorkspace, type Workspace } from '../workspace.ts';
 
 export interface StatsOptions extends ConfigFlags {
   json?: boolean;
   /** Also count, per role, the offers out of the index: removed, expired, reposted duplicates. */
   includeRemoved?: boolean;
+  /** `--check`: compare the record and the store chunk by chunk (src/store/consistency.ts). */
+  check?: boolean;
+  /** `--repair` (implies --check): embed the missing chunks again from the record, delete the strays; a write, so it takes the data-dir lock. */
+  repair?: boolean;
   output?: Output;
 }
+
+/** What `--check` found: counts, and the first few ids of each kind. */
+export interface StoreCheck {
+  consistent: boolean;
+  recordChunks: number;
+  storeChunks: number;
+  missing: number;
+  extra: number;
+  missingIds: string[];
+  extraIds: string[];
+  repaired?: RepairResult;
+}
+
+/** Ids listed in a check's report (the counts are whole). */
+const LISTED_IDS = 10;
 
 export interface IndexStats {
   offers: number;
   chunks: number;
-  /** Chunks the vector store actually holds: equal to `chunks` when the index is consistent. */
-  storeChunks: number;
+  /** Chunks the vector store actually holds: equal to `chunks` when the index is consistent; null without a store (a read-only data dir). */
+  storeChunks: number | null;
   roles: Record<string, { offers: number; chunks: number }>;
   languages: Record<string, number>;
   sources: { files: number; failed: number };
@@ -28,32 +49,72 @@ export interface IndexStats {
   history?: Record<string, { removed: number; expired: number; duplicates: number }>;
   store: string;
   embedder: string;
+  /** The store and the record disagree (src/store/consistency.ts); empty when consistent. */
+  warnings: string[];
+  /** With --check. */
+  check?: StoreCheck;
 }
 
-/** `offers stats`: what is indexed, per role, language, source and month posted. */
+/**
+ * `offers stats`: what is indexed, per role, language, source and month posted. With --check,
+ * exit 1 when the record and the store differ (and --repair could not make them agree).
+ */
 export async function stats(options: StatsOptions): Promise<number> {
   const output = options.output ?? processOutput;
-  const workspace = await openWorkspace(resolveConfig(options), { log: output.info, access: { mode: 'read', command: 'stats' } });
+  const repair = options.repair ?? false;
+  const workspace = await openWorkspace(resolveConfig(options), {
+    log: output.info,
+    access: repair ? { mode: 'write', command: 'stats --repair' } : { mode: 'read', command: 'stats' },
+  });
   let result: IndexStats;
   try {
     result = await collectStats(workspace, { includeRemoved: options.includeRemoved ?? false });
+    if (options.check || repair) result = { ...result, ...(await checkStore(workspace, repair)) };
   } finally {
     await workspace.close();
   }
-  if (options.json) {
-    output.result(JSON.stringify(result));
-  } else {
-    output.result(renderStats(result));
+  output.result(options.json ? JSON.stringify(result) : renderStats(result));
+  if (result.check && !result.check.consistent) {
+    output.info(
+      `offers: the record and the vector store differ: ${result.check.missing} chunks missing from the store, ${result.check.extra} it holds that the record does not list\n` +
+        `  fix: ${result.check.repaired ? 'ingest the sources of the offers whose chunks were lost with their text again' : 'offers stats --check --repair (or the next ingest or reindex repairs it)'}`,
+    );
+    return 1;
   }
   return 0;
 }
 
-export async function collectStats(workspace: Awaited<ReturnType<typeof openWorkspace>>, options: { includeRemoved?: boolean } = {}): Promise<IndexStats> {
+/** --check and --repair: the comparison, and after a repair the store as it is then. */
+async function checkStore(workspace: Workspace, repair: boolean): Promise<Partial<Pick<IndexStats, 'check' | 'storeChunks' | 'warnings'>>> {
+  if (workspace.store.unavailable) throw new FatalError(`--check needs the vector store: ${workspace.store.unavailable}`, 'set CHROMA_URL to the Chroma server holding this index, or check a writable copy');
+  const before = await compareStore(workspace.store, workspace.records);
+  const report = (comparison: typeof before, repaired?: RepairResult): StoreCheck => ({
+    consistent: comparison.missing.length === 0 && comparison.extra.length === 0,
+    recordChunks: comparison.recordChunks,
+    storeChunks: comparison.storeChunks,
+    missing: comparison.missing.length,
+    extra: comparison.extra.length,
+    missingIds: comparison.missing.slice(0, LISTED_IDS),
+    extraIds: comparison.extra.slice(0, LISTED_IDS),
+    ...(repaired ? { repaired } : {}),
+  });
+  if (!repair || report(before).consistent) return { check: report(before) };
+  const repaired = await repairStore(workspace.store, workspace.records, workspace.embedder, before);
+  const after = await inspectStore(workspace.store, workspace.records);
+  return {
+    check: report(await compareStore(workspace.store, workspace.records), repaired),
+    storeChunks: after.storeChunks,
+    warnings: after.consistent ? [] : [describeDrift(after, workspace.storeUrl)],
+  };
+}
+
+export async function collectStats(workspace: Workspace, options: { includeRemoved?: boolean } = {}): Promise<IndexStats> {
   const { records } = workspace;
+  const store = await inspectStore(workspace.store, records);
   const result: IndexStats = {
     offers: 0,
     chunks: 0,
-    storeChunks: await workspace.store.count(),
+    storeChunks: store.unavailable ? null : store.storeChunks,
     roles: {},
     languages: {},
     sources: { files: 0, failed: 0 },
@@ -64,6 +125,7 @@ export async function collectStats(workspace: Awaited<ReturnType<typeof openWork
     expired: 0,
     store: workspace.storeUrl,
     embedder: `${workspace.embedder.id} (${workspace.embedder.dimension}d)`,
+    warnings: store.consistent ? [] : [describeDrift(store, workspace.storeUrl)],
   };
   for (const row of records.countByRole()) {
     if (row.status === 'duplicate') result.duplicates += row.offers;
@@ -94,7 +156,7 @@ export async function collectStats(workspace: Awaited<ReturnType<typeof openWork
 }
 
 function renderStats(s: IndexStats): string {
-  const lines = [`${s.offers} offers, ${s.chunks} chunks (store holds ${s.storeChunks}) in ${s.store}, embedder ${s.embedder}`];
+  const lines = [`${s.offers} offers, ${s.chunks} chunks (store holds ${s.storeChunks ?? 'nothing it can read'}) in ${s.store}, embedder ${s.embedder}`];
   lines.push('', 'role                               offers  chunks');
   for (const [role, r] of Object.entries(s.roles).sort((a, b) => b[1].offers - a[1].offers)) {
     lines.push(`${role.padEnd(34)} ${String(r.offers).padStart(6)}  ${String(r.chunks).padStart(6)}`);
@@ -108,6 +170,14 @@ function renderStats(s: IndexStats): string {
   lines.push('', `languages: ${Object.entries(s.languages).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   lines.push(`sources: ${s.sources.files} files (${s.sources.failed} failed)`);
   lines.push(`not counted: ${s.duplicates} reposted duplicates, ${s.removed} removed, ${s.expired} expired`);
+  for (const warning of s.warnings) lines.push('', `warning: ${warning}`);
+  if (s.check) {
+    const { check } = s;
+    lines.push('', `check: ${check.consistent ? 'the store holds exactly the recorded chunks' : `${check.missing} recorded chunks missing from the store, ${check.extra} stored chunks the record does not list`} (record ${check.recordChunks}, store ${check.storeChunks})`);
+    for (const id of check.missingIds) lines.push(`  missing: ${id}`);
+    for (const id of check.extraIds) lines.push(`  extra:   ${id}`);
+    if (check.repaired) lines.push(`repaired: ${check.repaired.reembedded} chunks embedded again from the record, ${check.repaired.deleted} strays deleted${check.repaired.unrepairable ? `, ${check.repaired.unrepairable} lost with their text` : ''}`);
+  }
   if (s.history) {
     lines.push('', 'history (--include-removed)        removed  expired  duplicates');
     for (const [role, h] of Object.entries(s.history).sort((a, b) => a[0].localeCompare(b[0]))) {

@@ -1,5 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { statementCache } from './statements.ts';
 import { FatalError } from '../errors.ts';
@@ -9,6 +10,11 @@ import { installOfferSources } from './offer-sources.ts';
 import { installThemeCounts, sectionMask } from './theme-counts.ts';
 import { facetWhere, installFacets, type FacetFilter } from './facets.ts';
 import { normalizePhrase } from '../catalog/normalize.ts';
+
+// A read-only record is opened by URI (`file:…?immutable=1`, openReadOnly), which better-sqlite3
+// allows when this is set as its native addon loads, at the first Database of the process. The
+// paths opened here are absolute, never `file:…`, so no other name changes meaning.
+process.env.SQLITE_USE_URI ??= '1';
 
 /**
  * The record of what is indexed (SQLite, WAL): per source and per offer, the content hash, the
@@ -142,6 +148,9 @@ CREATE TABLE IF NOT EXISTS offer_bands (band_key TEXT NOT NULL, offer_id TEXT NO
 CREATE INDEX IF NOT EXISTS offer_bands_by_offer ON offer_bands(offer_id);
 `;
 
+/** How long an opening or a write waits for another connection's write transaction. */
+const BUSY_TIMEOUT_MS = 5000;
+
 export class RecordStore {
   /** Chunk text and theme prominence for lexical retrieval, written in the same transactions as the offers. */
   readonly lexical: LexicalIndex;
@@ -153,23 +162,74 @@ export class RecordStore {
     this.sql = statementCache(db);
   }
 
-  static open(dataDir: string, collection: string): RecordStore {
+  /**
+   * Opens (creating it when writable) the record of one collection in `<dataDir>/index`.
+   *
+   * Many commands may open it at once (readers never wait for each other: src/store/chroma-server.ts
+   * shares the Chroma server, the record must not fail either). Creating or upgrading the schema
+   * writes, and it runs as an IMMEDIATE transaction: a deferred one first reads, and in WAL mode
+   * a read transaction that wants to write after another connection committed fails at once with
+   * "database is locked" (SQLITE_BUSY_SNAPSHOT), whatever the busy timeout. Taking the write lock
+   * first makes it wait its turn instead (a few milliseconds per opening).
+   *
+   * `readOnly`: for a command that only reads, on a data dir it may not write (a read-only mount,
+   * a copy without write permission): see openReadOnly.
+   */
+  static open(dataDir: string, collection: string, options: { readOnly?: boolean } = {}): RecordStore {
     const dir = path.join(dataDir, 'index');
     // One record file per collection: switching embedders must not reuse another space's record.
     const file = path.join(dir, `${collection}.sqlite`);
+    if (options.readOnly) return RecordStore.openReadOnly(file);
     try {
       mkdirSync(dir, { recursive: true });
-      const db = new Database(file);
+      // The busy timeout applies from the first statement on (journal_mode included).
+      const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
-      db.pragma('busy_timeout = 5000');
-      db.exec(SCHEMA);
-      installThemeCounts(db);
-      installFacets(db);
-      installOfferSources(db);
-      return new RecordStore(db);
+      return db
+        .transaction(() => {
+          db.exec(SCHEMA);
+          installThemeCounts(db);
+          installFacets(db);
+          installOfferSources(db);
+          return new RecordStore(db);
+        })
+        .immediate();
     } catch (error) {
       throw new FatalError(`cannot open the index record ${file}: ${(error as Error).message}`, 'check that the data dir is writable (--data-dir or OFFERS_DATA_DIR)', {
+        cause: error,
+      });
+    }
+  }
+
+  /**
+   * A read-only connection to a record this process may not write. A WAL record at rest has no
+   * `-shm` file, and SQLite cannot read a WAL database without creating one, unless the file is
+   * opened `immutable` (no locks, no change detection: right for a read-only mount or a copy,
+   * which nobody writes). A record whose `-wal` and `-shm` are there (a copy taken while a writer
+   * had it open) is opened normally, read-only, so that the WAL's last commits are read too.
+   * Nothing is created or upgraded: a record of an older schema must be opened once where it is
+   * writable.
+   */
+  private static openReadOnly(file: string): RecordStore {
+    if (!existsSync(file)) {
+      throw new FatalError(`no index record at ${file}, and the data dir is read-only`, 'ingest into a writable data dir first, or point --data-dir at a copy of one');
+    }
+    const walInUse = existsSync(`${file}-wal`) && existsSync(`${file}-shm`);
+    let db: Database.Database;
+    try {
+      db = new Database(walInUse ? file : `${pathToFileURL(file).href}?immutable=1`, { readonly: true, fileMustExist: true });
+    } catch (error) {
+      throw new FatalError(`cannot open the read-only index record ${file}: ${(error as Error).message}`, 'check that this user can read the data dir', { cause: error });
+    }
+    try {
+      // A no-op on a current record; a write, refused, on an older one.
+      db.exec(SCHEMA);
+      db.prepare('SELECT 1 FROM role_counts LIMIT 0');
+      return new RecordStore(db);
+    } catch (error) {
+      db.close();
+      throw new FatalError(`the index record ${file} is read-only and was written by an older version of offers (${(error as Error).message})`, 'run any offers command once where the data dir is writable, or use a writable copy', {
         cause: error,
       });
     }
@@ -179,9 +239,12 @@ export class RecordStore {
     this.db.close();
   }
 
-  /** Runs `fn` in one transaction: all of its writes land, or none. */
+  /**
+   * Runs `fn` in one transaction: all of its writes land, or none. IMMEDIATE, as in open: a
+   * reader opening the record meanwhile must make it wait, not fail.
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn).immediate();
   }
 
   getSource(source: string): SourceRecord | undefined {
@@ -437,6 +500,25 @@ export class RecordStore {
       chunks += n;
     }
     return { offers, chunks };
+  }
+
+  /**
+   * Up to `n` chunk ids of active offers spread evenly over the record (one per offer, found by
+   * rowid: n indexed lookups whatever the size of the index): what a quick check of the vector
+   * store looks for (src/store/consistency.ts).
+   */
+  sampleChunkIds(n: number): string[] {
+    const range = this.sql('SELECT MIN(rowid) AS low, MAX(rowid) AS high FROM offers').get() as { low: number | null; high: number | null };
+    if (range.low === null || range.high === null) return [];
+    const next = this.sql("SELECT chunk_ids FROM offers WHERE rowid >= ? AND status = 'active' AND chunk_ids != '[]' ORDER BY rowid LIMIT 1").pluck();
+    const ids = new Set<string>();
+    for (let i = 0; i < n; i++) {
+      const json = next.get(range.low + Math.floor(((range.high - range.low + 1) * i) / n)) as string | undefined;
+      const chunkIds = json ? (JSON.parse(json) as string[]) : [];
+      const id = chunkIds[Math.floor(chunkIds.length / 2)];
+      if (id) ids.add(id);
+    }
+    return [...ids];
   }
 
   /** Counts per role and status, for stats and the query's "which roles are indexed" message (running totals: theme-counts.ts). */

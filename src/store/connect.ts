@@ -12,6 +12,8 @@ export interface ConnectStoreOptions {
   log?: (line: string) => void;
   /** How long to wait for another offers process's embedded server on the same data dir. */
   waitMs?: number;
+  /** `read`: share the embedded server with the other commands reading this data dir (chroma-server.ts). Default `write`. */
+  mode?: 'read' | 'write';
 }
 
 export interface StoreConnection {
@@ -32,7 +34,7 @@ export async function connectStore(options: ConnectStoreOptions): Promise<StoreC
     const store = await ChromaStore.open({ url: options.chromaUrl, space, collectionPrefix });
     return { store, url: options.chromaUrl, embedded: false, close: async () => {} };
   }
-  const server = await startEmbeddedChroma({ dataDir: options.dataDir, log: options.log, waitMs: options.waitMs });
+  const server = await startEmbeddedChroma({ dataDir: options.dataDir, log: options.log, waitMs: options.waitMs, mode: options.mode });
   try {
     const store = await ChromaStore.open({
       url: server.url,

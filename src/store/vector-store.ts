@@ -53,6 +53,8 @@ export interface EmbeddingSpace {
 
 export interface VectorStore {
   readonly space: EmbeddingSpace;
+  /** Set when there is no store to reach (src/store/absent-store.ts): why, for every answer's warnings. */
+  readonly unavailable?: string;
   upsert(records: VectorRecord[]): Promise<void>;
   query(embedding: number[], options: QueryOptions): Promise<QueryHit[]>;
   /** One hit list per embedding, all under the same options: one round trip, the filter evaluated once. */

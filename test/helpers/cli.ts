@@ -26,6 +26,9 @@ export interface CliOptions {
   timeoutMs?: number;
   /** Run as this user (tests running as root use it to meet permissions). */
   uid?: number;
+  /** A file descriptor for the child's stdout or stderr instead of a pipe (e.g. /dev/full); that stream then reads as ''. */
+  stdout?: number;
+  stderr?: number;
 }
 
 /** Starts the real binary and hands back the child, for tests that signal it while it runs. */
@@ -35,14 +38,14 @@ export function startCli(args: string[], options: CliOptions = {}): { child: Chi
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'offers.mjs'), ...args], {
     cwd: options.cwd ?? ROOT,
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', options.stdout ?? 'pipe', options.stderr ?? 'pipe'],
     ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
   });
   const result = new Promise<CliRun>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { FatalError } from '../../src/errors.ts';
 import { startEmbeddedChroma } from '../../src/store/chroma-server.ts';
 import { ChromaStore } from '../../src/store/chroma-store.ts';
 import { connectStore, type StoreConnection } from '../../src/store/connect.ts';
+import { noServerLeftOn, serversOn } from '../helpers/chroma-processes.ts';
 import { SUITE_SPACE, vectorStoreSuite } from '../helpers/vector-store-suite.ts';
 
 /** Every test here goes through the real embedded server the CLI starts. */
@@ -27,20 +27,6 @@ function isRunning(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Pids of the chroma servers running on `dataDir`, whoever started them. */
-async function serversOn(dataDir: string): Promise<number[]> {
-  const pids = (await readdir('/proc')).filter((entry) => /^\d+$/.test(entry));
-  const cmdlines = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')));
-  return pids.filter((_, i) => cmdlines[i]?.includes('cli.mjs') && cmdlines[i]?.includes(dataDir)).map(Number);
-}
-
-async function noServerLeftOn(dataDir: string): Promise<void> {
-  for (let waited = 0; (await serversOn(dataDir)).length > 0; waited += 50) {
-    assert.ok(waited < 3000, `chroma servers still running on ${dataDir}: ${await serversOn(dataDir)}`);
-    await sleep(50);
   }
 }
 
@@ -151,8 +137,9 @@ describe('connectStore with the embedded server', () => {
     const dataDir = await tempDataDir();
     const statePath = path.join(dataDir, 'chroma', 'server.json');
     const orphan = await startEmbeddedChroma({ dataDir });
-    const state = JSON.parse(await readFile(statePath, 'utf8')) as { ownerPid: number };
-    await writeFile(statePath, JSON.stringify({ ...state, ownerPid: deadPid() }));
+    const state = JSON.parse(await readFile(statePath, 'utf8')) as { ownerPid: number; users: Array<{ pid: number }> };
+    const dead = deadPid();
+    await writeFile(statePath, JSON.stringify({ ...state, ownerPid: dead, users: state.users.map((user) => ({ ...user, pid: dead })) }));
 
     const lines: string[] = [];
     const fresh = await startEmbeddedChroma({ dataDir, log: (line) => lines.push(line) });

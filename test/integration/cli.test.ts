@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { appendFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, open, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { normaliseSpace } from '../../src/query/quotes.ts';
 import type { Answer } from '../../src/query/types.ts';
-import { copyDemoOffers, runCli, scratchDir } from '../helpers/cli.ts';
+import { copyDemoOffers, runCli, scratchDir, startCli } from '../helpers/cli.ts';
 
 /**
  * The real commands, end to end, against the real embedded Chroma server that the CLI starts
@@ -91,6 +91,52 @@ describe('offers CLI, end to end', () => {
     assert.match(run.stdout, /\[c1\]/);
   });
 
+  it('a closed stdout (export | head -1) is a quiet success: exit 0, nothing on stderr', async () => {
+    // The export (about 200 KB) is larger than a pipe holds (64 KB): writes follow the close.
+    const { child, result } = startCli(['--data-dir', dataDir, 'export']);
+    child.stdout!.once('data', () => child.stdout!.destroy());
+    const run = await result;
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, '');
+  });
+
+  it('a full stdout (export > /dev/full): one line naming stdout and the fix, exit 1', async () => {
+    for (const args of [['export'], ['query', 'SRE vs DevOps engineer', '--format', 'json']]) {
+      const run = await withDevFull((fd) => runCli(['--data-dir', dataDir, ...args], { stdout: fd }));
+      assert.equal(run.code, 1, `${args[0]}: ${run.stderr}`);
+      assert.equal(run.stderr, 'offers: cannot write to stdout: ENOSPC: no space left on device, write\n  fix: free some disk space, or send the output to a disk with room\n');
+    }
+  });
+
+  it('stderr closed: the messages are dropped and the command succeeds; stderr full: exit 1', async () => {
+    const { child, result } = startCli(['--data-dir', dataDir, 'ingest', offersDir, '--json']);
+    child.stderr!.destroy();
+    const closed = await result;
+    assert.equal(closed.code, 0);
+    assert.equal((JSON.parse(closed.stdout) as { failed: unknown[] }).failed.length, 0);
+    const full = await withDevFull((fd) => runCli(['--data-dir', dataDir, 'ingest', offersDir, '--json'], { stderr: fd }));
+    assert.equal(full.code, 1, 'the summary for people could not be written');
+    assert.equal((JSON.parse(full.stdout) as { failed: unknown[] }).failed.length, 0, 'the result itself was delivered');
+  });
+
+  it('--out into a missing folder or onto a folder: a usage error naming the path, before any work', async () => {
+    // An unreachable store would fail the work itself (exit 1): exit 2 shows the check came first.
+    const env = { CHROMA_URL: `http://127.0.0.1:${await closedPort()}` };
+    const missing = path.join(scratch.dir, 'no-such-folder', 'answer.md');
+    const intoMissing = await runCli(['--data-dir', dataDir, 'query', 'SRE vs DevOps engineer', '--out', missing], { env });
+    assert.equal(intoMissing.code, 2, intoMissing.stderr);
+    assert.equal(intoMissing.stderr, `offers: --out ${missing}: the folder ${path.dirname(missing)} does not exist; create it (mkdir -p ${path.dirname(missing)}) or choose another path\n`);
+    const ontoFolder = await runCli(['--data-dir', dataDir, 'query', 'SRE vs DevOps engineer', '--out', scratch.dir], { env });
+    assert.equal(ontoFolder.code, 2, ontoFolder.stderr);
+    assert.equal(ontoFolder.stderr, `offers: --out ${scratch.dir} is a folder; give a file in it, such as ${path.join(scratch.dir, 'answer.md')}\n`);
+  });
+
+  it('--out onto a full disk: one line naming the file, exit 1', async () => {
+    const run = await runCli(['--data-dir', dataDir, 'query', 'SRE vs DevOps engineer', '--out', '/dev/full']);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /^offers: cannot write to \/dev\/full: ENOSPC: no space left on device, write\n {2}fix: free some disk space/);
+  });
+
   it('reports a broken file and an unknown type per source, ingests the rest, exits 3', async () => {
     await writeFile(path.join(offersDir, 'broken.pdf'), '%PDF-1.7\nthis is not really a pdf');
     await writeFile(path.join(offersDir, 'notes.docx'), 'not an offer');
@@ -131,6 +177,19 @@ describe('offers CLI, errors', () => {
     }
   });
 
+  it('a query with the store unreachable and nothing recorded names the store (exit 1), not "0 indexed offers" (exit 4)', async () => {
+    const port = await closedPort();
+    const scratch = await scratchDir();
+    try {
+      const run = await runCli(['--data-dir', scratch.dir, 'query', 'SRE vs DevOps engineer'], { env: { CHROMA_URL: `http://127.0.0.1:${port}` } });
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, new RegExp(`^offers: Chroma is not reachable at http://127\\.0\\.0\\.1:${port}`));
+      assert.match(run.stderr, /\n {2}fix: /);
+    } finally {
+      await scratch.cleanup();
+    }
+  });
+
   it('bad flags exit 2 with usage', async () => {
     const run = await runCli(['query', 'x', '--format', 'docx']);
     assert.equal(run.code, 2);
@@ -147,4 +206,14 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** Runs `use` with a descriptor of /dev/full, the device on which every write fails with ENOSPC. */
+async function withDevFull<T>(use: (fd: number) => Promise<T>): Promise<T> {
+  const handle = await open('/dev/full', 'w');
+  try {
+    return await use(handle.fd);
+  } finally {
+    await handle.close();
+  }
 }

@@ -5,14 +5,16 @@
  * with a consistent index. (kill -9 of the CLI itself is test/integration/crash-safety.test.ts.)
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { chmod, mkdir, readdir, readFile } from 'node:fs/promises';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmod, mkdir, open, readdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { generateOffers } from '../../scripts/generate-offers.ts';
+import { normaliseSpace } from '../../src/query/quotes.ts';
 import { isRunning } from '../../src/util/pid-file.ts';
 import { DEMO_OFFERS, ROOT, runCli, scratchDir, startCli } from '../helpers/cli.ts';
 
@@ -114,6 +116,17 @@ describe('faults during an ingest', () => {
     const stats = await consistentStats(dataDir);
     assert.equal(stats.offers, OFFERS);
   });
+
+  it('an export of many lines onto a full disk stops with one line naming stdout, exit 1', async () => {
+    const devFull = await open('/dev/full', 'w');
+    try {
+      const run = await runCli(['--data-dir', dataDir, 'export'], { stdout: devFull.fd });
+      assert.equal(run.code, 1, run.stderr);
+      assert.equal(run.stderr, 'offers: cannot write to stdout: ENOSPC: no space left on device, write\n  fix: free some disk space, or send the output to a disk with room\n');
+    } finally {
+      await devFull.close();
+    }
+  });
 });
 
 describe('storage faults', () => {
@@ -135,6 +148,55 @@ describe('storage faults', () => {
       assert.match(run.stderr, /^offers: cannot write to the data dir, permission denied/);
       assert.match(run.stderr, /\n {2}fix: make the data dir writable/);
       assert.equal(run.stderr.trim().split('\n').length, 2, run.stderr);
+    } finally {
+      await scratch.cleanup();
+    }
+  });
+
+  it('a read-only copy of an index (a read-only bind mount) can be read: stats, query and export work, writers exit 1', async (t) => {
+    const scratch = await scratchDir('offers-readonly-copy-');
+    const dataDir = path.join(scratch.dir, 'data');
+    const view = path.join(scratch.dir, 'view');
+    try {
+      const ingest = await runCli(['--data-dir', dataDir, 'ingest', DEMO_OFFERS]);
+      assert.equal(ingest.code, 0, ingest.stderr);
+      // A copy taken while a writer ran holds its lock, which a reader can't remove there.
+      const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+      await writeFile(path.join(dataDir, 'offers.lock'), JSON.stringify({ pid: dead, host: hostname(), command: 'ingest', startedAt: '2026-01-01T00:00:00Z' }));
+      await mkdir(view);
+      // The kernel refuses every write under a read-only mount, root's too (chmod would not stop root).
+      try {
+        execFileSync('mount', ['--bind', dataDir, view], { stdio: 'ignore' });
+        execFileSync('mount', ['-o', 'remount,bind,ro', view], { stdio: 'ignore' });
+      } catch {
+        spawnSync('umount', [view], { stdio: 'ignore' });
+        t.skip('a read-only bind mount needs root (the read-only record itself: test/unit/record-open.test.ts)');
+        return;
+      }
+      try {
+        const stats = await runCli(['--data-dir', view, 'stats', '--json']);
+        assert.equal(stats.code, 0, stats.stderr);
+        const counted = JSON.parse(stats.stdout) as { offers: number; storeChunks: number | null; warnings: string[] };
+        assert.ok(counted.offers >= 30);
+        assert.equal(counted.storeChunks, null);
+        assert.match(counted.warnings.join('\n'), /is read-only, and the embedded Chroma server cannot run on it: quotes come from the record's lexical index alone/);
+
+        const query = await runCli(['--data-dir', view, 'query', 'What is the difference between SRE and DevOps engineer positions?', '--format', 'json']);
+        assert.equal(query.code, 0, query.stderr);
+        const answer = JSON.parse(query.stdout) as { citations: Array<{ offerId: string; quote: string }>; warnings: string[] };
+        assert.ok(answer.citations.length >= 3, `citations: ${answer.citations.length}`);
+        assert.match(answer.warnings.join('\n'), /lexical index alone/);
+        const exported = await runCli(['--data-dir', view, 'export']);
+        assert.equal(exported.code, 0, exported.stderr);
+        const texts = new Map(exported.stdout.trim().split('\n').map((line) => JSON.parse(line) as { offerId: string; text: string }).map((o) => [o.offerId, normaliseSpace(o.text)]));
+        for (const citation of answer.citations) assert.ok(texts.get(citation.offerId)?.includes(normaliseSpace(citation.quote)), citation.quote);
+
+        const write = await runCli(['--data-dir', view, 'reindex']);
+        assert.equal(write.code, 1);
+        assert.match(write.stderr, /^offers: cannot write to the data dir, read-only file system/);
+      } finally {
+        execFileSync('umount', [view], { stdio: 'ignore' });
+      }
     } finally {
       await scratch.cleanup();
     }

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { acquireDataDirLock, lockPath } from '../../src/data-dir-lock.ts';
+import { FatalError } from '../../src/errors.ts';
+import { startEmbeddedChroma } from '../../src/store/chroma-server.ts';
+import { serversOn } from '../helpers/chroma-processes.ts';
 import { runCli, scratchDir, startCli } from '../helpers/cli.ts';
 import { editOffer, writeSyntheticCorpus } from '../helpers/synthetic-corpus.ts';
 
@@ -47,6 +50,26 @@ describe('data-dir lock and schedule, end to end', () => {
       assert.equal((JSON.parse(stats.stdout) as { offers: number }).offers, 7);
     } finally {
       lock.release();
+    }
+  });
+
+  it('a data dir reached through a symlink is the same data dir: one lock, one embedded server', async () => {
+    const link = path.join(scratch.dir, 'data-link');
+    await symlink(dataDir, link);
+    const lock = await acquireDataDirLock(dataDir, { command: 'ingest', waitMs: 0 });
+    try {
+      const refused = await runCli(['--data-dir', link, '--wait', '0', 'reindex']);
+      assert.equal(refused.code, 5, refused.stderr);
+      assert.match(refused.stderr, new RegExp(`busy: offers ingest \\(pid ${process.pid}`));
+    } finally {
+      lock.release();
+    }
+    const server = await startEmbeddedChroma({ dataDir });
+    try {
+      await assert.rejects(startEmbeddedChroma({ dataDir: link }), (error: unknown) => error instanceof FatalError && /is in use by offers process/.test(error.message));
+      assert.deepEqual(await serversOn(dataDir), [server.pid], 'a single server on the directory');
+    } finally {
+      await server.stop();
     }
   });
 

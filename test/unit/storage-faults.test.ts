@@ -15,6 +15,7 @@ import type { VectorStore } from '../../src/store/vector-store.ts';
 import { storageFatal } from '../../src/util/storage-errors.ts';
 import { generateOffers } from '../../scripts/generate-offers.ts';
 import { memoryWorkspace } from '../helpers/memory-workspace.ts';
+import { wrapStore } from '../helpers/store-wrapper.ts';
 
 const systemError = (code: string, message: string) => Object.assign(new Error(message), { code });
 
@@ -24,18 +25,13 @@ function fillsUpAfter(upserts: number): { wrap: (store: VectorStore) => VectorSt
   let roomAgain = false;
   return {
     makeRoom: () => void (roomAgain = true),
-    wrap: (inner) => ({
-      space: inner.space,
-      query: (e, o) => inner.query(e, o),
-      queryMany: (e, o) => inner.queryMany(e, o),
-      get: (o) => inner.get(o),
-      count: () => inner.count(),
-      delete: (o) => inner.delete(o),
-      upsert: async (records) => {
-        if (!roomAgain && left-- <= 0) throw systemError('ENOSPC', 'ENOSPC: no space left on device, write');
-        return inner.upsert(records);
-      },
-    }),
+    wrap: (inner) =>
+      wrapStore(inner, {
+        upsert: async (records) => {
+          if (!roomAgain && left-- <= 0) throw systemError('ENOSPC', 'ENOSPC: no space left on device, write');
+          return inner.upsert(records);
+        },
+      }),
   };
 }
 

@@ -1,0 +1,79 @@
+/**
+ * The record and the store drifting apart, through the real CLI and the real embedded Chroma:
+ * with the Chroma data deleted and the record kept, queries used to answer silently from lexical
+ * retrieval only, and neither ingest nor reindex repaired it (`chunks=238 storeChunks=0` for
+ * good). Now every answer and `stats` warn, `stats --check` lists the difference (exit 1), and
+ * the next reindex (or `stats --check --repair`) embeds the lost chunks again from the record.
+ */
+import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Answer } from '../../src/query/types.ts';
+import { DEMO_OFFERS, runCli, scratchDir } from '../helpers/cli.ts';
+
+interface Stats {
+  chunks: number;
+  storeChunks: number;
+  warnings: string[];
+  check?: { consistent: boolean; missing: number; extra: number; repaired?: { reembedded: number; deleted: number } };
+}
+
+describe('record and store drifting apart', () => {
+  let scratch: Awaited<ReturnType<typeof scratchDir>>;
+  let dataDir: string;
+  const cli = (...args: string[]) => runCli(['--data-dir', dataDir, ...args]);
+  const stats = async (...args: string[]): Promise<{ code: number; stats: Stats; stderr: string }> => {
+    const run = await cli('stats', '--json', ...args);
+    return { code: run.code, stats: JSON.parse(run.stdout) as Stats, stderr: run.stderr };
+  };
+
+  before(async () => {
+    scratch = await scratchDir('offers-drift-');
+    dataDir = path.join(scratch.dir, 'data');
+    const run = await cli('ingest', DEMO_OFFERS);
+    assert.equal(run.code, 0, run.stderr);
+  });
+  after(() => scratch.cleanup());
+
+  it('with the Chroma data deleted, every answer and stats warn, and --check lists the difference', async () => {
+    await rm(path.join(dataDir, 'chroma'), { recursive: true });
+    const query = await cli('query', 'What is the difference between SRE and DevOps engineer positions?', '--format', 'json');
+    assert.equal(query.code, 0, query.stderr);
+    const answer = JSON.parse(query.stdout) as Answer;
+    assert.ok(answer.warnings.some((w) => /the vector store .* lacks chunks the record lists: it holds 0 chunks/.test(w)), JSON.stringify(answer.warnings));
+
+    const plain = await stats();
+    assert.equal(plain.code, 0);
+    assert.equal(plain.stats.storeChunks, 0);
+    assert.ok(plain.stats.chunks > 0);
+    assert.match(plain.stats.warnings.join('\n'), /offers stats --check --repair/);
+
+    const checked = await stats('--check');
+    assert.equal(checked.code, 1);
+    assert.deepEqual([checked.stats.check?.consistent, checked.stats.check?.missing, checked.stats.check?.extra], [false, plain.stats.chunks, 0]);
+    assert.match(checked.stderr, /fix: offers stats --check --repair/);
+  });
+
+  it('the next reindex repairs it, though no source changed', async () => {
+    const reindex = await cli('reindex', '--json');
+    assert.equal(reindex.code, 0, reindex.stderr);
+    assert.match(reindex.stderr, /repaired the vector store: \d+ chunks the store had lost embedded again from the record/);
+    const after = await stats('--check');
+    assert.equal(after.code, 0, after.stderr);
+    assert.equal(after.stats.storeChunks, after.stats.chunks);
+    assert.deepEqual(after.stats.warnings, []);
+    assert.equal(after.stats.check?.consistent, true);
+  });
+
+  it('stats --check --repair repairs it too', async () => {
+    await rm(path.join(dataDir, 'chroma'), { recursive: true });
+    const repaired = await stats('--check', '--repair');
+    assert.equal(repaired.code, 0, repaired.stderr);
+    assert.equal(repaired.stats.check?.repaired?.reembedded, repaired.stats.chunks);
+    assert.equal(repaired.stats.check?.consistent, true);
+    assert.equal(repaired.stats.storeChunks, repaired.stats.chunks);
+    const query = await cli('query', 'What is the difference between SRE and DevOps engineer positions?', '--format', 'json');
+    assert.deepEqual((JSON.parse(query.stdout) as Answer).warnings.filter((w) => /vector store/.test(w)), []);
+  });
+});
