@@ -241,11 +241,21 @@ ol.citations{list-style:none;padding:0}ol.citations li{border-top:1px solid #eae
 .facts{overflow-x:auto}table{border-collapse:collapse;font-size:.9em}th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:left;vertical-align:top}
 `;
 
+/**
+ * Text from offers (quotes, companies, group names taken from titles) as HTML: escaped, with its
+ * brackets as character references, so that an offer's "[c99]" is never taken for one of our markers.
+ */
+function offerTextHtml(text: string): string {
+  return escapeHtml(text).replace(/\[/g, '&#91;').replace(/\]/g, '&#93;');
+}
+
 /** A point: our sentence, escaped, its citation markers as links, and its quotes under it. */
 function pointHtml(point: MemoPoint): string {
   const markers = point.citations.map((id) => `<a class="cite" href="#${escapeHtml(id)}">[${escapeHtml(id)}]</a>`).join('');
-  const quotes = point.quotes.map((q) => `<blockquote>“${escapeHtml(q.quote)}” (${escapeHtml(q.company)}) <a class="cite" href="#${escapeHtml(q.id)}">[${escapeHtml(q.id)}]</a></blockquote>`).join('');
-  return `<li><p>${escapeHtml(point.text.replace(/\.$/, ''))} ${markers}</p>${quotes}</li>`;
+  const quotes = point.quotes
+    .map((q) => `<blockquote>“${offerTextHtml(q.quote)}” (${offerTextHtml(q.company)}) <a class="cite" href="#${escapeHtml(q.id)}">[${escapeHtml(q.id)}]</a></blockquote>`)
+    .join('');
+  return `<li><p>${offerTextHtml(point.text.replace(/\.$/, ''))} ${markers}</p>${quotes}</li>`;
 }
 
 /** The memo from its structure (src/query/memo.ts): summary, facts table, then each aspect's sections. */

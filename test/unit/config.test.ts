@@ -55,7 +55,7 @@ describe('resolveConfig', () => {
     assert.deepEqual(await problems({ embedings: 'local', chromaURL: 'http://127.0.0.1:8000', colour: 'blue' }), [
       `${configFile}: unknown key "embedings" (did you mean "embeddings"?)`,
       `${configFile}: unknown key "chromaURL" (did you mean "chromaUrl"?)`,
-      `${configFile}: unknown key "colour" (known keys: chromaUrl, embeddings, embeddingModel, openaiBaseUrl, llmModel, roles, themes)`,
+      `${configFile}: unknown key "colour" (known keys: chromaUrl, embeddings, embeddingModel, openaiBaseUrl, llmModel, llmTimeout, llmMaxTokens, roles, themes)`,
     ]);
   });
 
