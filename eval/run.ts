@@ -13,6 +13,8 @@ import { claimProblems, verifyAnswer } from '../src/query/verify.ts';
 import type { SectionKind } from '../src/types.ts';
 import { openWorkspace, type Workspace } from '../src/workspace.ts';
 import { CORPUS_FOLDERS, readManifest } from './corpus-offers.ts';
+import { addQuality, quoteQuality, type QuoteQuality } from './quote-quality.ts';
+import { MIN_QUOTE_WORDS } from '../src/query/quotes.ts';
 import { dateStamp, round, share } from './measure.ts';
 import { stability } from './answer-quality.ts';
 import { NaiveIndex } from './naive-langchain.ts';
@@ -74,6 +76,7 @@ interface QuestionResult {
   uncitedClaims?: number;
   /** Mean Jaccard similarity of the distinctive (theme, role) pairs between seeds. */
   themeStability?: number | null;
+  quoteQuality?: QuoteQuality;
 }
 
 async function main(): Promise<void> {
@@ -148,6 +151,7 @@ async function main(): Promise<void> {
           citationValidity: share(sum('citations') - sum('invalidCitations'), sum('citations')),
           claimsCited: share(sum('claims') - sum('uncitedClaims'), sum('claims')),
           themeStability: share(stabilities.reduce((a, b) => a + b, 0), stabilities.length),
+          ...quoteFigures(answered.map((r) => r.quoteQuality!).reduce(addQuality, { quotes: 0, whole: 0, boilerplate: 0, stableDistinctive: 0, stableShown: 0 })),
         },
         questions: results,
       };
@@ -264,6 +268,7 @@ async function evaluateQuestion(
     claims: answer.claims.length,
     uncitedClaims: answer.claims.filter((claim) => claim.citations.length === 0 || claimProblems(claim, citations).length > 0).length,
     themeStability: await themeStability(workspace, request),
+    quoteQuality: quoteQuality(answer, (offerId) => workspace.records.getOffer(offerId)?.offer.text),
   };
 }
 
@@ -274,11 +279,22 @@ async function themeStability(workspace: Workspace, request: { question: string;
   return stability(answers, STABILITY_SEEDS, STABILITY_SAMPLE).meanJaccard;
 }
 
+/** Quote quality as report figures: shares of whole and of boilerplate quotes, and of stable distinctive themes shown. */
+function quoteFigures(q: QuoteQuality) {
+  return { quotes: q.quotes, wholeQuotes: share(q.whole, q.quotes), boilerplateQuotes: share(q.boilerplate, q.quotes), stableDistinctiveShown: share(q.stableShown, q.stableDistinctive) };
+}
+
+/** The quote-quality gate: whole sentences or items, no boilerplate, every stable distinctive theme in the memo. */
+export const WHOLE_QUOTES_GATE = 0.98;
+
 function gateFailures(report: Record<string, unknown>): string[] {
-  const answers = report.answers as { citationValidity: number | null };
+  const answers = report.answers as { citationValidity: number | null; wholeQuotes: number | null; boilerplateQuotes: number | null; stableDistinctiveShown: number | null };
   const roles = (report.understanding as { roles: { accuracy: number } }).roles;
   const failures: string[] = [];
   if (answers.citationValidity === null || answers.citationValidity < 1) failures.push(`citation validity ${answers.citationValidity ?? 'n/a'} < 1`);
+  if (answers.wholeQuotes !== null && answers.wholeQuotes < WHOLE_QUOTES_GATE) failures.push(`whole-sentence quotes ${answers.wholeQuotes} < ${WHOLE_QUOTES_GATE}`);
+  if (answers.boilerplateQuotes !== null && answers.boilerplateQuotes > 0) failures.push(`boilerplate quotes ${answers.boilerplateQuotes} > 0`);
+  if (answers.stableDistinctiveShown !== null && answers.stableDistinctiveShown < 1) failures.push(`stable distinctive themes shown ${answers.stableDistinctiveShown} < 1`);
   if (roles.accuracy < ROLE_ACCURACY_GATE) failures.push(`role accuracy ${round(roles.accuracy)} < ${ROLE_ACCURACY_GATE}`);
   return failures;
 }
@@ -294,7 +310,16 @@ function figureCells(f: RetrievalFigures): string {
 function markdownReport(report: Record<string, unknown>): string {
   const u = report.understanding as { roles: { accuracy: number; offers: number }; sections: { perKind: Array<{ kind: string; precision: number; recall: number; f1: number }> } };
   const r = report.retrieval as { ours: RetrievalFigures; naive: RetrievalFigures };
-  const a = report.answers as { citationValidity: number | null; claimsCited: number | null; themeStability: number | null; answered: number; questions: number };
+  const a = report.answers as {
+    citationValidity: number | null;
+    claimsCited: number | null;
+    themeStability: number | null;
+    answered: number;
+    questions: number;
+    wholeQuotes: number | null;
+    boilerplateQuotes: number | null;
+    stableDistinctiveShown: number | null;
+  };
   const ingest = report.ingest as { files: number; offers: number; chunks: number; seconds: number };
   const lines = [
     `# Eval ${String(report.date).slice(0, 10)}`,
@@ -310,6 +335,9 @@ function markdownReport(report: Record<string, unknown>): string {
     `| citation validity | ${fmt(a.citationValidity)} | |`,
     `| claims cited | ${fmt(a.claimsCited)} | |`,
     `| distinctive themes stable across seeds (Jaccard) | ${fmt(a.themeStability)} | |`,
+    `| quotes that are whole sentences or items (≥ ${MIN_QUOTE_WORDS} words) | ${fmt(a.wholeQuotes)} | |`,
+    `| boilerplate quotes | ${fmt(a.boilerplateQuotes)} | |`,
+    `| distinctive themes with stability ≥ 0.8 shown in the memo | ${fmt(a.stableDistinctiveShown)} | |`,
     `| questions answered | ${a.answered} / ${a.questions} | |`,
     '',
     '| section (eval/labels) | precision | recall | F1 |',

@@ -92,7 +92,7 @@ function quotable(
   sections: readonly SectionKind[],
   themes: ThemeLookup,
 ): Quoted[] {
-  return evidence
+  const quoted = evidence
     .filter((e) => e.role === role && sections.includes(e.section))
     .sort((a, b) => b.score - a.score || compareText(a.chunkId, b.chunkId))
     .flatMap((e) => {
@@ -100,10 +100,15 @@ function quotable(
       // a heading or an equal-opportunity statement is not evidence of what the job asks.
       for (const span of themes.spans(e.text, theme)) {
         const quote = normaliseSpace(cutQuote(e.text, span, QUOTE_MAX_LENGTH));
-        if (isReadableQuote(quote) && (allowsBoilerplate(theme) || !isBoilerplate(quote))) return [{ evidence: e, quote }];
+        if (isReadableQuote(quote) && (allowsBoilerplate(theme) || !isBoilerplate(quote))) {
+          // Whole when no cut was needed: the same quote as with no length limit.
+          return [{ evidence: e, quote, whole: quote === normaliseSpace(cutQuote(e.text, span, Number.MAX_SAFE_INTEGER)) }];
+        }
       }
       return [];
     });
+  // A whole sentence or item of another offer reads better than a long sentence cut at its clauses.
+  return [...quoted.filter((q) => q.whole), ...quoted.filter((q) => !q.whole)].map(({ evidence: e, quote }) => ({ evidence: e, quote }));
 }
 
 /**
@@ -449,8 +454,10 @@ function money(pay: PaySummary, messages: Messages): string {
 
 /** The offers of a group whose text states a fact, as quotable evidence (ComposeInput.factEvidence). */
 function factQuotes(input: ComposeInput, role: RoleSummary, fact: 'pay' | 'experienceYears'): Quoted[] {
-  const evidence = input.factEvidence?.get(role.name)?.[fact] ?? [];
-  return pickQuotes([evidence.filter((e) => isReadableQuote(e.text) || fact === 'pay').map((e) => ({ evidence: e, quote: normaliseSpace(e.text) }))], 2);
+  const evidence = (input.factEvidence?.get(role.name)?.[fact] ?? []).map((e) => ({ evidence: e, quote: normaliseSpace(e.text) }));
+  // A line that reads on its own first; a bare amount ("$120k–$150k") only when no offer states pay in a sentence.
+  const readable = evidence.filter((q) => isReadableQuote(q.quote));
+  return pickQuotes([readable.length > 0 || fact !== 'pay' ? readable : evidence], 2);
 }
 
 /** Points a fact answers: pay for the pay aspect, years for the experience one, with the lines that state them. */

@@ -203,7 +203,7 @@ export const MIN_QUOTE_WORDS = 6;
 /** Whether a quote is a readable unit: enough words, not a heading, no leftover markup at its edges. */
 export function isReadableQuote(quote: string): boolean {
   const words = quote.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
-  return words.length >= MIN_QUOTE_WORDS && !/^\s*(?:#|>|\*\*|__|\|)/.test(quote);
+  return words.length >= MIN_QUOTE_WORDS && !/^\s*(?:#|>|\*|_|\|)/.test(quote);
 }
 
 /**
