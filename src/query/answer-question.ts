@@ -127,9 +127,7 @@ export async function answerQuestion(workspace: Workspace, request: QuestionRequ
 
 /** The stated facts of every offer a group counts, with the offer's id. */
 function factsOfGroup(workspace: Workspace, group: CountedGroup): Array<{ offerId: string; facts: OfferFacts | undefined }> {
-  const ids = offerIdsOf(workspace, group);
-  const facts = workspace.records.factsOf(ids);
-  return ids.map((offerId, i) => ({ offerId, facts: facts[i] }));
+  return workspace.records.factsOf(group.profiles ? { offerIds: group.profiles.map((p) => p.offerId) } : { role: group.role! });
 }
 
 /** Offers quoted for a fact, per group: a few, in id order, so answers are reproducible. */
@@ -141,12 +139,13 @@ function factEvidence(workspace: Workspace, factsByGroup: ReadonlyMap<string, Ar
   for (const [group, list] of factsByGroup) {
     const byFact: Partial<Record<'pay' | 'experienceYears', Evidence[]>> = {};
     for (const fact of ['pay', 'experienceYears'] as const) {
-      const stating = list.filter((f) => f.facts?.evidence?.[fact]).slice(0, FACT_QUOTES);
-      const headers = workspace.records.offerHeaders(stating.map((f) => f.offerId));
-      byFact[fact] = stating.flatMap(({ offerId, facts }) => {
+      // The facts say which offers state it; the record gives the lines of the first few.
+      const stating = list.filter((f) => f.facts?.[fact] !== undefined).map((f) => f.offerId);
+      const stated = workspace.records.factEvidence(stating.slice(0, FACT_QUOTES * 4), fact, FACT_QUOTES);
+      const headers = workspace.records.offerHeaders(stated.map((s) => s.offerId));
+      byFact[fact] = stated.flatMap(({ offerId, text, section }) => {
         const header = headers.get(offerId);
-        const stated = facts!.evidence![fact]!;
-        return header ? [{ chunkId: `${offerId}:fact:${fact}`, offerId, role: group, section: stated.section, ...header, text: stated.text, themes: [], score: 0 }] : [];
+        return header ? [{ chunkId: `${offerId}:fact:${fact}`, offerId, role: group, section, ...header, text, themes: [], score: 0 }] : [];
       });
     }
     result.set(group, byFact);

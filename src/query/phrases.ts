@@ -22,7 +22,7 @@ import type { Evidence } from './types.ts';
  */
 
 /** Offers read per group; below it, counts are exact over the whole group. */
-export const MINING_POOL = 1000;
+export const MINING_POOL = 500;
 /** A phrase must be said by at least this many offers in all to be tested. */
 const MIN_SUPPORT = 3;
 /** At most this many candidates are tested (the most frequent): the correction below grows with it. */

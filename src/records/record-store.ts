@@ -395,13 +395,27 @@ export class RecordStore {
     return rows.filter((row) => containsWords(normalizePhrase(row.company ?? ''), words)).map((row) => row.offer_id);
   }
 
-  /** These offers' stated facts (pay, experience, …: ingest/facts.ts), without parsing the offers whole. */
-  factsOf(offerIds: readonly string[]): Array<OfferFacts | undefined> {
-    const get = this.sql("SELECT json_extract(offer, '$.facts') FROM offers WHERE offer_id = ?").pluck();
-    return offerIds.map((id) => {
-      const json = get.get(id) as string | null | undefined;
-      return json ? (JSON.parse(json) as OfferFacts) : undefined;
-    });
+  /**
+   * The stated facts (ingest/facts.ts) of a group's offers, from the narrow facet rows: a whole
+   * catalogue role by an indexed range, other groups by their ids. Without the lines that state
+   * them (`factEvidence` reads those, for a few offers).
+   */
+  factsOf(group: { role: string } | { offerIds: readonly string[] }): Array<{ offerId: string; facts: OfferFacts | undefined }> {
+    const rows = (
+      'role' in group
+        ? this.sql("SELECT offer_id, facts FROM offer_facets WHERE status = 'active' AND role = ? ORDER BY offer_id").all(group.role)
+        : this.sql('SELECT offer_id, facts FROM offer_facets WHERE offer_id IN (SELECT value FROM json_each(?)) ORDER BY offer_id').all(JSON.stringify(group.offerIds))
+    ) as Array<{ offer_id: string; facts: string | null }>;
+    return rows.map((row) => ({ offerId: row.offer_id, facts: row.facts ? (JSON.parse(row.facts) as OfferFacts) : undefined }));
+  }
+
+  /** Offers among these stating a fact in their text, with the line that states it: at most `limit`, in id order. */
+  factEvidence(offerIds: readonly string[], fact: 'pay' | 'experienceYears', limit: number): Array<{ offerId: string; text: string; section: SectionKind }> {
+    const rows = this.sql(
+      `SELECT offer_id, json_extract(evidence, '$.' || ?) AS stated FROM offer_facets
+       WHERE offer_id IN (SELECT value FROM json_each(?)) AND json_extract(evidence, '$.' || ?) IS NOT NULL ORDER BY offer_id LIMIT ?`,
+    ).all(fact, JSON.stringify(offerIds), fact, limit) as Array<{ offer_id: string; stated: string }>;
+    return rows.map((row) => ({ offerId: row.offer_id, ...(JSON.parse(row.stated) as { text: string; section: SectionKind }) }));
   }
 
   /** Title families of active offers, most offers first, each with its most common label and the roles its offers have. */

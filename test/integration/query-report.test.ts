@@ -128,9 +128,9 @@ describe('offers query: refusals, HTML report and LLM path on hostile offers', (
       assert.ok(box && box.width > 300 && box.height > 50, `the chart is drawn: ${JSON.stringify(box)}`);
       // No label is cut: every text of every chart lies inside its drawing, as the browser lays it out.
       const cut = await page.evaluate(() =>
-        [...document.querySelectorAll('.charts svg')].flatMap((svg) => {
+        Array.from(document.querySelectorAll('.charts svg')).flatMap((svg) => {
           const frame = svg.getBoundingClientRect();
-          return [...svg.querySelectorAll('text')]
+          return Array.from(svg.querySelectorAll('text'))
             .map((text) => ({ text: text.textContent ?? '', box: text.getBoundingClientRect() }))
             .filter(({ box }) => box.left < frame.left - 0.5 || box.right > frame.right + 0.5 || box.top < frame.top - 0.5 || box.bottom > frame.bottom + 0.5)
             .map(({ text }) => text);
