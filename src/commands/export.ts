@@ -36,6 +36,7 @@ export async function exportOffers(options: ExportOptions): Promise<number> {
           family: offer.family,
           familyLabel: offer.familyLabel,
           workplace: offer.workplace,
+          facts: offer.facts,
           validThrough: offer.validThrough,
           status: record.status,
           canonicalId: record.canonicalId,
