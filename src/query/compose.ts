@@ -285,11 +285,14 @@ export function composeAnswer(input: ComposeInput): Answer {
     const evidence = input.evidenceByTheme.get(stat.theme);
     const quotes = pickQuotes(roles.map((r) => quotable(evidence?.get(r.name) ?? [], r.name, stat.theme, sections, input.themes)), shown ? limit : roles.length);
     if (quotes.length === 0 && shown) {
-      warnings.push(`No quotable evidence for "${stat.label}" (${roles.map((r) => r.name).join(', ')}, ${aspectWords(aspect, messages).heading.toLowerCase()}); the point is left out.`);
+      warnings.push(`No quotable evidence for "${stat.label}" (${roles.map((r) => r.name).join(', ')}, ${aspectWords(aspect, messages).heading.toLowerCase()}); it is listed with its counts only.`);
       return undefined;
     }
+    // A one-line point without a quote is a statistic of the themes table, not a claim (cite makes no claim of it).
     return cite(quotes, text, roles, stat.theme, shown);
   };
+  const compactDistinctive = (stat: ThemeStat, role: RoleSummary, others: readonly RoleSummary[]) =>
+    `${inSentence(stat)}${messages.colon}${distinctiveCounts(stat, role, others, messages)}.`;
 
   const best = new Map<string, { point: MemoPoint; stat: ThemeStat; aspect: Aspect }>();
   let topShared: { point: MemoPoint; stat: ThemeStat } | undefined;
@@ -302,12 +305,13 @@ export function composeAnswer(input: ComposeInput): Answer {
       const section: MemoSection = { heading: messages.distinctiveHeading(role.name), group: role.name, points: [], more: [], moreHeading: messages.alsoDistinctive(role.name) };
       for (const stat of selection.byRole.get(role.name) ?? []) {
         const shown = section.points.length < WRITTEN_POINTS;
-        const text = shown ? distinctiveSentence(aspect, stat, inSentence(stat), role, others, messages) : `${inSentence(stat)}${messages.colon}${distinctiveCounts(stat, role, others, messages)}.`;
-        const point = themePoint(aspect, stat, [role], text, input.quotesPerPoint ?? 2, shown);
-        if (!point) continue;
-        (shown ? section.points : section.more).push(point);
+        const text = shown ? distinctiveSentence(aspect, stat, inSentence(stat), role, others, messages) : compactDistinctive(stat, role, others);
+        const written = themePoint(aspect, stat, [role], text, input.quotesPerPoint ?? 2, shown);
+        // Nothing distinctive is hidden: a point no quote supports is still listed, in one line.
+        const point = written ?? themePoint(aspect, stat, [role], compactDistinctive(stat, role, others), 1, false)!;
+        (written && shown ? section.points : section.more).push(point);
         const known = best.get(role.name);
-        if (shown && (!known || stat.score > known.stat.score)) best.set(role.name, { point, stat, aspect });
+        if (written && shown && (!known || stat.score > known.stat.score)) best.set(role.name, { point, stat, aspect });
       }
       if (section.points.length === 0 && section.more.length === 0) {
         section.note = messages.nothingDistinctive(role.name, stats.filter((s) => Object.values(s.perRole).some((r) => r.offers > 0)).length);
@@ -318,10 +322,10 @@ export function composeAnswer(input: ComposeInput): Answer {
     for (const stat of selection.shared) {
       const shown = shared.points.length < WRITTEN_POINTS;
       const text = sharedSentence(aspect, stat, inSentence(stat), activeRoles, messages);
-      const point = themePoint(aspect, stat, activeRoles, text, Math.max(input.quotesPerPoint ?? 2, activeRoles.length), shown);
-      if (!point) continue;
-      (shown ? shared.points : shared.more).push(point);
-      if (shown && !topShared) topShared = { point, stat };
+      const written = themePoint(aspect, stat, activeRoles, text, Math.max(input.quotesPerPoint ?? 2, activeRoles.length), shown);
+      const point = written ?? themePoint(aspect, stat, activeRoles, text, 1, false)!;
+      (written && shown ? shared.points : shared.more).push(point);
+      if (written && shown && !topShared) topShared = { point, stat };
     }
     if (shared.points.length > 0 || shared.more.length > 0) sections.push(shared);
     const facts = factPoints(aspect, input, messages, cite);
@@ -422,10 +426,12 @@ function summaryOf(
     const withShare = unevenSizes(roles);
     summary.push(summaryPoint(messages.summaryShared(label(shared.stat), messages.list(roles.map((r) => roleCount(shared.stat, r, withShare, messages)))), shared.point));
   }
-  for (const role of roles) {
+  // Pay opens the memo when the question is about it; otherwise the facts table shows it.
+  const aboutPay = input.aspects.some((a) => a === 'pay' || a === 'benefits');
+  for (const role of aboutPay ? roles : []) {
     if (summary.length >= 6) break;
     const pay = mainPay(role);
-    const quotes = factQuotes(input, role, 'pay');
+    const quotes = factQuotes(input, role, 'pay', [...new Set(input.aspects.flatMap(aspectSections))]);
     if (pay && quotes.length > 0) {
       summary.push(cite(quotes.slice(0, 1), messages.summaryPay(role.name, money(pay, messages), pay.offers, statedCount(role, role.facts!.payStated, messages)), [role], undefined, false));
     }
@@ -453,8 +459,9 @@ function money(pay: PaySummary, messages: Messages): string {
 }
 
 /** The offers of a group whose text states a fact, as quotable evidence (ComposeInput.factEvidence). */
-function factQuotes(input: ComposeInput, role: RoleSummary, fact: 'pay' | 'experienceYears'): Quoted[] {
-  const evidence = (input.factEvidence?.get(role.name)?.[fact] ?? []).map((e) => ({ evidence: e, quote: normaliseSpace(e.text) }));
+function factQuotes(input: ComposeInput, role: RoleSummary, fact: 'pay' | 'experienceYears', sections: readonly SectionKind[]): Quoted[] {
+  // Only lines of the sections the question reads: an experience question quotes requirements, not the company blurb.
+  const evidence = (input.factEvidence?.get(role.name)?.[fact] ?? []).filter((e) => sections.includes(e.section)).map((e) => ({ evidence: e, quote: normaliseSpace(e.text) }));
   // A line that reads on its own first; a bare amount ("$120k–$150k") only when no offer states pay in a sentence.
   const readable = evidence.filter((q) => isReadableQuote(q.quote));
   return pickQuotes([readable.length > 0 || fact !== 'pay' ? readable : evidence], 2);
@@ -466,12 +473,12 @@ function factPoints(aspect: Aspect, input: ComposeInput, messages: Messages, cit
   for (const role of input.roles) {
     if (aspect === 'pay') {
       const pay = mainPay(role);
-      const quotes = factQuotes(input, role, 'pay');
+      const quotes = factQuotes(input, role, 'pay', aspectSections(aspect));
       if (pay && quotes.length > 0) points.push(cite(quotes, messages.paySentence(role.name, money(pay, messages), statedCount(role, role.facts!.payStated, messages)), [role], undefined, true));
     }
     if (aspect === 'experience') {
       const years = role.facts?.experienceYears;
-      const quotes = factQuotes(input, role, 'experienceYears');
+      const quotes = factQuotes(input, role, 'experienceYears', aspectSections(aspect));
       if (years && quotes.length > 0) {
         points.push(cite(quotes, messages.experienceSentence(role.name, `${years.median} (${years.p25}–${years.p75})`, statedCount(role, years.offers, messages)), [role], undefined, true));
       }
