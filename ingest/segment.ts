@@ -81,7 +81,12 @@ export function segmentOffer(description: string, options: SegmentOptions = {}):
     const heading = section.heading ? cleanHeading(section.heading) : undefined;
     return heading ? { kind: section.kind, heading, text } : { kind: section.kind, text };
   });
-  return [...sections, ...preset].filter((section) => section.text.length > 0);
+  // The one exit, so every path keeps the invariant: sections are cut at line and paragraph
+  // boundaries, and a piece may start with an indented line (" !" after a boilerplate paragraph).
+  return [...sections, ...preset].flatMap((section) => {
+    const text = section.text.trim();
+    return text ? [{ ...section, text }] : [];
+  });
 }
 
 /**

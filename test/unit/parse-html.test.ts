@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { SourceError } from '../../src/errors.ts';
 import { parseHtml } from '../../ingest/parse/html.ts';
+import { seeded } from '../helpers/property.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/parse/${name}`, import.meta.url), 'utf8');
 
@@ -145,6 +146,7 @@ describe('parseHtml: page content', () => {
           assert.ok(error instanceof SourceError, String(error));
         }
       }),
+      seeded(),
     );
   });
 });

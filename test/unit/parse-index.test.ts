@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { SourceError } from '../../src/errors.ts';
 import { MAX_DESCRIPTION_CHARS, MAX_TEXT_BYTES, parseBytes, parseFile } from '../../ingest/parse/index.ts';
+import { seeded } from '../helpers/property.ts';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const formats = async (bytes: Uint8Array, hint?: { extension?: string; contentType?: string }) =>
@@ -97,7 +98,7 @@ describe('parseBytes', () => {
           }
         },
       ),
-      { numRuns: 300 },
+      seeded({ numRuns: 300 }),
     );
   });
 });

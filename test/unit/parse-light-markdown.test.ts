@@ -8,6 +8,7 @@ import {
   markdownToLight,
   plainTextToLight,
 } from '../../ingest/parse/light-markdown.ts';
+import { seeded } from '../helpers/property.ts';
 
 /** The convention's invariants, for any output. */
 function assertConvention(text: string): void {
@@ -65,6 +66,7 @@ describe('htmlToLightMarkdown', () => {
       fc.property(fc.string({ unit: fc.constantFrom('<p>', '</p>', '<b>', '</b>', '<li>', '<br>', '<h2>', ' ', '\n', 'a', '&amp;', '*', '#') , maxLength: 60 }), (html) => {
         assertConvention(htmlToLightMarkdown(html));
       }),
+      seeded(),
     );
   });
 });
@@ -112,6 +114,7 @@ describe('markdownToLight', () => {
       fc.property(fc.string({ unit: fc.constantFrom('*', '_', '#', '-', ' ', '\n', '[', ']', '(', ')', '|', '>', '<b>', 'x', '`'), maxLength: 60 }), (md) => {
         assertConvention(markdownToLight(md));
       }),
+      seeded(),
     );
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { cutQuote, isVerbatim, normaliseSpace, quoteRange, splitUnits } from '../../src/query/quotes.ts';
+import { seeded } from '../helpers/property.ts';
 
 function spanOf(text: string, needle: string): [number, number] {
   const at = text.indexOf(needle);
@@ -102,7 +103,7 @@ describe('cutQuote', () => {
           assert.ok(a <= first && b >= s + t.slice(s, e).trimEnd().length, `[${a}, ${b}) misses the span [${s}, ${e})`);
         }
       }),
-      { numRuns: 400 },
+      seeded({ numRuns: 400 }),
     );
   });
 });

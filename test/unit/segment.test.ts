@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { classifyBody, headingKind, renderOfferText, segmentOffer } from '../../ingest/segment.ts';
 import type { Section } from '../../src/types.ts';
+import { seeded } from '../helpers/property.ts';
 
 const kinds = (sections: Section[]) => sections.map((s) => s.kind);
 const byHeading = (sections: Section[], heading: string) => sections.find((s) => s.heading === heading);
@@ -252,6 +253,17 @@ describe('renderOfferText', () => {
     }
   });
 
+  it('trims every section, even one cut after an indented line (a counterexample of the property below)', () => {
+    const sections = segmentOffer(['**Bonus**', 'We are an equal opportunity employer.', '   ', ' !'].join('\n'));
+    assert.deepEqual(
+      sections.map((s) => [s.kind, s.text]),
+      [
+        ['other', 'We are an equal opportunity employer.'],
+        ['nice_to_have', '!'],
+      ],
+    );
+  });
+
   it('keeps the invariant on arbitrary descriptions', () => {
     const line = fc.oneof(
       fc.constantFrom('## Requirements', '## Vos missions', 'BENEFITS', 'About you:', '', '   ', '- item', '* other item'),
@@ -268,6 +280,7 @@ describe('renderOfferText', () => {
           assert.ok(text.includes(section.text));
         }
       }),
+      seeded(),
     );
   });
 });

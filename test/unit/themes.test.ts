@@ -15,6 +15,7 @@ import {
   themeMentions,
   themeSpans,
 } from '../../src/themes.ts';
+import { seeded } from '../helpers/property.ts';
 
 const catalog = loadThemeCatalog();
 
@@ -93,6 +94,7 @@ describe('tagThemes', () => {
         const text = picked.join(' ');
         assert.deepEqual(tagThemes(text, catalog), everyRegex(text));
       }),
+      seeded(),
     );
   });
 });
