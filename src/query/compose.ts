@@ -522,7 +522,7 @@ export function renderCitationList(answer: Answer): string {
   return answer.citations
     .map((c) => {
       const where = [c.title, c.company].filter((s) => s.trim() !== '').map(markdownText).join(', ');
-      return `- [${c.id}] "${markdownText(c.quote)}" — ${where} (${c.section.replace(/_/g, ' ')}) ${markdownSource(c.source)}`;
+      return `- [${c.id}] "${markdownText(c.quote)}" — ${where} (${c.section.replace(/_/g, ' ')}) ${markdownSource(c.url ?? c.source)}`;
     })
     .join('\n');
 }
