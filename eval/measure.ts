@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 /** Small pure helpers shared by the eval and the benchmark. */
 
 /** The p-th percentile (0–100) by nearest rank; NaN for no values. */
@@ -26,4 +28,17 @@ export function share(part: number, total: number): number | null {
 /** Today as YYYY-MM-DD, for result file names. */
 export function dateStamp(now = new Date()): string {
   return now.toISOString().slice(0, 10);
+}
+
+/**
+ * Writes a report as `<out>/<date>-<name>.json` and `.md`, prints the markdown on stdout, and
+ * returns the base path (without extension) for the log line.
+ */
+export async function writeReport(out: string, name: string, report: unknown, table: string): Promise<string> {
+  await mkdir(out, { recursive: true });
+  const base = path.join(out, `${dateStamp()}-${name}`);
+  await writeFile(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(`${base}.md`, table);
+  process.stdout.write(table);
+  return base;
 }

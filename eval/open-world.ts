@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,7 +9,7 @@ import { answerQuestion } from '../src/query/answer-question.ts';
 import { RefusalError } from '../src/query/refusal.ts';
 import type { Answer } from '../src/query/types.ts';
 import { openWorkspace, type Workspace } from '../src/workspace.ts';
-import { dateStamp, share } from './measure.ts';
+import { share, writeReport } from './measure.ts';
 
 /**
  * The open-world tier of the eval: comparisons of groups the role catalogue knows nothing of.
@@ -113,12 +113,7 @@ async function main(): Promise<void> {
     },
     pairs: { citationValidity: share(pairCitations - pairInvalid, pairCitations), list: pairs },
   };
-  await mkdir(values.out, { recursive: true });
-  const base = path.join(values.out, `${dateStamp()}-open-world`);
-  const table = markdown(report);
-  await writeFile(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(`${base}.md`, table);
-  process.stdout.write(table);
+  const base = await writeReport(values.out, 'open-world', report, markdown(report));
   log(`written to ${base}.json and ${base}.md`);
   if (values.gate) {
     const failures = [

@@ -13,13 +13,13 @@
  * Results go to <out>/<date>-<labels file name>.json and .md (pay.json → <date>-pay.json).
  */
 
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { PayFact } from '../src/types.ts';
 import { loadCorpus } from './corpus-offers.ts';
-import { dateStamp, share } from './measure.ts';
+import { share, writeReport } from './measure.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -127,12 +127,7 @@ async function main(): Promise<void> {
     mismatches: outcomes.filter((o) => !o.correct && (o.expected || o.got)),
     problems,
   };
-  await mkdir(values.out, { recursive: true });
-  const base = path.join(values.out, `${dateStamp()}-${path.basename(values.labels, '.json')}`);
-  const table = markdown(report);
-  await writeFile(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(`${base}.md`, table);
-  process.stdout.write(table);
+  const base = await writeReport(values.out, path.basename(values.labels, '.json'), report, markdown(report));
   process.stderr.write(`eval:pay: written to ${base}.json and ${base}.md\n`);
 }
 

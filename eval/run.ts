@@ -1,4 +1,4 @@
-import { readFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ import { openWorkspace, type Workspace } from '../src/workspace.ts';
 import { CORPUS_FOLDERS, readManifest } from './corpus-offers.ts';
 import { addQuality, quoteQuality, type QuoteQuality } from './quote-quality.ts';
 import { MIN_QUOTE_WORDS } from '../src/query/quotes.ts';
-import { dateStamp, round, share } from './measure.ts';
+import { round, share, writeReport } from './measure.ts';
 import { stability } from './answer-quality.ts';
 import { NaiveIndex } from './naive-langchain.ts';
 import { meanFigures, retrievalFigures, sectionShare, type JudgedEvidence, type RetrievalFigures } from './retrieval-figures.ts';
@@ -164,12 +164,7 @@ async function main(): Promise<void> {
   }
   report.seconds = round((performance.now() - started) / 1000, 1);
 
-  await mkdir(values.out, { recursive: true });
-  const base = path.join(values.out, `${dateStamp()}-eval`);
-  const table = markdownReport(report);
-  await writeFile(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
-  await writeFile(`${base}.md`, table);
-  process.stdout.write(table);
+  const base = await writeReport(values.out, 'eval', report, markdownReport(report));
   log(`written to ${base}.json and ${base}.md`);
 
   if (values.gate) {
