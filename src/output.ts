@@ -139,10 +139,3 @@ export async function writeOutputFile(file: string, text: string): Promise<void>
     throw outputFailure(file, error as NodeJS.ErrnoException);
   }
 }
-
-/** Collects both channels in memory (tests). */
-export function memoryOutput(): Output & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, result: (t) => stdout.push(t), info: (t) => stderr.push(t) };
-}

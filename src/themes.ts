@@ -41,21 +41,6 @@ export interface ThemeCatalog {
   readonly triggers: TriggerIndex;
 }
 
-export interface CandidatePhrase {
-  phrase: string;
-  /** How many of the given texts mention it. */
-  docs: number;
-}
-
-export interface CandidatePhraseOptions {
-  /** Ignore phrases seen in fewer texts than this (default 2). */
-  minDocs?: number;
-  /** Return at most this many (default 50). */
-  limit?: number;
-  /** Extra words never worth proposing (case-insensitive). */
-  stopwords?: string[];
-}
-
 const THEME_ID = /^[a-z0-9][a-z0-9_]*$/;
 
 // ---------------------------------------------------------------------------------------------
@@ -338,93 +323,6 @@ export function themeCategory(id: string, catalog: ThemeCatalog): ThemeCategory 
   return catalog.themes.find((theme) => theme.id === id)?.category ?? '';
 }
 
-// ---------------------------------------------------------------------------------------------
-// Catalogue growth
-
-/** Capitalised words that are never tools, in the languages offers are written in. */
-const COMMON_CAPITALISED = new Set(
-  (
-    'i we you our your the a an and or to in of for on at with this that it is are be will as by from if all any ' +
-    'us usa uk eu emea apac latam am pm et ou le la les des un une nous vous notre votre en au du pour ' +
-    'monday tuesday wednesday thursday friday saturday sunday january february march april may june july august ' +
-    'september october november december usd eur gbp cad inc llc ltd gmbh sas cv hr pto faq ceo cto vp'
-  ).split(' '),
-);
-
-/** A capitalised token, possibly dotted or suffixed (Node.js, C++, PostgreSQL, S3). */
-const CAPITALISED_TOKEN = /(?<![\p{L}\p{N}_.])\p{Lu}[\p{L}\p{N}]*(?:[.+#-][\p{L}\p{N}]+)*(?:\+\+|#)?/gu;
-const LOWERCASE_WORD = /(?<![\p{L}\p{N}_])\p{Ll}[\p{Ll}\p{N}]*/gu;
-
-/**
- * Phrases the catalogue misses: capitalised, tool-like tokens and pairs of them ("Crossplane",
- * "Cloud Spanner") found in at least `minDocs` texts, outside every span a theme pattern
- * matches, with the number of texts that mention each. A word that the texts more often write in
- * lower case is an ordinary word capitalised by a heading or a sentence start, and is left out.
- * Most frequent first; ties in alphabetical order.
- */
-export function extractCandidatePhrases(texts: string[], catalog: ThemeCatalog, options: CandidatePhraseOptions = {}): CandidatePhrase[] {
-  const minDocs = options.minDocs ?? 2;
-  const limit = options.limit ?? 50;
-  const stop = new Set([...COMMON_CAPITALISED, ...(options.stopwords ?? []).map((w) => w.toLowerCase())]);
-  const docs = new Map<string, number>();
-  const lowerDocs = new Map<string, number>();
-  const surfaces = new Map<string, Map<string, number>>();
-
-  for (const text of texts) {
-    const seen = new Set<string>();
-    for (const phrase of toolLikePhrases(text, stop, coveredByThemes(text, catalog))) {
-      const key = phrase.toLowerCase();
-      const forms = surfaces.get(key) ?? new Map<string, number>();
-      forms.set(phrase, (forms.get(phrase) ?? 0) + 1);
-      surfaces.set(key, forms);
-      if (!seen.has(key)) docs.set(key, (docs.get(key) ?? 0) + 1);
-      seen.add(key);
-    }
-    for (const word of new Set(text.match(LOWERCASE_WORD))) lowerDocs.set(word, (lowerDocs.get(word) ?? 0) + 1);
-  }
-
-  const candidates: CandidatePhrase[] = [];
-  for (const [key, count] of docs) {
-    if (count < minDocs || (lowerDocs.get(key) ?? 0) >= count) continue;
-    const forms = [...(surfaces.get(key) ?? [])].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-    candidates.push({ phrase: forms[0]?.[0] ?? key, docs: count });
-  }
-  return candidates.sort((a, b) => b.docs - a.docs || a.phrase.localeCompare(b.phrase)).slice(0, limit);
-}
-
-/** Marks every character some theme pattern matches ("GitHub Actions", "CI/CD"). */
-function coveredByThemes(text: string, catalog: ThemeCatalog): Uint8Array {
-  const covered = new Uint8Array(text.length);
-  for (const id of candidateThemes(foldAccents(text), catalog.triggers)) {
-    for (const [start, end] of themeSpans(text, id, catalog)) covered.fill(1, start, end);
-  }
-  return covered;
-}
-
-/**
- * Tool-like tokens of one text: CamelCase or with a digit (PostgreSQL, S3), acronyms (AWS), or
- * capitalised words that do not start a sentence, a line or a bullet; plus adjacent pairs of them.
- */
-function toolLikePhrases(text: string, stop: ReadonlySet<string>, covered: Uint8Array): string[] {
-  const phrases: string[] = [];
-  let previous: { token: string; end: number } | undefined;
-  for (const match of text.matchAll(CAPITALISED_TOKEN)) {
-    const token = match[0].replace(/[.-]+$/, '');
-    const start = match.index;
-    // After a colon comes a list ("Stack: Crossplane, Nomad"), where tools are capitalised.
-    const startsSentence = /(?:^|[.!?;\n•*#-])\s*$/.test(text.slice(Math.max(0, start - 3), start));
-    const toolLike = /\p{Lu}/u.test(token.slice(1)) || /\p{N}/u.test(token) || /[+#.]/.test(token) || !startsSentence;
-    const taken = covered.subarray(start, start + token.length).includes(1);
-    if (!toolLike || taken || token.length < 2 || stop.has(token.toLowerCase())) {
-      previous = undefined;
-      continue;
-    }
-    phrases.push(token);
-    if (previous && text.slice(previous.end, start) === ' ') phrases.push(`${previous.token} ${token}`);
-    previous = { token, end: start + token.length };
-  }
-  return phrases;
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

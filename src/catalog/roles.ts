@@ -284,11 +284,6 @@ export function resolveRoleName(name: string, catalog: RoleCatalog): string | un
   return mentioned.length === 1 ? mentioned[0] : undefined;
 }
 
-/** Every canonical role with the phrases that name it, for help texts and query parsing. */
-export function roleAliases(catalog: RoleCatalog): Record<string, string[]> {
-  return Object.fromEntries(catalog.data.roles.map((entry) => [entry.role, [...entry.aliases, ...(entry.ambiguousAliases ?? [])]]));
-}
-
 // ---------------------------------------------------------------------------------------------
 // Matching helpers
 

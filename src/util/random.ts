@@ -53,11 +53,6 @@ export function sample<T>(items: readonly T[], n: number, random: Random): T[] {
   return items.filter((_, i) => picked.has(i));
 }
 
-/** As many items as the input, drawn with replacement: one bootstrap resample. */
-export function resample<T>(items: readonly T[], random: Random): T[] {
-  return items.map(() => items[randomIndex(random, items.length)] as T);
-}
-
 /**
  * Draws from Binomial(n, p), exactly, in O(√(n·p·(1−p))) steps: inversion of the cumulative
  * distribution walked outwards from the mode (mode, mode+1, mode−1, mode+2, …), each

@@ -13,7 +13,7 @@ import {
   wilsonInterval,
 } from '../../src/query/stats.ts';
 import type { OfferProfile, ThemeStat } from '../../src/query/types.ts';
-import { binomial, createRandom, logFactorials, resample, sample, shuffle } from '../../src/util/random.ts';
+import { binomial, createRandom, logFactorials, randomIndex, sample, shuffle, type Random } from '../../src/util/random.ts';
 
 /** `n` offers of a role, the first `k` mentioning `theme` in their requirements. */
 function offers(role: string, n: number, mentions: Record<string, number>): OfferProfile[] {
@@ -332,3 +332,8 @@ describe('random', () => {
     assert.ok(new Set(drawn).size < 20, 'twenty draws with replacement repeat something');
   });
 });
+
+/** The brute-force reference of bootstrapStability: as many items as the input, drawn with replacement. */
+function resample<T>(items: readonly T[], random: Random): T[] {
+  return items.map(() => items[randomIndex(random, items.length)]!);
+}

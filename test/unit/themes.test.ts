@@ -7,7 +7,6 @@ import fc from 'fast-check';
 import { FatalError } from '../../src/errors.ts';
 import {
   THEME_CATEGORIES,
-  extractCandidatePhrases,
   loadThemeCatalog,
   tagThemes,
   themeCategory,
@@ -184,36 +183,3 @@ describe('loadThemeCatalog with a user file', () => {
   });
 });
 
-describe('extractCandidatePhrases', () => {
-  const texts = [
-    'We deploy with Crossplane and Kubernetes to the cloud. Observability runs on Honeycomb.',
-    'Experience with Crossplane is a plus; we use Cloud Spanner and Terraform.',
-    'Our stack: Crossplane, Cloud Spanner, Honeycomb. Monday meetings.',
-    'Deployment is simple: everything is a honeycomb in the cloud.',
-  ];
-
-  it('proposes tool-like phrases no theme matches, with document frequencies', () => {
-    const phrases = extractCandidatePhrases(texts, catalog);
-    assert.deepEqual(phrases, [
-      { phrase: 'Crossplane', docs: 3 },
-      { phrase: 'Cloud Spanner', docs: 2 },
-      { phrase: 'Honeycomb', docs: 2 },
-      { phrase: 'Spanner', docs: 2 },
-    ]);
-  });
-
-  it('leaves out known themes, stopwords, rare phrases and words usually written in lower case', () => {
-    const phrases = extractCandidatePhrases(texts, catalog, { minDocs: 2, stopwords: ['spanner'] }).map((p) => p.phrase);
-    assert.ok(!phrases.includes('Kubernetes') && !phrases.includes('Terraform') && !phrases.includes('Monday'));
-    assert.ok(!phrases.includes('Spanner'));
-    assert.ok(phrases.includes('Crossplane'));
-    // "cloud" is written in lower case in two texts: an ordinary word. "honeycomb" only in one: kept.
-    assert.ok(!phrases.includes('Cloud'));
-    assert.ok(phrases.includes('Honeycomb'));
-    assert.deepEqual(extractCandidatePhrases(texts, catalog, { minDocs: 4 }), []);
-  });
-
-  it('respects the limit', () => {
-    assert.equal(extractCandidatePhrases(texts, catalog, { limit: 1 }).length, 1);
-  });
-});
