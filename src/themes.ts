@@ -7,6 +7,7 @@
  * Every pattern is compiled once per catalogue, into one alternation per theme.
  */
 
+import { isRecord } from './util/guards.ts';
 import { readFileSync } from 'node:fs';
 import { FatalError } from './errors.ts';
 import { SECTION_KINDS } from './types.ts';
@@ -324,6 +325,3 @@ export function themeCategory(id: string, catalog: ThemeCatalog): ThemeCategory 
 }
 
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -7,6 +7,7 @@
  * The bases can be pointed elsewhere (OFFERS_GREENHOUSE_URL, OFFERS_LEVER_URL, OFFERS_ASHBY_URL):
  * a regional endpoint (api.eu.lever.co), a mirror, or a fake server in tests.
  */
+import { isRecord } from '../../src/util/guards.ts';
 import { load } from 'cheerio';
 import { SourceError } from '../../src/errors.ts';
 import type { RawOffer } from '../../src/types.ts';
@@ -49,7 +50,7 @@ export function atsApiUrl({ kind, board }: AtsBoard, env: NodeJS.ProcessEnv = pr
 }
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json => isRecord(value);
 const str = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
 
 /**

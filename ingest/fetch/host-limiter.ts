@@ -1,3 +1,5 @@
+import { defaultSleep } from '../../src/util/retry.ts';
+
 /**
  * Per-host politeness: at most `concurrency` requests in flight to one host, and request starts
  * spaced by `intervalMs` (1 / --rate). A host can ask for more room (robots.txt Crawl-delay, a
@@ -18,7 +20,6 @@ interface HostState {
   waiting: Array<() => void>;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class HostLimiter {
   private readonly hosts = new Map<string, HostState>();

@@ -5,6 +5,7 @@
  * by hand so each hop is checked, and every connection pinned to an address that passed the
  * address policy before the socket opened.
  */
+import { defaultSleep } from '../../src/util/retry.ts';
 import { lookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
@@ -152,7 +153,6 @@ export async function seedClass(url: URL): Promise<AddressClass> {
 
 type Attempt = { redirect: string } | { status: number; contentType?: string; body: Buffer };
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class HttpFetcher implements Fetcher {
   readonly stats: FetchStats = { requests: 0, retries: 0, bytes: 0, throttledHosts: [] };

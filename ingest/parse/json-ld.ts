@@ -5,6 +5,7 @@
  * Also the one reader of a page's JSON-LD scripts, for the parser and for the crawler deciding
  * whether a page is a job page or a listing: two readers disagreed on the same page.
  */
+import { isRecord } from '../../src/util/guards.ts';
 import type { CheerioAPI } from 'cheerio';
 import type { RawOffer, Section, SectionKind } from '../../src/types.ts';
 import { anyTextToLight } from './light-markdown.ts';
@@ -12,8 +13,7 @@ import { rawOffer } from './raw-offer.ts';
 
 type JsonObject = Record<string, unknown>;
 
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonObject => isRecord(value);
 
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
 

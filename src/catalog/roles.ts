@@ -21,6 +21,7 @@
  *     except when there is no title at all, where the text alone decides.
  */
 
+import { isRecord } from '../util/guards.ts';
 import { readFileSync } from 'node:fs';
 import { FatalError } from '../errors.ts';
 import type { RoleMatch } from '../types.ts';
@@ -382,9 +383,6 @@ function countMatches(pattern: RegExp, text: string): number {
 // ---------------------------------------------------------------------------------------------
 // Small validation and list helpers
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function listOf(value: unknown, key: string, optional: boolean | undefined, problems: string[]): unknown[] {
   if (value === undefined && optional) return [];
