@@ -7,8 +7,9 @@ import { createRandom, randomIndex, shuffle, type Random } from '../src/util/ran
  * planted at known rates: some distinctive of one family, some said equally by both. The
  * open-world eval and tests ingest them and check what the comparison finds: every planted
  * distinctive phrase surfaced with the right direction, no other phrase called distinctive, and
- * counts equal to the planted ones. The rest of each offer is drawn from a neutral vocabulary
- * that both families share at equal rates, with words that no planted phrase uses.
+ * counts equal to the planted ones. The rest of each offer is a neutral vocabulary that both
+ * families share at exactly equal rates, with words that no planted phrase uses, and a few
+ * numbers that make each offer its own (so none is taken for a repost of another).
  *
  *   node --import tsx scripts/planted-offers.ts <dir> [--seed S] [--per-family N] [--lang en|fr]
  */
@@ -28,6 +29,8 @@ export interface PlantedSet {
   headings: { missions: string; requirements: string; benefits: string };
   /** How a planted phrase is put in a sentence. */
   frame: (phrase: string) => string;
+  /** Facts of one offer in numbers, so that no two offers read as reposts of one another (ingest/near-duplicate.ts). */
+  details: (a: number, b: number, c: number) => string[];
 }
 
 interface PlantedFamily {
@@ -76,6 +79,7 @@ export const PLANTED_SETS: Record<'en' | 'fr', PlantedSet> = {
     },
     headings: { missions: "What you'll do", requirements: 'What we look for', benefits: 'What we offer' },
     frame: (phrase) => `You will take care of ${phrase} on a regular basis.`,
+    details: (a, b, c) => [`Our crew of ${a} people looks after ${b} sites.`, `The season lasts ${c} weeks, starting each spring.`],
   },
   fr: {
     language: 'fr',
@@ -109,6 +113,7 @@ export const PLANTED_SETS: Record<'en' | 'fr', PlantedSet> = {
     },
     headings: { missions: 'Vos missions', requirements: 'Votre profil', benefits: 'Nos avantages' },
     frame: (phrase) => `Vous assurez régulièrement la ${phrase} sur le terrain.`,
+    details: (a, b, c) => [`Notre équipe de ${a} personnes s'occupe de ${b} sites.`, `La saison dure ${c} semaines, à partir du printemps.`],
   },
 };
 
@@ -151,15 +156,24 @@ export function plantedCorpus(options: { language: 'en' | 'fr'; perFamily: numbe
   const carriers = set.phrases.map((p) =>
     p.rates.map((rate) => new Set(shuffle([...Array(options.perFamily).keys()], random).slice(0, Math.round(rate * options.perFamily)))),
   );
+  // The neutral vocabulary at exactly equal rates in both families (each sentence in half of each
+  // family's offers): the null the comparison must not call distinctive, with no sampling luck.
+  const carry = (share: number) => [0, 1].map(() => new Set(shuffle([...Array(options.perFamily).keys()], random).slice(0, Math.round(share * options.perFamily))));
+  const neutral = {
+    missions: set.neutral.missions.map((line) => ({ line, carriers: carry(0.5) })),
+    requirements: set.neutral.requirements.map((line) => ({ line, carriers: carry(0.5) })),
+    benefits: set.neutral.benefits.map((line) => ({ line, carriers: carry(0.5) })),
+  };
   const offers: PlantedOffer[] = [];
   for (const family of [0, 1] as const) {
     const { titles } = set.families[family];
     for (let i = 0; i < options.perFamily; i++) {
       const planted = (section: PlantedPhrase['section']) =>
         set.phrases.flatMap((p, k) => (p.section === section && carriers[k]![family]!.has(i) ? [set.frame(p.phrase)] : []));
-      const pick = (pool: string[], n: number) => shuffle(pool, random).slice(0, n);
-      const missions = shuffle([...pick(set.neutral.missions, 3), ...planted('missions')], random);
-      const requirements = shuffle([...pick(set.neutral.requirements, 3), ...planted('requirements')], random);
+      const pick = (pool: ReadonlyArray<{ line: string; carriers: Set<number>[] }>) => pool.filter((n) => n.carriers[family]!.has(i)).map((n) => n.line);
+      const details = set.details(3 + randomIndex(random, 40), 2 + randomIndex(random, 60), 8 + randomIndex(random, 30));
+      const missions = shuffle([...pick(neutral.missions), details[0]!, ...planted('missions')], random);
+      const requirements = shuffle([...pick(neutral.requirements), ...planted('requirements')], random);
       const title = titles[randomIndex(random, titles.length)]!;
       const month = 1 + randomIndex(random, 24);
       const text = [
@@ -182,7 +196,7 @@ export function plantedCorpus(options: { language: 'en' | 'fr'; perFamily: numbe
         '',
         `## ${set.headings.benefits}`,
         '',
-        ...pick(set.neutral.benefits, 2).map((line) => `- ${line}`),
+        ...[...pick(neutral.benefits), details[1]!].map((line) => `- ${line}`),
         '',
       ].join('\n');
       offers.push({ name: `${options.language}-${family}-${String(i).padStart(3, '0')}.md`, family, text });
