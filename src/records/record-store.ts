@@ -5,6 +5,7 @@ import { statementCache } from './statements.ts';
 import { FatalError } from '../errors.ts';
 import type { Offer, OfferFacts, SectionKind } from '../types.ts';
 import { LexicalIndex } from './lexical-index.ts';
+import { ReindexHistory } from './reindex-history.ts';
 import { installOfferSources } from './offer-sources.ts';
 import { installThemeCounts, sectionMask } from './theme-counts.ts';
 import { facetWhere, installFacets, type FacetFilter } from './facets.ts';
@@ -145,11 +146,14 @@ CREATE INDEX IF NOT EXISTS offer_bands_by_offer ON offer_bands(offer_id);
 export class RecordStore {
   /** Chunk text and theme prominence for lexical retrieval, written in the same transactions as the offers. */
   readonly lexical: LexicalIndex;
+  /** What each re-index did, newest first (reindex-history.ts). */
+  readonly history: ReindexHistory;
 
   private readonly sql: (sql: string) => Database.Statement;
 
   private constructor(private readonly db: Database.Database) {
     this.lexical = new LexicalIndex(db);
+    this.history = new ReindexHistory(db);
     this.sql = statementCache(db);
   }
 
