@@ -6,6 +6,7 @@ import { FatalError } from '../errors.ts';
 import type { Offer, OfferFacts, SectionKind } from '../types.ts';
 import { LexicalIndex } from './lexical-index.ts';
 import { ReindexHistory } from './reindex-history.ts';
+import { installOfferSearch, searchOffers, type OfferPage, type OfferSearch } from './offer-search.ts';
 import { installOfferSources } from './offer-sources.ts';
 import { installThemeCounts, sectionMask } from './theme-counts.ts';
 import { facetWhere, installFacets, type FacetFilter } from './facets.ts';
@@ -171,6 +172,7 @@ export class RecordStore {
       installThemeCounts(db);
       installFacets(db);
       installOfferSources(db);
+      installOfferSearch(db);
       return new RecordStore(db);
     } catch (error) {
       throw new FatalError(`cannot open the index record ${file}: ${(error as Error).message}`, 'check that the data dir is writable (--data-dir or OFFERS_DATA_DIR)', {
@@ -334,6 +336,11 @@ export class RecordStore {
     const words = filter.companyWords;
     if (!words || words.length === 0) return rows.map((row) => row.offer_id);
     return rows.filter((row) => containsWords(normalizePhrase(row.company ?? ''), words)).map((row) => row.offer_id);
+  }
+
+  /** A page of the active offers of a selection holding some words, in id order (offer-search.ts). */
+  searchOffers(search: OfferSearch): OfferPage {
+    return searchOffers(this.sql, search);
   }
 
   /** These offers' stated facts (pay, experience, …: ingest/facts.ts), without parsing the offers whole. */
