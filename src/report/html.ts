@@ -3,6 +3,7 @@ import { isAspect, aspectLabel } from '../query/question.ts';
 import { normaliseSpace } from '../query/quotes.ts';
 import { selectThemes } from '../query/stats.ts';
 import type { Answer, Citation, ThemeStat } from '../query/types.ts';
+import { sharesChartNode, type ChartNode } from './chart.ts';
 import { plainText } from './sanitize.ts';
 
 /**
@@ -101,67 +102,21 @@ export function memoHtml(markdown: string): string {
   return out.join('\n');
 }
 
-const COLOURS = ['#1f6feb', '#d4580b', '#2da44e', '#8250df', '#bf3989', '#6e7781'];
-
-const LABEL_WIDTH = 230;
-const BAR_WIDTH = 420;
-const BAR_HEIGHT = 11;
-const GAP = 3;
-const ROW_PADDING = 10;
-
-function pct(value: number): string {
-  return `${Math.round(value * 100)}%`;
-}
-
 /**
- * One horizontal bar per role and theme, its length the share of the role's offers that
- * mention the theme, with a whisker for the 95% Wilson interval; the themes are those the
- * memo talks about (distinctive, then shared). Plain SVG elements, with a <title> on each bar
- * for the exact counts.
+ * The chart of theme shares per role (report/chart.ts) as SVG markup: every attribute and text
+ * escaped, as it may come from offer text.
  */
 export function sharesChart(themes: readonly ThemeStat[], roles: readonly string[]): string {
-  if (themes.length === 0) return '';
-  const rowHeight = roles.length * (BAR_HEIGHT + GAP) + ROW_PADDING;
-  const legendHeight = 22;
-  const height = legendHeight + themes.length * rowHeight + 24;
-  const width = LABEL_WIDTH + BAR_WIDTH + 70;
-  const x = (share: number) => LABEL_WIDTH + share * BAR_WIDTH;
-  const parts: string[] = [];
-  roles.forEach((role, i) => {
-    const lx = LABEL_WIDTH + i * 150;
-    parts.push(`<rect x="${lx}" y="4" width="12" height="12" fill="${COLOURS[i % COLOURS.length]}"/>`);
-    parts.push(`<text x="${lx + 16}" y="14" class="legend">${escapeHtml(role)}</text>`);
-  });
-  themes.forEach((stat, t) => {
-    const top = legendHeight + t * rowHeight;
-    const mark = stat.distinctiveFor ? ` (${stat.distinctiveFor})` : '';
-    parts.push(`<text x="${LABEL_WIDTH - 8}" y="${top + rowHeight / 2}" text-anchor="end" class="theme">${escapeHtml(stat.label + mark)}</text>`);
-    roles.forEach((role, i) => {
-      const share = stat.perRole[role];
-      if (!share) return;
-      const y = top + i * (BAR_HEIGHT + GAP);
-      const colour = COLOURS[i % COLOURS.length];
-      const tip = `${role}: ${share.offers} of ${share.total ?? '?'} offers (${pct(share.share)}; 95% interval ${pct(share.low)}–${pct(share.high)})`;
-      parts.push(
-        `<g class="bar"><title>${escapeHtml(tip)}</title>` +
-          `<rect x="${LABEL_WIDTH}" y="${y}" width="${(share.share * BAR_WIDTH).toFixed(1)}" height="${BAR_HEIGHT}" fill="${colour}" fill-opacity="0.8"/>` +
-          `<line x1="${x(share.low).toFixed(1)}" x2="${x(share.high).toFixed(1)}" y1="${y + BAR_HEIGHT / 2}" y2="${y + BAR_HEIGHT / 2}" stroke="#24292f" stroke-width="1.2"/>` +
-          `<line x1="${x(share.low).toFixed(1)}" x2="${x(share.low).toFixed(1)}" y1="${y + 2}" y2="${y + BAR_HEIGHT - 2}" stroke="#24292f"/>` +
-          `<line x1="${x(share.high).toFixed(1)}" x2="${x(share.high).toFixed(1)}" y1="${y + 2}" y2="${y + BAR_HEIGHT - 2}" stroke="#24292f"/>` +
-          `<text x="${(x(share.high) + 4).toFixed(1)}" y="${y + BAR_HEIGHT - 1}" class="value">${share.offers}/${share.total ?? '?'}</text></g>`,
-      );
-    });
-  });
-  const axisY = legendHeight + themes.length * rowHeight + 4;
-  for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
-    parts.push(`<line x1="${x(tick)}" x2="${x(tick)}" y1="${legendHeight}" y2="${axisY}" stroke="#d0d7de" stroke-dasharray="2 3"/>`);
-    parts.push(`<text x="${x(tick)}" y="${axisY + 14}" text-anchor="middle" class="value">${pct(tick)}</text>`);
-  }
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">` +
-    parts.join('') +
-    '</svg>'
-  );
+  const chart = sharesChartNode(themes, roles);
+  return chart ? svgMarkup(chart) : '';
+}
+
+function svgMarkup(node: ChartNode): string {
+  const attrs = Object.entries(node.attrs)
+    .map(([name, value]) => ` ${name}="${escapeHtml(value)}"`)
+    .join('');
+  const inner = `${node.children?.map(svgMarkup).join('') ?? ''}${node.text === undefined ? '' : escapeHtml(node.text)}`;
+  return inner === '' && node.tag !== 'text' && node.tag !== 'title' ? `<${node.tag}${attrs}/>` : `<${node.tag}${attrs}>${inner}</${node.tag}>`;
 }
 
 /** The themes each aspect's chart shows: the ones the memo can talk about. */
