@@ -39,25 +39,25 @@ export async function schedule(options: ScheduleOptions): Promise<number> {
   const log = (line: string) => output.info(`[${new Date().toISOString()}] ${line}`);
   const { stop, dispose } = stopOnSignals(log);
   try {
-    await runSchedule({
-      cron: options.cron,
-      log,
-      stop,
-      run: async (n) => {
-        const code = await reindex({
-          ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-          ...(options.wait !== undefined ? { wait: options.wait } : {}),
-          json: options.json ?? false,
-          scheduled: true,
-          output: { result: output.result, info: (text) => text.split('\n').forEach((line) => log(`run ${n}: ${line}`)) },
-        });
-        if (code !== 0) log(`run ${n}: some sources failed (exit code ${code}); they keep what they had`);
-      },
-    });
+    await runSchedule({ cron: options.cron, log, stop, run: scheduledReindex(options, output, log) });
   } finally {
     dispose();
   }
   return 0;
+}
+
+/** One scheduled run: `offers reindex` holding the lock through a signal, its report logged line by line. */
+export function scheduledReindex(options: ConfigFlags & { json?: boolean }, output: Output, log: (line: string) => void): (runNumber: number) => Promise<void> {
+  return async (n) => {
+    const code = await reindex({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.wait !== undefined ? { wait: options.wait } : {}),
+      json: options.json ?? false,
+      scheduled: true,
+      output: { result: output.result, info: (text) => text.split('\n').forEach((line) => log(`run ${n}: ${line}`)) },
+    });
+    if (code !== 0) log(`run ${n}: some sources failed (exit code ${code}); they keep what they had`);
+  };
 }
 
 export async function runSchedule(options: ScheduleLoopOptions): Promise<void> {
@@ -103,7 +103,7 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  * Listens first for SIGINT and SIGTERM, so that the data-dir lock and the embedded server (which
  * also listen) clean up without ending the process: this command ends it, once its run is over.
  */
-function stopOnSignals(log: (line: string) => void): { stop: Promise<string>; dispose(): void } {
+export function stopOnSignals(log: (line: string) => void): { stop: Promise<string>; dispose(): void } {
   let resolveStop: (reason: string) => void = () => {};
   const stop = new Promise<string>((resolve) => (resolveStop = resolve));
   let received = false;
