@@ -26,8 +26,11 @@ export const CHART_COLOURS = ['#1f6feb', '#d4580b', '#2da44e', '#8250df', '#bf39
 const FONT_SIZE = 12;
 const VALUE_FONT_SIZE = 11;
 const MIN_LABEL_WIDTH = 120;
-const MAX_LABEL_CHARS = 48;
+const MAX_LABEL_CHARS = 56;
 const BAR_WIDTH = 420;
+const MIN_BAR_WIDTH = 160;
+/** Height of a label line above its bars (the narrow layout). */
+const LABEL_LINE = 16;
 const BAR_HEIGHT = 11;
 const GAP = 3;
 const ROW_PADDING = 10;
@@ -67,17 +70,28 @@ const node = (tag: ChartNode['tag'], attrs: Record<string, string | number>, ext
   ...extra,
 });
 
+/**
+ * How the chart is laid out: labels left of the bars (the report, wide pages), or above them, for
+ * a drawing `width` px wide (narrow screens, where a label column would leave no room for bars).
+ */
+export interface ChartLayout {
+  labels: 'left' | 'above';
+  width?: number;
+}
+
 /** The chart of these themes for these groups; undefined when there is no theme to draw. */
-export function sharesChartNode(themes: readonly ThemeStat[], roles: readonly string[]): ChartNode | undefined {
+export function sharesChartNode(themes: readonly ThemeStat[], roles: readonly string[], layout: ChartLayout = { labels: 'left' }): ChartNode | undefined {
   if (themes.length === 0) return undefined;
   const labels = themes.map((stat) => {
     const full = stat.label + (stat.distinctiveFor ? ` (${stat.distinctiveFor})` : '');
     return { full, shown: chartLabel(full) };
   });
-  const labelWidth = Math.ceil(Math.max(MIN_LABEL_WIDTH, ...labels.map((l) => textWidth(l.shown, FONT_SIZE) + 12)));
+  const above = layout.labels === 'above';
   const valueWidth = Math.ceil(textWidth('999/999', VALUE_FONT_SIZE) + 8);
-  const width = labelWidth + BAR_WIDTH + valueWidth;
-  const x = (share: number) => labelWidth + share * BAR_WIDTH;
+  const labelWidth = above ? 0 : Math.ceil(Math.max(MIN_LABEL_WIDTH, ...labels.map((l) => textWidth(l.shown, FONT_SIZE) + 12)));
+  const barWidth = above ? Math.max(MIN_BAR_WIDTH, (layout.width ?? BAR_WIDTH + valueWidth) - valueWidth) : BAR_WIDTH;
+  const width = labelWidth + barWidth + valueWidth;
+  const x = (share: number) => labelWidth + share * barWidth;
   const children: ChartNode[] = [];
 
   // The legend, from the bars' origin, wrapped onto more lines when the groups' names are long.
@@ -97,17 +111,17 @@ export function sharesChartNode(themes: readonly ThemeStat[], roles: readonly st
   });
   const legendHeight = (line + 1) * LEGEND_LINE + 4;
 
-  const rowHeight = roles.length * (BAR_HEIGHT + GAP) + ROW_PADDING;
+  const labelLine = above ? LABEL_LINE : 0;
+  const rowHeight = labelLine + roles.length * (BAR_HEIGHT + GAP) + ROW_PADDING;
   themes.forEach((stat, t) => {
     const top = legendHeight + t * rowHeight;
     const label = labels[t]!;
-    children.push(
-      node('text', { x: labelWidth - 8, y: top + rowHeight / 2, 'text-anchor': 'end', class: 'theme' }, { text: label.shown, children: label.shown === label.full ? [] : [node('title', {}, { text: label.full })] }),
-    );
+    const labelAttrs: Record<string, string | number> = above ? { x: 0, y: top + 12, class: 'theme' } : { x: labelWidth - 8, y: top + rowHeight / 2, 'text-anchor': 'end', class: 'theme' };
+    children.push(node('text', labelAttrs, { text: label.shown, children: label.shown === label.full ? [] : [node('title', {}, { text: label.full })] }));
     roles.forEach((role, i) => {
       const share = stat.perRole[role];
       if (!share) return;
-      const y = top + i * (BAR_HEIGHT + GAP);
+      const y = top + labelLine + i * (BAR_HEIGHT + GAP);
       const tip = `${role}: ${share.offers} of ${share.total ?? '?'} offers (${pct(share.share)}; 95% interval ${pct(share.low)}–${pct(share.high)})`;
       const low = x(share.low).toFixed(1);
       const high = x(share.high).toFixed(1);
@@ -115,7 +129,7 @@ export function sharesChartNode(themes: readonly ThemeStat[], roles: readonly st
         node('g', { class: 'bar' }, {
           children: [
             node('title', {}, { text: tip }),
-            node('rect', { x: labelWidth, y, width: (share.share * BAR_WIDTH).toFixed(1), height: BAR_HEIGHT, fill: CHART_COLOURS[i % CHART_COLOURS.length]!, 'fill-opacity': 0.8 }),
+            node('rect', { x: labelWidth, y, width: (share.share * barWidth).toFixed(1), height: BAR_HEIGHT, fill: CHART_COLOURS[i % CHART_COLOURS.length]!, 'fill-opacity': 0.8 }),
             node('line', { x1: low, x2: high, y1: y + BAR_HEIGHT / 2, y2: y + BAR_HEIGHT / 2, stroke: '#24292f', 'stroke-width': 1.2 }),
             node('line', { x1: low, x2: low, y1: y + 2, y2: y + BAR_HEIGHT - 2, stroke: '#24292f' }),
             node('line', { x1: high, x2: high, y1: y + 2, y2: y + BAR_HEIGHT - 2, stroke: '#24292f' }),

@@ -47,12 +47,23 @@ describe('shares chart layout', () => {
     assert.ok(new Set(legend.map((item) => item.attrs.y)).size > 1, 'on more than one line');
   });
 
-  it('shortens labels beyond 48 characters at a word, whole in their title', () => {
+  it('shortens labels beyond 56 characters at a word, whole in their title', () => {
     assert.equal(chartLabel('Kubernetes'), 'Kubernetes');
     const long = 'Infrastructure as code and configuration management at scale (DevOps Engineer)';
-    assert.equal(chartLabel(long), 'Infrastructure as code and configuration…');
+    assert.equal(chartLabel(long), 'Infrastructure as code and configuration management at…');
     const svg = sharesChart(themes, GROUPS);
-    assert.ok(svg.includes(`<title>${long}</title>Infrastructure as code and configuration…</text>`));
+    assert.ok(svg.includes(`<title>${long}</title>Infrastructure as code and configuration management at…</text>`));
+  });
+
+  it('puts labels above the bars in the narrow layout, within the width asked for', () => {
+    const narrow = sharesChartNode(themes, GROUPS, { labels: 'above', width: 350 })!;
+    assert.equal(Number(narrow.attrs.width), 350);
+    const labels: ChartNode[] = [];
+    const bars: ChartNode[] = [];
+    walk(narrow, (node) => (node.attrs.class === 'theme' ? labels.push(node) : node.tag === 'rect' && node.attrs['fill-opacity'] ? bars.push(node) : undefined));
+    assert.ok(labels.every((label) => label.attrs.x === '0' && label.attrs['text-anchor'] === undefined));
+    assert.ok(bars.every((bar) => bar.attrs.x === '0' && Number(bar.attrs.width) <= 350));
+    assert.ok(Number(bars[0]!.attrs.y) > Number(labels[0]!.attrs.y), 'the first bars are below their label');
   });
 
   it('escapes labels from offer text in the report markup', () => {
