@@ -1,4 +1,4 @@
-import { Cron } from 'croner';
+import { Cron, type CronOptions } from 'croner';
 import { resolveConfig, type ConfigFlags } from '../config.ts';
 import { describeError, FatalError, UsageError } from '../errors.ts';
 import { processOutput, type Output } from '../output.ts';
@@ -64,16 +64,11 @@ export async function runSchedule(options: ScheduleLoopOptions): Promise<void> {
   const { log } = options;
   let runs = 0;
   let current: Promise<void> | undefined;
-  let job: Cron;
-  try {
-    job = new Cron(options.cron, { protect: () => log('the previous run is still going: this run is skipped') }, () => {
-      const n = ++runs;
-      current = runLogged(n, options);
-      return current;
-    });
-  } catch (error) {
-    throw new UsageError(`--cron "${options.cron}" is not a cron expression: ${describeError(error)} (e.g. "0 */6 * * *": every 6 hours)`);
-  }
+  const job = cronJob('--cron', options.cron, { protect: () => log('the previous run is still going: this run is skipped') }, () => {
+    const n = ++runs;
+    current = runLogged(n, options);
+    return current;
+  });
   log(`reindex scheduled on "${options.cron}"; first run at ${job.nextRun()?.toISOString() ?? 'never'}`);
   const reason = await options.stop;
   job.stop();
@@ -82,6 +77,15 @@ export async function runSchedule(options: ScheduleLoopOptions): Promise<void> {
     await current;
   }
   log(`stopped (${reason}) after ${runs} run${runs === 1 ? '' : 's'}`);
+}
+
+/** A croner job; an expression croner cannot read is a usage error naming the flag, with an example. */
+export function cronJob(flag: string, expression: string, options: CronOptions, run: () => Promise<void> | void): Cron {
+  try {
+    return new Cron(expression, options, run);
+  } catch (error) {
+    throw new UsageError(`${flag} "${expression}" is not a cron expression: ${describeError(error)} (e.g. "0 */6 * * *": every 6 hours)`);
+  }
 }
 
 async function runLogged(n: number, options: ScheduleLoopOptions): Promise<void> {

@@ -67,9 +67,10 @@ const FILTER_KEYS = ['seniority', 'posted', 'workplace', 'company', 'lang', 'sou
 
 /**
  * `--group "<role words> key:value …"` → a GroupSpec. Values may be quoted: `company:"Acme Corp"`.
- * Role words are required unless `wordsOptional` (browsing offers: `company:acme lang:fr`).
+ * Role words are required unless `wordsOptional` (browsing offers: `company:acme lang:fr`);
+ * `name` is what messages call the expression (default `--group`).
  */
-export function parseGroupExpression(expression: string, levels: readonly string[], options: { wordsOptional?: boolean } = {}): GroupSpec {
+export function parseGroupExpression(expression: string, levels: readonly string[], options: { wordsOptional?: boolean; name?: string } = {}): GroupSpec {
   const words: string[] = [];
   const filters: GroupFilters = {};
   const problems: string[] = [];
@@ -88,7 +89,7 @@ export function parseGroupExpression(expression: string, levels: readonly string
     if (problem) problems.push(problem);
   }
   if (words.length === 0 && !options.wordsOptional) problems.push('no role words (e.g. "SRE seniority:junior" or "data analyst lang:fr")');
-  if (problems.length > 0) throw new UsageError(`--group "${expression}": ${problems.join('; ')}`);
+  if (problems.length > 0) throw new UsageError(`${options.name ?? '--group'} "${expression}": ${problems.join('; ')}`);
   return { words: words.join(' '), filters };
 }
 
@@ -191,7 +192,7 @@ export function resolveGroup(spec: GroupSpec, catalog: RoleCatalog, families: re
  * in a comparison, except that role words may be left out, which selects every role.
  */
 export function resolveSelection(expression: string, catalog: RoleCatalog, families: readonly IndexedFamily[]): ResolvedGroup | UnresolvedGroup {
-  const spec = parseGroupExpression(expression, catalog.data.seniority.map((s) => s.level), { wordsOptional: true });
+  const spec = parseGroupExpression(expression, catalog.data.seniority.map((s) => s.level), { wordsOptional: true, name: 'group' });
   return spec.words ? resolveGroup(spec, catalog, families) : withFilters({ base: 'offers' }, spec.filters);
 }
 
