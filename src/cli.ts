@@ -126,6 +126,16 @@ program
     exitCode = await serve({ ...globals(), ...opts });
   });
 
+program
+  .command('mcp')
+  .description('a Model Context Protocol server (tools compare, search_offers, get_offer, stats) over stdio, until stdin closes')
+  .option('--http', 'serve the Streamable HTTP transport on 127.0.0.1 instead of stdio')
+  .option('--port <port>', 'with --http: port to listen on (0: any free port; default 3001)', port)
+  .action(async (opts: { http?: boolean; port?: number }) => {
+    const { mcp } = await import('./commands/mcp.ts');
+    exitCode = await mcp({ ...globals(), ...opts });
+  });
+
 let exitCode = 0;
 
 interface WebFlags {
