@@ -1,3 +1,4 @@
+import { aspectLabel } from '../src/query/question.ts';
 import type { Section } from '../src/types.ts';
 import { getOffer, type OfferDetail } from './api.ts';
 import { append, el, externalLink, routeLink } from './dom.ts';
@@ -8,15 +9,6 @@ import { findQuote } from './find-quote.ts';
  * them. Opened from a citation, the quoted passage is marked and scrolled to: the quote is
  * looked for in the offer's sections (white space aside), and wrapped in a <mark>.
  */
-
-const SECTION_NAMES: Record<string, string> = {
-  missions: 'Missions',
-  requirements: 'Requirements',
-  nice_to_have: 'Nice to have',
-  benefits: 'Benefits',
-  company: 'Company',
-  other: 'Other',
-};
 
 export async function offerView(root: HTMLElement, offerId: string, quote: string | undefined): Promise<void> {
   const offer = await getOffer(offerId);
@@ -77,6 +69,6 @@ function sectionsWithMark(offer: OfferDetail, quote: string | undefined): HTMLEl
     } else {
       append(body, section.text);
     }
-    return el('section', { class: `offer-section section-${section.kind}` }, el('h3', {}, section.heading ?? SECTION_NAMES[section.kind] ?? section.kind), body);
+    return el('section', { class: `offer-section section-${section.kind}` }, el('h3', {}, section.heading ?? aspectLabel(section.kind)), body);
   });
 }
