@@ -235,11 +235,27 @@ describe('offers serve: tokens, hosts and schedules', () => {
     }
   });
 
+  it('answers 503 with one line naming the store when it cannot be reached', async () => {
+    const server = await startServer(['--data-dir', dataDir, 'serve', '--port', '0'], { env: { CHROMA_URL: 'http://127.0.0.1:9' } });
+    try {
+      const reply = await fetch(new URL('/api/stats', server.url));
+      assert.equal(reply.status, 503);
+      const body = (await reply.json()) as { error: string; hint?: string };
+      assert.match(body.error, /127\.0\.0\.1:9/);
+      assert.ok(body.hint && !body.error.includes('\n') && !body.hint.includes('\n'), JSON.stringify(body));
+    } finally {
+      assert.equal((await server.stop()).code, 0);
+    }
+  });
+
   it('--schedule re-indexes in the process on its cron schedule, and the history shows each run', async () => {
     const server = await startServer(['--data-dir', dataDir, 'serve', '--port', '0', '--schedule', '* * * * * *']);
     try {
       let history: IndexHistory = { runs: [], failedSources: [] };
-      while (history.runs.length < 2) history = (await (await fetch(new URL('/api/history', server.url))).json()) as IndexHistory;
+      while (history.runs.length < 2) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        history = (await (await fetch(new URL('/api/history', server.url))).json()) as IndexHistory;
+      }
       assert.deepEqual(history.runs[0]!.roles, {});
       const offers = await fetch(new URL('/api/offers', server.url));
       assert.equal(offers.status, 200, 'requests are answered between runs');
