@@ -120,6 +120,27 @@ program
     exitCode = await schedule({ ...globals(), ...opts });
   });
 
+program
+  .command('serve')
+  .description('a web page and an HTTP API over the index, until stopped (SIGINT/SIGTERM)')
+  .option('--port <port>', 'port to listen on (0: any free port; default 3000)', port)
+  .option('--host <host>', 'address to listen on (default 127.0.0.1; beyond loopback only with OFFERS_TOKEN set)')
+  .option('--schedule <cron>', 'also run reindex on this cron schedule, e.g. "0 */6 * * *"')
+  .action(async (opts: { port?: number; host?: string; schedule?: string }) => {
+    const { serve } = await import('./commands/serve.ts');
+    exitCode = await serve({ ...globals(), ...opts });
+  });
+
+program
+  .command('mcp')
+  .description('a Model Context Protocol server (tools compare, search_offers, get_offer, stats) over stdio, until stdin closes')
+  .option('--http', 'serve the Streamable HTTP transport on 127.0.0.1 instead of stdio')
+  .option('--port <port>', 'with --http: port to listen on (0: any free port; default 3001)', port)
+  .action(async (opts: { http?: boolean; port?: number }) => {
+    const { mcp } = await import('./commands/mcp.ts');
+    exitCode = await mcp({ ...globals(), ...opts });
+  });
+
 let exitCode = 0;
 
 interface WebFlags {
@@ -134,6 +155,12 @@ interface WebFlags {
 function nonNegativeNumber(value: string): number {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError('must be a number of seconds, 0 or more');
+  return n;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535 (0: any free port)');
   return n;
 }
 

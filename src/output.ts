@@ -139,3 +139,10 @@ export async function writeOutputFile(file: string, text: string): Promise<void>
     throw outputFailure(file, error as NodeJS.ErrnoException);
   }
 }
+
+/** Collects both channels in memory: what tests that call a command in process read its output from. */
+export function memoryOutput(): Output & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, result: (t) => stdout.push(t), info: (t) => stderr.push(t) };
+}

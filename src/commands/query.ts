@@ -1,5 +1,6 @@
 import { synthesizeAnswer } from '../llm/synthesize.ts';
-import { resolveConfig, type ConfigFlags } from '../config.ts';
+import type { RoleCatalog } from '../catalog/roles.ts';
+import { resolveConfig, type ConfigFlags, type OffersConfig } from '../config.ts';
 import { checkOutputFile, processOutput, writeOutputFile, type Output } from '../output.ts';
 import { answerQuestion, type QuestionRequest } from '../query/answer-question.ts';
 import { RefusalError, REFUSED_EXIT_CODE } from '../query/refusal.ts';
@@ -45,20 +46,27 @@ export async function query(options: QueryCommandOptions): Promise<number> {
   } finally {
     await workspace.close();
   }
-  if (config.llmModel) {
-    output.info(`writing the answer with ${config.llmModel}; every claim is checked against its quotes before it is shown`);
-    // Only the verified answer is printed: the model's raw reply never reaches the terminal.
-    answer = await synthesizeAnswer(answer, {
-      model: config.llmModel,
-      roleCatalog: workspace.roles,
-      ...(config.openaiApiKey ? { apiKey: config.openaiApiKey } : {}),
-      ...(config.openaiBaseUrl ? { baseUrl: config.openaiBaseUrl } : {}),
-      ...(config.llmTimeoutSeconds !== undefined ? { deadlineMs: config.llmTimeoutSeconds * 1000 } : {}),
-      ...(config.llmMaxTokens !== undefined ? { maxTokens: config.llmMaxTokens } : {}),
-    });
-  }
+  answer = await writeWithModel(answer, config, workspace.roles, output.info);
   await deliver(render(answer, options.format ?? 'md'), options, output);
   return 0;
+}
+
+/**
+ * With OFFERS_LLM_MODEL set, the answer rewritten by the model and verified claim by claim (only
+ * verified text is kept: the model's raw reply is never shown); otherwise the answer as it is.
+ * Shared by `query`, `serve` and `mcp`, so that they all answer alike.
+ */
+export async function writeWithModel(answer: Answer, config: OffersConfig, roleCatalog: RoleCatalog, log: (line: string) => void): Promise<Answer> {
+  if (!config.llmModel) return answer;
+  log(`writing the answer with ${config.llmModel}; every claim is checked against its quotes before it is shown`);
+  return synthesizeAnswer(answer, {
+    model: config.llmModel,
+    roleCatalog,
+    ...(config.openaiApiKey ? { apiKey: config.openaiApiKey } : {}),
+    ...(config.openaiBaseUrl ? { baseUrl: config.openaiBaseUrl } : {}),
+    ...(config.llmTimeoutSeconds !== undefined ? { deadlineMs: config.llmTimeoutSeconds * 1000 } : {}),
+    ...(config.llmMaxTokens !== undefined ? { maxTokens: config.llmMaxTokens } : {}),
+  });
 }
 
 function render(answer: Answer, format: QueryFormat): string {

@@ -3,6 +3,7 @@ import { resolveConfig, type ConfigFlags } from '../config.ts';
 import { processOutput, type Output } from '../output.ts';
 import { repairDrift } from '../store/consistency.ts';
 import { diffOfferStates, renderChangeReport } from '../records/change-report.ts';
+import type { ReindexRun } from '../records/reindex-history.ts';
 import { openWorkspace } from '../workspace.ts';
 import { summarise } from './ingest.ts';
 
@@ -31,21 +32,20 @@ export async function reindex(options: ReindexOptions): Promise<number> {
     const before = workspace.records.listOfferStates();
     const result = await reindexAll(workspace, options.offline ? { web: { offline: true } } : {});
     const roles = diffOfferStates(before, workspace.records.listOfferStates());
-    if (options.json) {
-      output.result(
-        JSON.stringify({
-          new: result.new,
-          changed: result.changed,
-          removed: result.removed,
-          expired: result.expired,
-          unchanged: result.unchanged,
-          failed: result.failed.length,
-          failures: result.failed,
-          seconds: result.seconds,
-          roles,
-        }),
-      );
-    }
+    const run: Omit<ReindexRun, 'finishedAt'> = {
+      new: result.new,
+      changed: result.changed,
+      removed: result.removed,
+      expired: result.expired,
+      unchanged: result.unchanged,
+      failed: result.failed.length,
+      failures: result.failed,
+      seconds: result.seconds,
+      roles,
+    };
+    // Kept in the record, so that `offers serve` shows the last runs whichever process ran them.
+    workspace.records.history.add({ finishedAt: new Date().toISOString(), ...run });
+    if (options.json) output.result(JSON.stringify(run));
     output.info(`${summarise(result)}\n${renderChangeReport(roles)}`);
     return result.failed.length > 0 ? 3 : 0;
   } finally {

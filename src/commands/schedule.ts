@@ -1,4 +1,4 @@
-import { Cron } from 'croner';
+import { Cron, type CronOptions } from 'croner';
 import { resolveConfig, type ConfigFlags } from '../config.ts';
 import { describeError, FatalError, UsageError } from '../errors.ts';
 import { processOutput, type Output } from '../output.ts';
@@ -39,41 +39,36 @@ export async function schedule(options: ScheduleOptions): Promise<number> {
   const log = (line: string) => output.info(`[${new Date().toISOString()}] ${line}`);
   const { stop, dispose } = stopOnSignals(log);
   try {
-    await runSchedule({
-      cron: options.cron,
-      log,
-      stop,
-      run: async (n) => {
-        const code = await reindex({
-          ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-          ...(options.wait !== undefined ? { wait: options.wait } : {}),
-          json: options.json ?? false,
-          scheduled: true,
-          output: { result: output.result, info: (text) => text.split('\n').forEach((line) => log(`run ${n}: ${line}`)) },
-        });
-        if (code !== 0) log(`run ${n}: some sources failed (exit code ${code}); they keep what they had`);
-      },
-    });
+    await runSchedule({ cron: options.cron, log, stop, run: scheduledReindex(options, output, log) });
   } finally {
     dispose();
   }
   return 0;
 }
 
+/** One scheduled run: `offers reindex` holding the lock through a signal, its report logged line by line. */
+export function scheduledReindex(options: ConfigFlags & { json?: boolean }, output: Output, log: (line: string) => void): (runNumber: number) => Promise<void> {
+  return async (n) => {
+    const code = await reindex({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.wait !== undefined ? { wait: options.wait } : {}),
+      json: options.json ?? false,
+      scheduled: true,
+      output: { result: output.result, info: (text) => text.split('\n').forEach((line) => log(`run ${n}: ${line}`)) },
+    });
+    if (code !== 0) log(`run ${n}: some sources failed (exit code ${code}); they keep what they had`);
+  };
+}
+
 export async function runSchedule(options: ScheduleLoopOptions): Promise<void> {
   const { log } = options;
   let runs = 0;
   let current: Promise<void> | undefined;
-  let job: Cron;
-  try {
-    job = new Cron(options.cron, { protect: () => log('the previous run is still going: this run is skipped') }, () => {
-      const n = ++runs;
-      current = runLogged(n, options);
-      return current;
-    });
-  } catch (error) {
-    throw new UsageError(`--cron "${options.cron}" is not a cron expression: ${describeError(error)} (e.g. "0 */6 * * *": every 6 hours)`);
-  }
+  const job = cronJob('--cron', options.cron, { protect: () => log('the previous run is still going: this run is skipped') }, () => {
+    const n = ++runs;
+    current = runLogged(n, options);
+    return current;
+  });
   log(`reindex scheduled on "${options.cron}"; first run at ${job.nextRun()?.toISOString() ?? 'never'}`);
   const reason = await options.stop;
   job.stop();
@@ -82,6 +77,15 @@ export async function runSchedule(options: ScheduleLoopOptions): Promise<void> {
     await current;
   }
   log(`stopped (${reason}) after ${runs} run${runs === 1 ? '' : 's'}`);
+}
+
+/** A croner job; an expression croner cannot read is a usage error naming the flag, with an example. */
+export function cronJob(flag: string, expression: string, options: CronOptions, run: () => Promise<void> | void): Cron {
+  try {
+    return new Cron(expression, options, run);
+  } catch (error) {
+    throw new UsageError(`${flag} "${expression}" is not a cron expression: ${describeError(error)} (e.g. "0 */6 * * *": every 6 hours)`);
+  }
 }
 
 async function runLogged(n: number, options: ScheduleLoopOptions): Promise<void> {
@@ -103,7 +107,7 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
  * Listens first for SIGINT and SIGTERM, so that the data-dir lock and the embedded server (which
  * also listen) clean up without ending the process: this command ends it, once its run is over.
  */
-function stopOnSignals(log: (line: string) => void): { stop: Promise<string>; dispose(): void } {
+export function stopOnSignals(log: (line: string) => void): { stop: Promise<string>; dispose(): void } {
   let resolveStop: (reason: string) => void = () => {};
   const stop = new Promise<string>((resolve) => (resolveStop = resolve));
   let received = false;

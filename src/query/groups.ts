@@ -65,8 +65,12 @@ export interface UnresolvedGroup {
 
 const FILTER_KEYS = ['seniority', 'posted', 'workplace', 'company', 'lang', 'source'] as const;
 
-/** `--group "<role words> key:value …"` → a GroupSpec. Values may be quoted: `company:"Acme Corp"`. */
-export function parseGroupExpression(expression: string, levels: readonly string[]): GroupSpec {
+/**
+ * `--group "<role words> key:value …"` → a GroupSpec. Values may be quoted: `company:"Acme Corp"`.
+ * Role words are required unless `wordsOptional` (browsing offers: `company:acme lang:fr`);
+ * `name` is what messages call the expression (default `--group`).
+ */
+export function parseGroupExpression(expression: string, levels: readonly string[], options: { wordsOptional?: boolean; name?: string } = {}): GroupSpec {
   const words: string[] = [];
   const filters: GroupFilters = {};
   const problems: string[] = [];
@@ -84,8 +88,8 @@ export function parseGroupExpression(expression: string, levels: readonly string
     const problem = setFilter(filters, key as (typeof FILTER_KEYS)[number], value, levels);
     if (problem) problems.push(problem);
   }
-  if (words.length === 0) problems.push('no role words (e.g. "SRE seniority:junior" or "data analyst lang:fr")');
-  if (problems.length > 0) throw new UsageError(`--group "${expression}": ${problems.join('; ')}`);
+  if (words.length === 0 && !options.wordsOptional) problems.push('no role words (e.g. "SRE seniority:junior" or "data analyst lang:fr")');
+  if (problems.length > 0) throw new UsageError(`${options.name ?? '--group'} "${expression}": ${problems.join('; ')}`);
   return { words: words.join(' '), filters };
 }
 
@@ -181,6 +185,15 @@ export function resolveGroup(spec: GroupSpec, catalog: RoleCatalog, families: re
     return withFilters({ base, families: matched.map((f) => f.family) }, spec.filters);
   }
   return { words: words || spec.words, closest: closestFamilies(words, families) };
+}
+
+/**
+ * The offers an expression selects when browsing them (`offers serve`, `offers mcp`): a group as
+ * in a comparison, except that role words may be left out, which selects every role.
+ */
+export function resolveSelection(expression: string, catalog: RoleCatalog, families: readonly IndexedFamily[]): ResolvedGroup | UnresolvedGroup {
+  const spec = parseGroupExpression(expression, catalog.data.seniority.map((s) => s.level), { wordsOptional: true, name: 'group' });
+  return spec.words ? resolveGroup(spec, catalog, families) : withFilters({ base: 'offers' }, spec.filters);
 }
 
 /**

@@ -6,6 +6,8 @@ import { statementCache } from './statements.ts';
 import { FatalError } from '../errors.ts';
 import type { Offer, OfferFacts, SectionKind } from '../types.ts';
 import { LexicalIndex } from './lexical-index.ts';
+import { ReindexHistory } from './reindex-history.ts';
+import { installOfferSearch, searchOffers, type OfferPage, type OfferSearch } from './offer-search.ts';
 import { installOfferSources } from './offer-sources.ts';
 import { installThemeCounts, sectionMask } from './theme-counts.ts';
 import { facetWhere, installFacets, type FacetFilter } from './facets.ts';
@@ -154,11 +156,14 @@ const BUSY_TIMEOUT_MS = 5000;
 export class RecordStore {
   /** Chunk text and theme prominence for lexical retrieval, written in the same transactions as the offers. */
   readonly lexical: LexicalIndex;
+  /** What each re-index did, newest first (reindex-history.ts). */
+  readonly history: ReindexHistory;
 
   private readonly sql: (sql: string) => Database.Statement;
 
   private constructor(private readonly db: Database.Database) {
     this.lexical = new LexicalIndex(db);
+    this.history = new ReindexHistory(db);
     this.sql = statementCache(db);
   }
 
@@ -192,6 +197,7 @@ export class RecordStore {
           installThemeCounts(db);
           installFacets(db);
           installOfferSources(db);
+          installOfferSearch(db);
           return new RecordStore(db);
         })
         .immediate();
@@ -393,6 +399,11 @@ export class RecordStore {
     const words = filter.companyWords;
     if (!words || words.length === 0) return rows.map((row) => row.offer_id);
     return rows.filter((row) => containsWords(normalizePhrase(row.company ?? ''), words)).map((row) => row.offer_id);
+  }
+
+  /** A page of the active offers of a selection holding some words, in id order (offer-search.ts). */
+  searchOffers(search: OfferSearch): OfferPage {
+    return searchOffers(this.sql, search);
   }
 
   /**

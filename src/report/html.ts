@@ -4,6 +4,7 @@ import { normaliseSpace } from '../query/quotes.ts';
 import { selectThemes } from '../query/stats.ts';
 import type { Answer, Citation, ThemeStat } from '../query/types.ts';
 import type { Memo, MemoPoint } from '../query/memo.ts';
+import { sharesChartNode, type ChartNode } from './chart.ts';
 import { plainText } from './sanitize.ts';
 
 /**
@@ -102,108 +103,21 @@ export function memoHtml(markdown: string): string {
   return out.join('\n');
 }
 
-const COLOURS = ['#1f6feb', '#d4580b', '#2da44e', '#8250df', '#bf3989', '#6e7781'];
-
-/** A chart label is wrapped at this many characters a line, so no label is ever cut. */
-const LABEL_LINE = 34;
-/** Width of one character of the chart's 12 px labels, generously (wide glyphs, bold digits). */
-const CHAR_WIDTH = 7.2;
-const BAR_WIDTH = 420;
-const BAR_HEIGHT = 11;
-const GAP = 3;
-const ROW_PADDING = 10;
-
-function pct(value: number): string {
-  return `${Math.round(value * 100)}%`;
-}
-
 /**
- * One horizontal bar per role and theme, its length the share of the role's offers that
- * mention the theme, with a whisker for the 95% Wilson interval; the themes are those the
- * memo talks about (distinctive, then shared). Plain SVG elements, with a <title> on each bar
- * for the exact counts.
+ * The chart of theme shares per role (report/chart.ts) as SVG markup: every attribute and text
+ * escaped, as it may come from offer text.
  */
 export function sharesChart(themes: readonly ThemeStat[], roles: readonly string[]): string {
-  if (themes.length === 0) return '';
-  const labels = themes.map((stat) => wrapLabel(stat.label + (stat.distinctiveFor ? ` (${stat.distinctiveFor})` : '')));
-  // The label column is as wide as the longest line needs, and a row as tall as its lines: nothing is cut.
-  const labelWidth = Math.ceil(Math.max(...labels.flat().map((line) => line.length)) * CHAR_WIDTH) + 16;
-  const rowHeights = labels.map((lines) => Math.max(roles.length * (BAR_HEIGHT + GAP), lines.length * 14) + ROW_PADDING);
-  const legend = legendLayout(roles, labelWidth);
-  const legendHeight = legend.height;
-  const height = legendHeight + rowHeights.reduce((a, b) => a + b, 0) + 24;
-  const width = Math.max(labelWidth + BAR_WIDTH + 70, legend.width);
-  const x = (share: number) => labelWidth + share * BAR_WIDTH;
-  const parts: string[] = [...legend.parts];
-  let top = legendHeight;
-  themes.forEach((stat, t) => {
-    const rowHeight = rowHeights[t]!;
-    const lines = labels[t]!;
-    const first = top + rowHeight / 2 - ((lines.length - 1) * 14) / 2 + 4;
-    parts.push(
-      `<text x="${labelWidth - 8}" y="${first.toFixed(1)}" text-anchor="end" class="theme">` +
-        lines.map((line, i) => `<tspan x="${labelWidth - 8}" dy="${i === 0 ? 0 : 14}">${escapeHtml(line)}</tspan>`).join('') +
-        '</text>',
-    );
-    const barsTop = top + (rowHeight - ROW_PADDING - roles.length * (BAR_HEIGHT + GAP)) / 2;
-    roles.forEach((role, i) => {
-      const share = stat.perRole[role];
-      if (!share) return;
-      const y = barsTop + i * (BAR_HEIGHT + GAP);
-      const colour = COLOURS[i % COLOURS.length];
-      const tip = `${role}: ${share.offers} of ${share.total ?? '?'} offers (${pct(share.share)}; 95% interval ${pct(share.low)}–${pct(share.high)})`;
-      parts.push(
-        `<g class="bar"><title>${escapeHtml(tip)}</title>` +
-          `<rect x="${labelWidth}" y="${y}" width="${(share.share * BAR_WIDTH).toFixed(1)}" height="${BAR_HEIGHT}" fill="${colour}" fill-opacity="0.8"/>` +
-          `<line x1="${x(share.low).toFixed(1)}" x2="${x(share.high).toFixed(1)}" y1="${y + BAR_HEIGHT / 2}" y2="${y + BAR_HEIGHT / 2}" stroke="#24292f" stroke-width="1.2"/>` +
-          `<line x1="${x(share.low).toFixed(1)}" x2="${x(share.low).toFixed(1)}" y1="${y + 2}" y2="${y + BAR_HEIGHT - 2}" stroke="#24292f"/>` +
-          `<line x1="${x(share.high).toFixed(1)}" x2="${x(share.high).toFixed(1)}" y1="${y + 2}" y2="${y + BAR_HEIGHT - 2}" stroke="#24292f"/>` +
-          `<text x="${(x(share.high) + 4).toFixed(1)}" y="${y + BAR_HEIGHT - 1}" class="value">${share.offers}/${share.total ?? '?'}</text></g>`,
-      );
-    });
-    top += rowHeight;
-  });
-  const axisY = top + 4;
-  for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
-    parts.push(`<line x1="${x(tick)}" x2="${x(tick)}" y1="${legendHeight}" y2="${axisY}" stroke="#d0d7de" stroke-dasharray="2 3"/>`);
-    parts.push(`<text x="${x(tick)}" y="${axisY + 14}" text-anchor="middle" class="value">${pct(tick)}</text>`);
-  }
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">` +
-    parts.join('') +
-    '</svg>'
-  );
+  const chart = sharesChartNode(themes, roles);
+  return chart ? svgMarkup(chart) : '';
 }
 
-/** A label as lines of at most LABEL_LINE characters, broken between words (a longer word stands alone). */
-export function wrapLabel(label: string): string[] {
-  const lines: string[] = [];
-  for (const word of label.split(/\s+/).filter(Boolean)) {
-    const last = lines.at(-1);
-    if (last !== undefined && last.length + 1 + word.length <= LABEL_LINE) lines[lines.length - 1] = `${last} ${word}`;
-    else lines.push(word);
-  }
-  return lines.length > 0 ? lines : [''];
-}
-
-/** The legend: one swatch and name per group, laid out in rows that fit beside the label column. */
-function legendLayout(roles: readonly string[], labelWidth: number): { parts: string[]; height: number; width: number } {
-  const parts: string[] = [];
-  let x = labelWidth;
-  let y = 4;
-  let width = 0;
-  roles.forEach((role, i) => {
-    const itemWidth = 16 + Math.ceil(role.length * CHAR_WIDTH) + 18;
-    if (x > labelWidth && x + itemWidth > labelWidth + BAR_WIDTH + 70) {
-      x = labelWidth;
-      y += 18;
-    }
-    parts.push(`<rect x="${x}" y="${y}" width="12" height="12" fill="${COLOURS[i % COLOURS.length]}"/>`);
-    parts.push(`<text x="${x + 16}" y="${y + 10}" class="legend">${escapeHtml(role)}</text>`);
-    x += itemWidth;
-    width = Math.max(width, x);
-  });
-  return { parts, height: y + 18, width };
+function svgMarkup(node: ChartNode): string {
+  const attrs = Object.entries(node.attrs)
+    .map(([name, value]) => ` ${name}="${escapeHtml(value)}"`)
+    .join('');
+  const inner = `${node.children?.map(svgMarkup).join('') ?? ''}${node.text === undefined ? '' : escapeHtml(node.text)}`;
+  return inner === '' && node.tag !== 'text' && node.tag !== 'title' ? `<${node.tag}${attrs}/>` : `<${node.tag}${attrs}>${inner}</${node.tag}>`;
 }
 
 /** The themes each aspect's chart shows: the ones the memo can talk about. */

@@ -1,0 +1,42 @@
+import { stopOnSignals } from '../commands/schedule.ts';
+import { resolveConfig, type ConfigFlags, type OffersConfig } from '../config.ts';
+import { processOutput, type Output } from '../output.ts';
+import { WorkspaceHost } from './workspace-host.ts';
+
+/**
+ * What the long-running commands (`offers serve`, `offers mcp`) share: the configuration, a
+ * timestamped log on stderr, one read workspace (workspace-host.ts), and a stop signal (the
+ * first SIGINT or SIGTERM; a second one ends the process at once). The workspace is closed, its
+ * embedded Chroma server stopped, whatever way the command ends.
+ */
+
+export interface ServerCommandOptions extends ConfigFlags {
+  output?: Output;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ServerContext {
+  config: OffersConfig;
+  env: NodeJS.ProcessEnv;
+  output: Output;
+  log: (line: string) => void;
+  host: WorkspaceHost;
+  /** Resolves with the reason to stop. */
+  stop: Promise<string>;
+}
+
+export async function runServerCommand(command: string, options: ServerCommandOptions, run: (context: ServerContext) => Promise<void>): Promise<number> {
+  const output = options.output ?? processOutput;
+  const env = options.env ?? process.env;
+  const config = resolveConfig(options, env);
+  const log = (line: string) => output.info(`[${new Date().toISOString()}] ${line}`);
+  const host = new WorkspaceHost(config, { command, log });
+  const signals = stopOnSignals(log);
+  try {
+    await run({ config, env, output, log, host, stop: signals.stop });
+  } finally {
+    await host.close();
+    signals.dispose();
+  }
+  return 0;
+}
