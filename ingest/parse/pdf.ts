@@ -58,6 +58,13 @@ export function pdfTextToMarkdown(text: string): string {
   const width = typicalWidth(lines);
   // A line cut after a hyphen ("Mid-") always goes on, however short.
   const endsShort = (line: string) => line.length < width * 0.7 && !/\p{L}-$/u.test(line);
+  // The next non-empty line after each one, found in one backward pass (searching forward from
+  // every line was quadratic in a page of blank lines).
+  const nextLines: Array<string | undefined> = [];
+  for (let i = lines.length - 1, next: string | undefined; i >= 0; i -= 1) {
+    nextLines[i] = next;
+    if (lines[i]) next = lines[i];
+  }
   const out: string[] = [];
   let previous: string | undefined;
   lines.forEach((line, index) => {
@@ -66,7 +73,7 @@ export function pdfTextToMarkdown(text: string): string {
       previous = undefined;
       return;
     }
-    const next = lines.slice(index + 1).find((l) => l);
+    const next = nextLines[index];
     const last = out.length - 1;
     if (BULLET.test(line)) {
       out.push(`- ${line.replace(BULLET, '')}`);

@@ -15,6 +15,8 @@ import { parsePdf } from '../../ingest/parse/pdf.ts';
 import { ingestSources } from '../../ingest/pipeline.ts';
 import { loadRoleCatalog } from '../../src/catalog/roles.ts';
 import { SourceError } from '../../src/errors.ts';
+import { textGrowth } from '../helpers/fuzz-properties.ts';
+import { GROWTH, MAX_GROWTH_RATIO } from '../helpers/growth.ts';
 import { deflateRepeated, handMadePdf, textPage } from '../helpers/hostile-pdf.ts';
 import { memoryWorkspace } from '../helpers/memory-workspace.ts';
 
@@ -167,6 +169,38 @@ describe('hostile structured data', () => {
     assert.deepEqual(result.offers.map((o) => [o.source, o.title]), [['offers.jsonl#1', 'SRE'], ['offers.jsonl#3', 'Platform Engineer']]);
     assert.deepEqual(result.problems.map((p) => p.source), ['offers.jsonl#2']);
   });
+});
+
+describe('hostile repetitions: parse time grows linearly with the input', () => {
+  // [format, prefix, the unit repeated, suffix]: each of these once took quadratic (or worse) time,
+  // 1 MB of `[` more than 4 minutes, of ` __a` 227 s.
+  const cases: Array<[string, string, string, string?]> = [
+    ['.md', '', '['],
+    ['.md', '', '!['],
+    ['.txt', '', ' __a'],
+    ['.md', 'a', '`'],
+    ['.md', '<p>', '<b '],
+    ['.md', '## a', ' ', 'x'],
+    ['.md', '**a**', ' ', 'x'],
+    ['.txt', '', ':', 'x'],
+    ['.md', '# [a](', '](x'],
+    ['.html', '', '<a'],
+    ['.html', '', '<!--'],
+    ['.html', '', '<script>'],
+    ['.html', '', '</li></ul><div>'],
+    ['.html', '', '<b>a</b><p>'],
+    // Site chrome holding 100k links: asked one by one whether it holds the content, quadratic.
+    ['.html', '<body><div class=share>', '<a href=/jobs/1>x</a>', '</div><main><h1>Jobs</h1></main>'],
+    ['.html', '<title>a', ' ', 'x</title><p>Keep the buoys lit on the north quay.</p>'],
+    ['.csv', '', '['],
+    ['.jsonl', '', ' __a'],
+  ];
+  for (const [extension, prefix, unit, suffix] of cases) {
+    it(`${JSON.stringify(prefix)} + ${JSON.stringify(unit)} × n${suffix ? ` + ${JSON.stringify(suffix)}` : ''} (${extension})`, async () => {
+      const growth = await textGrowth(extension, prefix, unit, suffix);
+      assert.ok(growth.ratio <= MAX_GROWTH_RATIO, `${GROWTH}× the input took ${growth.ratio.toFixed(1)}× the time (base size ${growth.size})`);
+    });
+  }
 });
 
 describe('hostile offer content', () => {
