@@ -51,7 +51,7 @@ export async function expandWebSources(args: readonly string[], session: WebSess
     try {
       const board = parseAtsArg(arg);
       if (board) items.push(atsItem(board, session, role));
-      else items.push(...(await expandUrl(arg, session, problems, role)));
+      else for (const item of await expandUrl(arg, session, problems, role)) items.push(item);
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
       problems.push(error);
@@ -84,7 +84,8 @@ async function sitemapUrls(page: FetchedPage, scope: CrawlScope, session: WebSes
   const urls: string[] = [];
   for (const child of await session.admit(sitemap.urls, scope)) {
     try {
-      urls.push(...(await sitemapUrls(await session.get(child, scope), scope, session, problems, depth + 1)));
+      // One at a time: a spread of a 130k-entry sitemap overflows the call stack.
+      for (const url of await sitemapUrls(await session.get(child, scope), scope, session, problems, depth + 1)) urls.push(url);
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
       problems.push(error);
