@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,13 +13,16 @@ import { after, before, describe, it } from 'node:test';
 import { normaliseOffer } from '../../ingest/normalise.ts';
 import { MAX_DESCRIPTION_CHARS, parseBytes, type ParseResult } from '../../ingest/parse/index.ts';
 import { parsePdf } from '../../ingest/parse/pdf.ts';
-import { ingestSources } from '../../ingest/pipeline.ts';
+import { MAX_LISTED_PROBLEMS } from '../../ingest/parse/dataset.ts';
+import { ingestItems, ingestSources } from '../../ingest/pipeline.ts';
+import { fileItem, type SourceItem } from '../../ingest/source.ts';
 import { loadRoleCatalog } from '../../src/catalog/roles.ts';
 import { SourceError } from '../../src/errors.ts';
 import { textGrowth } from '../helpers/fuzz-properties.ts';
 import { GROWTH, MAX_GROWTH_RATIO } from '../helpers/growth.ts';
 import { deflateRepeated, handMadePdf, textPage } from '../helpers/hostile-pdf.ts';
 import { memoryWorkspace } from '../helpers/memory-workspace.ts';
+import { writeSyntheticCorpus } from '../helpers/synthetic-corpus.ts';
 
 const roles = loadRoleCatalog();
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -268,6 +272,77 @@ describe('a batch of hostile files', () => {
       assert.equal(result.chunks, recorded.length);
     } finally {
       await cleanup();
+    }
+  });
+});
+
+describe('one bad source never stops a batch, nor loses the others\' offers', () => {
+  let dir = '';
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'offers-batch-'));
+    // 40 distinct offers (no reposts among them).
+    await writeSyntheticCorpus(path.join(dir, 'offers'), { count: 40, repostEvery: 1000 });
+    // 130k bad lines (each of them once a failure entry, pushed with a spread: a stack overflow).
+    await writeFile(path.join(dir, 'offers', 'broken.jsonl'), 'not json\n'.repeat(130_000));
+    await writeFile(path.join(dir, 'offers', 'manifest.csv'), 'file,label\noffer-00001.md,sre\noffer-00002.md,sre\n');
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('a dataset of 130k bad records: the first ones listed, then their count, and every good offer ingested', async () => {
+    const { workspace, cleanup } = await memoryWorkspace();
+    try {
+      const result = await ingestSources(workspace, [path.join(dir, 'offers')]);
+      assert.equal(result.offers, 40);
+      const broken = result.failed.filter((f) => f.source.startsWith(path.join(dir, 'offers', 'broken.jsonl')));
+      assert.equal(broken.length, MAX_LISTED_PROBLEMS + 1);
+      assert.match(broken.at(-1)!.error, /^129980 more bad records, not listed \(130000 in all\)$/);
+      // The manifest beside the offers is no failure, only a notice.
+      assert.deepEqual(result.skipped.map((s) => path.basename(s.source)), ['manifest.csv']);
+      assert.match(result.skipped[0]!.reason, /not a dataset of offers: no title column/);
+      assert.ok(!result.failed.some((f) => f.source.includes('manifest.csv')));
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('a dataset of non-offers named explicitly is a failure', async () => {
+    const { workspace, cleanup } = await memoryWorkspace();
+    try {
+      const result = await ingestSources(workspace, [path.join(dir, 'offers', 'manifest.csv')]);
+      assert.deepEqual(result.skipped, []);
+      assert.deepEqual(result.failed.map((f) => f.error), ['not a dataset of offers: no title column (looked for title, job_title, position, name)']);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('an unexpected error in one source (a parser bug, a stack overflow) is that source\'s failure', async () => {
+    const { workspace, cleanup } = await memoryWorkspace();
+    try {
+      const good = (name: string) => fileItem(path.join(dir, 'offers', name));
+      const overflowing: SourceItem = { source: 'overflowing', kind: 'file', load: async () => { throw new RangeError('Maximum call stack size exceeded'); } };
+      const result = await ingestItems(workspace, [good('offer-00000.md'), overflowing, good('offer-00001.md')], [], {});
+      assert.deepEqual(result.failed, [{ source: 'overflowing', error: 'unexpected failure reading this source: Maximum call stack size exceeded' }]);
+      assert.equal(result.offers, 2);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('special files: a FIFO cannot block the read, /dev/zero cannot fill memory, and the rest is ingested', { timeout: 60_000 }, async () => {
+    const fifo = path.join(dir, 'offer.md');
+    execFileSync('mkfifo', [fifo]);
+    const { workspace, cleanup } = await memoryWorkspace();
+    try {
+      const result = await ingestSources(workspace, [fifo, '/dev/zero', path.join(dir, 'offers', 'offer-00000.md')]);
+      assert.deepEqual(result.failed, [
+        { source: '/dev/zero', error: 'is a character device, not a regular file: only regular files are read' },
+        { source: fifo, error: 'is a FIFO (named pipe), not a regular file: only regular files are read' },
+      ]);
+      assert.equal(result.offers, 1);
+    } finally {
+      await cleanup();
+      await rm(fifo);
     }
   });
 });
