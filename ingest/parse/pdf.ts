@@ -5,7 +5,7 @@
  */
 import { SourceError, describeError } from '../../src/errors.ts';
 import type { RawOffer } from '../../src/types.ts';
-import { plainTextToLight } from './light-markdown.ts';
+import { MAX_CONVERTED_CHARS, plainTextToLight } from './light-markdown.ts';
 import { takeByline } from './byline.ts';
 import { extractPdfText } from './pdf-thread.ts';
 import { rawOffer } from './raw-offer.ts';
@@ -112,7 +112,7 @@ export async function parsePdf(bytes: Uint8Array, source: string, options: PdfOp
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   try {
-    const { title: infoTitle, language, text } = await extractPdfText(bytes, source, { maxPages, timeoutMs });
+    const { title: infoTitle, language, text } = await extractPdfText(bytes, source, { maxPages, timeoutMs, maxChars: MAX_CONVERTED_CHARS });
     const body = pdfTextToMarkdown(text);
     if (!body.trim()) throw new SourceError(source, 'PDF has no extractable text (a scanned image?)');
 

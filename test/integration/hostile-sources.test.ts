@@ -5,11 +5,29 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runCli, scratchDir } from '../helpers/cli.ts';
+import { runCli, scratchDir, startCli } from '../helpers/cli.ts';
+import { blankStreamBomb } from '../helpers/hostile-pdf.ts';
 import { writeSyntheticCorpus } from '../helpers/synthetic-corpus.ts';
+
+/**
+ * The peak RSS of a running process, from the high-water mark Linux keeps for it (VmHWM, the whole
+ * process with its threads), read until it exits: the last reading is its peak but for the moment
+ * between that reading and the exit.
+ */
+function watchPeakRss(pid: number): () => number {
+  let peakKb = 0;
+  const read = () => readFile(`/proc/${pid}/status`, 'utf8').then((status) => {
+    peakKb = Math.max(peakKb, Number(/^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0));
+  }, () => undefined);
+  const timer = setInterval(read, 50);
+  return () => {
+    clearInterval(timer);
+    return Math.round(peakKb / 1024);
+  };
+}
 
 interface IngestJson {
   failed: Array<{ source: string; error: string }>;
@@ -60,6 +78,20 @@ describe('hostile local sources, end to end', () => {
     const run = await cli('reindex', '--json');
     assert.equal(run.code, 0, run.stderr);
     assert.equal((JSON.parse(run.stdout) as { failed: number }).failed, 0);
+  });
+
+  it('a PDF bomb (1 MB inflating to 1 GiB): that source fails with the reason, the CLI stays under 600 MB', { skip: process.platform !== 'linux' && 'reads /proc' }, async () => {
+    const bomb = path.join(scratch.dir, 'bomb.pdf');
+    await writeFile(bomb, await blankStreamBomb());
+    const { child, result } = startCli(['--data-dir', dataDir, 'ingest', bomb, path.join(offers, 'offer-00001.md'), '--json'], { timeoutMs: 90_000 });
+    const peakMb = watchPeakRss(child.pid!);
+    const run = await result;
+    const peak = peakMb();
+    assert.equal(run.code, 3, run.stderr);
+    const failed = (JSON.parse(run.stdout) as IngestJson).failed;
+    assert.deepEqual(failed.map((f) => path.basename(f.source)), ['bomb.pdf']);
+    assert.match(failed[0]!.error, /^PDF needs more than \d+ MB of memory to read \(a decompression bomb\?\)$/);
+    assert.ok(peak > 0 && peak < 600, `peak RSS of the CLI: ${peak} MB`);
   });
 
   it('a missing path beside good ones: those ingested, exit 3', async () => {

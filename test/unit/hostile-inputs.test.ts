@@ -20,7 +20,7 @@ import { loadRoleCatalog } from '../../src/catalog/roles.ts';
 import { SourceError } from '../../src/errors.ts';
 import { textGrowth } from '../helpers/fuzz-properties.ts';
 import { GROWTH, MAX_GROWTH_RATIO } from '../helpers/growth.ts';
-import { deflateRepeated, handMadePdf, textPage } from '../helpers/hostile-pdf.ts';
+import { blankStreamBomb, deflateRepeated, handMadePdf, textPage } from '../helpers/hostile-pdf.ts';
 import { memoryWorkspace } from '../helpers/memory-workspace.ts';
 import { writeSyntheticCorpus } from '../helpers/synthetic-corpus.ts';
 
@@ -67,6 +67,16 @@ describe('hostile PDFs', () => {
     const text = onlyOfferText(await parseBytes(handMadePdf(Array.from({ length: 2000 }, (_, i) => textPage([`Reliability Engineer, page ${i + 1}.`, `Marker line for page number ${i + 1} of the offer.`]))), 'long.pdf', { extension: '.pdf' }));
     assert.match(text, /page number 50 of/);
     assert.doesNotMatch(text, /page number 51 of/);
+  });
+
+  it('a 1 MB stream that inflates to 1 GiB of blanks (memory outside the heap): stopped on the memory budget', async () => {
+    const bomb = await blankStreamBomb();
+    assert.ok(bomb.length < 2 * MB, `the bomb is small on disk (${bomb.length} bytes)`);
+    await assert.rejects(parsePdf(bomb, 'blanks.pdf'), (error: unknown) => {
+      assert.ok(error instanceof SourceError);
+      assert.match(error.message, /^PDF needs more than \d+ MB of memory to read \(a decompression bomb\?\)$/);
+      return true;
+    });
   });
 
   it('a content stream that inflates to 64 MB of text operators: stopped by the hard time limit, the main thread free meanwhile', async () => {
