@@ -60,8 +60,9 @@ export function segmentOffer(description: string, options: SegmentOptions = {}):
   for (const block of blocks) {
     const body = cleanBody(block.lines);
     const heading = block.heading;
+    // Sections one at a time, never push(...): a 100k-character body can cut tens of thousands.
     if (!heading) {
-      sections.push(...classifyLoose(body));
+      for (const section of classifyLoose(body)) sections.push(section);
       continue;
     }
     let kind = heading.kind;
@@ -76,7 +77,7 @@ export function segmentOffer(description: string, options: SegmentOptions = {}):
     if (heading.kind) lastNamed = heading.kind;
     if (heading.kind) enclosing = { kind: heading.kind, level: heading.level };
     else if (!enclosing || heading.level <= enclosing.level) enclosing = undefined;
-    sections.push(...splitBoilerplate({ kind, heading: heading.text, text: body }));
+    for (const section of splitBoilerplate({ kind, heading: heading.text, text: body })) sections.push(section);
   }
 
   const preset = (options.presetSections ?? []).map((section) => {

@@ -294,6 +294,7 @@ describe('one bad source never stops a batch, nor loses the others\' offers', ()
     await writeSyntheticCorpus(path.join(dir, 'offers'), { count: 40, repostEvery: 1000 });
     // 130k bad lines (each of them once a failure entry, pushed with a spread: a stack overflow).
     await writeFile(path.join(dir, 'offers', 'broken.jsonl'), 'not json\n'.repeat(130_000));
+    await writeFile(path.join(dir, 'offers', 'untitled.csv'), `title,description\nBuoy Technician,Service the tide buoys.\n${',No title on this row.\n'.repeat(130_000)}`);
     await writeFile(path.join(dir, 'offers', 'manifest.csv'), 'file,label\noffer-00001.md,sre\noffer-00002.md,sre\n');
   });
   after(() => rm(dir, { recursive: true, force: true }));
@@ -302,10 +303,12 @@ describe('one bad source never stops a batch, nor loses the others\' offers', ()
     const { workspace, cleanup } = await memoryWorkspace();
     try {
       const result = await ingestSources(workspace, [path.join(dir, 'offers')]);
-      assert.equal(result.offers, 40);
-      const broken = result.failed.filter((f) => f.source.startsWith(path.join(dir, 'offers', 'broken.jsonl')));
-      assert.equal(broken.length, MAX_LISTED_PROBLEMS + 1);
-      assert.match(broken.at(-1)!.error, /^129980 more bad records, not listed \(130000 in all\)$/);
+      assert.equal(result.offers, 41);
+      for (const name of ['broken.jsonl', 'untitled.csv']) {
+        const bad = result.failed.filter((f) => f.source.startsWith(path.join(dir, 'offers', name)));
+        assert.equal(bad.length, MAX_LISTED_PROBLEMS + 1, name);
+        assert.match(bad.at(-1)!.error, /^129980 more bad records, not listed \(130000 in all\)$/);
+      }
       // The manifest beside the offers is no failure, only a notice.
       assert.deepEqual(result.skipped.map((s) => path.basename(s.source)), ['manifest.csv']);
       assert.match(result.skipped[0]!.reason, /not a dataset of offers: no title column/);
