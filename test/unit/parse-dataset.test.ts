@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SourceError } from '../../src/errors.ts';
-import { type DatasetFormat, parseCsv, parseDataset } from '../../ingest/parse/dataset.ts';
+import { NotOffersError, SourceError } from '../../src/errors.ts';
+import { type DatasetFormat, MAX_LISTED_PROBLEMS, parseCsv, parseDataset } from '../../ingest/parse/dataset.ts';
 import type { ParseResult } from '../../ingest/parse/index.ts';
 
 /** Every offer and problem of a dataset. */
@@ -143,5 +143,28 @@ describe('parseCsv', () => {
     const { rows, problem } = parseCsv(`h\n${'"'.repeat(200_001)}`, 'x.csv');
     assert.equal(rows.length, 1);
     assert.ok(problem);
+  });
+});
+
+describe('parseDataset: files that are not offers, and many bad records', () => {
+  it('tells a file that holds no offers: a CSV without the columns, records that all fail alike', () => {
+    const manifest = parse('file,label\na.md,sre\n', 'manifest.csv', 'csv');
+    assert.deepEqual(manifest.offers, []);
+    assert.ok(manifest.problems[0] instanceof NotOffersError);
+    assert.equal(manifest.problems[0]?.message, 'not a dataset of offers: no title column (looked for title, job_title, position, name)');
+    const people = parse(JSON.stringify([{ name: 'Ada' }, { name: 'Grace' }]), 'people.json', 'json');
+    assert.deepEqual(problemsOf(people), [
+      ['people.json', 'not a dataset of offers: all 2 records fail with "record has no description (looked for description, body, text, content, job_description)"'],
+    ]);
+    assert.ok(people.problems[0] instanceof NotOffersError);
+  });
+
+  it('lists the first bad records, then how many more, and keeps every offer', () => {
+    const lines = [...Array.from({ length: MAX_LISTED_PROBLEMS + 5 }, () => 'not json'), JSON.stringify({ title: 'Pilot', description: 'Guide the ships in.' })];
+    const result = parse(lines.join('\n'), 'feed.jsonl', 'jsonl');
+    assert.deepEqual(result.offers.map((o) => o.title), ['Pilot']);
+    assert.equal(result.problems.length, MAX_LISTED_PROBLEMS + 1);
+    assert.equal(result.problems[0]?.source, 'feed.jsonl#1');
+    assert.deepEqual(problemsOf(result).at(-1), ['feed.jsonl', `5 more bad records, not listed (${MAX_LISTED_PROBLEMS + 5} in all)`]);
   });
 });
