@@ -6,7 +6,7 @@ import { parsePdf } from '../../ingest/parse/pdf.ts';
 import { segmentOffer, renderOfferText } from '../../ingest/segment.ts';
 import { loadRoleCatalog } from '../../src/catalog/roles.ts';
 import { SourceError } from '../../src/errors.ts';
-import { GROWTH, type Growth, MAX_GROWTH_RATIO, measureGrowth, repeated } from './growth.ts';
+import { assertLinear, type Growth, measureGrowth, repeated } from './growth.ts';
 import { handMadePdf, textPage } from './hostile-pdf.ts';
 
 /**
@@ -173,7 +173,7 @@ export const linearTime = (budget: FuzzBudget) =>
       async (prefix, unit, suffix, extension) => {
         const growth = await textGrowth(extension, prefix, unit, suffix);
         budget.stats?.record(2 ** 20, growth.msPerMB, JSON.stringify([extension, prefix, unit, suffix]));
-        assert.ok(growth.ratio <= MAX_GROWTH_RATIO, `${GROWTH}× the input took ${growth.ratio.toFixed(1)}× the time (base size ${growth.size})`);
+        assertLinear(growth);
       },
     ),
     { numRuns: budget.runs, seed: budget.seed },

@@ -7,6 +7,7 @@
  * process) that slows one call of a pair cannot make a linear function look quadratic, and a
  * quadratic one is 16× in every pair.
  */
+import assert from 'node:assert/strict';
 
 export interface GrowthOptions {
   /** The base input is doubled until one call takes this long (ms), so timer noise is small beside it. */
@@ -63,6 +64,11 @@ export async function measureGrowth(run: (input: string) => unknown, input: (siz
     grownMs = Math.min(grownMs, pairGrown);
   }
   return { size, ratio, msPerMB: perMB(grownMs) };
+}
+
+/** Fails unless the growth is linear (within MAX_GROWTH_RATIO). */
+export function assertLinear(growth: Growth): void {
+  assert.ok(growth.ratio <= MAX_GROWTH_RATIO, `${GROWTH}× the input took ${growth.ratio.toFixed(1)}× the time (base size ${growth.size})`);
 }
 
 /** `unit` repeated to `size` characters, between a prefix and a suffix. */
