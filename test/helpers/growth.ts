@@ -5,19 +5,17 @@
  * once fixed costs and caches blur them). The two are timed back to back, in pairs, and the
  * smallest ratio of a few pairs counts: a pause of the machine (a garbage collection, another
  * process) that slows one call of a pair cannot make a linear function look quadratic, and a
- * quadratic one is 16× in every pair.
+ * quadratic one is about 64× in every pair.
  */
 import assert from 'node:assert/strict';
 
-export interface GrowthOptions {
-  /** The base input is doubled until one call takes this long (ms), so timer noise is small beside it. */
-  minMs?: number;
-  /**
-   * Largest base size tried: an input this fast is fast enough. The grown input (GROWTH× this)
-   * stays under the converters' 1M-character cut, which would change what is measured.
-   */
-  maxSize?: number;
-}
+/** The base input is doubled until one call takes this long (ms), so timer noise is small beside it. */
+const MIN_MS = 50;
+/**
+ * Largest base size tried: an input this fast is fast enough. The grown input (GROWTH× this)
+ * stays under the converters' 1M-character cut, which would change what is measured.
+ */
+const MAX_SIZE = 64 * 1024;
 
 /** How much larger the grown input is than the base one. */
 export const GROWTH = 8;
@@ -28,7 +26,7 @@ const PAIRS = 5;
 export interface Growth {
   /** Base size measured (the grown input is GROWTH× larger). */
   size: number;
-  /** Time of the grown input over the time of the base one; 0 when the base never took `minMs`. */
+  /** Time of the grown input over the time of the base one; 0 when the base never took MIN_MS. */
   ratio: number;
   /** Milliseconds per MB (of input units) of the grown input. */
   msPerMB: number;
@@ -41,20 +39,19 @@ async function time(run: () => unknown): Promise<number> {
 }
 
 /** Measures how `run(input(size))` grows from `size` to `GROWTH × size` (see the module comment). */
-export async function measureGrowth(run: (input: string) => unknown, input: (size: number) => string, options: GrowthOptions = {}): Promise<Growth> {
-  const { minMs = 50, maxSize = 64 * 1024 } = options;
+export async function measureGrowth(run: (input: string) => unknown, input: (size: number) => string): Promise<Growth> {
   let size = 4096;
   // A first call pays for warming up (JIT, lazy loading): it would pick too small a base.
   await run(input(size));
   let baseMs = await time(() => run(input(size)));
-  while (baseMs < minMs && size * 2 <= maxSize) {
+  while (baseMs < MIN_MS && size * 2 <= MAX_SIZE) {
     size *= 2;
     baseMs = await time(() => run(input(size)));
   }
   const base = input(size);
   const grown = input(size * GROWTH);
   const perMB = (ms: number) => (ms / grown.length) * 2 ** 20;
-  if (baseMs < minMs) return { size, ratio: 0, msPerMB: perMB(await time(() => run(grown))) };
+  if (baseMs < MIN_MS) return { size, ratio: 0, msPerMB: perMB(await time(() => run(grown))) };
   let ratio = Infinity;
   let grownMs = Infinity;
   for (let pair = 0; pair < PAIRS; pair += 1) {
