@@ -1,17 +1,17 @@
-import { describeError, SourceError } from '../src/errors.ts';
+import { describeError, FatalError, NotOffersError, SourceError, UsageError } from '../src/errors.ts';
 import type { Workspace } from '../src/workspace.ts';
 import { sha1 } from '../src/util/hash.ts';
 import { createProgress } from '../src/util/progress.ts';
-import type { Offer } from '../src/types.ts';
+import type { Offer, RawOffer } from '../src/types.ts';
 import { chunkOffer } from './chunk.ts';
 import { IndexWriter } from './index-writer.ts';
 import { firstSameJob, NearDuplicateIndex, signOffer } from './near-duplicate.ts';
 import { normaliseOffer } from './normalise.ts';
 import { OfferOwnership } from './ownership.ts';
-import { parseBytes } from './parse/index.ts';
+import { parseOffers } from './parse/index.ts';
 import { fileItem, recordedItem, type SourceItem } from './source.ts';
 import { discoverNewFiles, rememberRoots } from './roots.ts';
-import { expandLocalSources } from './sources.ts';
+import { expandLocalSources, MISSING_PATH_FIX } from './sources.ts';
 import { type WebOptions, WebSession, type WebStats } from './fetch/web-session.ts';
 import { expandWebSources, recrawlWebRoots, splitSourceArgs, webRootOf, withLookahead } from './fetch/web-sources.ts';
 
@@ -33,6 +33,12 @@ export interface SourceFailure {
   error: string;
 }
 
+/** A source passed over with a notice, not failed: a file found in a folder or by a glob that holds no offers. */
+export interface SkippedSource {
+  source: string;
+  reason: string;
+}
+
 export interface IngestResult {
   /** Offers embedded and written by this run: `new` ones plus `changed` ones. */
   ingested: number;
@@ -41,6 +47,7 @@ export interface IngestResult {
   /** Offers found exactly as already indexed: nothing embedded, nothing written. */
   unchanged: number;
   failed: SourceFailure[];
+  skipped: SkippedSource[];
   /** Offers and chunks that the sources of this run hold in the index after it. */
   offers: number;
   chunks: number;
@@ -59,14 +66,18 @@ export interface IngestResult {
 /** `offers ingest <source...>`: files, directories and globs, URLs and ATS boards. */
 export async function ingestSources(workspace: Workspace, args: string[], options: IngestOptions = {}): Promise<IngestResult> {
   const { local, web } = splitSourceArgs(args);
-  const { files, problems } = await expandLocalSources(local);
+  const { files, named, problems, missing } = await expandLocalSources(local);
+  // Nothing named exists: there is nothing to do, which is not "some sources failed".
+  if (web.length === 0 && missing.length > 0 && missing.length === local.length) {
+    throw new FatalError(`${missing.join(', ')}: no such file or directory`, MISSING_PATH_FIX);
+  }
   rememberRoots(workspace.records, local, options.role);
-  const items = files.map((file) => fileItem(file, options.role));
+  const items = files.map((file) => fileItem(file, { role: options.role, found: !named.has(file) }));
   if (web.length === 0) return ingestItems(workspace, items, problems.map(toFailure), options);
   return withWebSession(workspace, options, async (session, withProgress) => {
     const expanded = await expandWebSources(web, session, options.role);
     for (const root of expanded.roots) workspace.records.putWebRoot(webRootOf(root, options.role, options.web ?? {}));
-    return ingestItems(workspace, [...items, ...expanded.items], [...problems, ...expanded.problems].map(toFailure), withProgress);
+    return ingestItems(workspace, items.concat(expanded.items), problems.concat(expanded.problems).map(toFailure), withProgress);
   });
 }
 
@@ -102,16 +113,31 @@ export async function reindexAll(workspace: Workspace, options: Omit<IngestOptio
       else gone.push(source.source);
     }
     const known = new Set(recorded.map((s) => s.source));
-    present.push(...(await discoverNewFiles(workspace.records, known)));
+    // One at a time, not spread: a folder or a sitemap can add over 100k items.
+    for (const item of await discoverNewFiles(workspace.records, known)) present.push(item);
     const crawled = await recrawlWebRoots(workspace.records.listWebRoots(), session, known);
-    present.push(...crawled.items);
+    for (const item of crawled.items) present.push(item);
     return ingestItems(workspace, withLookahead(present, 4), crawled.problems.map(toFailure), withProgress, gone);
   });
 }
 
 /**
+ * An error met while reading one source (loading, parsing, normalising) as that source's failure:
+ * a parser bug or a stack overflow on a hostile file must not stop the batch, nor lose the offers
+ * of the sources before it (they wait in the writer's batch). Errors of the run itself (the store
+ * unreachable, a bad configuration) still abort it.
+ */
+function asSourceError(source: string, error: unknown): SourceError {
+  if (error instanceof SourceError) return error;
+  if (error instanceof FatalError || error instanceof UsageError) throw error;
+  return new SourceError(source, `unexpected failure reading this source: ${describeError(error)}`, { cause: error });
+}
+
+/**
  * The pipeline over any sources: load → (skip when unchanged) → parse → normalise → collapse
- * reposts → chunk → write, with per-source failures reported and the batch going on.
+ * reposts → chunk → write, with per-source failures reported and the batch going on. Offers are
+ * taken one at a time as their source is parsed, so a run holds one source's offers only until
+ * the writer's batch takes them.
  * `gone` lists recorded sources known to have disappeared: their offers are retired.
  */
 export async function ingestItems(
@@ -130,9 +156,14 @@ export async function ingestItems(
   const writer = new IndexWriter(workspace.store, records, workspace.embedder, { onCommit: (offerIds) => offerIds.forEach((id) => seenThisRun.remove(id)) });
   const recovered = await writer.recover();
   const now = options.now ?? new Date();
-  let unchanged = 0;
-  let expired = 0;
+  const counts = { unchanged: 0, expired: 0 };
   const touched = new Set<string>();
+  const failedSources = new Set(failed.map((f) => f.source));
+  const fail = (error: SourceError) => {
+    failedSources.add(error.source);
+    failed.push(toFailure(error));
+  };
+  const skipped: SkippedSource[] = [];
   const ownership = new OfferOwnership(records);
   /**
    * A source that is gone (a deleted file, a page answering 404 or 410) takes its offers out of
@@ -148,72 +179,102 @@ export async function ingestItems(
   const progress = createProgress('ingest', items.length);
   const progressDetail = options.progressDetail ?? (() => (failed.length > 0 ? `${failed.length} failed` : ''));
 
-  for (const item of items) {
+  /** One offer of the source: expired, unchanged, a repost, or written. */
+  const takeOffer = async (offer: Offer) => {
+    touched.add(offer.offerId);
+    if (offer.validThrough && Date.parse(offer.validThrough) < now.getTime()) {
+      await writer.retire([offer.offerId], 'expired');
+      counts.expired++;
+      return;
+    }
+    const existing = records.getOffer(offer.offerId);
+    if (existing && existing.contentHash === offer.contentHash && (existing.status === 'active' || existing.status === 'duplicate')) {
+      counts.unchanged++;
+      return;
+    }
+    const signature = signOffer(offer);
+    const canonicalId = seenThisRun.find(signature, offer.offerId) ?? firstSameJob(signature, records.findByBandKeys(signature.bandKeys, offer.offerId));
+    if (canonicalId && canonicalId !== offer.offerId) {
+      await writer.writeDuplicate(offer, signature.fingerprint, canonicalId);
+      return;
+    }
+    seenThisRun.add(offer.offerId, signature);
+    await writer.write(offer, await chunkOffer(offer, { themes: workspace.themes }), signature.fingerprint, signature.bandKeys);
+  };
+
+  const ingestItem = async (item: SourceItem) => {
     const { source, role } = item;
+    const content = await item.load().catch((error: unknown) => {
+      throw asSourceError(source, error);
+    });
+    if ('gone' in content) return retireGone(source, content.gone);
+    const raw = 'bytes' in content ? sha1(content.bytes) : content.contentHash;
+    const contentHash = sha1(`${workspace.derivation}\n${role ?? ''}\n${raw}`);
+    const previous = records.getSource(source);
+    if (previous?.status === 'ok' && previous.contentHash === contentHash) {
+      // Nothing about this file changed: skip parsing and embedding entirely.
+      counts.unchanged += previous.offerIds.length;
+      previous.offerIds.forEach((id) => touched.add(id));
+      return;
+    }
+
+    const parsed = 'bytes' in content ? parseOffers(content.bytes, source, content.hint) : content.offers;
+    const ids = new UniqueIds();
+    // Only the source that lists an offer writes or retires it (ownership.ts).
+    const owned = ownership.forSource(source, previous?.offerIds ?? []);
+    const normalise = (raw: RawOffer): Offer | SourceError => {
+      try {
+        return ids.assign(
+          normaliseOffer(raw, { roles: workspace.roles, derivation: workspace.derivation, owner: source, legacyIds: owned.legacyIds, ...(role ? { forcedRole: role } : {}) }),
+        );
+      } catch (error) {
+        return asSourceError(raw.source, error);
+      }
+    };
+    const current = new Set<string>();
+    let firstProblem: SourceError | undefined;
+    for await (const entry of parsed) {
+      if (entry instanceof NotOffersError) throw entry;
+      const offer = entry instanceof SourceError ? entry : normalise(entry);
+      if (offer instanceof SourceError) {
+        firstProblem ??= offer;
+        fail(offer);
+        continue;
+      }
+      const { mine, refused } = owned.claim([offer]);
+      for (const problem of refused) {
+        firstProblem ??= problem;
+        fail(problem);
+      }
+      for (const own of mine) {
+        current.add(own.offerId);
+        await takeOffer(own);
+      }
+    }
+    if (current.size === 0) throw firstProblem ?? new SourceError(source, 'no offer found in this file');
+
+    // Offers this source no longer holds are retired; a source that failed keeps everything it had.
+    await writer.retire(owned.retirable(current), 'removed');
+    const stamp = new Date().toISOString();
+    writer.recordSource({
+      source,
+      kind: item.kind,
+      ...(role ? { role } : {}),
+      contentHash: firstProblem ? `partial:${contentHash}` : contentHash,
+      status: 'ok',
+      offerIds: [...current],
+      lastSeen: stamp,
+      lastChanged: previous?.contentHash === contentHash ? previous.lastChanged : stamp,
+    });
+  };
+
+  for (const item of items) {
     try {
-      const content = await item.load();
-      if ('gone' in content) {
-        await retireGone(source, content.gone);
-        progress.tick(progressDetail());
-        continue;
-      }
-      const raw = 'bytes' in content ? sha1(content.bytes) : content.contentHash;
-      const contentHash = sha1(`${workspace.derivation}\n${role ?? ''}\n${raw}`);
-      const previous = records.getSource(source);
-      if (previous?.status === 'ok' && previous.contentHash === contentHash) {
-        // Nothing about this file changed: skip parsing and embedding entirely.
-        unchanged += previous.offerIds.length;
-        previous.offerIds.forEach((id) => touched.add(id));
-        progress.tick(progressDetail());
-        continue;
-      }
-
-      const parsed = 'bytes' in content ? await parseBytes(content.bytes, source, content.hint) : { offers: content.offers, problems: [] };
-      failed.push(...parsed.problems.map(toFailure));
-      if (parsed.offers.length === 0) throw parsed.problems[0] ?? new SourceError(source, 'no offer found in this file');
-
-      const owned = ownership.forSource(source, previous?.offerIds ?? []);
-      const normalised = uniqueIds(parsed.offers.map((raw) => normaliseOffer(raw, { roles: workspace.roles, derivation: workspace.derivation, owner: source, legacyIds: owned.legacyIds, ...(role ? { forcedRole: role } : {}) })));
-      const { mine: offers, refused } = owned.claim(normalised);
-      failed.push(...refused.map(toFailure));
-      for (const offer of offers) {
-        touched.add(offer.offerId);
-        if (offer.validThrough && Date.parse(offer.validThrough) < now.getTime()) {
-          await writer.retire([offer.offerId], 'expired');
-          expired++;
-          continue;
-        }
-        const existing = records.getOffer(offer.offerId);
-        if (existing && existing.contentHash === offer.contentHash && (existing.status === 'active' || existing.status === 'duplicate')) {
-          unchanged++;
-          continue;
-        }
-        const signature = signOffer(offer);
-        const canonicalId = seenThisRun.find(signature, offer.offerId) ?? firstSameJob(signature, records.findByBandKeys(signature.bandKeys, offer.offerId));
-        if (canonicalId && canonicalId !== offer.offerId) {
-          await writer.writeDuplicate(offer, signature.fingerprint, canonicalId);
-          continue;
-        }
-        seenThisRun.add(offer.offerId, signature);
-        await writer.write(offer, await chunkOffer(offer, { themes: workspace.themes }), signature.fingerprint, signature.bandKeys);
-      }
-      // Offers this source no longer holds are retired; a source that failed keeps everything it had.
-      const current = new Set(offers.map((o) => o.offerId));
-      await writer.retire(owned.retirable(current), 'removed');
-      const stamp = new Date().toISOString();
-      writer.recordSource({
-        source,
-        kind: item.kind,
-        ...(role ? { role } : {}),
-        contentHash: parsed.problems.length > 0 || refused.length > 0 ? `partial:${contentHash}` : contentHash,
-        status: 'ok',
-        offerIds: [...current],
-        lastSeen: stamp,
-        lastChanged: previous?.contentHash === contentHash ? previous.lastChanged : stamp,
-      });
+      await ingestItem(item);
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
-      if (!failed.some((f) => f.source === error.source)) failed.push(toFailure(error));
+      if (error instanceof NotOffersError && item.found) skipped.push({ source: error.source, reason: error.message });
+      else if (!failedSources.has(error.source)) fail(error);
     }
     progress.tick(progressDetail());
   }
@@ -227,14 +288,15 @@ export async function ingestItems(
     ingested: writer.stats.written,
     new: writer.stats.created,
     changed: writer.stats.changed,
-    unchanged,
+    unchanged: counts.unchanged,
     failed,
+    skipped,
     offers: indexed.offers,
     chunks: indexed.chunks,
     sources: items.length,
     duplicates: writer.stats.duplicates,
-    removed: writer.stats.removed - expired,
-    expired,
+    removed: writer.stats.removed - counts.expired,
+    expired: counts.expired,
     recovered,
     seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
   };
@@ -245,11 +307,11 @@ function toFailure(error: SourceError): SourceFailure {
 }
 
 /** Two records of one source that resolve to the same id (a dataset listing a job twice) keep distinct ids. */
-function uniqueIds(offers: Offer[]): Offer[] {
-  const seen = new Map<string, number>();
-  return offers.map((offer) => {
-    const n = seen.get(offer.offerId) ?? 0;
-    seen.set(offer.offerId, n + 1);
+class UniqueIds {
+  private readonly seen = new Map<string, number>();
+  assign(offer: Offer): Offer {
+    const n = this.seen.get(offer.offerId) ?? 0;
+    this.seen.set(offer.offerId, n + 1);
     return n === 0 ? offer : { ...offer, offerId: `${offer.offerId}-${n}` };
-  });
+  }
 }

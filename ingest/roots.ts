@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { RecordStore } from '../src/records/record-store.ts';
 import { fileItem, type SourceItem } from './source.ts';
-import { expandLocalSources } from './sources.ts';
+import { expandLocalSources, isGlob } from './sources.ts';
 
 /**
  * Ingest roots: the directories and globs given to `offers ingest`. The record keeps each file
@@ -13,7 +13,8 @@ import { expandLocalSources } from './sources.ts';
 /** Records the directory and glob arguments among `args` (files are sources already). */
 export function rememberRoots(records: RecordStore, args: readonly string[], role?: string): void {
   for (const arg of args) {
-    if (/[*?]/.test(arg) || isDirectory(arg)) records.putRoot(path.resolve(arg), role);
+    const kind = pathKind(arg);
+    if (kind === 'directory' || (kind === 'missing' && isGlob(arg))) records.putRoot(path.resolve(arg), role);
   }
 }
 
@@ -23,15 +24,15 @@ export async function discoverNewFiles(records: RecordStore, known: ReadonlySet<
   for (const { root, role } of records.listRoots()) {
     // A root that is gone is no failure: its files are recorded sources, retired as gone.
     const { files } = await expandLocalSources([root]);
-    for (const file of files) if (!known.has(file) && !items.has(file)) items.set(file, fileItem(file, role));
+    for (const file of files) if (!known.has(file) && !items.has(file)) items.set(file, fileItem(file, { role, found: true }));
   }
   return [...items.values()];
 }
 
-function isDirectory(arg: string): boolean {
+function pathKind(arg: string): 'directory' | 'other' | 'missing' {
   try {
-    return statSync(arg).isDirectory();
+    return statSync(arg).isDirectory() ? 'directory' : 'other';
   } catch {
-    return false;
+    return 'missing';
   }
 }

@@ -20,6 +20,7 @@ import type { Section, SectionKind } from '../src/types.ts';
 import { SECTION_KINDS } from '../src/types.ts';
 import { foldAccents } from '../src/catalog/normalize.ts';
 import cueData from './section-cues.json' with { type: 'json' };
+import { stripTrailingRun } from './text-edges.ts';
 
 export interface SegmentOptions {
   /** Sections the source delimits itself (JSON-LD responsibilities, qualifications…), appended. */
@@ -45,8 +46,10 @@ const CONTENT_CUE_CAP = 4;
 const BOILERPLATE_WEIGHT = 3;
 
 const BULLET = /^\s*(?:[-*\u2022\u25aa\u25cf\u2013]|\d{1,2}[.)])\s+/;
-const MARKED_HEADING = /^\s{0,3}#{1,6}[ \t]+(.*?)[ \t]*#*[ \t]*$/;
-const BOLD_LINE = /^\s*(?:\*\*|__)(.+?)(?:\*\*|__)\s*:?\s*$/;
+/** The opening of a `## Heading`; its closing `#`s are stripped by hand (see markedHeading). */
+const MARKED_HEADING = /^\s{0,3}(#{1,6})[ \t]+/;
+/** Read on a trimmed line; `\s*(?::\s*)?$`, not `\s*:?\s*$`, whose two blank runs can split a long run of blanks every way. */
+const BOLD_LINE = /^(?:\*\*|__)(.+?)(?:\*\*|__)\s*(?::\s*)?$/;
 
 export function segmentOffer(description: string, options: SegmentOptions = {}): Section[] {
   const blocks = splitAtHeadings(description.replace(/\r\n?/g, '\n').split('\n'));
@@ -57,8 +60,9 @@ export function segmentOffer(description: string, options: SegmentOptions = {}):
   for (const block of blocks) {
     const body = cleanBody(block.lines);
     const heading = block.heading;
+    // Sections one at a time, never push(...): a 100k-character body can cut tens of thousands.
     if (!heading) {
-      sections.push(...classifyLoose(body));
+      for (const section of classifyLoose(body)) sections.push(section);
       continue;
     }
     let kind = heading.kind;
@@ -73,7 +77,7 @@ export function segmentOffer(description: string, options: SegmentOptions = {}):
     if (heading.kind) lastNamed = heading.kind;
     if (heading.kind) enclosing = { kind: heading.kind, level: heading.level };
     else if (!enclosing || heading.level <= enclosing.level) enclosing = undefined;
-    sections.push(...splitBoilerplate({ kind, heading: heading.text, text: body }));
+    for (const section of splitBoilerplate({ kind, heading: heading.text, text: body })) sections.push(section);
   }
 
   const preset = (options.presetSections ?? []).map((section) => {
@@ -127,26 +131,35 @@ function splitAtHeadings(lines: string[]): Block[] {
   return blocks;
 }
 
+/**
+ * `## Heading ##` → its level and text. As one regex (`(.*?)[ \t]*#*[ \t]*$`) a heading line
+ * ending in a long run of blanks took cubic time: the closing hashes are stripped by hand.
+ */
+function markedHeading(line: string): { level: number; text: string } | undefined {
+  const marker = MARKED_HEADING.exec(line);
+  if (!marker) return undefined;
+  return { level: marker[1]!.length, text: stripTrailingRun(line.slice(marker[0].length).trimEnd(), '#') };
+}
+
 function readHeading(line: string): Heading | undefined {
-  const marked = MARKED_HEADING.exec(line);
+  const marked = markedHeading(line);
   if (marked) {
-    const text = cleanHeading(marked[1] ?? '');
-    if (!text) return undefined;
-    const level = line.trim().match(/^#+/)?.[0].length ?? 1;
-    return { text, kind: headingKind(text), level };
+    const text = cleanHeading(marked.text);
+    return text ? { text, kind: headingKind(text), level: marked.level } : undefined;
   }
   if (BULLET.test(line)) return undefined;
-  const bold = BOLD_LINE.exec(line);
-  const text = cleanHeading(bold?.[1] ?? line);
+  const trimmed = line.trim();
+  const bold = BOLD_LINE.exec(trimmed);
+  const text = cleanHeading(bold?.[1] ?? trimmed);
   if (!text) return undefined;
-  if (text.length > MAX_HEADING_CHARS || text.split(/\s+/).length > MAX_HEADING_WORDS) return readLeadIn(line, text);
+  if (text.length > MAX_HEADING_CHARS || text.split(/\s+/).length > MAX_HEADING_WORDS) return readLeadIn(trimmed, text);
   // "Location: Remote" or "Salary: 100k" is a field, not a heading.
   if (/[.;,]$/.test(text) || /:\s*\S/.test(text)) return undefined;
 
   const normalized = normalizeHeading(text);
   const match = matchHeading(normalized);
   if (!match) return undefined;
-  const looksLikeHeading = bold !== null || /[:?]$/.test(line.trim()) || isCapitals(text) || match.whole;
+  const looksLikeHeading = bold !== null || /[:?]$/.test(trimmed) || isCapitals(text) || match.whole;
   return looksLikeHeading ? { text, kind: match.kind, level: 7 } : undefined;
 }
 
@@ -154,19 +167,15 @@ function readHeading(line: string): Heading | undefined {
  * A sentence ending with ':' that says the list after it is optional ("The following skills would
  * be an advantage, but are not essential:") opens a nice-to-have section, however long it is.
  */
-function readLeadIn(line: string, text: string): Heading | undefined {
-  if (!/:\s*$/.test(line) || text.split(/\s+/).length > MAX_LEAD_IN_WORDS) return undefined;
+function readLeadIn(trimmed: string, text: string): Heading | undefined {
+  if (!trimmed.endsWith(':') || text.split(/\s+/).length > MAX_LEAD_IN_WORDS) return undefined;
   const match = matchHeading(normalizeHeading(text));
   return match?.kind === 'nice_to_have' ? { text, kind: 'nice_to_have', level: 7 } : undefined;
 }
 
 /** The heading as the employer wrote it, without markdown emphasis or a trailing colon. */
 function cleanHeading(raw: string): string {
-  return raw
-    .replace(/\*\*|__/g, '')
-    .trim()
-    .replace(/\s*:+$/, '')
-    .trim();
+  return stripTrailingRun(raw.replace(/\*\*|__/g, '').trim(), ':').trim();
 }
 
 function normalizeHeading(heading: string): string {

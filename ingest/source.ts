@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { SourceError } from '../src/errors.ts';
 import type { SourceRecord } from '../src/records/record-store.ts';
 import type { RawOffer } from '../src/types.ts';
-import { fileSizeProblem } from './parse/index.ts';
+import { byteLimitForExtension } from './parse/index.ts';
+import { readSourceFile } from './read-file.ts';
 import { recordedWebItem } from './fetch/web-sources.ts';
 import type { WebSession } from './fetch/web-session.ts';
 
@@ -18,6 +17,11 @@ export interface SourceItem {
   kind: 'file' | 'url' | 'ats';
   /** `--role` forced on every offer of the source. */
   role?: string;
+  /**
+   * Found by walking a directory or matching a glob, not named: a file there that holds no offers
+   * (a manifest.csv beside them) is skipped with a notice rather than failed.
+   */
+  found?: boolean;
   /** Reads the raw material; throws SourceError when it can't. */
   load(): Promise<SourceContent>;
 }
@@ -30,27 +34,16 @@ export type SourceContent =
   /** The source says it no longer exists (a page answering 404 or 410): a removal, as a deleted file is. */
   | { gone: string };
 
-export function fileItem(file: string, role?: string): SourceItem {
+export function fileItem(file: string, options: { role?: string | undefined; found?: boolean } = {}): SourceItem {
   const source = path.resolve(file);
+  const extension = path.extname(source);
   return {
     source,
     kind: 'file',
-    ...(role ? { role } : {}),
+    ...(options.role ? { role: options.role } : {}),
+    ...(options.found ? { found: true } : {}),
     async load() {
-      const cannotRead = (error: NodeJS.ErrnoException) => {
-        throw new SourceError(source, `cannot read: ${error.code ?? error.message}`, { cause: error });
-      };
-      // One open for the size check and the read: a 5 GB file named .html must be refused on its
-      // size, not read whole first, and the file measured is the file read.
-      const handle = await open(source).catch(cannotRead);
-      try {
-        const tooLarge = fileSizeProblem(source, (await handle.stat().catch(cannotRead)).size);
-        if (tooLarge) throw tooLarge;
-        const bytes = await handle.readFile().catch(cannotRead);
-        return { bytes, hint: { extension: path.extname(source) } };
-      } finally {
-        await handle.close();
-      }
+      return { bytes: await readSourceFile(source, byteLimitForExtension(extension)), hint: { extension } };
     },
   };
 }
@@ -62,5 +55,5 @@ export function fileItem(file: string, role?: string): SourceItem {
  */
 export function recordedItem(record: SourceRecord, web: WebSession): SourceItem | undefined {
   if (record.kind === 'url' || record.kind === 'ats') return recordedWebItem(record, web);
-  return existsSync(record.source) ? fileItem(record.source, record.role) : undefined;
+  return existsSync(record.source) ? fileItem(record.source, { role: record.role }) : undefined;
 }

@@ -31,6 +31,12 @@ export class SourceError extends OffersError {
   }
 }
 
+/**
+ * A source that holds no offers at all, such as a `manifest.csv` beside the offers: found by a
+ * directory walk or a glob it is skipped with a notice; named on the command line it is a failure.
+ */
+export class NotOffersError extends SourceError {}
+
 export class RetryableError extends OffersError {
   override readonly name = 'RetryableError';
   readonly kind = 'retryable';

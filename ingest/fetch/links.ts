@@ -12,6 +12,8 @@ const JOB_PATH = /(?:^|[/_.-])(?:jobs?|careers?|positions?|openings?|vacanc(?:y|
 /** Links from a job list that are not job pages themselves. */
 const NOT_A_JOB = /\/(?:apply|login|sign-?in|sign-?up|register|search|alerts?|rss|feed)(?:\/|$)/i;
 const MIN_LISTING_LINKS = 2;
+/** A listing gives at most this many links: more than any crawl takes (`--max-pages`, 500 by default) from one page. */
+export const MAX_LISTING_LINKS = 10_000;
 
 export type HtmlPageKind = { kind: 'job' } | { kind: 'listing'; links: string[] };
 
@@ -44,6 +46,7 @@ export function findJobLinks(html: string, pageUrl: string): string[] {
       return;
     }
     if (isJobLink(link, page)) links.add(withoutFragment(link));
+    return links.size < MAX_LISTING_LINKS; // false ends the walk
   });
   return [...links];
 }

@@ -60,7 +60,8 @@ export async function expandWebSources(args: readonly string[], session: WebSess
       }
       const crawl = await expandUrl(arg, session, problems, role, {});
       if ('gone' in crawl) throw new SourceError(redactCredentials(arg), crawl.gone);
-      items.push(...crawl.items);
+      // One at a time: a spread of 130k items overflows the call stack.
+      for (const item of crawl.items) items.push(item);
       if (crawl.root) roots.push(crawl.root);
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
@@ -139,7 +140,8 @@ async function sitemapUrls(page: FetchedPage, scope: CrawlScope, session: WebSes
   const urls: string[] = [];
   for (const child of await session.admit(sitemap.urls, scope)) {
     try {
-      urls.push(...(await sitemapUrls(await session.get(child, scope), scope, session, problems, depth + 1)));
+      // One at a time: a spread of a 130k-entry sitemap overflows the call stack.
+      for (const url of await sitemapUrls(await session.get(child, scope), scope, session, problems, depth + 1)) urls.push(url);
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
       problems.push(error);

@@ -1,14 +1,15 @@
 /**
- * Datasets: one offer per record of a JSON array, a JSONL file or a CSV file. A bad record is a
- * problem of its own; the others are still parsed.
+ * Datasets: one offer per record of a JSON array, a JSONL file or a CSV file, produced one at a
+ * time as the file is read (a 100k-row CSV read whole, rows then offers, took 1 GB). A bad record
+ * is a problem of its own; the others are still parsed. Only the first problems of a file are
+ * listed, then one more says how many there were.
  *
  * Record sources are `${source}#${n}` where n is the 1-based record number in a JSON array and
  * the 1-based line number (where the record starts) in JSONL and CSV, so a user can open the file
  * at the line a problem names. In CSV the header is line 1, so the first record is `#2`.
  */
-import { SourceError } from '../../src/errors.ts';
+import { NotOffersError, SourceError } from '../../src/errors.ts';
 import type { RawOffer } from '../../src/types.ts';
-import type { ParseResult } from './index.ts';
 import { isJobPosting, jobPostingToOffer, locationText, textValue } from './json-ld.ts';
 import { anyTextToLight } from './light-markdown.ts';
 import { rawOffer } from './raw-offer.ts';
@@ -78,28 +79,52 @@ interface NumberedRecord {
   record: unknown;
 }
 
-/** Collects offers and per-record problems; a whole-file problem is thrown by the readers. */
-function collect(records: Iterable<NumberedRecord | SourceError>, source: string, format: DatasetFormat): ParseResult {
-  const result: ParseResult = { offers: [], problems: [] };
+/** What a dataset yields: an offer, or a problem with one record (or the whole file). */
+export type DatasetItem = RawOffer | SourceError;
+
+/** Problems listed per file; the ones after them are only counted. */
+export const MAX_LISTED_PROBLEMS = 20;
+
+/**
+ * Records → offers and problems. The problems met before the first offer are held (at most
+ * MAX_LISTED_PROBLEMS of them): a file where every record fails the same way is not a dataset of
+ * offers (a manifest, an export of something else), which one problem for the file says better.
+ */
+function* offersOf(records: Iterable<NumberedRecord | SourceError>, source: string, format: DatasetFormat): Generator<DatasetItem> {
+  let offers = 0;
+  let problems = 0;
+  let sharedReason: string | undefined;
+  let oneReason = true;
+  const held: SourceError[] = [];
   for (const entry of records) {
-    if (entry instanceof SourceError) {
-      result.problems.push(entry);
-      continue;
-    }
+    let item: DatasetItem;
     try {
-      result.offers.push(recordToOffer(entry.record, `${source}#${entry.n}`, format));
+      item = entry instanceof SourceError ? entry : recordToOffer(entry.record, `${source}#${entry.n}`, format);
     } catch (error) {
       if (!(error instanceof SourceError)) throw error;
-      result.problems.push(error);
+      item = error;
     }
+    if (!(item instanceof SourceError)) {
+      offers += 1;
+      yield* held.splice(0);
+      yield item;
+      continue;
+    }
+    problems += 1;
+    sharedReason ??= item.message;
+    if (item.message !== sharedReason) oneReason = false;
+    if (problems > MAX_LISTED_PROBLEMS) continue;
+    if (offers === 0) held.push(item);
+    else yield item;
   }
-  // A file where every record fails the same way is not a dataset of offers (a manifest, an
-  // export of something else): one problem for the file says so better than one per record.
-  const reasons = new Set(result.problems.map((p) => p.message));
-  if (result.offers.length === 0 && result.problems.length > 1 && reasons.size === 1) {
-    return { offers: [], problems: [new SourceError(source, `not a dataset of offers: all ${result.problems.length} records fail with "${[...reasons][0]}"`)] };
+  if (offers === 0 && problems > 1 && oneReason) {
+    yield new NotOffersError(source, `not a dataset of offers: all ${problems} records fail with "${sharedReason}"`);
+    return;
   }
-  return result;
+  yield* held;
+  if (problems > MAX_LISTED_PROBLEMS) {
+    yield new SourceError(source, `${problems - MAX_LISTED_PROBLEMS} more bad records, not listed (${problems} in all)`);
+  }
 }
 
 function* jsonRecords(text: string, source: string): Generator<NumberedRecord> {
@@ -121,19 +146,33 @@ function* jsonRecords(text: string, source: string): Generator<NumberedRecord> {
   if (!records) {
     throw new SourceError(source, `no records found: expected an array, or an object with an array under ${ARRAY_KEYS.join('/')}`);
   }
-  for (const [index, record] of records.entries()) yield { n: index + 1, record };
+  for (let index = 0; index < records.length; index += 1) {
+    const record = records[index];
+    // Dropped once read, so the parsed file shrinks as its offers are made, instead of both living on.
+    records[index] = undefined;
+    yield { n: index + 1, record };
+  }
+}
+
+/** The lines of a text with their 1-based numbers, one at a time (not a split of the whole file). */
+function* lines(text: string): Generator<{ line: string; n: number }> {
+  let start = 0;
+  for (let n = 1; start <= text.length; n += 1) {
+    const end = text.indexOf('\n', start);
+    const stop = end === -1 ? text.length : end;
+    yield { line: text.slice(start, stop > start && text[stop - 1] === '\r' ? stop - 1 : stop), n };
+    if (end === -1) return;
+    start = end + 1;
+  }
 }
 
 function* jsonlRecords(text: string, source: string): Generator<NumberedRecord | SourceError> {
-  const lines = text.split(/\r?\n/);
-  for (const [index, line] of lines.entries()) {
+  for (const { line, n } of lines(text)) {
     if (!line.trim()) continue;
     try {
-      yield { n: index + 1, record: JSON.parse(line) };
+      yield { n, record: JSON.parse(line) };
     } catch (error) {
-      yield new SourceError(`${source}#${index + 1}`, `invalid JSON on line ${index + 1}: ${(error as Error).message}`, {
-        cause: error,
-      });
+      yield new SourceError(`${source}#${n}`, `invalid JSON on line ${n}: ${(error as Error).message}`, { cause: error });
     }
   }
 }
@@ -150,83 +189,109 @@ export interface CsvRow {
 
 /** The delimiter used most in the header line, outside quotes: `,` unless `;` or tab win. */
 function sniffDelimiter(text: string): string {
-  const header = (text.split(/\r?\n/, 1)[0] ?? '').replace(/"[^"]*"/g, '');
+  const end = text.search(/\r|\n/);
+  const header = (end === -1 ? text : text.slice(0, end)).replace(/"[^"]*"/g, '');
   const counts = [',', ';', '\t'].map((d) => [d, header.split(d).length - 1] as const);
   return counts.reduce((best, candidate) => (candidate[1] > best[1] ? candidate : best))[0];
 }
 
+const countLineBreaks = (text: string, from: number, to: number) => {
+  let count = 0;
+  for (let at = text.indexOf('\n', from); at !== -1 && at < to; at = text.indexOf('\n', at + 1)) count += 1;
+  return count;
+};
+
 /**
- * A single pass over the characters (so nothing can hang): quoted fields with doubled quotes,
- * line breaks inside quotes, CRLF or LF. A quote left open at the end of the file is a problem
- * naming the line where the broken row starts; every row before it is returned.
+ * Rows one at a time, in one pass that cuts fields out as slices (a character appended at a time,
+ * a 20 MB file became millions of string pieces): quoted fields with doubled quotes, line breaks
+ * inside quotes, CRLF or LF. Text after a closing quote, or a stray quote inside an unquoted
+ * field, is kept as text. A quote left open at the end of the file is a problem naming the line
+ * where the broken row starts, after every row before it.
  */
-export function parseCsv(text: string, source: string, delimiter = sniffDelimiter(text)): { rows: CsvRow[]; problem?: SourceError } {
-  const rows: CsvRow[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let inQuotes = false;
+export function* csvRows(text: string, source: string, delimiter = sniffDelimiter(text)): Generator<CsvRow | SourceError, void> {
+  let at = 0;
   let line = 1;
-  let rowLine = 1;
-  let quoteLine = 1;
-
-  const endRow = () => {
-    fields.push(field);
-    if (fields.length > 1 || fields[0]!.trim()) rows.push({ fields, line: rowLine });
-    fields = [];
-    field = '';
-  };
-
-  for (let i = 0; i < text.length; i += 1) {
-    const ch = text[i]!;
-    if (inQuotes) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (ch === '"') {
-        inQuotes = false;
-      } else {
-        if (ch === '\n') line += 1;
-        field += ch;
+  const isRowEnd = (code: number) => code === 10 || code === 13;
+  const delimiterCode = delimiter.charCodeAt(0);
+  while (at < text.length) {
+    const rowLine = line;
+    const fields: string[] = [];
+    for (;;) {
+      let field = '';
+      if (text[at] === '"') {
+        const quoteLine = line;
+        let from = at + 1;
+        for (;;) {
+          const quote = text.indexOf('"', from);
+          if (quote === -1) {
+            yield new SourceError(
+              `${source}#${rowLine}`,
+              `unterminated quoted field (quote opened on line ${quoteLine}); the rest of the file from line ${rowLine} was skipped`,
+            );
+            return;
+          }
+          line += countLineBreaks(text, from, quote);
+          field += text.slice(from, quote);
+          if (text[quote + 1] !== '"') {
+            at = quote + 1;
+            break;
+          }
+          field += '"';
+          from = quote + 2;
+        }
       }
-    } else if (ch === '"' && field === '') {
-      inQuotes = true;
-      quoteLine = line;
-    } else if (ch === delimiter) {
-      fields.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i += 1;
-      endRow();
-      line += 1;
-      rowLine = line;
-    } else {
-      field += ch; // a stray quote inside an unquoted field is kept as text
+      const start = at;
+      while (at < text.length && text.charCodeAt(at) !== delimiterCode && !isRowEnd(text.charCodeAt(at))) at += 1;
+      fields.push(field + text.slice(start, at));
+      if (at < text.length && text.charCodeAt(at) === delimiterCode) {
+        at += 1;
+        continue;
+      }
+      // The end of the row: CRLF, CR or LF, or the end of the file.
+      if (text[at] === '\r' && text[at + 1] === '\n') at += 1;
+      if (at < text.length) {
+        at += 1;
+        line += 1;
+      }
+      break;
     }
+    if (fields.length > 1 || fields[0]!.trim()) yield { fields, line: rowLine };
   }
-  if (inQuotes) {
-    const problem = new SourceError(
-      `${source}#${rowLine}`,
-      `unterminated quoted field (quote opened on line ${quoteLine}); the rest of the file from line ${rowLine} was skipped`,
-    );
-    return { rows, problem };
+}
+
+/** Every row at once, and the problem that ended them (the manifest readers of the evaluation). */
+export function parseCsv(text: string, source: string, delimiter?: string): { rows: CsvRow[]; problem?: SourceError } {
+  const rows: CsvRow[] = [];
+  for (const row of csvRows(text, source, delimiter)) {
+    if (row instanceof SourceError) return { rows, problem: row };
+    rows.push(row);
   }
-  if (field !== '' || fields.length > 0) endRow();
   return { rows };
 }
 
+const hasColumn = (names: readonly string[], field: Field) => FIELD_ALIASES[field].some((alias) => names.some((name) => normaliseKey(name) === normaliseKey(alias)));
+
 function* csvRecords(text: string, source: string): Generator<NumberedRecord | SourceError> {
-  const { rows, problem } = parseCsv(text, source);
-  const [header, ...data] = rows;
+  const rows = csvRows(text, source);
+  const header = rows.next().value;
+  if (header instanceof SourceError) throw header;
   if (!header) throw new SourceError(source, 'CSV has no header row');
   const names = header.fields.map((name) => name.trim());
-  for (const row of data) {
+  // Told from the header at once: a CSV without these columns holds no offers (a manifest).
+  for (const field of ['title', 'description'] as const) {
+    if (!hasColumn(names, field)) throw new NotOffersError(source, `not a dataset of offers: no ${field} column (looked for ${FIELD_ALIASES[field].join(', ')})`);
+  }
+  for (const row of rows) {
+    if (row instanceof SourceError) {
+      yield row;
+      continue;
+    }
     const record: DatasetRecord = {};
     names.forEach((name, index) => {
       if (name) record[name] = row.fields[index]?.trim() ?? '';
     });
     yield { n: row.line, record };
   }
-  if (problem) yield problem;
 }
 
 const READERS = { json: jsonRecords, jsonl: jsonlRecords, csv: csvRecords } satisfies Record<
@@ -234,11 +299,12 @@ const READERS = { json: jsonRecords, jsonl: jsonlRecords, csv: csvRecords } sati
   (text: string, source: string) => Iterable<NumberedRecord | SourceError>
 >;
 
-export function parseDataset(text: string, source: string, format: DatasetFormat): ParseResult {
+/** A dataset's offers and problems, one at a time; a problem with the whole file ends them. */
+export function* parseDataset(text: string, source: string, format: DatasetFormat): Generator<DatasetItem> {
   try {
-    return collect(READERS[format](text, source), source, format);
+    yield* offersOf(READERS[format](text, source), source, format);
   } catch (error) {
     if (!(error instanceof SourceError)) throw error;
-    return { offers: [], problems: [error] };
+    yield error;
   }
 }

@@ -3,7 +3,6 @@
  * content type, then the extension, then the bytes themselves; enforces size limits; and turns
  * every failure into a SourceError problem so one bad source never stops a batch.
  */
-import { readFile, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { SourceError, describeError } from '../../src/errors.ts';
 import type { RawOffer } from '../../src/types.ts';
@@ -13,6 +12,7 @@ import { parseHtml } from './html.ts';
 import { parseMarkdown } from './markdown.ts';
 import { parsePdf } from './pdf.ts';
 import { parseText } from './text.ts';
+import { readSourceFile, tooLarge } from '../read-file.ts';
 
 export interface ParseResult {
   offers: RawOffer[];
@@ -60,8 +60,6 @@ export const MAX_TEXT_BYTES = 20 * 1024 * 1024;
 export const MAX_PDF_BYTES = 50 * 1024 * 1024;
 /** One offer's description (and each section) is cut here so a runaway record can't fill memory. */
 export const MAX_DESCRIPTION_CHARS = 200_000;
-
-const megabytes = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
 
 function normaliseExtension(extension: string | undefined): string | undefined {
   if (!extension) return undefined;
@@ -115,24 +113,31 @@ function capOffer(offer: RawOffer): RawOffer {
   };
 }
 
-async function parseAs(format: Format, bytes: Uint8Array, source: string): Promise<ParseResult> {
-  const limit = format === 'pdf' ? MAX_PDF_BYTES : MAX_TEXT_BYTES;
-  if (bytes.length > limit) {
-    throw new SourceError(source, `file too large: ${megabytes(bytes.length)} (limit for ${format} is ${megabytes(limit)})`);
-  }
-  if (format === 'pdf') return { offers: [await parsePdf(bytes, source)], problems: [] };
-  const text = decodeText(bytes, source);
+/** The largest file a format is read from. */
+export function byteLimit(format: Format | undefined): number {
+  // Without a known format the bytes decide, and they may be a PDF.
+  return format === undefined || format === 'pdf' ? MAX_PDF_BYTES : MAX_TEXT_BYTES;
+}
+
+/** The byte limit for a file with this extension (PDFs are allowed more than text). */
+export const byteLimitForExtension = (extension: string | undefined) => byteLimit(EXTENSION_FORMATS[normaliseExtension(extension) ?? '']);
+
+/** Offers of a decoded text format, one at a time. */
+function* textOffers(format: Exclude<Format, 'pdf'>, text: string, source: string): Generator<RawOffer | SourceError> {
   switch (format) {
     case 'md':
-      return { offers: [parseMarkdown(text, source)], problems: [] };
+      yield parseMarkdown(text, source);
+      return;
     case 'txt':
-      return { offers: [parseText(text, source)], problems: [] };
+      yield parseText(text, source);
+      return;
     case 'html':
-      return { offers: parseHtml(text, source), problems: [] };
+      yield* parseHtml(text, source);
+      return;
     case 'json':
     case 'jsonl':
     case 'csv':
-      return parseDataset(text, source, format);
+      yield* parseDataset(text, source, format);
   }
 }
 
@@ -149,45 +154,45 @@ function chooseFormat(bytes: Uint8Array, source: string, hint: ParseHint): Forma
   return sniffTextFormat(decodeText(bytes.subarray(0, Math.min(bytes.length, MAX_TEXT_BYTES)), source));
 }
 
-export async function parseBytes(bytes: Uint8Array, source: string, hint: ParseHint = {}): Promise<ParseResult> {
+/** What a parse yields, one at a time: an offer, or a problem (with one record, or the whole source). */
+export type ParsedItem = RawOffer | SourceError;
+
+/**
+ * The offers of one source as they are parsed, so that a consumer holds one at a time (a
+ * dataset's offers are made as its rows are read). Never throws: every failure is a SourceError
+ * item, after the offers before it, a parser bug included (one bad source never stops a batch).
+ */
+export async function* parseOffers(bytes: Uint8Array, source: string, hint: ParseHint = {}): AsyncGenerator<ParsedItem> {
   try {
-    const result = await parseAs(chooseFormat(bytes, source, hint), bytes, source);
-    return { offers: result.offers.map(capOffer), problems: result.problems };
+    const format = chooseFormat(bytes, source, hint);
+    if (bytes.length > byteLimit(format)) throw tooLarge(source, bytes.length, byteLimit(format));
+    if (format === 'pdf') {
+      yield capOffer(await parsePdf(bytes, source));
+      return;
+    }
+    for (const item of textOffers(format, decodeText(bytes, source), source)) yield item instanceof SourceError ? item : capOffer(item);
   } catch (error) {
-    if (error instanceof SourceError) return { offers: [], problems: [error] };
-    // A parser bug must not sink the batch either; the cause keeps the stack for debugging.
-    return { offers: [], problems: [new SourceError(source, `unexpected parser failure: ${describeError(error)}`, { cause: error })] };
+    // The cause keeps the stack of a parser bug for debugging.
+    yield error instanceof SourceError ? error : new SourceError(source, `unexpected parser failure: ${describeError(error)}`, { cause: error });
   }
 }
 
-function fileError(path: string, error: unknown): SourceError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const reason =
-    code === 'ENOENT' ? 'no such file or directory'
-    : code === 'EISDIR' ? 'is a directory, not a file'
-    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-    : `could not read file: ${describeError(error)}`;
-  return new SourceError(path, reason, { cause: error });
-}
-
-/**
- * For readers of files: checked on the size before reading, so a huge file is never loaded into
- * memory (parseBytes's per-format limit follows once it is read).
- */
-export function fileSizeProblem(path: string, size: number): SourceError | undefined {
-  return size > MAX_PDF_BYTES ? new SourceError(path, `file too large: ${megabytes(size)} (limit ${megabytes(MAX_PDF_BYTES)})`) : undefined;
+/** Every offer and problem of a source at once (tests, the evaluation, small inputs). */
+export async function parseBytes(bytes: Uint8Array, source: string, hint: ParseHint = {}): Promise<ParseResult> {
+  const result: ParseResult = { offers: [], problems: [] };
+  for await (const item of parseOffers(bytes, source, hint)) {
+    if (item instanceof SourceError) result.problems.push(item);
+    else result.offers.push(item);
+  }
+  return result;
 }
 
 export async function parseFile(path: string): Promise<ParseResult> {
-  let bytes: Uint8Array;
+  const extension = extname(path) || undefined;
   try {
-    const info = await stat(path);
-    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    const tooLarge = fileSizeProblem(path, info.size);
-    if (tooLarge) return { offers: [], problems: [tooLarge] };
-    bytes = await readFile(path);
+    return await parseBytes(await readSourceFile(path, byteLimitForExtension(extension)), path, { extension });
   } catch (error) {
-    return { offers: [], problems: [fileError(path, error)] };
+    if (!(error instanceof SourceError)) throw error;
+    return { offers: [], problems: [error] };
   }
-  return parseBytes(bytes, path, { extension: extname(path) || undefined });
 }

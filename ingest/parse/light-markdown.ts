@@ -9,6 +9,7 @@
  * "is this bold line a heading", bullets and white space live in one place (`renderBlocks`).
  */
 import { load, type CheerioAPI } from 'cheerio';
+import { stripTrailingRun } from '../text-edges.ts';
 
 type BlockKind = 'heading' | 'para' | 'item' | 'row';
 interface Block {
@@ -52,7 +53,8 @@ function cleanLine(text: string): string {
 }
 
 function headingText(text: string): string {
-  return cleanLine(text).replace(/^#+\s*/, '').replace(/\s*#+$/, '').replace(/\s*:$/, '');
+  const heading = stripTrailingRun(cleanLine(text).replace(/^#+\s*/, ''), '#');
+  return heading.endsWith(':') ? heading.slice(0, -1).trimEnd() : heading;
 }
 
 /** True when every visible character of the line sits inside bold markers. */
@@ -96,9 +98,10 @@ function blockToLines(block: Block, group: number): Line[] {
 
 function paraToLines(raw: string, firstGroup: number): Line[] {
   // Move white space out of bold spans, so "**Duties:  \n**" becomes a bold-only line.
+  // (?<!\s): a run of blanks is tried once, from its start, not again from each of its blanks.
   const text = raw
     .replace(new RegExp(`${BOLD_OPEN}(\\s+)`, 'g'), `$1${BOLD_OPEN}`)
-    .replace(new RegExp(`(\\s+)${BOLD_CLOSE}`, 'g'), `${BOLD_CLOSE}$1`);
+    .replace(new RegExp(`(?<!\\s)(\\s+)${BOLD_CLOSE}`, 'g'), `${BOLD_CLOSE}$1`);
   const lines: Line[] = [];
   let group = firstGroup;
   for (const rawLine of text.split('\n')) {
@@ -190,6 +193,15 @@ function isHidden(attribs: Record<string, string> | undefined): boolean {
   );
 }
 
+function openBoldSpans(text: string): number {
+  let depth = 0;
+  for (const ch of text) {
+    if (ch === BOLD_OPEN) depth += 1;
+    else if (ch === BOLD_CLOSE) depth = Math.max(0, depth - 1);
+  }
+  return depth;
+}
+
 /**
  * Walks the DOM with an explicit stack (a 100k-deep page must not overflow the call stack),
  * flushing the inline text gathered so far whenever a block starts or ends.
@@ -203,8 +215,9 @@ function domToBlocks(roots: readonly DomNode[]): Block[] {
   const currentKind = (): BlockKind => kinds.at(-1) ?? 'para';
   const flush = () => {
     if (cleanLine(buffer)) blocks.push({ kind: currentKind(), text: buffer });
-    // Keep a pending bold opener, as in <strong><p>Heading</p></strong>.
-    buffer = buffer.replace(/[^\uE000\uE001]/g, '');
+    // Keep the bold openers still open, as in <strong><p>Heading</p></strong>. Only those: kept
+    // whole, the markers of every bold span so far were copied into each block (quadratic).
+    buffer = BOLD_OPEN.repeat(openBoldSpans(buffer));
   };
 
   type Step = { node: DomNode; exit: false } | { exit: true; run: () => void };
@@ -269,7 +282,14 @@ function domToBlocks(roots: readonly DomNode[]): Block[] {
   return blocks;
 }
 
-const MAX_HTML_DEPTH = 256;
+export interface HtmlLimits {
+  /** Tags nested deeper are dropped (their text stays). */
+  maxDepth: number;
+  /** The page is read up to this many tags: the DOM of 650k links took 1.7 GB and minutes. */
+  maxElements: number;
+}
+
+export const HTML_LIMITS: HtmlLimits = { maxDepth: 256, maxElements: 50_000 };
 const VOID_ELEMENTS = new Set([
   'area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr',
 ]);
@@ -278,34 +298,146 @@ const VOID_ELEMENTS = new Set([
 const OPTIONAL_END = new Set(['p', 'li', 'dt', 'dd', 'tr', 'td', 'th', 'option', 'thead', 'tbody', 'tfoot']);
 
 /**
- * Drops the tags (never the text) nested deeper than MAX_HTML_DEPTH. HTML parsers scan the stack
- * of open elements, so a 100k-deep page takes minutes to parse; no real job page nests that deep.
+ * `search(from)` answered from its last result while `from` has not passed it: the scan below asks
+ * for the next `>` from every `<`, and 100k `<` before one `>` would each rescan the same text.
  */
-export function capHtmlNesting(html: string, maxDepth = MAX_HTML_DEPTH): string {
-  const token =
-    /<!--[\s\S]*?-->|<(script|style|textarea|title|xmp)\b[^>]*>[\s\S]*?<\/\1\s*>|<(\/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*>/g;
-  let depth = 0;
+function forwardSearch(search: (from: number) => number): (from: number) => number {
+  let searchedFrom = Infinity;
+  let found = -1;
+  return (from) => {
+    if (from < searchedFrom || (found !== -1 && from > found)) {
+      searchedFrom = from;
+      found = search(from);
+    }
+    return found;
+  };
+}
+
+/**
+ * The open elements as the parser will see them. An end tag closes the latest element of its name
+ * and those opened after it; one with no such element open is ignored, as parsers do (taken as a
+ * close, `</ul><div>` repeated looked shallow while the divs nested without end).
+ */
+class OpenElements {
+  private readonly stack: Array<{ name: string; kept: boolean }> = [];
+  private readonly counts = new Map<string, number>();
+  /** Open formatting elements (kept ones): the parser may clone each of them into every new block. */
+  formatting = 0;
+  constructor(private readonly maxDepth: number) {}
+
+  /** Whether the element is kept: when it opens at depth (1-based) maxDepth or less. */
+  open(name: string): boolean {
+    const kept = this.stack.length < this.maxDepth;
+    this.stack.push({ name, kept });
+    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
+    if (kept && FORMATTING_ELEMENTS.has(name)) this.formatting += 1;
+    return kept;
+  }
+
+  /** Whether the end tag is kept: with its element, and always when it closes nothing. */
+  close(name: string): boolean {
+    if (!this.counts.get(name)) return true;
+    for (;;) {
+      const element = this.stack.pop()!;
+      this.counts.set(element.name, this.counts.get(element.name)! - 1);
+      if (element.kept && FORMATTING_ELEMENTS.has(element.name)) this.formatting -= 1;
+      if (element.name === name) return element.kept;
+    }
+  }
+}
+
+/**
+ * HTML's formatting elements: left open, the parser reopens (clones) them in each block that
+ * follows, so `<b id=N><p>x` repeated built 2M elements from 120 KB (16 s, 1.8 GB).
+ */
+const FORMATTING_ELEMENTS = new Set(['a', 'b', 'big', 'code', 'em', 'font', 'i', 'nobr', 's', 'small', 'strike', 'strong', 'tt', 'u']);
+
+const RAW_TEXT_ELEMENTS = ['script', 'style', 'textarea', 'title', 'xmp'];
+/** A longer tag keeps its name only: no attribute the parsers read is anywhere near this long. */
+const MAX_TAG_CHARS = 16 * 1024;
+
+const keepsRawText = (name: string, startTag: string) => (name === 'script' ? /ld\+json/i.test(startTag) : name !== 'style');
+const TAG_START = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)/y;
+
+/**
+ * Bounds what the HTML parser is given. Drops the tags (never the text) nested deeper than
+ * `maxDepth`: HTML parsers scan the stack of open elements, so a 100k-deep page takes minutes to
+ * parse; no real job page nests that deep. And cuts the page before its `maxElements + 1`-th tag:
+ * a DOM costs about 1 KB a node, and no job page needs 50k elements.
+ *
+ * One pass from `<` to `<`, each search resumed rather than restarted, so that a page of unclosed
+ * `<a` or `<!--` stays linear (as a regex, each of them rescanned the rest of the page). A comment
+ * or raw-text element left open, or a tag never closed by `>`, ends the scan: the parser reads the
+ * rest as text too.
+ */
+export function capHtml(html: string, { maxDepth, maxElements }: HtmlLimits = HTML_LIMITS): string {
+  const nextGt = forwardSearch((from) => html.indexOf('>', from));
+  const commentEnd = forwardSearch((from) => html.indexOf('-->', from));
+  const rawTextEnds = new Map(
+    RAW_TEXT_ELEMENTS.map((name) => {
+      const end = new RegExp(`</${name}\\s*>`, 'gi');
+      return [name, forwardSearch((from) => ((end.lastIndex = from), end.exec(html)?.index ?? -1))] as const;
+    }),
+  );
+  const open = new OpenElements(maxDepth);
+  let elements = 0;
   let out = '';
   let last = 0;
-  for (const match of html.matchAll(token)) {
-    const [tag, rawText, slash, rawName] = match;
-    if (rawText || !rawName) continue;
-    const name = rawName.toLowerCase();
-    if (VOID_ELEMENTS.has(name) || OPTIONAL_END.has(name) || tag.endsWith('/>')) continue;
-    // An element opened at depth d (1-based) is kept when d <= maxDepth; its end tag likewise.
-    const keep = slash ? depth <= maxDepth : depth + 1 <= maxDepth;
-    depth = slash ? Math.max(0, depth - 1) : depth + 1;
-    if (!keep) {
-      out += html.slice(last, match.index);
-      last = match.index + tag.length;
+  let at = html.indexOf('<');
+  while (at !== -1) {
+    let end: number;
+    if (html.startsWith('<!--', at)) {
+      const close = commentEnd(at + 4);
+      if (close === -1) break;
+      end = close + 3;
+    } else {
+      TAG_START.lastIndex = at;
+      const tag = TAG_START.exec(html);
+      const gt = tag ? nextGt(TAG_START.lastIndex) : -1;
+      if (!tag) {
+        end = at + 1;
+      } else if (gt === -1) {
+        break;
+      } else {
+        end = gt + 1;
+        const closing = tag[1] === '/';
+        const name = tag[2]!.toLowerCase();
+        const rawTextEnd = closing ? undefined : rawTextEnds.get(name);
+        const nests = !rawTextEnd && !VOID_ELEMENTS.has(name) && !OPTIONAL_END.has(name) && html[gt - 1] !== '/';
+        // Each start tag may come with a clone of every formatting element left open before it.
+        const clones = open.formatting;
+        const kept = !nests || (closing ? open.close(name) : open.open(name));
+        if (!kept) {
+          out += html.slice(last, at);
+          last = end;
+        } else if (!closing && (elements += 1 + clones) > maxElements) {
+          return out + html.slice(last, at);
+        } else if (end - at > MAX_TAG_CHARS) {
+          // A huge attribute (the parser took 600 MB for a 15 MB one): the tag keeps its name only.
+          out += `${html.slice(last, at)}<${closing ? '/' : ''}${name}>`;
+          last = end;
+        }
+        if (rawTextEnd) {
+          // Its text is not markup: the scan resumes after its end tag. Scripts (but JSON-LD) and
+          // styles are never read, so their text is dropped before the parser copies it.
+          const close = rawTextEnd(end);
+          if (close === -1) break;
+          if (!keepsRawText(name, html.slice(at, Math.min(end, at + MAX_TAG_CHARS)))) {
+            out += html.slice(last, end);
+            last = close;
+          }
+          end = nextGt(close) + 1;
+        }
+      }
     }
+    at = html.indexOf('<', end);
   }
   return last === 0 ? html : out + html.slice(last);
 }
 
 /** Parses a page or fragment with cheerio after capping its nesting depth. */
 export function loadHtml(html: string): CheerioAPI {
-  return load(capHtmlNesting(html));
+  return load(capHtml(html));
 }
 
 export function htmlToLightMarkdown(html: string): string {
@@ -352,17 +484,21 @@ const restoreEscapes = (text: string) =>
 /**
  * Markdown spans (images, links, code, emphasis) → text, with bold spans wrapped in `open`/`close`.
  * Link targets may hold spaces, line breaks and one level of parentheses, as hand-written ones do.
+ *
+ * Linear on any input: a bracket's text stops at the next bracket, a code span starts at the
+ * first backtick of a run, and a `__` span at the next `__`. Written as `[^\]]*`, `` `+ `` and
+ * `[\s\S]+?`, each unclosed opener rescanned the rest of the text: 1 MB of `[` ran for minutes.
  */
 function convertMarkdownSpans(text: string, open: string, close: string): string {
   return text
-    .replace(/!\[[^\]]*\]\((?:[^()]|\([^()]*\))*\)|!\[[^\]]*\]\[[^\]]*\]/g, '')
-    .replace(/\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)/g, '$1')
-    .replace(/\[([^\]]+)\]\[[^\]]*\]/g, '$1')
-    .replace(/`+([^`]+)`+/g, '$1')
+    .replace(/!\[[^[\]]*\]\((?:[^()]|\([^()]*\))*\)|!\[[^[\]]*\]\[[^[\]]*\]/g, '')
+    .replace(/\[([^[\]]*)\]\((?:[^()]|\([^()]*\))*\)/g, '$1')
+    .replace(/\[([^[\]]+)\]\[[^[\]]*\]/g, '$1')
+    .replace(/(?<!`)`+(?!`)([^`]+)`+/g, '$1')
     // Exports often stack markers ("******Duties:**"); three or more mean bold all the same.
     .replace(/\*{3,}/g, '**')
     .replace(/\*\*([\s\S]+?)\*\*/g, `${open}$1${close}`)
-    .replace(/(^|[^\w])__([\s\S]+?)__(?!\w)/g, `$1${open}$2${close}`)
+    .replace(/(^|[^\w])__((?:(?!__)[\s\S])+)__(?!\w)/g, `$1${open}$2${close}`)
     .replace(/(^|[^\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])/g, '$1$2')
     .replace(/(^|[^\w])_(?!\s)([^_\n]+?)_(?!\w)/g, '$1$2')
     .replace(/\*\*/g, '');
@@ -373,7 +509,7 @@ function convertInline(markdown: string): string {
   const withoutTags = protectEscapes(markdown.replace(SENTINELS, ''))
     .replace(/<((?:https?|mailto):[^>\s]+)>/gi, '$1')
     .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<(?:strong|b)(?:\s[^>]*)?>/gi, BOLD_OPEN)
+    .replace(/<(?:strong|b)(?:\s[^<>]*)?>/gi, BOLD_OPEN)
     .replace(/<\/(?:strong|b)\s*>/gi, BOLD_CLOSE)
     .replace(/<\/?[a-zA-Z][^<>]*>/g, '');
   return restoreEscapes(decodeEntities(convertMarkdownSpans(withoutTags, BOLD_OPEN, BOLD_CLOSE)));
@@ -391,8 +527,14 @@ export function markdownInlineToText(markdown: string): string {
 }
 
 const FENCE = /^\s*(```|~~~)/;
-const ATX_HEADING = /^\s{0,3}#{1,6}(?:\s+(.*?))?\s*$/;
+/** The opening of an ATX heading; its text is the rest of the line, trimmed (see atxHeading). */
+const ATX_HEADING = /^\s{0,3}#{1,6}(?=\s|$)/;
 const SETEXT_UNDERLINE = /^\s{0,3}(?:=+|-{2,})\s*$/;
+/** As one regex (`(?:\s+(.*?))?\s*$`), a heading ending in a long run of blanks took quadratic time. */
+function atxHeading(line: string): string | undefined {
+  const marker = ATX_HEADING.exec(line);
+  return marker ? line.slice(marker[0].length).trim() : undefined;
+}
 const THEMATIC_BREAK = /^\s{0,3}([-*_])(?:\s*\1){2,}\s*$/;
 const LIST_ITEM = new RegExp(`^\\s*(?:[${BULLET_GLYPHS}]|\\d{1,3}[.)])\\s+(?:\\[[ xX]\\]\\s+)?(.*)$`);
 const TABLE_ROW = /^\s*\|.*\|\s*$/;
@@ -470,10 +612,10 @@ function markdownToBlocks(markdown: string, options: MarkdownOptions = {}): Bloc
       flushPara();
       continue;
     }
-    const heading = ATX_HEADING.exec(line);
-    if (heading) {
+    const heading = atxHeading(line);
+    if (heading !== undefined) {
       flushPara();
-      blocks.push({ kind: 'heading', text: convertInline(heading[1] ?? '') });
+      blocks.push({ kind: 'heading', text: convertInline(heading) });
       continue;
     }
     const item = LIST_ITEM.exec(line);

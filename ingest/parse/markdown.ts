@@ -10,6 +10,7 @@ import type { RawOffer } from '../../src/types.ts';
 import { markdownInlineToText, markdownToLight } from './light-markdown.ts';
 import { takeByline, type Byline } from './byline.ts';
 import { rawOffer } from './raw-offer.ts';
+import { stripTrailingRun } from '../text-edges.ts';
 
 type FrontMatter = Record<string, string>;
 
@@ -21,7 +22,8 @@ function unquote(value: string): string {
   if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) {
     return v.slice(1, -1).replace(/\\(["\\])/g, '$1').replace(/\\n/g, '\n');
   }
-  return v.replace(/\s+#.*$/, '');
+  // (?<!\s): each run of blanks is tried once, not again from each of its blanks (quadratic).
+  return v.replace(/(?<!\s)\s+#.*$/, '');
 }
 
 /**
@@ -66,8 +68,9 @@ interface AtsHeader {
   length: number;
 }
 
-// Greedy, so a title holding brackets ("[[8AI] ML Engineer](url)") keeps them.
-const ATS_TITLE = /^#\s+\[(.+)\]\(([^)\s]+)\)\s*$/;
+// Greedy, so a title holding brackets ("[[8AI] ML Engineer](url)") keeps them. The URL stops at a
+// parenthesis: `[^)\s]+` rescanned the rest of the line from every "](" (quadratic).
+const ATS_TITLE = /^#\s+\[(.+)\]\(([^()\s]+)\)\s*$/;
 
 /** `#### \`💰 65k\` \`🌎 Remote, Spain\`` → "Remote, Spain": the segment with a place marker. */
 function atsLocation(line: string): string | undefined {
@@ -113,8 +116,10 @@ function dateFromFileName(source: string): string | undefined {
 export function parseMarkdown(text: string, source: string): RawOffer {
   const frontMatter = FRONT_MATTER.exec(text);
   const fields = frontMatter ? parseFrontMatter(frontMatter[1]!) : {};
-  let lines = (frontMatter ? text.slice(frontMatter[0].length) : text).split(/\r\n?|\n/);
-  while (lines.length > 0 && !lines[0]!.trim()) lines.shift();
+  const allLines = (frontMatter ? text.slice(frontMatter[0].length) : text).split(/\r\n?|\n/);
+  // Sliced once: shifting the leading blank lines off one by one was quadratic in their number.
+  const firstLine = allLines.findIndex((line) => line.trim());
+  let lines = firstLine === -1 ? [] : allLines.slice(firstLine);
 
   const ats = parseAtsHeader(lines);
   // beta.gouv.fr-style Jekyll posts name the position in `roles`.
@@ -124,9 +129,10 @@ export function parseMarkdown(text: string, source: string): RawOffer {
     lines = lines.slice(ats.length);
   } else {
     // A leading H1 is the title, not part of the description.
-    const h1 = /^#\s+(.+?)\s*#*\s*$/.exec(lines[0]?.trim() ?? '');
+    // Closing hashes stripped by hand: `(.+?)\s*#*\s*$` took cubic time on a run of blanks.
+    const h1 = /^#\s+(.+)$/.exec(lines[0]?.trim() ?? '');
     if (h1) {
-      title ??= markdownInlineToText(h1[1]!);
+      title ??= markdownInlineToText(stripTrailingRun(h1[1]!, '#'));
       lines = lines.slice(1);
     }
     ({ byline, lines } = takeByline(lines));

@@ -5,7 +5,7 @@
  */
 import { SourceError, describeError } from '../../src/errors.ts';
 import type { RawOffer } from '../../src/types.ts';
-import { plainTextToLight } from './light-markdown.ts';
+import { MAX_CONVERTED_CHARS, plainTextToLight } from './light-markdown.ts';
 import { takeByline } from './byline.ts';
 import { extractPdfText } from './pdf-thread.ts';
 import { rawOffer } from './raw-offer.ts';
@@ -59,6 +59,13 @@ export function pdfTextToMarkdown(text: string): string {
   const width = typicalWidth(lines);
   // A line cut after a hyphen ("Mid-") always goes on, however short.
   const endsShort = (line: string) => line.length < width * 0.7 && !/\p{L}-$/u.test(line);
+  // The next non-empty line after each one, found in one backward pass (searching forward from
+  // every line was quadratic in a page of blank lines).
+  const nextLines: Array<string | undefined> = [];
+  for (let i = lines.length - 1, next: string | undefined; i >= 0; i -= 1) {
+    nextLines[i] = next;
+    if (lines[i]) next = lines[i];
+  }
   const out: string[] = [];
   let previous: string | undefined;
   lines.forEach((line, index) => {
@@ -67,7 +74,7 @@ export function pdfTextToMarkdown(text: string): string {
       previous = undefined;
       return;
     }
-    const next = lines.slice(index + 1).find((l) => l);
+    const next = nextLines[index];
     const last = out.length - 1;
     if (BULLET.test(line)) {
       out.push(`- ${line.replace(BULLET, '')}`);
@@ -106,7 +113,7 @@ export async function parsePdf(bytes: Uint8Array, source: string, options: PdfOp
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   try {
-    const { title: infoTitle, language, text } = await extractPdfText(bytes, source, { maxPages, timeoutMs });
+    const { title: infoTitle, language, text } = await extractPdfText(bytes, source, { maxPages, timeoutMs, maxChars: MAX_CONVERTED_CHARS });
     const body = pdfTextToMarkdown(text);
     if (!body.trim()) throw new SourceError(source, 'PDF has no extractable text (a scanned image?)');
 

@@ -59,17 +59,26 @@ export function summarise(result: IngestResult): string {
   ].filter(Boolean);
   if (extras.length > 0) lines.push(`  ${extras.join('; ')}`);
   if (result.web) lines.push(`  ${describeWebStats(result.web)}`);
-  // Failures grouped by cause, so fifty broken PDFs read as one line, not fifty.
-  const byCause = new Map<string, string[]>();
-  for (const failure of result.failed) {
-    const cause = failure.error.replace(/\d+/g, 'N');
-    byCause.set(cause, [...(byCause.get(cause) ?? []), failure.source]);
+  return [
+    ...lines,
+    // Files found in a folder or by a glob that hold no offers (a manifest.csv): a notice, not a failure.
+    ...groupedByCause('skipped', result.skipped.map(({ source, reason }) => ({ source, error: reason }))),
+    ...groupedByCause('failed', result.failed),
+  ].join('\n');
+}
+
+/** Sources grouped by cause (numbers aside), so fifty broken PDFs read as one line, not fifty. */
+function groupedByCause(label: string, entries: ReadonlyArray<{ source: string; error: string }>): string[] {
+  const byCause = new Map<string, { error: string; sources: string[] }>();
+  for (const { source, error } of entries) {
+    const cause = error.replace(/\d+/g, 'N');
+    const group = byCause.get(cause) ?? { error, sources: [] };
+    byCause.set(cause, group);
+    group.sources.push(source);
   }
-  for (const [, sources] of byCause) {
-    const first = result.failed.find((f) => f.source === sources[0]);
-    lines.push(`  failed (${sources.length}): ${first?.error}`);
-    for (const source of sources.slice(0, 5)) lines.push(`    ${source}`);
-    if (sources.length > 5) lines.push(`    … and ${sources.length - 5} more`);
-  }
-  return lines.join('\n');
+  return [...byCause.values()].flatMap(({ error, sources }) => [
+    `  ${label} (${sources.length}): ${error}`,
+    ...sources.slice(0, 5).map((source) => `    ${source}`),
+    ...(sources.length > 5 ? [`    … and ${sources.length - 5} more`] : []),
+  ]);
 }

@@ -53,6 +53,14 @@ export function textPage(lines: readonly string[]): RawPage {
   return { content: Buffer.from(`BT /F1 11 Tf 50 780 Td ${shown} ET`) };
 }
 
+/**
+ * A PDF of about 1 MB whose content stream inflates to `inflated` bytes of blanks: no text and no
+ * heap objects, only pdf.js's buffer of the inflated stream, which no heap limit covers.
+ */
+export async function blankStreamBomb(inflated = 2 ** 30): Promise<Uint8Array> {
+  return handMadePdf([{ content: await deflateRepeated(' ', inflated), filter: 'FlateDecode' }]);
+}
+
 /** `chunk` repeated `times`, deflated as it is produced: a small file that inflates to chunk × times. */
 export async function deflateRepeated(chunk: string, times: number): Promise<Uint8Array> {
   const deflate = createDeflate({ level: 9 });

@@ -72,7 +72,7 @@ describe('parseBytes', () => {
 
   it('refuses text inputs over the size limit', async () => {
     const big = new Uint8Array(MAX_TEXT_BYTES + 1).fill(0x61);
-    assert.match(await onlyProblem(big, { extension: '.txt' }), /^file too large: 20 MB \(limit for txt is 20 MB\)$/);
+    assert.match(await onlyProblem(big, { extension: '.txt' }), /^file too large: 20\.0 MB \(limit 20 MB\)$/);
   });
 
   it('caps each description, at a line break', async () => {

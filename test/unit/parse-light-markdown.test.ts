@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
-  capHtmlNesting,
+  capHtml,
   htmlToLightMarkdown,
   looksLikeHtml,
   markdownToLight,
@@ -71,10 +71,36 @@ describe('htmlToLightMarkdown', () => {
   });
 });
 
-describe('capHtmlNesting', () => {
+describe('capHtml', () => {
+  const limits = (maxDepth: number, maxElements = 1000) => ({ maxDepth, maxElements });
   it('removes only the tags nested deeper than the limit, never the text', () => {
-    assert.equal(capHtmlNesting('<div><div><div>x</div></div></div><p>y', 2), '<div><div>x</div></div><p>y');
-    assert.equal(capHtmlNesting('<script>if (a<b) {}</script><div>z</div>', 1), '<script>if (a<b) {}</script><div>z</div>');
+    assert.equal(capHtml('<div><div><div>x</div></div></div><p>y', limits(2)), '<div><div>x</div></div><p>y');
+    const jsonLd = '<script type="application/ld+json">{"a": "<b>"}</script>';
+    assert.equal(capHtml(`${jsonLd}<div>z</div>`, limits(1)), `${jsonLd}<div>z</div>`);
+  });
+
+  it('cuts the page before the tag past the element limit', () => {
+    assert.equal(capHtml('<ul><li>a</li><li>b</li><li>c</li></ul>', limits(10, 3)), '<ul><li>a</li><li>b</li>');
+    // Comments and the text of raw-text elements are not tags.
+    assert.equal(capHtml('<!-- <p> --><title>"<p><p>"</title><p>a<p>b', limits(10, 2)), '<!-- <p> --><title>"<p><p>"</title><p>a');
+  });
+
+  it('drops what is never read before the parser copies it: scripts but JSON-LD, styles, huge attributes', () => {
+    assert.equal(capHtml('<style>p{}</style><script src=x.js>let a = "<p>";</script><p>a</p>', limits(10)), '<style></style><script src=x.js></script><p>a</p>');
+    const huge = `<p data-blob="${'x'.repeat(20_000)}" class="intro">Keep the buoys lit.</p>`;
+    assert.equal(capHtml(huge, limits(10)), '<p>Keep the buoys lit.</p>');
+  });
+
+  it('counts the depth the parser sees: an end tag that closes nothing does not make the page shallower', () => {
+    assert.equal(capHtml('</ul><div></ul><div></ul><div>x', limits(2)), '</ul><div></ul><div></ul>x');
+    // An end tag closes the latest element of its name and those opened after it.
+    assert.equal(capHtml('<div><section><span>a</div><div>b</div>', limits(2)), '<div><section>a</div><div>b</div>');
+  });
+
+  it('counts the clones of formatting elements left open into the element limit', () => {
+    // A tag counts 1 plus the formatting elements open before it: 1 + 2 + 3 + 4, then 5 more passes 12.
+    assert.equal(capHtml('<b id=1><b id=2><b id=3><p>x<p>y<p>z', limits(10, 12)), '<b id=1><b id=2><b id=3><p>x');
+    assert.equal(capHtml('<b>a</b><b>b</b><p>x<p>y<p>z', limits(10, 5)), '<b>a</b><b>b</b><p>x<p>y<p>z');
   });
 });
 
