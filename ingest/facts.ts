@@ -280,3 +280,26 @@ const LANGUAGES: ReadonlyArray<readonly [RegExp, string]> = [
 function languagesRequired(folded: string): string[] {
   return LANGUAGES.filter(([pattern]) => pattern.test(folded)).map(([, code]) => code);
 }
+
+const PERIOD_WORDS: Record<string, PayPeriod> = {
+  hour: 'hour', hourly: 'hour', hr: 'hour', day: 'day', daily: 'day', week: 'week', weekly: 'week', month: 'month', monthly: 'month',
+  year: 'year', yearly: 'year', annual: 'year', annually: 'year', annum: 'year', yr: 'year',
+};
+
+/**
+ * Pay from a source's own fields: JSON-LD `baseSalary` (MonetaryAmount: `currency`, `value.minValue`,
+ * `value.maxValue` or `value.value`, `value.unitText`), ATS compensation (Lever `salaryRange`:
+ * `min`, `max`, `currency`, `interval`), dataset columns (JobSpy's `min_amount`, `max_amount`,
+ * `currency`, `interval`; `salary_min`, `salary_max`). Undefined unless it is a plausible amount
+ * in a named currency and period: a field is trusted as much as the text, no more.
+ */
+export function payFromFields(fields: { min?: unknown; max?: unknown; currency?: unknown; period?: unknown }): PayFact | undefined {
+  const number = (value: unknown) => (typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value.replace(/[\s,]/g, '')) : Number.NaN);
+  const min = number(fields.min);
+  const max = Number.isFinite(number(fields.max)) ? number(fields.max) : min;
+  const low = Number.isFinite(min) ? min : max;
+  const currency = typeof fields.currency === 'string' ? fields.currency.trim().toUpperCase() : '';
+  const period = typeof fields.period === 'string' ? PERIOD_WORDS[fields.period.trim().toLowerCase().replace(/^per[_\s-]*/, '').replace(/_?rate$/, '')] : undefined;
+  if (!Number.isFinite(low) || !Number.isFinite(max) || !/^[A-Z]{3}$/.test(currency) || !period || max < low || !plausible(low, max, period)) return undefined;
+  return { currency, period, min: low, max };
+}

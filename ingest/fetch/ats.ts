@@ -12,7 +12,8 @@ import { load } from 'cheerio';
 import { SourceError } from '../../src/errors.ts';
 import type { RawOffer } from '../../src/types.ts';
 import { anyTextToLight, htmlToLightMarkdown } from '../parse/light-markdown.ts';
-import { rawOffer } from '../parse/raw-offer.ts';
+import { rawOffer, withPay } from '../parse/raw-offer.ts';
+import { payFromFields } from '../facts.ts';
 
 export const ATS_KINDS = ['greenhouse', 'lever', 'ashby'] as const;
 export type AtsKind = (typeof ATS_KINDS)[number];
@@ -102,6 +103,7 @@ function fromLever(posting: Json, company: string): RawOffer {
     url,
     datePosted: created,
     description: htmlToLightMarkdown(html),
+    ...withPay(isObject(posting.salaryRange) ? payFromFields({ min: posting.salaryRange.min, max: posting.salaryRange.max, currency: posting.salaryRange.currency, period: posting.salaryRange.interval }) : undefined),
   });
 }
 

@@ -12,7 +12,8 @@ import { NotOffersError, SourceError } from '../../src/errors.ts';
 import type { RawOffer } from '../../src/types.ts';
 import { isJobPosting, jobPostingToOffer, locationText, textValue } from './json-ld.ts';
 import { anyTextToLight } from './light-markdown.ts';
-import { rawOffer } from './raw-offer.ts';
+import { payFromFields } from '../facts.ts';
+import { rawOffer, withPay } from './raw-offer.ts';
 
 export type DatasetFormat = 'json' | 'jsonl' | 'csv';
 
@@ -24,8 +25,12 @@ const FIELD_ALIASES = {
   description: ['description', 'body', 'text', 'content', 'job_description'],
   company: ['company', 'company_name', 'organization', 'employer', 'hiringOrganization'],
   location: ['location'],
-  url: ['url', 'apply_url', 'link'],
-  datePosted: ['date', 'date_posted', 'datePosted'],
+  url: ['url', 'apply_url', 'job_url', 'job_url_direct', 'link'],
+  datePosted: ['date', 'date_posted', 'datePosted', 'posted_at', 'created_at'],
+  payMin: ['min_amount', 'salary_min', 'min_salary', 'salary_from'],
+  payMax: ['max_amount', 'salary_max', 'max_salary', 'salary_to'],
+  payCurrency: ['currency', 'salary_currency'],
+  payPeriod: ['interval', 'salary_period', 'salary_interval', 'pay_period'],
   validThrough: ['valid_through', 'validThrough', 'expires'],
   language: ['language', 'lang'],
 } as const;
@@ -70,6 +75,7 @@ function recordToOffer(record: unknown, source: string, format: DatasetFormat): 
     validThrough: textValue(fieldValue(fields, 'validThrough')),
     language: textValue(fieldValue(fields, 'language')),
     description: anyTextToLight(rawDescription),
+    ...withPay(payFromFields({ min: fieldValue(fields, 'payMin'), max: fieldValue(fields, 'payMax'), currency: fieldValue(fields, 'payCurrency'), period: fieldValue(fields, 'payPeriod') })),
   });
 }
 

@@ -7,9 +7,10 @@
  */
 import { isRecord } from '../../src/util/guards.ts';
 import type { CheerioAPI } from 'cheerio';
-import type { RawOffer, Section, SectionKind } from '../../src/types.ts';
+import type { PayFact, RawOffer, Section, SectionKind } from '../../src/types.ts';
 import { anyTextToLight } from './light-markdown.ts';
-import { rawOffer } from './raw-offer.ts';
+import { payFromFields } from '../facts.ts';
+import { rawOffer, withPay } from './raw-offer.ts';
 
 type JsonObject = Record<string, unknown>;
 
@@ -154,5 +155,19 @@ export function jobPostingToOffer(
     language: languageOf(posting.inLanguage) ?? options.language,
     description,
     sections: sectionsOf(posting),
+    ...withPay(baseSalary(posting.baseSalary)),
+  });
+}
+
+/** JSON-LD `baseSalary`: a MonetaryAmount whose `value` is a QuantitativeValue (or a number). */
+function baseSalary(value: unknown): PayFact | undefined {
+  const amount = asArray(value).find(isObject);
+  if (!amount) return undefined;
+  const quantity = isObject(amount.value) ? amount.value : { value: amount.value };
+  return payFromFields({
+    min: quantity.minValue ?? quantity.value,
+    max: quantity.maxValue ?? quantity.value,
+    currency: amount.currency,
+    period: quantity.unitText ?? amount.unitText,
   });
 }

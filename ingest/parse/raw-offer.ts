@@ -1,8 +1,13 @@
 /** The one place parsers build a RawOffer, so every format drops empty fields the same way. */
 import { SourceError } from '../../src/errors.ts';
-import type { RawOffer } from '../../src/types.ts';
+import type { PayFact, RawOffer } from '../../src/types.ts';
 
 const METADATA_FIELDS = ['title', 'company', 'location', 'url', 'datePosted', 'validThrough', 'language'] as const;
+
+/** `{ pay }` when there is pay, nothing otherwise: for spreading into rawOffer's fields. */
+export function withPay(pay: PayFact | undefined): { pay?: PayFact } {
+  return pay ? { pay } : {};
+}
 
 /**
  * Trims metadata to single-line values and leaves out the empty ones (no `title: undefined`).
@@ -18,5 +23,6 @@ export function rawOffer(fields: RawOffer): RawOffer {
     if (value) offer[key] = value;
   }
   if (fields.sections && fields.sections.length > 0) offer.sections = fields.sections;
+  if (fields.pay) offer.pay = fields.pay;
   return offer;
 }

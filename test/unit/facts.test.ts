@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { extractFacts, payFromText } from '../../ingest/facts.ts';
+import { extractFacts, payFromFields, payFromText } from '../../ingest/facts.ts';
+import { parseBytes } from '../../ingest/parse/index.ts';
 import { quantile, summariseFacts } from '../../src/query/facts.ts';
 
 describe('payFromText', () => {
@@ -110,5 +111,32 @@ describe('summariseFacts', () => {
   it('interpolates quantiles', () => {
     assert.equal(quantile([1, 2, 3, 4], 0.5), 2.5);
     assert.equal(quantile([3], 0.25), 3);
+  });
+});
+
+describe('pay from the source\'s own fields', () => {
+  it('reads amounts, currencies and periods as datasets, JSON-LD and ATS APIs write them', () => {
+    assert.deepEqual(payFromFields({ min: 65000, max: '95,000', currency: 'usd', period: 'yearly' }), { currency: 'USD', period: 'year', min: 65000, max: 95000 });
+    assert.deepEqual(payFromFields({ min: '18.5', currency: 'GBP', period: 'HOUR' }), { currency: 'GBP', period: 'hour', min: 18.5, max: 18.5 });
+    assert.deepEqual(payFromFields({ min: 3000, max: 3500, currency: 'EUR', period: 'per-month' }), { currency: 'EUR', period: 'month', min: 3000, max: 3500 });
+  });
+  it('claims nothing without a currency, a period or a plausible amount', () => {
+    assert.equal(payFromFields({ min: 65000, max: 95000, period: 'year' }), undefined);
+    assert.equal(payFromFields({ min: 65000, currency: 'USD' }), undefined);
+    assert.equal(payFromFields({ min: 3, max: 5, currency: 'USD', period: 'year' }), undefined);
+    assert.equal(payFromFields({ min: 90000, max: 60000, currency: 'USD', period: 'year' }), undefined);
+  });
+  it('a JobSpy-like CSV row and a JSON-LD baseSalary become the offer\'s pay', async () => {
+    const csv = 'title,company,description,min_amount,max_amount,interval,currency,date_posted,job_url\nBarista,Acme Roasters,"Pull espresso shots all day long for our guests.",24000,28000,yearly,USD,2025-03-04,https://jobs.example.org/1\n';
+    const [offer] = (await parseBytes(Buffer.from(csv), 'offers.csv', { extension: '.csv' })).offers;
+    assert.deepEqual(offer?.pay, { currency: 'USD', period: 'year', min: 24000, max: 28000 });
+    assert.equal(offer?.url, 'https://jobs.example.org/1');
+    assert.equal(offer?.datePosted, '2025-03-04');
+    const page = `<html><head><script type="application/ld+json">${JSON.stringify({
+      '@type': 'JobPosting', title: 'Sommelier', description: 'Run the wine list and train the floor team every week.',
+      baseSalary: { '@type': 'MonetaryAmount', currency: 'EUR', value: { '@type': 'QuantitativeValue', minValue: 2400, maxValue: 2800, unitText: 'MONTH' } },
+    })}</script></head><body></body></html>`;
+    const [posting] = (await parseBytes(Buffer.from(page), 'job.html', { extension: '.html' })).offers;
+    assert.deepEqual(posting?.pay, { currency: 'EUR', period: 'month', min: 2400, max: 2800 });
   });
 });
