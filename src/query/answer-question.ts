@@ -11,7 +11,7 @@ import { composeAnswer, type ThemeLookup } from './compose.ts';
 import { aspectSections, aspectThemeFilter, isAspect, parseQuestion, type Aspect } from './question.ts';
 import { checkEvidence, RefusalError } from './refusal.ts';
 import { retrieveThemeEvidence, type RetrieveOptions } from './retrieve.ts';
-import { bootstrapStability, compareText, selectThemes, themeCountsOf } from './stats.ts';
+import { bootstrapStability, compareText, selectThemes, themeCountsOf, themeMentions } from './stats.ts';
 import type { Answer, Evidence, RoleSummary, ThemeStat } from './types.ts';
 import type { OfferThemes } from '../records/record-store.ts';
 import type { SectionKind } from '../types.ts';
@@ -66,11 +66,11 @@ interface CountedGroup extends ResolvedGroup {
  * memo is checked against the offer's text before it is returned.
  */
 export async function answerQuestion(workspace: Workspace, request: QuestionRequest): Promise<Answer> {
-  const { groups: resolved, aspects } = understand(workspace, request);
+  const { groups: resolved, aspects, families } = understand(workspace, request);
   const language = memoLanguage(request.question, request.lang);
   const seed = request.seed ?? '1';
   const groups = resolved.map((group) => countGroup(workspace, group, request.offers, seed));
-  refuseThin(workspace, request.question, groups);
+  refuseThin(workspace, request.question, groups, families);
   const mined = mineGroups(workspace, groups, aspects, seed);
   const lookup = themeLookup(workspace, mined.phrases);
   const statsByAspect = new Map<string, ThemeStat[]>();
@@ -82,7 +82,7 @@ export async function answerQuestion(workspace: Workspace, request: QuestionRequ
       groups.map((group) => ({
         role: group.name,
         offers: group.offers,
-        mentions: group.profiles ? mentionsIn(group.profiles, sections) : workspace.records.countThemeMentions(group.role!, sections),
+        mentions: group.profiles ? themeMentions(group.profiles, sections) : workspace.records.countThemeMentions(group.role!, sections),
       })),
       themes,
     );
@@ -166,16 +166,6 @@ function membership(groups: readonly CountedGroup[]): (offerId: string, role: st
   return (offerId, role) => [...(byOffer.get(offerId) ?? []), ...whole.filter((g) => g.role === role).map((g) => g.name)];
 }
 
-/** Offers mentioning each theme in these sections: an offer counts once per theme, whatever the sections. */
-function mentionsIn(profiles: readonly OfferThemes[], sections: readonly SectionKind[]): Map<string, number> {
-  const byTheme = new Map<string, number>();
-  for (const offer of profiles) {
-    const themes = new Set(sections.flatMap((section) => offer.themesBySection[section] ?? []));
-    for (const theme of themes) byTheme.set(theme, (byTheme.get(theme) ?? 0) + 1);
-  }
-  return byTheme;
-}
-
 function countGroup(workspace: Workspace, group: ResolvedGroup, offers: number | undefined, seed: string): CountedGroup {
   if (group.wholeRole && offers === undefined) return { ...group, offers: workspace.records.countActiveOffers(group.role!) };
   const ids = workspace.records.groupOffers(group.facets);
@@ -194,7 +184,7 @@ function retrievalPool(group: CountedGroup, seed: string): string[] | undefined 
   return group.profiles && seededSubset(group.profiles.map((p) => p.offerId), RETRIEVAL_POOL, `${seed}:pool:${group.name}`);
 }
 
-function understand(workspace: Workspace, request: QuestionRequest): { groups: ResolvedGroup[]; aspects: Aspect[] } {
+function understand(workspace: Workspace, request: QuestionRequest): { groups: ResolvedGroup[]; aspects: Aspect[]; families: IndexedFamily[] } {
   const parsed = parseQuestion(request.question, (text) => findRolesInText(text, workspace.roles));
   const aspects = request.aspects ?? parsed.aspects;
   if (request.lang !== undefined && !isMemoLanguage(request.lang)) throw new UsageError(`--lang ${request.lang}: the memo is written in ${MEMO_LANGUAGES.join(' or ')}`);
@@ -223,7 +213,7 @@ function understand(workspace: Workspace, request: QuestionRequest): { groups: R
         ` (indexed roles and title families: ${listed})`,
     );
   }
-  return { groups, aspects: aspects as Aspect[] };
+  return { groups, aspects: aspects as Aspect[], families };
 }
 
 /** What the user asked to compare: --group, else --roles, else the question's own comparison, else the roles and titles it names. */
@@ -243,11 +233,11 @@ function mentionedGroups(workspace: Workspace, question: string, families: reado
 }
 
 /** Never invent an answer: a group with too few offers is named with what is indexed. */
-function refuseThin(workspace: Workspace, question: string, groups: readonly CountedGroup[]): void {
+function refuseThin(workspace: Workspace, question: string, groups: readonly CountedGroup[], families: readonly IndexedFamily[]): void {
   const refusal = checkEvidence(
     question,
     groups.map((g) => ({ role: g.name, offers: g.offers })),
-    indexedGroups(workspace, workspace.records.listFamilies()),
+    indexedGroups(workspace, families),
     MIN_OFFERS_PER_ROLE,
   );
   if (refusal) throw new RefusalError(refusal);

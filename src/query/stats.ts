@@ -185,17 +185,20 @@ export function themeCountsOf(
   return { roles: perRole.map((r) => r.role), offers: perRole.map((r) => r.offers), mentions };
 }
 
-/** Counts from the offers themselves (a seeded sample, tests): an offer counts once per theme, whatever the sections. */
+/** Offers mentioning each theme in these sections: an offer counts once per theme, whatever the sections. */
+export function themeMentions(offers: ReadonlyArray<Pick<OfferProfile, 'themesBySection'>>, sections: readonly SectionKind[]): Map<string, number> {
+  const byTheme = new Map<string, number>();
+  for (const offer of offers) {
+    const themes = new Set(sections.flatMap((section) => offer.themesBySection[section] ?? []));
+    for (const theme of themes) byTheme.set(theme, (byTheme.get(theme) ?? 0) + 1);
+  }
+  return byTheme;
+}
+
+/** Counts from the offers themselves (a group's offers, a seeded sample, tests). */
 export function countThemes(profiles: Map<string, OfferProfile[]>, options: Pick<ThemeStatsOptions, 'sections' | 'themes'>): ThemeCounts {
   return themeCountsOf(
-    [...profiles].map(([role, offers]) => {
-      const byTheme = new Map<string, number>();
-      for (const offer of offers) {
-        const themes = new Set(options.sections.flatMap((section) => offer.themesBySection[section] ?? []));
-        for (const theme of themes) byTheme.set(theme, (byTheme.get(theme) ?? 0) + 1);
-      }
-      return { role, offers: offers.length, mentions: byTheme };
-    }),
+    [...profiles].map(([role, offers]) => ({ role, offers: offers.length, mentions: themeMentions(offers, options.sections) })),
     options.themes,
   );
 }

@@ -370,15 +370,6 @@ export class RecordStore {
     return (this.sql(`SELECT * FROM offers ${where} ORDER BY offer_id`).all(...params) as OfferRow[]).map(fromOfferRow);
   }
 
-  /**
-   * A role's active offers as a sampled query's statistics need them (id, company, themes per
-   * section), without parsing each offer's whole JSON. A query over the whole index reads the
-   * running totals instead (countThemeMentions).
-   */
-  listProfiles(role: string): OfferThemes[] {
-    return this.profilesOf(this.groupOffers({ roles: [role] }));
-  }
-
   /** These offers' companies and themes per section, in the order given. */
   profilesOf(offerIds: readonly string[]): OfferThemes[] {
     const get = this.sql("SELECT offer_id, json_extract(offer, '$.company') AS company, themes FROM offers WHERE offer_id = ?");
