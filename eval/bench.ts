@@ -250,20 +250,23 @@ async function queryLatencies(dataDir: string, count: number): Promise<{ total: 
   }
 }
 
-/** Wall time with at least one `queryMany` of `store` in flight (concurrent calls count once). */
+/** Wall time with at least one search of `store` in flight (concurrent calls count once): whichever way a retrieval reads vectors (retrieve.ts's plans). */
 function storeClock(store: VectorStore): { reset(): void; elapsed(): number } {
   let inFlight = 0;
   let since = 0;
   let elapsed = 0;
-  const queryMany = store.queryMany.bind(store);
-  store.queryMany = async (embeddings, options) => {
-    if (inFlight++ === 0) since = performance.now();
-    try {
-      return await queryMany(embeddings, options);
-    } finally {
-      if (--inFlight === 0) elapsed += performance.now() - since;
-    }
-  };
+  const timed = <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      if (inFlight++ === 0) since = performance.now();
+      try {
+        return await call(...args);
+      } finally {
+        if (--inFlight === 0) elapsed += performance.now() - since;
+      }
+    };
+  store.queryMany = timed(store.queryMany.bind(store));
+  store.nearest = timed(store.nearest.bind(store));
+  store.vectors = timed(store.vectors.bind(store));
   return {
     reset: () => {
       elapsed = 0;

@@ -349,7 +349,7 @@ function mineGroups(workspace: Workspace, groups: readonly CountedGroup[], aspec
     result.statsByAspect.set(aspect, reportable);
     for (const stat of reportable) {
       result.phrases.set(stat.theme, mining.phrases.get(stat.theme)!);
-      result.evidence.set(stat.theme, mining.evidence.get(stat.theme)!);
+      result.evidence.set(stat.theme, mining.evidence(stat.theme));
     }
   }
   return result;

@@ -84,50 +84,59 @@ function allowsBoilerplate(theme: string): boolean {
   return /divers|inclus|equal|accessib|privacy|vaccin|covid|disabilit/i.test(theme);
 }
 
-/** The best chunk of each role that mentions the theme in the aspect's sections, quoted. */
-function quotable(
+/**
+ * The chunks of a role that mention the theme in the aspect's sections, quoted, best first; a
+ * whole sentence or item before any long sentence cut at its clauses. Lazy, because a mined
+ * phrase brings every sampled offer of a group that says it (hundreds) and `pickQuotes` takes a
+ * few: quoting each cost more than the rest of the answer. The order is the one sorting them all
+ * would give.
+ */
+function* quotable(
   evidence: readonly Evidence[],
   role: string,
   theme: string,
   sections: readonly SectionKind[],
   themes: ThemeLookup,
-): Quoted[] {
-  const quoted = evidence
-    .filter((e) => e.role === role && sections.includes(e.section))
-    .sort((a, b) => b.score - a.score || compareText(a.chunkId, b.chunkId))
-    .flatMap((e) => {
-      // The first mention that makes a whole, readable, job-specific quote: a fragment ("Alerts"),
-      // a heading or an equal-opportunity statement is not evidence of what the job asks.
-      for (const span of themes.spans(e.text, theme)) {
-        const quote = normaliseSpace(cutQuote(e.text, span, QUOTE_MAX_LENGTH));
-        if (isReadableQuote(quote) && (allowsBoilerplate(theme) || !isBoilerplate(quote))) {
-          // Whole when no cut was needed: the same quote as with no length limit.
-          return [{ evidence: e, quote, whole: quote === normaliseSpace(cutQuote(e.text, span, Number.MAX_SAFE_INTEGER)) }];
-        }
+): Generator<Quoted> {
+  const cut: Quoted[] = [];
+  const ranked = evidence.filter((e) => e.role === role && sections.includes(e.section)).sort((a, b) => b.score - a.score || compareText(a.chunkId, b.chunkId));
+  for (const e of ranked) {
+    // The first mention that makes a whole, readable, job-specific quote: a fragment ("Alerts"),
+    // a heading or an equal-opportunity statement is not evidence of what the job asks.
+    for (const span of themes.spans(e.text, theme)) {
+      const quote = normaliseSpace(cutQuote(e.text, span, QUOTE_MAX_LENGTH));
+      if (isReadableQuote(quote) && (allowsBoilerplate(theme) || !isBoilerplate(quote))) {
+        // Whole when no cut was needed: the same quote as with no length limit.
+        if (quote === normaliseSpace(cutQuote(e.text, span, Number.MAX_SAFE_INTEGER))) yield { evidence: e, quote };
+        else cut.push({ evidence: e, quote });
+        break;
       }
-      return [];
-    });
-  // A whole sentence or item of another offer reads better than a long sentence cut at its clauses.
-  return [...quoted.filter((q) => q.whole), ...quoted.filter((q) => !q.whole)].map(({ evidence: e, quote }) => ({ evidence: e, quote }));
+    }
+  }
+  yield* cut;
 }
 
 /**
  * Up to `limit` quotes, taken in turn from each role's list so every role is heard, and from
  * different companies so one employer's wording does not stand for the whole role.
  */
-function pickQuotes(perRole: Quoted[][], limit: number): Quoted[] {
+function pickQuotes(perRole: Iterator<Quoted>[], limit: number): Quoted[] {
   const picked: Quoted[] = [];
   const companies = new Set<string>();
-  const queues = perRole.map((list) => [...list]);
-  while (picked.length < limit && queues.some((q) => q.length > 0)) {
-    for (const queue of queues) {
+  const open = new Set(perRole);
+  while (picked.length < limit && open.size > 0) {
+    for (const queue of perRole) {
       if (picked.length >= limit) break;
-      while (queue.length > 0) {
-        const next = queue.shift() as Quoted;
-        const company = normaliseSpace(next.evidence.company).toLowerCase() || next.evidence.offerId;
+      while (open.has(queue)) {
+        const next = queue.next();
+        if (next.done) {
+          open.delete(queue);
+          break;
+        }
+        const company = normaliseSpace(next.value.evidence.company).toLowerCase() || next.value.evidence.offerId;
         if (companies.has(company)) continue;
         companies.add(company);
-        picked.push(next);
+        picked.push(next.value);
         break;
       }
     }
@@ -464,7 +473,7 @@ function factQuotes(input: ComposeInput, role: RoleSummary, fact: 'pay' | 'exper
   const evidence = (input.factEvidence?.get(role.name)?.[fact] ?? []).filter((e) => sections.includes(e.section)).map((e) => ({ evidence: e, quote: normaliseSpace(e.text) }));
   // A line that reads on its own first; a bare amount ("$120k–$150k") only when no offer states pay in a sentence.
   const readable = evidence.filter((q) => isReadableQuote(q.quote));
-  return pickQuotes([readable.length > 0 || fact !== 'pay' ? readable : evidence], 2);
+  return pickQuotes([(readable.length > 0 || fact !== 'pay' ? readable : evidence).values()], 2);
 }
 
 /** Points a fact answers: pay for the pay aspect, years for the experience one, with the lines that state them. */

@@ -91,9 +91,27 @@ function phrasesOf(text: string): Map<string, Array<[number, number]>> {
   return found;
 }
 
-/** Where a mined phrase stands in a text, as [start, end) ranges: for quotes. */
+/**
+ * Where a mined phrase stands in a text, as [start, end) ranges: for quotes. The same spans as
+ * `phrasesOf(text).get(key)`, found by scanning for the key's words rather than listing every
+ * phrase of the text (which made checking a few hundred quotes cost a second).
+ */
 export function phraseSpans(text: string, key: string): Array<[number, number]> {
-  return phrasesOf(text).get(key) ?? [];
+  const spans: Array<[number, number]> = [];
+  for (const clause of clauses(text)) {
+    const words = tokens(clause.text);
+    for (let i = 0; i < words.length; i++) {
+      if (!usable(words[i]!)) continue;
+      // A word's key may hold a space itself ("hands-on" folds to "hands on"), so keys are joined as phrasesOf joins them.
+      let joined = '';
+      for (let n = 1; n <= MAX_WORDS && i + n <= words.length && joined.length < key.length; n++) {
+        const last = words[i + n - 1]!;
+        joined = n === 1 ? last.key : `${joined} ${last.key}`;
+        if (joined === key && usable(last)) spans.push([clause.offset + words[i]!.start, clause.offset + last.end]);
+      }
+    }
+  }
+  return spans;
 }
 
 export interface MinedOffer {
@@ -127,13 +145,15 @@ export interface MinedPhrase {
   label: string;
   /** Offers (by index into all the groups' offers, in order) that say it. */
   offers: number[];
+  /** For each of `offers`, the index of its first section that says it: where its quote comes from. */
+  sections: number[];
 }
 
 export interface MiningResult {
   counts: ThemeCounts;
   phrases: Map<string, MinedPhrase>;
-  /** Mined evidence: theme id → group → the sections that say it. */
-  evidence: Map<string, Map<string, Evidence[]>>;
+  /** A phrase's evidence: group → the sections that say it. Built on demand: only the few reported phrases of thousands counted need it. */
+  evidence(phraseId: string): Map<string, Evidence[]>;
 }
 
 /** Counts of every candidate phrase per group, with their labels and where they are said. */
@@ -142,21 +162,22 @@ export function minePhrases(input: MiningInput): MiningResult {
   // A word of the group's own name, or of its stem ("design" in a designers' group), says which group an offer is in, not what sets it apart.
   const named = (word: string) => excluded.some((w) => w === word || (Math.min(w.length, word.length) >= 5 && (w.startsWith(word) || word.startsWith(w))));
   const all = input.groups.flatMap((group, g) => group.offers.map((offer) => ({ offer, g })));
-  const byKey = new Map<string, { offers: number[]; surfaces: Map<string, number> }>();
+  const byKey = new Map<string, { offers: number[]; sections: number[]; surfaces: Map<string, number> }>();
   all.forEach(({ offer }, index) => {
     const seen = new Set<string>();
-    for (const section of offer.sections) {
+    for (const [sectionIndex, section] of offer.sections.entries()) {
       if (!input.sections.includes(section.kind)) continue;
       for (const sentence of section.text.split(/(?<=[.!?])\s+|\n+/)) {
         if (isBoilerplate(sentence)) continue;
         for (const [key, spans] of phrasesOf(sentence)) {
           const surface = sentence.slice(spans[0]![0], spans[0]![1]).toLowerCase();
-          const entry = byKey.get(key) ?? { offers: [] as number[], surfaces: new Map<string, number>() };
+          const entry = byKey.get(key) ?? { offers: [] as number[], sections: [] as number[], surfaces: new Map<string, number>() };
           byKey.set(key, entry);
           entry.surfaces.set(surface, (entry.surfaces.get(surface) ?? 0) + 1);
           if (!seen.has(key)) {
             seen.add(key);
             entry.offers.push(index);
+            entry.sections.push(sectionIndex);
           }
         }
       }
@@ -171,6 +192,7 @@ export function minePhrases(input: MiningInput): MiningResult {
       key,
       label: mostFrequent(entry.surfaces),
       offers: entry.offers,
+      sections: entry.sections,
       generalWords: key.split(' ').filter((word) => !STOPWORDS.has(word) && (byKey.get(word)?.offers.length ?? 0) > 1.5 * entry.offers.length).length,
     }))
     .filter((phrase) => !input.covered(phrase.label));
@@ -185,41 +207,40 @@ export function minePhrases(input: MiningInput): MiningResult {
   return {
     counts: { roles: input.groups.map((g) => g.name), offers: input.groups.map((g) => g.offers.length), mentions },
     phrases,
-    evidence: evidenceOf(candidates, all, input),
+    evidence: (phraseId) => {
+      const phrase = phrases.get(phraseId);
+      return phrase ? evidenceOf(phrase, all, input) : new Map();
+    },
   };
 }
 
-/** Each phrase's evidence: the sections of the aspect in which an offer says it. */
-function evidenceOf(phrases: readonly MinedPhrase[], all: ReadonlyArray<{ offer: MinedOffer; g: number }>, input: MiningInput): Map<string, Map<string, Evidence[]>> {
-  const evidence = new Map<string, Map<string, Evidence[]>>();
-  for (const phrase of phrases) {
-    const byGroup = new Map<string, Evidence[]>();
-    for (const index of phrase.offers) {
-      const { offer, g } = all[index]!;
-      const section = offer.sections.find((s) => input.sections.includes(s.kind) && phraseSpans(s.text, phrase.key).length > 0);
-      if (!section) continue;
-      const name = input.groups[g]!.name;
-      byGroup.set(name, [
-        ...(byGroup.get(name) ?? []),
-        {
-          chunkId: `${offer.offerId}:${section.kind}:${phrase.key}`,
-          offerId: offer.offerId,
-          role: name,
-          section: section.kind,
-          title: offer.title,
-          company: offer.company,
-          source: offer.source,
-          ...(offer.url ? { url: offer.url } : {}),
-          text: section.text,
-          themes: [phrase.id],
-          // Shorter sections first: the phrase is more central to them.
-          score: 1 / (1 + section.text.length / 1000),
-        },
-      ]);
-    }
-    evidence.set(phrase.id, byGroup);
+/**
+ * A phrase's evidence: the section of the aspect in which each offer first says it, as the count
+ * found it (finding it again meant listing every section's phrases once per phrase and offer).
+ */
+function evidenceOf(phrase: MinedPhrase, all: ReadonlyArray<{ offer: MinedOffer; g: number }>, input: MiningInput): Map<string, Evidence[]> {
+  const byGroup = new Map<string, Evidence[]>(input.groups.map((group) => [group.name, []]));
+  for (const [i, index] of phrase.offers.entries()) {
+    const { offer, g } = all[index]!;
+    const section = offer.sections[phrase.sections[i]!]!;
+    const name = input.groups[g]!.name;
+    byGroup.get(name)!.push({
+      chunkId: `${offer.offerId}:${section.kind}:${phrase.key}`,
+      offerId: offer.offerId,
+      role: name,
+      section: section.kind,
+      title: offer.title,
+      company: offer.company,
+      source: offer.source,
+      ...(offer.url ? { url: offer.url } : {}),
+      text: section.text,
+      themes: [phrase.id],
+      // Shorter sections first: the phrase is more central to them.
+      score: 1 / (1 + section.text.length / 1000),
+    });
   }
-  return evidence;
+  for (const [name, list] of byGroup) if (list.length === 0) byGroup.delete(name);
+  return byGroup;
 }
 
 function mostFrequent(surfaces: ReadonlyMap<string, number>): string {

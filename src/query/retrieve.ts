@@ -4,6 +4,7 @@ import type { OfferHeader, RecordStore } from '../records/record-store.ts';
 import type { VectorStore, Where } from '../store/vector-store.ts';
 import type { SectionKind } from '../types.ts';
 import { tokenize } from '../embed/tokenize.ts';
+import { cosineDistance } from '../store/cosine.ts';
 import { maximalMarginalRelevance, reciprocalRankFusion, type MmrCandidate } from './rank.ts';
 import type { Evidence } from './types.ts';
 
@@ -19,15 +20,35 @@ export interface RetrieveOptions {
   k: number;
   /** At most this many chunks of one offer, so no single employer dominates (default 1). */
   perOffer?: number;
+  /** The planner's thresholds (default `PLAN_LIMITS`); tests lower them to run every plan on a small index. */
+  limits?: PlanLimits;
 }
 
 /** Candidates taken from each ranking before fusion, per evidence wanted. */
 const CANDIDATES_PER_RESULT = 4;
 /**
- * Vector hits read per theme, as a multiple of the candidates kept: the vector query is not
- * filtered on theme, so each theme keeps only its share of the hits.
+ * Vector hits read per theme, as a multiple of the candidates kept: the vector search is not
+ * restricted to the theme, so each theme keeps only its share of the hits.
  */
 const VECTOR_OVERFETCH = 4;
+export interface PlanLimits {
+  filteredUpToChunks: number;
+  nearestMaxK: number;
+}
+
+/**
+ * Up to this many chunks in the index, a filtered query is the cheapest vector search (about
+ * 10 ms per retrieval at 5k chunks). Chroma evaluates a `where` record by record, without a
+ * metadata index, so beyond it the filter is most of an answer's time: 1.9 s at 500k chunks.
+ */
+const FILTERED_UP_TO_CHUNKS = 20_000;
+/**
+ * The widest unfiltered search: the 2,000 nearest of ten embeddings take about 100 ms on 2
+ * cores, at 20k vectors as at 150k (HNSW's cost grows with log n). A group too small a share of
+ * the index to show up among them is ranked exactly, over its own candidates, instead.
+ */
+const NEAREST_MAX_K = 2_000;
+const PLAN_LIMITS: PlanLimits = { filteredUpToChunks: FILTERED_UP_TO_CHUNKS, nearestMaxK: NEAREST_MAX_K };
 
 /** One theme to find quotes for, and the text its vector query embeds. */
 export interface ThemeQuery {
@@ -36,17 +57,34 @@ export interface ThemeQuery {
 }
 
 /**
- * Evidence for one role, one list per theme: hybrid retrieval restricted by filters on role,
- * section, theme (and sample). Retrieval is per role by design: a global top-k over a mixed index
+ * How the vector side of one retrieval reads the store, chosen from the record's counts so that
+ * its cost depends on the evidence wanted and not on the index's size:
+ *  - `filtered`: one query filtered on the group and sections (a small index only);
+ *  - `nearest`: the `k` nearest chunks of the whole index, unfiltered, of which the record keeps
+ *    the group's: `k` is the wanted hits divided by the group's share of the index, so about
+ *    `wanted` of them are the group's;
+ *  - `candidates`: exact distances to the chunks the record proposes for each theme (a small
+ *    group in a large index), their vectors read by id.
+ */
+export type VectorPlan = { kind: 'filtered'; k: number } | { kind: 'nearest'; k: number } | { kind: 'candidates'; k: number };
+
+export function planVectorSearch(index: { chunks: number; matching: number }, wanted: number, limits: PlanLimits = PLAN_LIMITS): VectorPlan {
+  if (index.chunks <= limits.filteredUpToChunks) return { kind: 'filtered', k: wanted };
+  const k = index.matching > 0 ? Math.ceil((wanted * index.chunks) / index.matching) : Number.POSITIVE_INFINITY;
+  return k <= limits.nearestMaxK ? { kind: 'nearest', k } : { kind: 'candidates', k: wanted };
+}
+
+/**
+ * Evidence for one role, one list per theme: hybrid retrieval restricted to the group's offers,
+ * the sections and the theme. Retrieval is per role by design: a global top-k over a mixed index
  * hands most slots to whichever role has more, or wordier, offers.
- *  1. lexical: per theme, the chunks of the role and sections (and sample) where the theme is
- *     most prominent, from the record's index (src/records/lexical-index.ts): a few rows read
+ *  1. lexical: per theme, the chunks of the group and sections where the theme is most
+ *     prominent, from the record's index (src/records/lexical-index.ts): a few rows read
  *     whatever the size of the index, and every theme gets candidates, however rare it is among
  *     the vector hits;
- *  2. vector: ONE store query carrying every theme's query embedding (the theme's label and the
- *     question), filtered on role, section (and sample), `VECTOR_OVERFETCH` times deeper; each
- *     theme keeps the hits the record tags with it. Chroma's cost is mostly the filter, evaluated
- *     once per call, and one call per theme was the bulk of an answer's time at 10k offers;
+ *  2. vector: every theme's query embedding (the theme's label and the question) in ONE store
+ *     call, read as `planVectorSearch` says, `VECTOR_OVERFETCH` times deeper than the fusion
+ *     needs; each theme keeps the hits the record tags with it;
  *  3. reciprocal-rank fusion of the two rankings, then the per-offer cap (the best chunk of
  *     each offer), then MMR so that templated, near-identical chunks do not fill the list.
  * What a candidate says (text, themes) and its offer's title, company and source are read from
@@ -62,19 +100,57 @@ export async function retrieveThemeEvidence(
   if (queries.length === 0) return [];
   const perOffer = options.perOffer ?? 1;
   const depth = options.k * CANDIDATES_PER_RESULT * perOffer;
-  const lexical = queries.map((q) => records.lexical.topForTheme(q.theme, { sections: options.sections, limit: depth, ...(options.role ? { role: options.role } : {}), ...(options.offerIds ? { offerIds: options.offerIds } : {}) }));
+  const scope = { sections: options.sections, ...(options.role ? { role: options.role } : {}), ...(options.offerIds ? { offerIds: options.offerIds } : {}) };
+  const plan = planVectorSearch({ chunks: records.lexical.totalChunks(), matching: records.lexical.countChunks(scope) }, depth * VECTOR_OVERFETCH, options.limits);
+  // In the `candidates` plan the record's lists are the vector side's candidates too, so they are read deeper.
+  const proposed = queries.map((q) => records.lexical.topForTheme(q.theme, { ...scope, limit: plan.kind === 'candidates' ? plan.k : depth }));
+  const lexical = proposed.map((ids) => ids.slice(0, depth));
   const embeddings = await Promise.all(queries.map((q) => embedder.embedQuery(q.text)));
-  const vector = await store.queryMany(embeddings, { k: depth * VECTOR_OVERFETCH, where: evidenceFilter(options) });
+  const vector = await vectorRankings(store, records, embeddings, plan, { ...options, proposed });
   // Hits the record does not list (a chunk briefly doubled while an ingest replaces it) are left out.
-  const described = records.lexical.describe([...new Set([...vector.flat().map((hit) => hit.id), ...lexical.flat()])]);
+  const described = records.lexical.describe([...new Set([...vector.flat(), ...lexical.flat()])]);
   const picked = queries.map(({ theme }, i) => {
-    const hits = vector[i]!.filter((hit) => described.get(hit.id)?.themes.includes(theme)).slice(0, depth);
-    return rankCandidates(reciprocalRankFusion([lexical[i]!, hits.map((hit) => hit.id)]), described, options.k, perOffer);
+    const hits = vector[i]!.filter((id) => described.get(id)?.themes.includes(theme)).slice(0, depth);
+    return rankCandidates(reciprocalRankFusion([lexical[i]!, hits]), described, options.k, perOffer);
   });
   const chunks = picked.map((list) => list.map(({ id, score }) => ({ chunk: described.get(id)!, score })));
   const headers = records.offerHeaders([...new Set(chunks.flat().map(({ chunk }) => chunk.offerId))]);
   const group = options.group ?? options.role ?? '';
   return chunks.map((list) => list.map(({ chunk, score }) => ({ ...toEvidence(chunk, headers.get(chunk.offerId), score), role: group })));
+}
+
+/** Chunk ids per embedding, nearest first, restricted to the group and sections (not yet to the theme). */
+async function vectorRankings(
+  store: VectorStore,
+  records: RecordStore,
+  embeddings: number[][],
+  plan: VectorPlan,
+  options: RetrieveOptions & { proposed: readonly string[][] },
+): Promise<string[][]> {
+  if (plan.kind === 'filtered') {
+    const hits = await store.queryMany(embeddings, { k: plan.k, where: evidenceFilter(options) });
+    return hits.map((list) => list.map((hit) => hit.id));
+  }
+  if (plan.kind === 'nearest') {
+    const hits = await store.nearest(embeddings, plan.k);
+    const places = records.lexical.locate([...new Set(hits.flat().map((hit) => hit.id))]);
+    const sections = new Set<string>(options.sections);
+    const pool = options.offerIds && new Set(options.offerIds);
+    const inScope = (id: string) => {
+      const place = places.get(id);
+      return place !== undefined && sections.has(place.section) && (!options.role || place.role === options.role) && (!pool || pool.has(place.offerId));
+    };
+    return hits.map((list) => list.filter((hit) => inScope(hit.id)).map((hit) => hit.id));
+  }
+  const vectors = await store.vectors([...new Set(options.proposed.flat())]);
+  return embeddings.map((embedding, i) =>
+    options.proposed[i]!.flatMap((id) => {
+      const vector = vectors.get(id);
+      return vector ? [{ id, distance: cosineDistance(embedding, vector) }] : [];
+    })
+      .sort((a, b) => a.distance - b.distance || (a.id < b.id ? -1 : 1))
+      .map((hit) => hit.id),
+  );
 }
 
 /** The per-offer cap over a fused ranking, then MMR down to `k` chunks, with their fused scores. */

@@ -81,6 +81,13 @@ export interface LexicalChunk {
   text: string;
 }
 
+/** Where a chunk is: its offer, the offer's role, and its section. */
+export interface ChunkPlace {
+  offerId: string;
+  role: string;
+  section: string;
+}
+
 export interface LexicalQuery {
   /** Chunks of this role only; without one, `offerIds` must say which offers. */
   role?: string;
@@ -191,14 +198,38 @@ export class LexicalIndex {
     );
   }
 
+  /**
+   * Where these chunks are (offer, role, section), without their text: enough to tell which hits
+   * of an unfiltered vector search belong to a group, for thousands of hits at a time.
+   */
+  locate(chunkIds: readonly string[]): Map<string, ChunkPlace> {
+    if (chunkIds.length === 0) return new Map();
+    const rows = this.sql(`SELECT chunk_id, offer_id, role, section FROM chunk_meta WHERE chunk_id IN (SELECT value FROM json_each(?))`).all(
+      JSON.stringify(chunkIds),
+    ) as Array<{ chunk_id: string; offer_id: string; role: string; section: string }>;
+    return new Map(rows.map((row) => [row.chunk_id, { offerId: row.offer_id, role: row.role, section: row.section }]));
+  }
+
   /** Chunks of a role (optionally of some offers) in these sections: the answer's "chunks read" figure. */
   countChunks(query: Omit<LexicalQuery, 'limit'>): number {
-    return this.sql(
-      `SELECT COUNT(*) FROM chunk_meta WHERE (@role IS NULL OR role = @role) AND section IN (SELECT value FROM json_each(@sections))
-         AND (@offers IS NULL OR offer_id IN (SELECT value FROM json_each(@offers)))`,
-    )
-      .pluck()
-      .get({ role: query.role ?? null, sections: JSON.stringify(query.sections), offers: query.offerIds ? JSON.stringify(query.offerIds) : null }) as number;
+    const sections = JSON.stringify(query.sections);
+    const offers = query.offerIds && JSON.stringify(query.offerIds);
+    // One statement per shape, so that each uses its index: `(@role IS NULL OR role = @role)`
+    // reads every row of the table (22 ms against 2 ms for a role's count at 500k chunks).
+    if (offers !== undefined) {
+      return this.sql(
+        `SELECT COUNT(*) FROM chunk_meta WHERE offer_id IN (SELECT value FROM json_each(@offers)) AND (@role IS NULL OR role = @role) AND section IN (SELECT value FROM json_each(@sections))`,
+      )
+        .pluck()
+        .get({ offers, role: query.role ?? null, sections }) as number;
+    }
+    if (query.role === undefined) return this.sql('SELECT COUNT(*) FROM chunk_meta WHERE section IN (SELECT value FROM json_each(?))').pluck().get(sections) as number;
+    return this.sql('SELECT COUNT(*) FROM chunk_meta WHERE role = ? AND section IN (SELECT value FROM json_each(?))').pluck().get(query.role, sections) as number;
+  }
+
+  /** Every active chunk the record lists. */
+  totalChunks(): number {
+    return this.sql('SELECT COUNT(*) FROM chunk_meta').pluck().get() as number;
   }
 
   private deleteRows(rowids: readonly number[]): void {

@@ -1,9 +1,11 @@
 import { FatalError } from '../errors.ts';
 import type { ChunkMetadata } from '../types.ts';
+import { cosineDistance } from './cosine.ts';
 import type {
   EmbeddingSpace,
   GetOptions,
   QueryHit,
+  Neighbour,
   QueryOptions,
   StoredRecord,
   VectorRecord,
@@ -47,6 +49,14 @@ export class MemoryStore implements VectorStore {
 
   async queryMany(embeddings: number[][], options: QueryOptions): Promise<QueryHit[][]> {
     return Promise.all(embeddings.map((embedding) => this.query(embedding, options)));
+  }
+
+  async nearest(embeddings: number[][], k: number): Promise<Neighbour[][]> {
+    return Promise.all(embeddings.map(async (embedding) => (await this.query(embedding, { k })).map(({ id, distance }) => ({ id, distance }))));
+  }
+
+  async vectors(ids: string[]): Promise<Map<string, number[]>> {
+    return new Map(this.#select(ids, undefined).map((record) => [record.id, [...record.embedding]]));
   }
 
   async get(options: GetOptions): Promise<StoredRecord[]> {
@@ -100,21 +110,6 @@ export function checkDimensions(records: VectorRecord[], space: EmbeddingSpace):
         `${space.dimension}-dimensional vectors from ${space.embedderId}`,
     );
   }
-}
-
-/** 1 − cosine similarity, as Chroma's `cosine` space; a zero vector is at distance 1 from everything. */
-export function cosineDistance(a: number[], b: number[]): number {
-  let dot = 0;
-  let normA = 0;
-  let normB = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    dot += x * y;
-    normA += x * x;
-    normB += y * y;
-  }
-  return normA === 0 || normB === 0 ? 1 : 1 - dot / Math.sqrt(normA * normB);
 }
 
 function stored(record: VectorRecord, withDocument: boolean): StoredRecord {

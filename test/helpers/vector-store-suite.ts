@@ -121,6 +121,24 @@ export function vectorStoreSuite(name: string, makeStore: () => Promise<StoreUnd
       assert.deepEqual(await store.queryMany([[1, 0, 0]], { k: 0 }), [[]]);
     });
 
+    it('finds the nearest ids over the whole collection, with the distances query gives', async () => {
+      await filled();
+      const [first, second] = await store.nearest([[1, 0, 0], [0, 1, 0]], 3);
+      const distances = new Map((await store.query([1, 0, 0], { k: 3 })).map((hit) => [hit.id, hit.distance]));
+      assert.deepEqual(first?.map((n) => n.id), ['a', 'b', 'e']);
+      first?.forEach((n) => assert.ok(Math.abs(n.distance - distances.get(n.id)!) < 1e-6, n.id));
+      assert.deepEqual(second?.[0]?.id, 'c');
+      assert.deepEqual(await store.nearest([[1, 0, 0]], 0), [[]]);
+    });
+
+    it('reads the vectors of the ids it holds, leaving out the others', async () => {
+      await filled();
+      const vectors = await store.vectors(['c', 'missing', 'a']);
+      assert.deepEqual(sorted([...vectors.keys()]), ['a', 'c']);
+      vectors.get('c')!.forEach((x, i) => assert.ok(Math.abs(x - [0, 1, 0][i]!) < 1e-6));
+      assert.deepEqual(await store.vectors([]), new Map());
+    });
+
     it('filters queries with where', async () => {
       await filled();
       const ids = async (where: Where): Promise<string[]> =>

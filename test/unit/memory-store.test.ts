@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cosineDistance, matchesWhere, MemoryStore } from '../../src/store/memory-store.ts';
+import { cosineDistance } from '../../src/store/cosine.ts';
+import { matchesWhere, MemoryStore } from '../../src/store/memory-store.ts';
 import type { Where } from '../../src/store/vector-store.ts';
 import { SUITE_SPACE, vectorStoreSuite } from '../helpers/vector-store-suite.ts';
 

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { LocalEmbedder } from '../../src/embed/local-embedder.ts';
 import { maximalMarginalRelevance, reciprocalRankFusion } from '../../src/query/rank.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
-import { retrieveThemeEvidence, type ThemeQuery } from '../../src/query/retrieve.ts';
+import { planVectorSearch, retrieveThemeEvidence, type PlanLimits, type ThemeQuery } from '../../src/query/retrieve.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import type { Evidence } from '../../src/query/types.ts';
 import { scratchDir } from '../helpers/cli.ts';
@@ -70,7 +70,7 @@ describe('retrieveThemeEvidence (hybrid, in-memory store)', () => {
    * Retrieves `queries` from an in-memory store (vectors and filters, as the pipeline writes
    * them) and a record holding the offers and their chunks.
    */
-  async function retrieve(chunks: readonly TestChunk[], queries: ThemeQuery[]): Promise<Evidence[][]> {
+  async function retrieve(chunks: readonly TestChunk[], queries: ThemeQuery[], limits?: PlanLimits): Promise<Evidence[][]> {
     const store = new MemoryStore({ embedderId: embedder.id, dimension: embedder.dimension });
     const embeddings = await embedder.embedDocuments(chunks.map((c) => c.text));
     await store.upsert(chunks.map((c, i) => ({ id: c.id, embedding: embeddings[i]!, metadata: { offerId: c.offerId, role: c.role, section: 'requirements' } })));
@@ -82,7 +82,7 @@ describe('retrieveThemeEvidence (hybrid, in-memory store)', () => {
         record.putOffer(offerRecord({ offerId: c.offerId, role: c.role, chunkIds, title: `${c.role} at ${c.offerId}`, company: c.offerId }));
       }
       record.lexical.insert(chunks.map((c) => ({ ...c, section: 'requirements' })));
-      return await retrieveThemeEvidence(store, embedder, record, queries, { role: 'DevOps Engineer', sections: ['requirements'], k: 3 });
+      return await retrieveThemeEvidence(store, embedder, record, queries, { role: 'DevOps Engineer', sections: ['requirements'], k: 3, ...(limits ? { limits } : {}) });
     } finally {
       record.close();
       await scratch.cleanup();
@@ -115,8 +115,42 @@ describe('retrieveThemeEvidence (hybrid, in-memory store)', () => {
     assert.ok(terraform!.every((e) => e.themes.includes('terraform')), 'an Ansible chunk that mentions Terraform is not Terraform evidence');
     assert.deepEqual(ansibleFound!.map((e) => e.chunkId).sort(), ['o5:1', 'o6:1']);
   });
+
+  // The same small index read the three ways the planner chooses between at scale: lowering its
+  // thresholds makes this 8-chunk index "large" and the DevOps group a large or a small share of it.
+  for (const [plan, limits] of [
+    ['nearest', { filteredUpToChunks: 0, nearestMaxK: 10_000 }],
+    ['candidates', { filteredUpToChunks: 0, nearestMaxK: 1 }],
+  ] as const) {
+    it(`finds the same evidence with the ${plan} plan as with the filtered query`, async () => {
+      const more = [
+        ...records,
+        chunk('o5:1', 'o5', 'DevOps Engineer', 'Ansible playbooks and Terraform modules alike.', ['ansible', 'terraform']),
+        chunk('s2:1', 's2', 'SRE', 'Ansible playbooks, nothing but Ansible playbooks.', ['ansible']),
+      ];
+      const queries = [{ theme: 'terraform', text: 'Terraform modules' }, { theme: 'ansible', text: 'Ansible playbooks' }];
+      const ids = (found: Evidence[][]) => found.map((list) => list.map((e) => e.chunkId));
+      const unfiltered = await retrieve(more, queries, limits);
+      assert.deepEqual(ids(unfiltered), ids(await retrieve(more, queries)));
+      assert.deepEqual(ids(unfiltered)[1], ['o5:1'], 'the SRE chunks are out of scope');
+    });
+  }
 });
 
+describe('planVectorSearch', () => {
+  const limits = { filteredUpToChunks: 20_000, nearestMaxK: 2_000 };
+  it('filters on a small index, whatever the share', () => {
+    assert.deepEqual(planVectorSearch({ chunks: 20_000, matching: 10 }, 96, limits), { kind: 'filtered', k: 96 });
+  });
+  it('reads the nearest chunks of a large index deep enough to hold the wanted share of the group', () => {
+    // A group of 8% of 500k chunks: 1,200 nearest hold about 96 of its chunks.
+    assert.deepEqual(planVectorSearch({ chunks: 500_000, matching: 40_000 }, 96, limits), { kind: 'nearest', k: 1_200 });
+  });
+  it('ranks the record\'s candidates of a group too small a share to show up among the nearest', () => {
+    assert.deepEqual(planVectorSearch({ chunks: 500_000, matching: 2_000 }, 96, limits), { kind: 'candidates', k: 96 });
+    assert.deepEqual(planVectorSearch({ chunks: 500_000, matching: 0 }, 96, limits), { kind: 'candidates', k: 96 });
+  });
+});
 
 function checkFound(found: Evidence[]): void {
   assert.equal(found.length, 3);
