@@ -143,6 +143,23 @@ describe('Chroma behind a token gateway', () => {
     );
   });
 
+  it('the collection dropped on the server while the record lists its chunks: stats warns with the fix, and --check --repair refills it through the gateway', async () => {
+    const teamDir = path.join(scratch.dir, 'team-data');
+    const env = { CHROMA_API_KEY: KEY, CHROMA_DATABASE: 'team_offers' };
+    const [space] = spaceOf(ingested);
+    await new ChromaClient({ ...address(server.url), database: 'team_offers' }).deleteCollection({ name: collectionName(space) });
+    const drifted = await cli(teamDir, ['stats', '--json'], env);
+    assert.equal(drifted.code, 0, drifted.stderr);
+    const counted = JSON.parse(drifted.stdout) as IndexStats;
+    assert.deepEqual([counted.storeChunks, counted.chunks], [0, ingested.chunks]);
+    assert.match(counted.warnings.join('\n'), new RegExp(`the vector store \\(${escape(proxy.url)}\\) lacks chunks the record lists: it holds 0 chunks.*offers stats --check --repair`));
+    const repaired = await cli(teamDir, ['stats', '--json', '--check', '--repair'], env);
+    assert.equal(repaired.code, 0, repaired.stderr);
+    const after = JSON.parse(repaired.stdout) as IndexStats;
+    assert.deepEqual([after.check?.consistent, after.check?.repaired?.reembedded, after.storeChunks], [true, ingested.chunks, ingested.chunks]);
+    noSecret(repaired);
+  });
+
   it('a collection of the same name holding another embedder\'s vectors: stats names both embedders and the fix (exit 1)', async () => {
     await admin().createDatabase({ name: 'foreign', tenant: 'default_tenant' });
     const [space] = spaceOf(ingested);
