@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { AdminClient, ChromaClient } from 'chromadb';
 import type { IndexStats } from '../../src/commands/stats.ts';
 import type { Answer } from '../../src/query/types.ts';
+import { chromaAddress } from '../../src/store/chroma-connection.ts';
 import { startEmbeddedChroma, type EmbeddedChroma } from '../../src/store/chroma-server.ts';
 import { collectionName } from '../../src/store/vector-store.ts';
 import { closedPort, DEMO_OFFERS, runCli, scratchDir, type CliRun } from '../helpers/cli.ts';
@@ -31,7 +32,7 @@ describe('Chroma behind a token gateway', () => {
   /** The record of the offers ingested through the proxy, into the default database. */
   let dataDir: string;
   let ingested: IndexStats;
-  const admin = () => new AdminClient({ ...address(server.url), headers: {} });
+  const admin = () => new AdminClient(chromaAddress(server.url));
   const cli = (dir: string, args: string[], env: Record<string, string> = {}) => runCli(['--data-dir', dir, ...args], { env: { CHROMA_URL: proxy.url, ...env } });
   const noSecret = (run: CliRun) => {
     for (const secret of [KEY, PASSWORD]) assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret), `a secret was printed:\n${run.stdout}\n${run.stderr}`);
@@ -129,7 +130,7 @@ describe('Chroma behind a token gateway', () => {
     const env = { CHROMA_API_KEY: KEY, CHROMA_DATABASE: 'team_offers' };
     const ingest = await cli(teamDir, ['ingest', DEMO_OFFERS, '--json'], env);
     assert.equal(ingest.code, 0, ingest.stderr);
-    const inTeam = new ChromaClient({ ...address(server.url), database: 'team_offers' });
+    const inTeam = new ChromaClient({ ...chromaAddress(server.url), database: 'team_offers' });
     const [space] = spaceOf(ingested);
     assert.equal(await (await inTeam.getCollection({ name: collectionName(space) })).count(), ingested.chunks);
 
@@ -147,7 +148,7 @@ describe('Chroma behind a token gateway', () => {
     const teamDir = path.join(scratch.dir, 'team-data');
     const env = { CHROMA_API_KEY: KEY, CHROMA_DATABASE: 'team_offers' };
     const [space] = spaceOf(ingested);
-    await new ChromaClient({ ...address(server.url), database: 'team_offers' }).deleteCollection({ name: collectionName(space) });
+    await new ChromaClient({ ...chromaAddress(server.url), database: 'team_offers' }).deleteCollection({ name: collectionName(space) });
     const drifted = await cli(teamDir, ['stats', '--json'], env);
     assert.equal(drifted.code, 0, drifted.stderr);
     const counted = JSON.parse(drifted.stdout) as IndexStats;
@@ -163,7 +164,7 @@ describe('Chroma behind a token gateway', () => {
   it('a collection of the same name holding another embedder\'s vectors: stats names both embedders and the fix (exit 1)', async () => {
     await admin().createDatabase({ name: 'foreign', tenant: 'default_tenant' });
     const [space] = spaceOf(ingested);
-    const foreign = new ChromaClient({ ...address(server.url), database: 'foreign' });
+    const foreign = new ChromaClient({ ...chromaAddress(server.url), database: 'foreign' });
     await foreign.createCollection({ name: collectionName(space), embeddingFunction: null, metadata: { embedderId: 'another-embedder', dimension: 3 } });
     const run = await cli(dataDir, ['stats', '--json'], { CHROMA_API_KEY: KEY, CHROMA_DATABASE: 'foreign' });
     assert.equal(run.code, 1, run.stderr);
@@ -187,11 +188,6 @@ describe('Chroma behind a token gateway', () => {
     assert.equal(exported.stdout.trim().split('\n').length, ingested.offers);
   });
 });
-
-function address(url: string): { host: string; port: number; ssl: boolean } {
-  const parsed = new URL(url);
-  return { host: parsed.hostname, port: Number(parsed.port), ssl: false };
-}
 
 /** The embedding space `stats` reports, as `id (Nd)`. */
 function spaceOf(stats: IndexStats): [{ embedderId: string; dimension: number }] {
