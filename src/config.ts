@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { redactCredentials, splitCredentials } from '../ingest/fetch/credentials.ts';
 import { UsageError } from './errors.ts';
+import { CHROMA_TOKEN_HEADER, type ChromaConnectionSettings } from './store/chroma-connection.ts';
 import { realPath } from './util/real-path.ts';
 
 /**
@@ -12,8 +14,10 @@ import { realPath } from './util/real-path.ts';
 export interface OffersConfig {
   /** The real path (symlinks resolved): it keys the lock, the embedded server and the record. */
   dataDir: string;
-  /** A Chroma server to use instead of the embedded one. */
+  /** A Chroma server to use instead of the embedded one (without user info: that is in `chromaConnection`). */
   chromaUrl?: string;
+  /** Set with chromaUrl when it needs more than its address (see "Chroma connection settings" below). */
+  chromaConnection?: ChromaConnectionSettings;
   embeddings: 'local' | 'openai';
   embeddingModel: string;
   openaiApiKey?: string;
@@ -70,6 +74,9 @@ const configFileSchema = z
       llmModel: text,
       llmTimeout: positiveSeconds,
       llmMaxTokens: tokens,
+      /** Not secret, unlike CHROMA_API_KEY and CHROMA_HEADERS, which only the environment sets. */
+      chromaTenant: text,
+      chromaDatabase: text,
       /** Paths relative to the data dir. */
       roles: text,
       themes: text,
@@ -114,6 +121,8 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     llmTimeoutSeconds: pick(positiveSeconds, { env: 'OFFERS_LLM_TIMEOUT', file: 'llmTimeout' }),
     llmMaxTokens: pick(tokens, { env: 'OFFERS_LLM_MAX_TOKENS', file: 'llmMaxTokens' }),
     waitSeconds: pick(seconds, { flag: ['--wait', flags.wait], env: 'OFFERS_WAIT' }),
+    chromaTenant: pick(text, { env: 'CHROMA_TENANT', file: 'chromaTenant' }),
+    chromaDatabase: pick(text, { env: 'CHROMA_DATABASE', file: 'chromaDatabase' }),
   };
   const catalogue = (key: 'roles' | 'themes'): string | undefined => {
     const value = file[key];
@@ -139,6 +148,7 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     themesFile: catalogue('themes'),
   };
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) Object.assign(config, { [key]: value });
+  Object.assign(config, resolveChromaConnection(config.chromaUrl, { tenant: chosen.chromaTenant, database: chosen.chromaDatabase }, env, problems));
   if (config.embeddings === 'openai' && !config.openaiApiKey && !config.openaiBaseUrl) {
     problems.push(
       `embeddings "openai" (from ${chosen.embeddings!.from}) needs OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (a local OpenAI-compatible server)`,
@@ -151,8 +161,13 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
 function check<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, raw: unknown, from: string, problems: string[]): Sourced<T> | undefined {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { value: parsed.data, from };
-  problems.push(`${from} ${parsed.error.issues[0]?.message ?? 'is invalid'}, not ${JSON.stringify(raw)}`);
+  problems.push(`${from} ${parsed.error.issues[0]?.message ?? 'is invalid'}, not ${shown(raw)}`);
   return undefined;
+}
+
+/** A refused value as a problem quotes it: a URL's user info is a password, left out. */
+function shown(raw: unknown): string {
+  return JSON.stringify(typeof raw === 'string' ? redactCredentials(raw) : raw);
 }
 
 /** The file's valid keys; every problem (syntax, shape, unknown or invalid keys) is added to `problems`. */
@@ -182,7 +197,7 @@ function readConfigFile(file: string, problems: string[]): ConfigFile {
       return {};
     }
     invalid.add(String(key));
-    problems.push(`${file}: "${String(key)}" ${issue.message}, not ${JSON.stringify((json as Record<string, unknown>)[key])}`);
+    problems.push(`${file}: "${String(key)}" ${issue.message}, not ${shown((json as Record<string, unknown>)[key])}`);
   }
   // The valid keys still count, so that every other problem is reported in the same run.
   const shape = configFileSchema.shape;
@@ -223,4 +238,59 @@ const DEFAULT_WAIT_SECONDS = 300;
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value && value.trim() !== '' ? value.trim() : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chroma connection settings (CONTRACT, "Shared index"): Chroma Cloud, or a server behind a
+// gateway that wants a token. CHROMA_API_KEY and CHROMA_HEADERS are secrets: they are read from
+// the environment only (never the config file, which gets copied around), and a problem names
+// the variable without echoing its value. So is a user name and password in CHROMA_URL: taken
+// out of the URL everything prints, and sent as a Basic authorization.
+// ---------------------------------------------------------------------------------------------
+
+const HEADERS_EXPECTED = 'must be a JSON object of header names and text values, such as {"x-gateway-key": "..."}';
+/** RFC 9110 field names, and values without the line breaks that would split a request. */
+const chromaHeaders = z
+  .string()
+  .transform((raw, context) => {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      context.addIssue({ code: z.ZodIssueCode.custom, message: HEADERS_EXPECTED });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/), z.string().regex(/^[^\r\n\0]*$/), expects(HEADERS_EXPECTED)));
+
+/** The settings for `chromaUrl` (and the URL without its user info), or the problems they have. */
+function resolveChromaConnection(
+  chromaUrl: string | undefined,
+  names: { tenant?: Sourced<string> | undefined; database?: Sourced<string> | undefined },
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): Pick<OffersConfig, 'chromaUrl' | 'chromaConnection'> {
+  const apiKey = nonEmpty(env.CHROMA_API_KEY);
+  const rawHeaders = nonEmpty(env.CHROMA_HEADERS);
+  const tenant = names.tenant?.value;
+  const database = names.database?.value;
+  if (!chromaUrl) {
+    // The embedded server has no token auth, and only the default tenant and database.
+    const set = [apiKey && 'environment variable CHROMA_API_KEY', rawHeaders && 'environment variable CHROMA_HEADERS', names.tenant?.from, names.database?.from].filter(Boolean);
+    if (set.length > 0) problems.push(`${set.join(', ')}: only for a Chroma server named by CHROMA_URL (https://api.trychroma.com for Chroma Cloud), and CHROMA_URL is not set`);
+    return {};
+  }
+  const { url, credentials } = splitCredentials(new URL(chromaUrl));
+  const headers: Record<string, string> = credentials ? { authorization: credentials.authorization } : {};
+  if (rawHeaders) {
+    const parsed = chromaHeaders.safeParse(rawHeaders);
+    if (parsed.success) for (const [name, value] of Object.entries(parsed.data)) headers[name.toLowerCase()] = value;
+    else problems.push(`environment variable CHROMA_HEADERS ${HEADERS_EXPECTED} (its value is not shown: it may hold secrets)`);
+  }
+  if (apiKey !== undefined) {
+    if (/[\r\n\0]/.test(apiKey)) problems.push('environment variable CHROMA_API_KEY must be a key on one line (its value is not shown)');
+    else headers[CHROMA_TOKEN_HEADER] = apiKey;
+  }
+  const bare = credentials ? url.href.replace(/\/+$/, '') : chromaUrl;
+  if (Object.keys(headers).length === 0 && !tenant && !database) return { chromaUrl: bare };
+  return { chromaUrl: bare, chromaConnection: { headers, ...(tenant ? { tenant } : {}), ...(database ? { database } : {}) } };
 }

@@ -67,6 +67,7 @@ export async function openWorkspace(config: OffersConfig, options: OpenWorkspace
             // Readers share the embedded server; a writer (or library use, without `access`) has it alone.
             mode: options.access?.mode ?? 'write',
             ...(config.chromaUrl ? { chromaUrl: config.chromaUrl } : {}),
+            ...(config.chromaConnection ? { chromaConnection: config.chromaConnection } : {}),
             ...(options.log ? { log: options.log } : {}),
           }),
         );

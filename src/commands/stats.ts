@@ -1,7 +1,8 @@
 import { resolveConfig, type ConfigFlags } from '../config.ts';
 import { FatalError } from '../errors.ts';
 import { processOutput, type Output } from '../output.ts';
-import { compareStore, describeDrift, inspectStore, repairStore, type RepairResult } from '../store/consistency.ts';
+import { compareStore, describeDrift, describeOtherEmbedders, inspectStore, otherEmbedderIndexes, repairStore, type RepairResult } from '../store/consistency.ts';
+import { collectionName } from '../store/vector-store.ts';
 import { openWorkspace, type Workspace } from '../workspace.ts';
 
 export interface StatsOptions extends ConfigFlags {
@@ -49,7 +50,7 @@ export interface IndexStats {
   history?: Record<string, { removed: number; expired: number; duplicates: number }>;
   store: string;
   embedder: string;
-  /** The store and the record disagree (src/store/consistency.ts); empty when consistent. */
+  /** The store and the record disagree, or the offers were indexed with another embedder (src/store/consistency.ts); empty when consistent. */
   warnings: string[];
   /** With --check. */
   check?: StoreCheck;
@@ -151,6 +152,10 @@ export async function collectStats(workspace: Workspace, options: { includeRemov
   for (const source of records.listSources()) {
     result.sources.files++;
     if (source.status === 'failed') result.sources.failed++;
+  }
+  if (result.offers === 0) {
+    const others = otherEmbedderIndexes(workspace.config.dataDir, collectionName(workspace.store.space));
+    if (others.length > 0) result.warnings.push(describeOtherEmbedders(result.embedder, others));
   }
   return result;
 }

@@ -1,5 +1,5 @@
 import {
-  ChromaClient,
+  type ChromaClient,
   ChromaConnectionError,
   ChromaRateLimitError,
   type Collection,
@@ -7,6 +7,7 @@ import {
 } from 'chromadb';
 import { FatalError, RetryableError } from '../errors.ts';
 import type { ChunkMetadata } from '../types.ts';
+import { chromaAddress, chromaRefusal, openChromaClient, type ChromaConnectionSettings } from './chroma-connection.ts';
 import { checkDimensions } from './memory-store.ts';
 import {
   collectionName,
@@ -29,6 +30,8 @@ export interface OpenChromaStoreOptions {
   collectionPrefix?: string;
   /** The fix-it line attached to "not reachable" errors; depends on who started the server. */
   unreachableHint?: string;
+  /** Headers (API key, gateway), tenant and database: src/store/chroma-connection.ts. */
+  connection?: ChromaConnectionSettings;
 }
 
 const DEFAULT_UNREACHABLE_HINT = 'start a Chroma server there, or unset CHROMA_URL to use the embedded one';
@@ -54,23 +57,23 @@ export class ChromaStore implements VectorStore {
   static async open(options: OpenChromaStoreOptions): Promise<ChromaStore> {
     const { url, space } = options;
     const unreachableHint = options.unreachableHint ?? DEFAULT_UNREACHABLE_HINT;
-    const address = clientAddress(url);
+    const address = chromaAddress(url);
     try {
-      await heartbeat(url, HEARTBEAT_TIMEOUT_MS);
+      await heartbeat(url, HEARTBEAT_TIMEOUT_MS, options.connection?.headers);
     } catch (error) {
-      throw unreachable(url, unreachableHint, error);
+      throw chromaRefusal(url, error) ?? unreachable(url, unreachableHint, error);
     }
-    const client = new ChromaClient(address);
     const name = collectionName(space, options.collectionPrefix);
-    const { collection, maxBatch } = await mapChromaErrors(url, unreachableHint, 'open', async () => ({
-      maxBatch: await client.getMaxBatchSize(),
-      collection: await client.getOrCreateCollection({
+    const { client, collection, maxBatch } = await mapChromaErrors(url, unreachableHint, 'open', async () => {
+      const client = await openChromaClient(address, options.connection);
+      const collection = await client.getOrCreateCollection({
         name,
         embeddingFunction: null,
         metadata: { embedderId: space.embedderId, dimension: space.dimension },
         configuration: { hnsw: { space: 'cosine' } },
-      }),
-    }));
+      });
+      return { client, collection, maxBatch: await client.getMaxBatchSize() };
+    });
     checkCollectionSpace(collection, space);
     return new ChromaStore(space, url, client, collection, maxBatch > 0 ? maxBatch : FALLBACK_MAX_BATCH, unreachableHint);
   }
@@ -204,10 +207,10 @@ export class ChromaStore implements VectorStore {
  * GET /api/v2/heartbeat, throwing the network error itself (ECONNREFUSED, ENOTFOUND, timeout):
  * the chromadb client replaces it with a generic message.
  */
-export async function heartbeat(url: string, timeoutMs: number): Promise<void> {
-  const response = await fetch(new URL('/api/v2/heartbeat', url), { signal: AbortSignal.timeout(timeoutMs) });
+export async function heartbeat(url: string, timeoutMs: number, headers?: Record<string, string>): Promise<void> {
+  const response = await fetch(new URL('/api/v2/heartbeat', url), { signal: AbortSignal.timeout(timeoutMs), ...(headers ? { headers } : {}) });
   await response.body?.cancel();
-  if (!response.ok) throw new Error(`GET /api/v2/heartbeat answered ${response.status} ${response.statusText}`);
+  if (!response.ok) throw Object.assign(new Error(`GET /api/v2/heartbeat answered ${response.status} ${response.statusText}`), { status: response.status });
 }
 
 /**
@@ -236,15 +239,6 @@ function combine(operator: '$and' | '$or', parts: (ChromaWhere | 'all' | 'none')
   return operator === '$and' ? { $and: kept } : { $or: kept };
 }
 
-function clientAddress(url: string): { host: string; port: number; ssl: boolean } {
-  const parsed = URL.canParse(url) ? new URL(url) : undefined;
-  if (parsed?.protocol !== 'http:' && parsed?.protocol !== 'https:') {
-    throw new FatalError(`the Chroma URL ${url} is not an http(s) URL`, 'write it like http://localhost:8000');
-  }
-  const ssl = parsed.protocol === 'https:';
-  return { host: parsed.hostname, port: parsed.port ? Number(parsed.port) : ssl ? 443 : 80, ssl };
-}
-
 function checkCollectionSpace(collection: Collection, space: EmbeddingSpace): void {
   const recorded = collection.metadata ?? {};
   const recordedSpace = `${String(recorded.embedderId ?? 'no embedder')} (${String(recorded.dimension ?? '?')}-d)`;
@@ -266,6 +260,8 @@ async function mapChromaErrors<T>(url: string, hint: string, operation: string, 
     return await run();
   } catch (error) {
     if (error instanceof ChromaConnectionError) throw unreachable(url, hint, error);
+    const refusal = chromaRefusal(url, error);
+    if (refusal) throw refusal;
     if (error instanceof ChromaRateLimitError) {
       throw new RetryableError(`Chroma at ${url} is rate limiting (${operation})`, undefined, { cause: error });
     }

@@ -1,3 +1,4 @@
+import type { ChromaConnectionSettings } from './chroma-connection.ts';
 import { startEmbeddedChroma } from './chroma-server.ts';
 import { ChromaStore } from './chroma-store.ts';
 import type { EmbeddingSpace, VectorStore } from './vector-store.ts';
@@ -6,6 +7,8 @@ export interface ConnectStoreOptions {
   dataDir: string;
   /** A running Chroma server to use; when unset, an embedded one is started on `dataDir`. */
   chromaUrl?: string;
+  /** How to reach `chromaUrl` beyond its address: API key, gateway headers, tenant, database. */
+  chromaConnection?: ChromaConnectionSettings;
   space: EmbeddingSpace;
   /** Collection name prefix (default `offers`); eval uses throw-away ones. */
   collectionPrefix?: string;
@@ -31,7 +34,7 @@ export interface StoreConnection {
 export async function connectStore(options: ConnectStoreOptions): Promise<StoreConnection> {
   const { space, collectionPrefix } = options;
   if (options.chromaUrl) {
-    const store = await ChromaStore.open({ url: options.chromaUrl, space, collectionPrefix });
+    const store = await ChromaStore.open({ url: options.chromaUrl, space, collectionPrefix, connection: options.chromaConnection });
     return { store, url: options.chromaUrl, embedded: false, close: async () => {} };
   }
   const server = await startEmbeddedChroma({ dataDir: options.dataDir, log: options.log, waitMs: options.waitMs, mode: options.mode });

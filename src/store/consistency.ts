@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { embeddingText, storeMetadata } from '../../ingest/chunk.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import type { RecordStore } from '../records/record-store.ts';
@@ -57,6 +59,32 @@ export function describeDrift(drift: StoreInspection, storeUrl: string): string 
         `${drift.sampleMissing > 0 ? ` (${drift.sampleMissing} of ${drift.sampled} sampled chunks missing)` : ''}, so quotes may come from the record's lexical index alone`
       : `the vector store (${storeUrl}) holds ${drift.storeChunks - drift.recordChunks} chunks the record does not list (${drift.storeChunks} against ${drift.recordChunks})`;
   return `${what}; the next ingest or reindex repairs it, or run: offers stats --check --repair`;
+}
+
+/**
+ * The indexes other embedders built in this data dir: one record per collection, named after it
+ * (src/records/record-store.ts). Switching OFFERS_EMBEDDINGS or OFFERS_EMBEDDING_MODEL opens
+ * another, empty, index; without this the data dir just looks empty.
+ */
+export function otherEmbedderIndexes(dataDir: string, collection: string): string[] {
+  let files: string[];
+  try {
+    files = readdirSync(path.join(dataDir, 'index'));
+  } catch {
+    return [];
+  }
+  return files
+    .filter((file) => file.endsWith('.sqlite') && file !== `${collection}.sqlite`)
+    .map((file) => file.slice(0, -'.sqlite'.length))
+    .sort();
+}
+
+/** The warning of a data dir whose offers were all indexed with other embedders. */
+export function describeOtherEmbedders(embedder: string, others: readonly string[]): string {
+  return (
+    `no offers are indexed with ${embedder}, but this data dir holds an index built with another embedder (${others.join(', ')}); ` +
+    'set OFFERS_EMBEDDINGS and OFFERS_EMBEDDING_MODEL back to the one it was built with, or ingest the sources again with this one'
+  );
 }
 
 export interface StoreComparison {

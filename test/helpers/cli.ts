@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,9 +32,12 @@ export interface CliOptions {
   stderr?: number;
 }
 
+/** The environment's Chroma settings are left out: a test that wants a server says so. */
+const NO_CHROMA_CONNECTION = { CHROMA_URL: undefined, CHROMA_API_KEY: undefined, CHROMA_HEADERS: undefined, CHROMA_TENANT: undefined, CHROMA_DATABASE: undefined };
+
 /** Starts the real binary and hands back the child, for tests that signal it while it runs. */
 export function startCli(args: string[], options: CliOptions = {}): { child: ChildProcess; result: Promise<CliRun> } {
-  const env: NodeJS.ProcessEnv = { ...process.env, CHROMA_URL: undefined, OFFERS_LLM_MODEL: undefined, OFFERS_EMBEDDINGS: undefined, ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...NO_CHROMA_CONNECTION, OFFERS_LLM_MODEL: undefined, OFFERS_EMBEDDINGS: undefined, ...options.env };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'offers.mjs'), ...args], {
     cwd: options.cwd ?? ROOT,
@@ -67,4 +71,13 @@ export async function copyDemoOffers(into: string): Promise<string> {
   const target = path.join(into, 'offers');
   await cp(DEMO_OFFERS, target, { recursive: true });
   return target;
+}
+
+/** A loopback port that nothing listens on: a server that cannot be reached. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { appendFile, open, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { normaliseSpace } from '../../src/query/quotes.ts';
 import type { Answer } from '../../src/query/types.ts';
-import { copyDemoOffers, runCli, scratchDir, startCli } from '../helpers/cli.ts';
+import { closedPort, copyDemoOffers, runCli, scratchDir, startCli } from '../helpers/cli.ts';
 
 /**
  * The real commands, end to end, against the real embedded Chroma server that the CLI starts
@@ -198,15 +197,6 @@ describe('offers CLI, errors', () => {
     assert.equal(missing.code, 2);
   });
 });
-
-/** A loopback port that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Runs `use` with a descriptor of /dev/full, the device on which every write fails with ENOSPC. */
 async function withDevFull<T>(use: (fd: number) => Promise<T>): Promise<T> {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Answer } from '../../src/query/types.ts';
 import { DEMO_OFFERS, runCli, scratchDir } from '../helpers/cli.ts';
+import { startFakeOpenAI } from '../helpers/fake-openai.ts';
 
 interface Stats {
   chunks: number;
@@ -75,5 +76,22 @@ describe('record and store drifting apart', () => {
     assert.equal(repaired.stats.storeChunks, repaired.stats.chunks);
     const query = await cli('query', 'What is the difference between SRE and DevOps engineer positions?', '--format', 'json');
     assert.deepEqual((JSON.parse(query.stdout) as Answer).warnings.filter((w) => /vector store/.test(w)), []);
+  });
+
+  it('with another embedder configured, stats says the offers were indexed with another one, and the fix', async () => {
+    const fake = await startFakeOpenAI();
+    try {
+      const env = { OFFERS_EMBEDDINGS: 'openai', OPENAI_BASE_URL: fake.baseUrl, OFFERS_EMBEDDING_MODEL: 'fake-embedder' };
+      const json = await runCli(['--data-dir', dataDir, 'stats', '--json'], { env });
+      assert.equal(json.code, 0, json.stderr);
+      const counted = JSON.parse(json.stdout) as Stats & { offers: number };
+      assert.equal(counted.offers, 0);
+      assert.equal(counted.warnings.length, 1, JSON.stringify(counted.warnings));
+      assert.match(counted.warnings[0]!, /^no offers are indexed with \S*fake-embedder\S* \(\d+d\), but this data dir holds an index built with another embedder \(offers-local-[^)]+\); set OFFERS_EMBEDDINGS and OFFERS_EMBEDDING_MODEL back/);
+      const text = await runCli(['--data-dir', dataDir, 'stats'], { env });
+      assert.match(text.stdout, /\nwarning: no offers are indexed with /);
+    } finally {
+      await fake.close();
+    }
   });
 });

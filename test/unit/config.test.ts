@@ -55,7 +55,7 @@ describe('resolveConfig', () => {
     assert.deepEqual(await problems({ embedings: 'local', chromaURL: 'http://127.0.0.1:8000', colour: 'blue' }), [
       `${configFile}: unknown key "embedings" (did you mean "embeddings"?)`,
       `${configFile}: unknown key "chromaURL" (did you mean "chromaUrl"?)`,
-      `${configFile}: unknown key "colour" (known keys: chromaUrl, embeddings, embeddingModel, openaiBaseUrl, llmModel, llmTimeout, llmMaxTokens, roles, themes)`,
+      `${configFile}: unknown key "colour" (known keys: chromaUrl, embeddings, embeddingModel, openaiBaseUrl, llmModel, llmTimeout, llmMaxTokens, chromaTenant, chromaDatabase, roles, themes)`,
     ]);
   });
 
@@ -100,5 +100,49 @@ describe('resolveConfig', () => {
     assert.equal(resolveConfig({ dataDir: link }, {}).dataDir, dataDir);
     assert.equal(resolveConfig({}, { OFFERS_DATA_DIR: path.join(link, 'not-yet', 'deeper') }).dataDir, path.join(dataDir, 'not-yet', 'deeper'));
     assert.equal(lockPath(link), lockPath(dataDir));
+  });
+
+  describe('Chroma connection settings', () => {
+    const URL = 'http://127.0.0.1:8000';
+    const KEY = 'ck-0123-secret-key';
+
+    it('sends CHROMA_API_KEY as x-chroma-token, with CHROMA_HEADERS (names in lower case), and takes tenant and database from the environment or the file', async () => {
+      await writeFile(configFile, JSON.stringify({ chromaTenant: 'file-tenant', chromaDatabase: 'file-db' }));
+      const config = resolveConfig({ dataDir }, { CHROMA_URL: URL, CHROMA_API_KEY: KEY, CHROMA_HEADERS: '{"X-Gateway-Team": "blue", "x-chroma-token": "overridden"}', CHROMA_DATABASE: 'env-db' });
+      assert.equal(config.chromaUrl, URL);
+      assert.deepEqual(config.chromaConnection, { headers: { 'x-gateway-team': 'blue', 'x-chroma-token': KEY }, tenant: 'file-tenant', database: 'env-db' });
+    });
+
+    it('leaves the connection unset when only CHROMA_URL is given', async () => {
+      await writeFile(configFile, '{}');
+      assert.equal(resolveConfig({ dataDir }, { CHROMA_URL: URL }).chromaConnection, undefined);
+    });
+
+    it('takes a user name and password out of CHROMA_URL, into a Basic authorization', async () => {
+      await writeFile(configFile, '{}');
+      const config = resolveConfig({ dataDir }, { CHROMA_URL: 'https://team:pa55word@chroma.example.org/' });
+      assert.equal(config.chromaUrl, 'https://chroma.example.org');
+      assert.deepEqual(config.chromaConnection, { headers: { authorization: `Basic ${Buffer.from('team:pa55word').toString('base64')}` } });
+    });
+
+    it('refuses malformed CHROMA_HEADERS naming the variable, never echoing the value', async () => {
+      const secret = 'Bearer hunter2-token';
+      for (const raw of [`{"authorization": "${secret}"`, `["${secret}"]`, `{"authorization": ["${secret}"]}`, `{"bad name": "${secret}"}`, `{"authorization": "${secret}\\r\\nx-evil: 1"}`]) {
+        const found = await problems({}, { CHROMA_URL: URL, CHROMA_HEADERS: raw });
+        assert.deepEqual(found, ['environment variable CHROMA_HEADERS must be a JSON object of header names and text values, such as {"x-gateway-key": "..."} (its value is not shown: it may hold secrets)'], raw);
+      }
+    });
+
+    it('refuses an API key on two lines without showing it, and a password in an invalid CHROMA_URL is not echoed', async () => {
+      assert.deepEqual(await problems({}, { CHROMA_URL: URL, CHROMA_API_KEY: `${KEY}\nmore` }), ['environment variable CHROMA_API_KEY must be a key on one line (its value is not shown)']);
+      assert.deepEqual(await problems({}, { CHROMA_URL: 'ftp://team:pa55word@chroma.example.org' }), ['environment variable CHROMA_URL must be an http(s) URL such as http://localhost:8000, not "ftp://chroma.example.org"']);
+      assert.deepEqual(await problems({ chromaUrl: 'ftp://team:pa55word@chroma.example.org' }), [`${configFile}: "chromaUrl" must be an http(s) URL such as http://localhost:8000, not "ftp://chroma.example.org"`]);
+    });
+
+    it('refuses the settings without CHROMA_URL: the embedded server takes none', async () => {
+      assert.deepEqual(await problems({ chromaDatabase: 'team' }, { CHROMA_API_KEY: KEY }), [
+        `environment variable CHROMA_API_KEY, ${configFile}: "chromaDatabase": only for a Chroma server named by CHROMA_URL (https://api.trychroma.com for Chroma Cloud), and CHROMA_URL is not set`,
+      ]);
+    });
   });
 });
