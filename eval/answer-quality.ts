@@ -188,7 +188,7 @@ function judgeRole(labels: ReadonlyMap<string, string>, source: string, role: st
 
 /** Source path → the sections our segmenter cut, from the record (active offers and reposts). */
 function sectionIndex(workspace: Workspace): (source: string) => ReadonlyArray<{ kind: SectionKind; text: string }> | undefined {
-  const bySource = new Map(workspace.records.listOffers({ status: ['active', 'duplicate'] }).map((r) => [r.source, r.offer.sections]));
+  const bySource = new Map(Array.from(workspace.records.listOffers({ status: ['active', 'duplicate'] }), (r) => [r.source, r.offer.sections]));
   return (source) => bySource.get(source);
 }
 

@@ -1,4 +1,4 @@
-import { ingestItems, ingestSources, type IngestResult } from '../ingest/pipeline.ts';
+import { ingestItems, ingestSources, reindexAll, type IngestResult } from '../ingest/pipeline.ts';
 import type { SourceItem } from '../ingest/source.ts';
 import { resolveConfig } from '../src/config.ts';
 import { openWorkspace } from '../src/workspace.ts';
@@ -11,6 +11,7 @@ import { syntheticOffer } from '../scripts/synthetic-offers.ts';
  *
  *   node --import tsx eval/bench-ingest.ts <dataDir> <dir>                     files from a directory
  *   node --import tsx eval/bench-ingest.ts <dataDir> synthetic:<from>:<to>:<seed>
+ *   node --import tsx eval/bench-ingest.ts <dataDir> reindex                  `offers reindex`: every recorded source again
  *
  * The synthetic form serves offers [from, to) from memory as Markdown bytes (exactly what
  * scripts/generate-offers.ts writes), so that 100k offers need no 100k files; the pipeline parses
@@ -19,6 +20,8 @@ import { syntheticOffer } from '../scripts/synthetic-offers.ts';
 export interface BenchIngestResult {
   offers: number;
   chunks: number;
+  /** Offers embedded and written by the run (all of them on a first ingest; the changed ones on a re-index). */
+  ingested: number;
   seconds: number;
   maxRssMb: number;
 }
@@ -37,7 +40,7 @@ export function syntheticItems(from: number, to: number, seed: string): SourceIt
 
 async function main(): Promise<void> {
   const [dataDir, source] = process.argv.slice(2);
-  if (!dataDir || !source) throw new Error('usage: bench-ingest.ts <dataDir> <dir | synthetic:from:to:seed>');
+  if (!dataDir || !source) throw new Error('usage: bench-ingest.ts <dataDir> <dir | synthetic:from:to:seed | reindex>');
   const workspace = await openWorkspace(resolveConfig({ dataDir }, {}));
   try {
     // The embedded server is started before the clock starts, as it is for the raw Chroma and
@@ -47,10 +50,13 @@ async function main(): Promise<void> {
     const synthetic = /^synthetic:(\d+):(\d+):(.+)$/.exec(source);
     const result: IngestResult = synthetic
       ? await ingestItems(workspace, syntheticItems(Number(synthetic[1]), Number(synthetic[2]), synthetic[3]!), [], {})
-      : await ingestSources(workspace, [source]);
+      : source === 'reindex'
+        ? await reindexAll(workspace)
+        : await ingestSources(workspace, [source]);
     const report: BenchIngestResult = {
       offers: result.offers,
       chunks: result.chunks,
+      ingested: result.ingested,
       seconds: result.seconds,
       // maxRSS is in kilobytes.
       maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +29,9 @@ import { percentile, perSecond, round } from './measure.ts';
  *  b) our ingest of the same offers from Markdown files, in a child process (offers/s, chunks/s);
  *  c) the naive LangChain pipeline (naive-langchain.ts) on the same files, same embedder;
  *  d) `answerQuestion` latency (p50, p95) on warm workspaces of 1k, 10k and 100k offers;
- *  e) the peak RSS of the child process that ingests the 10k offers.
+ *  e) the peak RSS of the child process that ingests the 10k offers;
+ *  f) the raw Chroma add rate into each scale's built collection (the store's own bound there);
+ *  g) `offers reindex` of the 10k index, unchanged and with 1% of its files changed.
  * The offers are synthetic (scripts/synthetic-offers.ts, seed 1), so every run measures the same corpus.
  */
 
@@ -40,6 +42,11 @@ const ROLES = ['SRE', 'DevOps Engineer', 'Platform Engineer', 'Backend Engineer'
 const ASPECT_PHRASES = ['focusing on missions and requirements', 'in terms of tools'];
 /** Scales at or above this are built from in-memory offers: 100k files would only measure the disk. */
 const IN_MEMORY_FROM = 50_000;
+/** Vectors added to each scale's collection to measure the store's own add rate at that size. */
+const PROBE_VECTORS = 5_000;
+/** The scale whose index is re-indexed, unchanged and then with 1% of its files changed. */
+const REINDEX_SCALE = 10_000;
+const CHANGED_SHARE = 0.01;
 
 interface QueryFigures {
   p50Ms: number;
@@ -49,8 +56,39 @@ interface QueryFigures {
   queries: number;
   offers: number;
   chunks: number;
-  /** How the index of this scale was built, how long it took, and the peak RSS of the process that built it. */
-  build: { how: string; seconds: number; offersPerSec: number; chunksPerSec: number; maxRssMb: number };
+  /**
+   * How the index of this scale was built, how long it took, the peak RSS of the process that
+   * built it, and the raw Chroma add rate into the built collection (the bound at this size).
+   */
+  build: { how: string; seconds: number; offersPerSec: number; chunksPerSec: number; maxRssMb: number; rawChromaVectorsPerSec: number };
+}
+
+interface ReindexFigures {
+  offers: number;
+  firstSeconds: number;
+  unchangedSeconds: number;
+  /** firstSeconds / unchangedSeconds. */
+  ratio: number;
+  /** With 1% of the files changed: how many offers there were, how many the run re-embedded, and how long it took. */
+  changed: { files: number; reembedded: number; seconds: number };
+}
+
+/**
+ * `offers reindex` of a built index: once with nothing changed, once after 1% of its files got a
+ * new line. The changed run must re-embed those offers only.
+ */
+async function reindexFigures(dataDir: string, first: BenchIngestResult, files: readonly string[]): Promise<ReindexFigures> {
+  const unchanged = await ingestInChild(dataDir, 'reindex');
+  const touched = files.filter((_, i) => i % Math.round(1 / CHANGED_SHARE) === 0);
+  for (const file of touched) await appendFile(file, '\n- Share the on-call rotation with one other team.\n');
+  const changed = await ingestInChild(dataDir, 'reindex');
+  return {
+    offers: first.offers,
+    firstSeconds: first.seconds,
+    unchangedSeconds: unchanged.seconds,
+    ratio: round(first.seconds / unchanged.seconds, 1),
+    changed: { files: touched.length, reembedded: changed.ingested, seconds: changed.seconds },
+  };
 }
 
 async function main(): Promise<void> {
@@ -79,12 +117,14 @@ async function main(): Promise<void> {
     log(`ours: ingesting ${sample.length} files`);
     const ours = await ingestInChild(path.join(work, 'ours'), sampleDir);
     log(`raw Chroma: adding the same chunks`);
-    const raw = await rawChromaThroughput(path.join(work, 'raw'), sample);
+    const rawRecords = await ourStoreRecords(path.join(work, 'raw'), sample);
+    const raw = await rawChromaThroughput(path.join(work, 'raw'), rawRecords);
     log(`naive LangChain: ingesting the same files`);
     const naive = await naiveThroughput(path.join(work, 'naive'), sample);
 
     const query: Record<string, QueryFigures> = {};
     let peakRssMb = Number.NaN;
+    let reindex: ReindexFigures | undefined;
     for (const scale of scales) {
       const dataDir = path.join(work, `scale-${scale}`);
       const inMemory = scale >= IN_MEMORY_FROM;
@@ -94,6 +134,9 @@ async function main(): Promise<void> {
       if (scale === 10_000) peakRssMb = built.maxRssMb;
       log(`${scale} offers: ${built.offers} offers, ${built.chunks} chunks in ${built.seconds} s; querying`);
       const latencies = await queryLatencies(dataDir, queries);
+      // The bound of the build's rate at this size: the store's own add rate into this collection.
+      const probe = await rawChromaThroughput(dataDir, rawRecords.slice(0, PROBE_VECTORS), { prefix: 'probe:' });
+      if (scale === REINDEX_SCALE && !inMemory) reindex = await reindexFigures(dataDir, built, files.slice(0, scale));
       query[String(scale)] = {
         p50Ms: round(percentile(latencies.total, 50), 1),
         p95Ms: round(percentile(latencies.total, 95), 1),
@@ -107,6 +150,7 @@ async function main(): Promise<void> {
           offersPerSec: perSecond(built.offers, built.seconds),
           chunksPerSec: perSecond(built.chunks, built.seconds),
           maxRssMb: built.maxRssMb,
+          rawChromaVectorsPerSec: probe.vectorsPerSec,
         },
       };
     }
@@ -131,6 +175,7 @@ async function main(): Promise<void> {
         ratioToNaiveLangchainChunksPerSec: round(chunksPerSec / naive.chunksPerSec),
       },
       query,
+      ...(reindex ? { reindex } : {}),
       peakRssMb,
     };
     await mkdir(path.dirname(values.out), { recursive: true });
@@ -158,12 +203,14 @@ async function ingestInChild(dataDir: string, source: string): Promise<BenchInge
   return JSON.parse(stdout.trim().split('\n').pop()!) as BenchIngestResult;
 }
 
-/** Our chunks of `files`, embedded beforehand, then timed while added to a fresh collection. */
-async function rawChromaThroughput(dataDir: string, files: readonly string[]): Promise<{ vectors: number; seconds: number; vectorsPerSec: number }> {
+type RawRecord = { id: string; embedding: number[]; metadata: Record<string, string | number | boolean> };
+
+/** What our pipeline writes to the store for `files` (ids, vectors, filter metadata), computed beforehand. */
+async function ourStoreRecords(dataDir: string, files: readonly string[]): Promise<RawRecord[]> {
   const roles = loadRoleCatalog();
   const themes = loadThemeCatalog();
   const embedder = await createEmbedder(resolveConfig({ dataDir }, {}), themes);
-  const records: Array<{ id: string; embedding: number[]; metadata: Record<string, string | number | boolean> }> = [];
+  const records: RawRecord[] = [];
   for (const file of files) {
     const parsed = await parseBytes(await readFile(file), file, { extension: '.md' });
     for (const raw of parsed.offers) {
@@ -172,17 +219,28 @@ async function rawChromaThroughput(dataDir: string, files: readonly string[]): P
       chunks.forEach((chunk, i) => records.push({ id: chunk.id, embedding: vectors[i]!, metadata: storeMetadata(chunk) }));
     }
   }
+  return records;
+}
+
+/**
+ * `records` added with `collection.add` in the server's batch size, timed: into a fresh
+ * collection, or (`into`) into the collection an index already holds, so that the store's own
+ * add rate is measured at that index's size (ids prefixed, so they are new).
+ */
+async function rawChromaThroughput(dataDir: string, records: readonly RawRecord[], into?: { prefix: string }): Promise<{ vectors: number; seconds: number; vectorsPerSec: number }> {
   const server = await startEmbeddedChroma({ dataDir });
   try {
     const url = new URL(server.url);
     const client = new ChromaClient({ host: url.hostname, port: Number(url.port) });
     const batch = (await client.getMaxBatchSize()) || 1000;
-    const collection = await client.createCollection({ name: 'bench-raw', embeddingFunction: null, configuration: { hnsw: { space: 'cosine' } } });
+    const collection = into
+      ? await client.getCollection({ name: (await client.listCollections()).find((c) => c.name.startsWith('offers-'))!.name })
+      : await client.createCollection({ name: 'bench-raw', embeddingFunction: null, configuration: { hnsw: { space: 'cosine' } } });
     const started = performance.now();
     for (let start = 0; start < records.length; start += batch) {
       const slice = records.slice(start, start + batch);
       await collection.add({
-        ids: slice.map((r) => r.id),
+        ids: slice.map((r) => `${into?.prefix ?? ''}${r.id}`),
         embeddings: slice.map((r) => r.embedding),
         metadatas: slice.map((r) => r.metadata),
       });

@@ -16,9 +16,10 @@ export async function exportOffers(options: ExportOptions): Promise<number> {
   const workspace = await openWorkspace(resolveConfig(options), { log: output.info, access: { mode: 'read', command: 'export' } });
   try {
     const status = options.includeRemoved ? undefined : (['active'] as const);
-    for (const [i, record] of workspace.records.listOffers(status ? { status: [...status] } : {}).entries()) {
+    let i = 0;
+    for (const record of workspace.records.listOffers(status ? { status: [...status] } : {})) {
       // Now and then: a slow reader holds the lines back, a closed pipe ends the export.
-      if (i > 0 && i % DRAIN_EVERY === 0) await output.drain?.();
+      if (i++ > 0 && i % DRAIN_EVERY === 0) await output.drain?.();
       const { offer } = record;
       output.result(
         JSON.stringify({

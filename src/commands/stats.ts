@@ -149,10 +149,9 @@ export async function collectStats(workspace: Workspace, options: { includeRemov
     const key = posted ? month : 'unknown';
     result.byMonth[key] = (result.byMonth[key] ?? 0) + offers;
   }
-  for (const source of records.listSources()) {
-    result.sources.files++;
-    if (source.status === 'failed') result.sources.failed++;
-  }
+  const sources = records.countSources();
+  result.sources.files = sources.sources;
+  result.sources.failed = sources.failed;
   if (result.offers === 0) {
     const others = otherEmbedderIndexes(workspace.config.dataDir, collectionName(workspace.store.space));
     if (others.length > 0) result.warnings.push(describeOtherEmbedders(result.embedder, others));

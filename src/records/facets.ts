@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 
 /**
  * What groups are made of, one narrow row per offer: role, title family, seniority, posting day,
- * workplace, language, company and source, and the offer's stated facts (pay, experience…:
+ * workplace, language, company, source and title, and the offer's stated facts (pay, experience…:
  * ingest/facts.ts) as a small JSON, so that a group's facts table reads narrow rows too. A comparison's groups are arbitrary (a title family,
  * a role in a date window, a company's offers), so they are found by filtering these rows, never
  * by reading the offers table, whose rows carry whole offers (a scan of it at 100k offers read
@@ -18,13 +18,14 @@ const columns = (row: string) => `
   json_extract(${row}.offer, '$.seniority'), json_extract(${row}.offer, '$.datePosted'),
   json_extract(${row}.offer, '$.workplace'), json_extract(${row}.offer, '$.language'),
   json_extract(${row}.offer, '$.company'), ${row}.source, ${row}.first_seen,
-  json_remove(json_extract(${row}.offer, '$.facts'), '$.evidence'), json_extract(${row}.offer, '$.facts.evidence')`;
+  json_remove(json_extract(${row}.offer, '$.facts'), '$.evidence'), json_extract(${row}.offer, '$.facts.evidence'),
+  json_extract(${row}.offer, '$.title')`;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS offer_facets (
   offer_id TEXT PRIMARY KEY, status TEXT NOT NULL, role TEXT NOT NULL, family TEXT, family_label TEXT, seniority TEXT,
   posted TEXT, workplace TEXT, language TEXT, company TEXT, source TEXT NOT NULL, first_seen TEXT NOT NULL,
-  facts TEXT, evidence TEXT
+  facts TEXT, evidence TEXT, title TEXT
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS offer_facets_by_family ON offer_facets(status, family);
 CREATE INDEX IF NOT EXISTS offer_facets_by_role ON offer_facets(status, role);
@@ -41,7 +42,7 @@ END;
 `;
 
 /** The facet rows' columns as this version writes them: a record with other columns gets its facets derived again. */
-const COLUMNS = 'offer_id status role family family_label seniority posted workplace language company source first_seen facts evidence';
+const COLUMNS = 'offer_id status role family family_label seniority posted workplace language company source first_seen facts evidence title';
 
 export function installFacets(db: Database.Database): void {
   db.transaction(() => {

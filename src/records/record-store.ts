@@ -131,7 +131,9 @@ CREATE TABLE IF NOT EXISTS offers (
 );
 CREATE INDEX IF NOT EXISTS offers_by_role ON offers(role, status);
 CREATE INDEX IF NOT EXISTS offers_by_source ON offers(source);
-CREATE INDEX IF NOT EXISTS offers_by_fingerprint ON offers(fingerprint);
+-- Reposts are found by band key (offer_bands); an index of the 2 KB fingerprints cost more to
+-- keep than any other at 100k offers and served no query.
+DROP INDEX IF EXISTS offers_by_fingerprint;
 CREATE TABLE IF NOT EXISTS sources (
   source TEXT PRIMARY KEY,
   kind TEXT NOT NULL,
@@ -152,6 +154,9 @@ CREATE INDEX IF NOT EXISTS offer_bands_by_offer ON offer_bands(offer_id);
 
 /** How long an opening or a write waits for another connection's write transaction. */
 const BUSY_TIMEOUT_MS = 5000;
+
+/** The page cache of a writable record, in KiB: memory bounded whatever the record's size. */
+const CACHE_KIB = 32 * 1024;
 
 export class RecordStore {
   /** Chunk text and theme prominence for lexical retrieval, written in the same transactions as the offers. */
@@ -191,6 +196,9 @@ export class RecordStore {
       const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
+      // The record's indexes take keys in random order (offer, chunk and band ids): with SQLite's
+      // default 2 MB cache, an ingest of 20k offers spent most of its record time re-reading pages.
+      db.pragma(`cache_size = -${CACHE_KIB}`);
       return db
         .transaction(() => {
           db.exec(SCHEMA);
@@ -256,6 +264,11 @@ export class RecordStore {
   getSource(source: string): SourceRecord | undefined {
     const row = this.sql('SELECT * FROM sources WHERE source = ?').get(source) as SourceRow | undefined;
     return row && fromSourceRow(row);
+  }
+
+  /** How many sources are recorded, and how many of them failed: counted, not loaded. */
+  countSources(): { sources: number; failed: number } {
+    return this.sql("SELECT COUNT(*) AS sources, COUNT(*) FILTER (WHERE status = 'failed') AS failed FROM sources").get() as { sources: number; failed: number };
   }
 
   listSources(): SourceRecord[] {
@@ -351,7 +364,11 @@ export class RecordStore {
     return rows.map((row) => ({ offerId: row.offer_id, chunkIds: JSON.parse(row.chunk_ids) as string[] }));
   }
 
-  listOffers(filter: { status?: OfferStatus[]; role?: string; source?: string } = {}): OfferRecord[] {
+  /**
+   * The offers, in id order, one at a time: an export of 100k offers holds one in memory, not
+   * all (loading them took ~200 MB at 10k). The connection is busy until the iteration ends.
+   */
+  *listOffers(filter: { status?: OfferStatus[]; role?: string; source?: string } = {}): Generator<OfferRecord> {
     const clauses: string[] = [];
     const params: unknown[] = [];
     if (filter.status) {
@@ -367,7 +384,7 @@ export class RecordStore {
       params.push(filter.source);
     }
     const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-    return (this.sql(`SELECT * FROM offers ${where} ORDER BY offer_id`).all(...params) as OfferRow[]).map(fromOfferRow);
+    for (const row of this.sql(`SELECT * FROM offers ${where} ORDER BY offer_id`).iterate(...params) as IterableIterator<OfferRow>) yield fromOfferRow(row);
   }
 
   /** These offers' companies and themes per section, in the order given. */
@@ -480,12 +497,12 @@ export class RecordStore {
    */
   findByBandKeys(bandKeys: readonly string[], offerId: string): DuplicateCandidate[] {
     if (bandKeys.length === 0) return [];
-    // Only what the comparison reads: parsing each candidate's whole offer was a visible share
-    // of an ingest of templated offers, whose band keys collide often.
+    // Only what the comparison reads, from narrow rows: parsing each candidate's whole offer was
+    // most of an ingest of templated offers, whose band keys collide often (more so as the index grows).
     const rows = this.sql(
-      `SELECT offer_id, fingerprint, role, json_extract(offer, '$.title') AS title, json_extract(offer, '$.seniority') AS seniority FROM offers
-       WHERE offer_id IN (SELECT offer_id FROM offer_bands WHERE band_key IN (${bandKeys.map(() => '?').join(',')}))
-       AND offer_id != ? AND status = 'active' ORDER BY first_seen, offer_id`,
+      `SELECT o.offer_id, o.fingerprint, o.role, f.title, f.seniority FROM offers o JOIN offer_facets f ON f.offer_id = o.offer_id
+       WHERE o.offer_id IN (SELECT offer_id FROM offer_bands WHERE band_key IN (${bandKeys.map(() => '?').join(',')}))
+       AND o.offer_id != ? AND o.status = 'active' ORDER BY o.first_seen, o.offer_id`,
     ).all(...bandKeys, offerId) as Array<{ offer_id: string; fingerprint: string; role: string; title: string | null; seniority: Offer['seniority'] | null }>;
     return rows.map((row) => ({
       offerId: row.offer_id,

@@ -128,7 +128,7 @@ async function storeAgainstRecord(dataDir: string): Promise<{ orphans: string[];
   try {
     const stored = new Set((await workspace.store.get({ includeDocuments: false })).map((r) => r.id));
     const intents = workspace.records.listIntents();
-    const listed = new Set(workspace.records.listOffers({ status: ['active'] }).flatMap((r) => r.chunkIds));
+    const listed = new Set([...workspace.records.listOffers({ status: ['active'] })].flatMap((r) => r.chunkIds));
     const covered = new Set([...listed, ...intents.flatMap((i) => i.chunkIds)]);
     return {
       orphans: [...stored].filter((id) => !covered.has(id)),

@@ -30,7 +30,7 @@ describe('reposted offers', () => {
   it('collapses the NimbusPay Berlin / Amsterdam pair into one offer with an alternate source', async () => {
     const result = await ingestSources(ws.workspace, [offersDir], { now: new Date('2026-11-01T00:00:00Z') });
     assert.equal(result.duplicates, 1);
-    const nimbus = ws.workspace.records.listOffers().filter((r) => /sre-nimbuspay-senior-(berlin|amsterdam)\.md$/.test(r.source));
+    const nimbus = [...ws.workspace.records.listOffers()].filter((r) => /sre-nimbuspay-senior-(berlin|amsterdam)\.md$/.test(r.source));
     assert.equal(nimbus.length, 2);
     const duplicate = nimbus.find((r) => r.status === 'duplicate');
     const canonical = nimbus.find((r) => r.status === 'active');
@@ -39,7 +39,7 @@ describe('reposted offers', () => {
     copySource = duplicate.source;
     assert.deepEqual(duplicate.chunkIds, [], 'a duplicate is never indexed');
     // Counted once: no other demo offer is a duplicate, and the statistics see one NimbusPay SRE.
-    assert.equal(ws.workspace.records.listOffers({ status: ['duplicate'] }).length, 1);
+    assert.equal([...ws.workspace.records.listOffers({ status: ['duplicate'] })].length, 1);
   });
 
   it('recognises an edited copy from the record alone when the original is unchanged', async () => {
@@ -47,6 +47,6 @@ describe('reposted offers', () => {
     const result = await ingestSources(ws.workspace, [offersDir], { now: new Date('2026-11-01T00:00:00Z') });
     assert.equal(result.ingested, 0, 'the original is skipped unparsed, the copy is not embedded');
     assert.equal(result.duplicates, 1);
-    assert.equal(ws.workspace.records.listOffers({ status: ['duplicate'] }).length, 1);
+    assert.equal([...ws.workspace.records.listOffers({ status: ['duplicate'] })].length, 1);
   });
 });

@@ -276,7 +276,7 @@ describe('a batch of hostile files', () => {
       assert.equal(failed['empty.txt'], 'empty file');
       assert.equal(result.offers, 3);
       // Nothing else affected: every recorded chunk is in the store, and no other.
-      const recorded = workspace.records.listOffers().filter((o) => o.status === 'active').flatMap((o) => o.chunkIds);
+      const recorded = [...workspace.records.listOffers()].filter((o) => o.status === 'active').flatMap((o) => o.chunkIds);
       assert.equal(await memory.count(), recorded.length);
       assert.equal(result.chunks, recorded.length);
     } finally {

@@ -80,7 +80,7 @@ describe('a disk that fills up mid-ingest (ENOSPC injected into the store)', () 
       const fatal = storageFatal(failure);
       assert.ok(fatal, String(failure));
       assert.match(fatal.hint ?? '', /free some disk space/);
-      const committed = workspace.records.listOffers({ status: ['active'] });
+      const committed = [...workspace.records.listOffers({ status: ['active'] })];
       assert.ok(committed.length > 0 && committed.length < 300, `committed ${committed.length}`);
 
       disk.makeRoom();
@@ -88,7 +88,7 @@ describe('a disk that fills up mid-ingest (ENOSPC injected into the store)', () 
       assert.deepEqual(result.failed, []);
       assert.equal(result.offers, 300);
       assert.ok(result.recovered > 0, 'the half-written batch was rolled back');
-      const recorded = workspace.records.listOffers({ status: ['active'] }).flatMap((o) => o.chunkIds);
+      const recorded = [...workspace.records.listOffers({ status: ['active'] })].flatMap((o) => o.chunkIds);
       assert.equal(await memory.count(), recorded.length);
     } finally {
       await cleanup();
