@@ -1,15 +1,13 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { numberInRange, RATE_RANGE, TIMEOUT_RANGE } from '../ingest/fetch/flag-ranges.ts';
-import { DataDirBusyError, describeError, FatalError, OutputClosedError, UsageError } from './errors.ts';
+import { DataDirBusyError, describeError, ExitCode, FatalError, OutputClosedError, UsageError } from './errors.ts';
 import { exitStatusOfStreams, guardStandardStreams } from './output.ts';
 import { storageFatal } from './util/storage-errors.ts';
 
 /**
  * The command line: declares commands and flags, normalises them, and hands over to
- * commands/<name>.ts. This is the only place that calls process.exit. Exit codes: 0 success,
- * 1 nothing could be done (fatal), 2 usage error, 3 some sources failed, 4 query refused (too
- * little evidence: an unknown role, or too few offers), 5 data dir busy (another offers command
- * kept it longer than --wait).
+ * commands/<name>.ts. This is the only place that calls process.exit, with a code of the
+ * ExitCode table (src/errors.ts).
  *
  * Commands are imported when they run, not up front: a query should not pay for loading the
  * PDF and HTML parsers, nor ingest for the LLM client.
@@ -141,7 +139,7 @@ program
     exitCode = await mcp({ ...globals(), ...opts });
   });
 
-let exitCode = 0;
+let exitCode: number = ExitCode.ok;
 
 interface WebFlags {
   maxPages?: number;
@@ -192,22 +190,22 @@ async function main(): Promise<number> {
     const error = storageFatal(thrown) ?? thrown;
     if (error instanceof CommanderError) {
       // Help and version are not errors; commander already printed usage for real ones.
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? ExitCode.ok : ExitCode.usage;
     }
     // stdout is gone (`offers export | head -1`, or a full disk): exitStatusOfStreams says what that means.
-    if (error instanceof OutputClosedError) return 0;
-    if (error instanceof UsageError) {
+    if (OutputClosedError.isInstance(error)) return ExitCode.ok;
+    if (UsageError.isInstance(error)) {
       process.stderr.write(`offers: ${error.message}\n`);
-      return 2;
+      return ExitCode.usage;
     }
-    if (error instanceof FatalError) {
+    if (FatalError.isInstance(error)) {
       process.stderr.write(`offers: ${describeError(error)}\n${error.hint ? `  fix: ${error.hint}\n` : ''}`);
-      return error instanceof DataDirBusyError ? 5 : 1;
+      return DataDirBusyError.isInstance(error) ? ExitCode.busy : ExitCode.fatal;
     }
     process.stderr.write(`offers: unexpected error: ${describeError(error)}\n`);
     if (process.env.OFFERS_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
     else process.stderr.write('  (set OFFERS_DEBUG=1 to see the stack trace)\n');
-    return 1;
+    return ExitCode.fatal;
   }
 }
 

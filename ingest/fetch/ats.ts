@@ -143,7 +143,7 @@ export function atsOffers(board: AtsBoard, body: unknown): RawOffer[] {
         : fromAshby(posting, board.board);
       offers.push(withPostingId(offer, posting.id));
     } catch (error) {
-      if (!(error instanceof SourceError)) throw error;
+      if (!SourceError.isInstance(error)) throw error;
       firstProblem ??= error;
     }
   }

@@ -211,7 +211,7 @@ export class WebSession {
     try {
       return await work;
     } catch (error) {
-      if (error instanceof SourceError) this.counts.failed++;
+      if (SourceError.isInstance(error)) this.counts.failed++;
       throw error;
     }
   }

@@ -1,4 +1,5 @@
 import { resolveConfig, type ConfigFlags } from '../config.ts';
+import { ExitCode } from '../errors.ts';
 import { processOutput, type Output } from '../output.ts';
 import { openWorkspace } from '../workspace.ts';
 
@@ -11,7 +12,7 @@ export interface ExportOptions extends ConfigFlags {
 const DRAIN_EVERY = 100;
 
 /** `offers export`: every indexed offer as one JSON line, with the text that quotes are cut from. */
-export async function exportOffers(options: ExportOptions): Promise<number> {
+export async function exportOffers(options: ExportOptions): Promise<ExitCode> {
   const output = options.output ?? processOutput;
   const workspace = await openWorkspace(resolveConfig(options), { log: output.info, access: { mode: 'read', command: 'export' } });
   try {
@@ -48,5 +49,5 @@ export async function exportOffers(options: ExportOptions): Promise<number> {
   } finally {
     await workspace.close();
   }
-  return 0;
+  return ExitCode.ok;
 }

@@ -2,6 +2,7 @@ import type { WebOptions, WebStats } from '../../ingest/fetch/web-session.ts';
 import { ingestSources, type IngestResult } from '../../ingest/pipeline.ts';
 import { resolveRoleName } from '../catalog/roles.ts';
 import { resolveConfig, type ConfigFlags } from '../config.ts';
+import { ExitCode } from '../errors.ts';
 import { processOutput, type Output } from '../output.ts';
 import { repairDrift } from '../store/consistency.ts';
 import { openWorkspace } from '../workspace.ts';
@@ -15,8 +16,8 @@ export interface IngestCommandOptions extends ConfigFlags {
   web?: WebOptions;
 }
 
-/** `offers ingest`: exit 0 when every source was ingested, 3 when some failed. */
-export async function ingest(options: IngestCommandOptions): Promise<number> {
+/** `offers ingest`: ExitCode.ok when every source was ingested, someSourcesFailed when some failed. */
+export async function ingest(options: IngestCommandOptions): Promise<ExitCode> {
   const output = options.output ?? processOutput;
   const config = resolveConfig(options);
   const workspace = await openWorkspace(config, { log: output.info, access: { mode: 'write', command: 'ingest' } });
@@ -30,7 +31,7 @@ export async function ingest(options: IngestCommandOptions): Promise<number> {
   }
   if (options.json) output.result(JSON.stringify(result));
   output.info(summarise(result));
-  return result.failed.length > 0 ? 3 : 0;
+  return result.failed.length > 0 ? ExitCode.someSourcesFailed : ExitCode.ok;
 }
 
 function describeWebStats(web: WebStats): string {

@@ -3,7 +3,8 @@ import type { RoleCatalog } from '../catalog/roles.ts';
 import { resolveConfig, type ConfigFlags, type OffersConfig } from '../config.ts';
 import { checkOutputFile, processOutput, writeOutputFile, type Output } from '../output.ts';
 import { answerQuestion, type QuestionRequest } from '../query/answer-question.ts';
-import { RefusalError, REFUSED_EXIT_CODE } from '../query/refusal.ts';
+import { ExitCode } from '../errors.ts';
+import { RefusalError } from '../query/refusal.ts';
 import type { Answer } from '../query/types.ts';
 import { renderHtml } from '../report/html.ts';
 import { renderJson } from '../report/json.ts';
@@ -22,10 +23,10 @@ export interface QueryCommandOptions extends ConfigFlags, QuestionRequest {
 
 /**
  * `offers query`: the offline answer, rewritten by the LLM when OFFERS_LLM_MODEL is set.
- * Returns 0, or REFUSED_EXIT_CODE (4) when the evidence is too thin to answer: the refusal
+ * Returns ExitCode.ok, or ExitCode.refused when the evidence is too thin to answer: the refusal
  * goes to stderr, and with --format json also to stdout as `{ refused: true, … }`.
  */
-export async function query(options: QueryCommandOptions): Promise<number> {
+export async function query(options: QueryCommandOptions): Promise<ExitCode> {
   const output = options.output ?? processOutput;
   // Before the work, which may be long: a path that can't be written is a usage error now.
   if (options.out) checkOutputFile(options.out);
@@ -42,13 +43,13 @@ export async function query(options: QueryCommandOptions): Promise<number> {
     if (!(error instanceof RefusalError)) throw error;
     output.info(`offers: ${error.message}\n  fix: ${error.hint}`);
     if (options.format === 'json') await deliver(renderJson(error.refusal), options, output);
-    return REFUSED_EXIT_CODE;
+    return ExitCode.refused;
   } finally {
     await workspace.close();
   }
   answer = await writeWithModel(answer, config, workspace.roles, output.info);
   await deliver(render(answer, options.format ?? 'md'), options, output);
-  return 0;
+  return ExitCode.ok;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { reindexAll } from '../../ingest/pipeline.ts';
 import { resolveConfig, type ConfigFlags } from '../config.ts';
+import { ExitCode } from '../errors.ts';
 import { processOutput, type Output } from '../output.ts';
 import { repairDrift } from '../store/consistency.ts';
 import { diffOfferStates, renderChangeReport } from '../records/change-report.ts';
@@ -20,7 +21,7 @@ export interface ReindexOptions extends ConfigFlags {
  * `offers reindex`: re-read every recorded source; only what changed is embedded again.
  * People get the per-role change report on stderr; `--json` prints the counts, with `roles`.
  */
-export async function reindex(options: ReindexOptions): Promise<number> {
+export async function reindex(options: ReindexOptions): Promise<ExitCode> {
   const output = options.output ?? processOutput;
   const workspace = await openWorkspace(resolveConfig(options), {
     log: output.info,
@@ -47,7 +48,7 @@ export async function reindex(options: ReindexOptions): Promise<number> {
     workspace.records.history.add({ finishedAt: new Date().toISOString(), ...run });
     if (options.json) output.result(JSON.stringify(run));
     output.info(`${summarise(result)}\n${renderChangeReport(roles)}`);
-    return result.failed.length > 0 ? 3 : 0;
+    return result.failed.length > 0 ? ExitCode.someSourcesFailed : ExitCode.ok;
   } finally {
     await workspace.close();
   }

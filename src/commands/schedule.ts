@@ -1,6 +1,6 @@
 import { Cron, type CronOptions } from 'croner';
 import { resolveConfig, type ConfigFlags } from '../config.ts';
-import { describeError, FatalError, UsageError } from '../errors.ts';
+import { describeError, ExitCode, FatalError, UsageError } from '../errors.ts';
 import { processOutput, type Output } from '../output.ts';
 import { reindex } from './reindex.ts';
 
@@ -33,7 +33,7 @@ export interface ScheduleLoopOptions {
   stop: Promise<string>;
 }
 
-export async function schedule(options: ScheduleOptions): Promise<number> {
+export async function schedule(options: ScheduleOptions): Promise<ExitCode> {
   const output = options.output ?? processOutput;
   resolveConfig(options); // configuration problems are reported now, not at the first tick
   const log = (line: string) => output.info(`[${new Date().toISOString()}] ${line}`);
@@ -43,7 +43,7 @@ export async function schedule(options: ScheduleOptions): Promise<number> {
   } finally {
     dispose();
   }
-  return 0;
+  return ExitCode.ok;
 }
 
 /** One scheduled run: `offers reindex` holding the lock through a signal, its report logged line by line. */
@@ -56,7 +56,7 @@ export function scheduledReindex(options: ConfigFlags & { json?: boolean }, outp
       scheduled: true,
       output: { result: output.result, info: (text) => text.split('\n').forEach((line) => log(`run ${n}: ${line}`)) },
     });
-    if (code !== 0) log(`run ${n}: some sources failed (exit code ${code}); they keep what they had`);
+    if (code !== ExitCode.ok) log(`run ${n}: some sources failed (exit code ${code}); they keep what they had`);
   };
 }
 
@@ -96,7 +96,7 @@ async function runLogged(n: number, options: ScheduleLoopOptions): Promise<void>
     options.log(`run ${n}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (error) {
     // A failed run must not end the schedule: the next tick tries again.
-    const hint = error instanceof FatalError && error.hint ? ` (fix: ${error.hint})` : '';
+    const hint = FatalError.isInstance(error) && error.hint ? ` (fix: ${error.hint})` : '';
     options.log(`run ${n}: failed: ${describeError(error)}${hint}`);
   }
 }

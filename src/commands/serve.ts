@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.ts';
+import { UsageError, type ExitCode } from '../errors.ts';
 import { createServeApp } from '../serve/api.ts';
 import { isLoopbackHost, readToken } from '../serve/http-guard.ts';
 import { listen } from '../serve/listen.ts';
@@ -24,7 +24,7 @@ export interface ServeOptions extends ServerCommandOptions {
   schedule?: string;
 }
 
-export function serve(options: ServeOptions): Promise<number> {
+export function serve(options: ServeOptions): Promise<ExitCode> {
   return runServerCommand('serve', options, async ({ env, output, log, host, stop }) => {
     const bindHost = options.host ?? DEFAULT_HOST;
     const token = readToken(env);

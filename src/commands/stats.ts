@@ -1,5 +1,5 @@
 import { resolveConfig, type ConfigFlags } from '../config.ts';
-import { FatalError } from '../errors.ts';
+import { ExitCode, FatalError } from '../errors.ts';
 import { processOutput, type Output } from '../output.ts';
 import { compareStore, describeDrift, inspectStore, repairStore, type RepairResult } from '../store/consistency.ts';
 import { openWorkspace, type Workspace } from '../workspace.ts';
@@ -59,7 +59,7 @@ export interface IndexStats {
  * `offers stats`: what is indexed, per role, language, source and month posted. With --check,
  * exit 1 when the record and the store differ (and --repair could not make them agree).
  */
-export async function stats(options: StatsOptions): Promise<number> {
+export async function stats(options: StatsOptions): Promise<ExitCode> {
   const output = options.output ?? processOutput;
   const repair = options.repair ?? false;
   const workspace = await openWorkspace(resolveConfig(options), {
@@ -79,9 +79,9 @@ export async function stats(options: StatsOptions): Promise<number> {
       `offers: the record and the vector store differ: ${result.check.missing} chunks missing from the store, ${result.check.extra} it holds that the record does not list\n` +
         `  fix: ${result.check.repaired ? 'ingest the sources of the offers whose chunks were lost with their text again' : 'offers stats --check --repair (or the next ingest or reindex repairs it)'}`,
     );
-    return 1;
+    return ExitCode.fatal;
   }
-  return 0;
+  return ExitCode.ok;
 }
 
 /** --check and --repair: the comparison, and after a repair the store as it is then. */

@@ -30,15 +30,12 @@ export interface Refusal {
   hint: string;
 }
 
-/** Thrown by answerQuestion; commands/query.ts prints it and exits with REFUSED_EXIT_CODE. */
+/** Thrown by answerQuestion; commands/query.ts prints it and exits with ExitCode.refused. */
 export class RefusalError extends FatalError {
   constructor(readonly refusal: Refusal) {
     super(refusal.reason, refusal.hint);
   }
 }
-
-/** `offers query` exit code when it refuses to answer (distinct from 1, "nothing could be done"). */
-export const REFUSED_EXIT_CODE = 4;
 
 /**
  * The refusal for these roles, or undefined when every role has at least `minOffers` offers.

@@ -16,9 +16,9 @@ export interface Failure {
 
 export function classifyFailure(thrown: unknown, log: (line: string) => void): Failure {
   const error = storageFatal(thrown) ?? thrown;
-  if (error instanceof UsageError) return { status: 400, error: oneLine(error.message) };
-  if (error instanceof FatalError) return { status: 503, error: oneLine(describeError(error)), ...(error.hint ? { hint: oneLine(error.hint) } : {}) };
-  if (error instanceof RetryableError) return { status: 503, error: oneLine(describeError(error)), hint: 'try again in a moment' };
+  if (UsageError.isInstance(error)) return { status: 400, error: oneLine(error.message) };
+  if (FatalError.isInstance(error)) return { status: 503, error: oneLine(describeError(error)), ...(error.hint ? { hint: oneLine(error.hint) } : {}) };
+  if (RetryableError.isInstance(error)) return { status: 503, error: oneLine(describeError(error)), hint: 'try again in a moment' };
   const message = oneLine(describeError(error));
   log(`offers: unexpected error: ${message}`);
   if (process.env.OFFERS_DEBUG && error instanceof Error) log(String(error.stack));

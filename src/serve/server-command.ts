@@ -1,5 +1,6 @@
 import { stopOnSignals } from '../commands/schedule.ts';
 import { resolveConfig, type ConfigFlags, type OffersConfig } from '../config.ts';
+import { ExitCode } from '../errors.ts';
 import { processOutput, type Output } from '../output.ts';
 import { WorkspaceHost } from './workspace-host.ts';
 
@@ -25,7 +26,7 @@ export interface ServerContext {
   stop: Promise<string>;
 }
 
-export async function runServerCommand(command: string, options: ServerCommandOptions, run: (context: ServerContext) => Promise<void>): Promise<number> {
+export async function runServerCommand(command: string, options: ServerCommandOptions, run: (context: ServerContext) => Promise<void>): Promise<ExitCode> {
   const output = options.output ?? processOutput;
   const env = options.env ?? process.env;
   const config = resolveConfig(options, env);
@@ -38,5 +39,5 @@ export async function runServerCommand(command: string, options: ServerCommandOp
     await host.close();
     signals.dispose();
   }
-  return 0;
+  return ExitCode.ok;
 }
