@@ -4,7 +4,7 @@ import { resolveConfig, type ConfigFlags, type OffersConfig } from '../config.ts
 import { checkOutputFile, processOutput, writeOutputFile, type Output } from '../output.ts';
 import { answerQuestion, type QuestionRequest } from '../query/answer-question.ts';
 import { ExitCode } from '../errors.ts';
-import { RefusalError } from '../query/refusal.ts';
+import { isRefusal } from '../query/refusal.ts';
 import type { Answer } from '../query/types.ts';
 import { renderHtml } from '../report/html.ts';
 import { renderJson } from '../report/json.ts';
@@ -37,13 +37,13 @@ export async function query(options: QueryCommandOptions): Promise<ExitCode> {
     // The store first: unreachable, it is named (exit 1) before the record's counts could refuse
     // the question for want of offers; drifted from the record, every answer says so.
     const store = await inspectStore(workspace.store, workspace.records);
-    answer = await answerQuestion(workspace, options);
-    if (!store.consistent) answer = { ...answer, warnings: [...answer.warnings, describeDrift(store, workspace.storeUrl)] };
-  } catch (error) {
-    if (!(error instanceof RefusalError)) throw error;
-    output.info(`offers: ${error.message}\n  fix: ${error.hint}`);
-    if (options.format === 'json') await deliver(renderJson(error.refusal), options, output);
-    return ExitCode.refused;
+    const result = await answerQuestion(workspace, options);
+    if (isRefusal(result)) {
+      output.info(`offers: ${result.reason}\n  fix: ${result.hint}`);
+      if (options.format === 'json') await deliver(renderJson(result), options, output);
+      return ExitCode.refused;
+    }
+    answer = store.consistent ? result : { ...result, warnings: [...result.warnings, describeDrift(store, workspace.storeUrl)] };
   } finally {
     await workspace.close();
   }
