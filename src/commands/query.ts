@@ -1,6 +1,5 @@
-import { synthesizeAnswer } from '../llm/synthesize.ts';
-import type { RoleCatalog } from '../catalog/roles.ts';
-import { resolveConfig, type ConfigFlags, type OffersConfig } from '../config.ts';
+import { resolveConfig, type ConfigFlags } from '../config.ts';
+import { writeWithModel } from '../llm/write-with-model.ts';
 import { checkOutputFile, processOutput, writeOutputFile, type Output } from '../output.ts';
 import { answerQuestion, type QuestionRequest } from '../query/answer-question.ts';
 import { ExitCode } from '../errors.ts';
@@ -50,24 +49,6 @@ export async function query(options: QueryCommandOptions): Promise<ExitCode> {
   answer = await writeWithModel(answer, config, workspace.roles, output.info);
   await deliver(render(answer, options.format ?? 'md'), options, output);
   return ExitCode.ok;
-}
-
-/**
- * With OFFERS_LLM_MODEL set, the answer rewritten by the model and verified claim by claim (only
- * verified text is kept: the model's raw reply is never shown); otherwise the answer as it is.
- * Shared by `query`, `serve` and `mcp`, so that they all answer alike.
- */
-export async function writeWithModel(answer: Answer, config: OffersConfig, roleCatalog: RoleCatalog, log: (line: string) => void): Promise<Answer> {
-  if (!config.llmModel) return answer;
-  log(`writing the answer with ${config.llmModel}; every claim is checked against its quotes before it is shown`);
-  return synthesizeAnswer(answer, {
-    model: config.llmModel,
-    roleCatalog,
-    ...(config.openaiApiKey ? { apiKey: config.openaiApiKey } : {}),
-    ...(config.openaiBaseUrl ? { baseUrl: config.openaiBaseUrl } : {}),
-    ...(config.llmTimeoutSeconds !== undefined ? { deadlineMs: config.llmTimeoutSeconds * 1000 } : {}),
-    ...(config.llmMaxTokens !== undefined ? { maxTokens: config.llmMaxTokens } : {}),
-  });
 }
 
 function render(answer: Answer, format: QueryFormat): string {

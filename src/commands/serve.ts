@@ -4,7 +4,7 @@ import { isLoopbackHost, readToken } from '../serve/http-guard.ts';
 import { listen } from '../serve/listen.ts';
 import { buildPageAssets } from '../serve/page-assets.ts';
 import { runServerCommand, type ServerCommandOptions } from '../serve/server-command.ts';
-import { cronJob, runSchedule, scheduledReindex } from './schedule.ts';
+import { cronJob, runSchedule, scheduledReindex } from '../schedule/run-schedule.ts';
 
 /**
  * `offers serve [--port P] [--host H] [--schedule "<cron>"]`: the page and the HTTP API

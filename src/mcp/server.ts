@@ -1,7 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult, ResourceLink } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { collectStats } from '../commands/stats.ts';
+import { collectStats } from '../index-stats.ts';
 import { isRefusal } from '../query/refusal.ts';
 import type { Answer } from '../query/types.ts';
 import { ask } from '../serve/ask.ts';

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { collectStats } from '../commands/stats.ts';
+import { collectStats } from '../index-stats.ts';
 import { UsageError } from '../errors.ts';
 import { isRefusal } from '../query/refusal.ts';
 import { renderJson } from '../report/json.ts';

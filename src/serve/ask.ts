@@ -1,4 +1,4 @@
-import { writeWithModel } from '../commands/query.ts';
+import { writeWithModel } from '../llm/write-with-model.ts';
 import { answerQuestion, type QuestionRequest } from '../query/answer-question.ts';
 import { isRefusal, type Refusal } from '../query/refusal.ts';
 import type { Answer } from '../query/types.ts';

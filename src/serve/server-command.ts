@@ -1,4 +1,4 @@
-import { stopOnSignals } from '../commands/schedule.ts';
+import { stopOnSignals } from '../schedule/stop-signals.ts';
 import { resolveConfig, type ConfigFlags, type OffersConfig } from '../config.ts';
 import { ExitCode } from '../errors.ts';
 import { processOutput, type Output } from '../output.ts';

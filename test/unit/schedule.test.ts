@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import { runSchedule } from '../../src/commands/schedule.ts';
+import { runSchedule } from '../../src/schedule/run-schedule.ts';
 import { UsageError } from '../../src/errors.ts';
 
 /** The scheduling loop with a fake run, on croner's seconds field ("* * * * * *": every second). */
