@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const COMMANDS = path.join(ROOT, 'src/commands');
 /** Where the commands are declared: the one module that imports them. */
-const PROGRAM = 'src/cli.ts';
+const PROGRAM = 'src/program.ts';
 
 /** The modules each TypeScript file under these folders imports, statically or on demand, as absolute paths. */
 function importsUnder(...folders: string[]): Array<{ file: string; imported: string }> {
