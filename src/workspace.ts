@@ -12,7 +12,7 @@ import { lazyStore, type LazyStore } from './store/lazy-store.ts';
 import { collectionName, type EmbeddingSpace, type VectorStore } from './store/vector-store.ts';
 import { PIPELINE_VERSION } from '../ingest/pipeline-version.ts';
 import { sha1 } from './util/hash.ts';
-import { loadThemeCatalog, tagThemes, type ThemeCatalog } from './themes.ts';
+import { loadThemeCatalog, tagThemes, type ThemeCatalog } from './catalog/themes.ts';
 
 /**
  * Everything a command works with, opened once at the edge and closed once: the configured

@@ -1,6 +1,6 @@
 import { findRolesInText, OTHER_ROLE } from '../catalog/roles.ts';
 import { UsageError } from '../errors.ts';
-import { tagThemes, themeCategory, themeLabel, themeSpans } from '../themes.ts';
+import { tagThemes, themeCategory, themeLabel, themeSpans } from '../catalog/themes.ts';
 import { SECTION_KINDS } from '../types.ts';
 import { titleWords } from '../../ingest/title-family.ts';
 import { MINING_POOL, mergeRedundant, minedCriticalZ, minePhrases, PHRASE_PREFIX, phraseSpans, type MinedOffer, type MinedPhrase } from './phrases.ts';

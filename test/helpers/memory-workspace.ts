@@ -7,7 +7,7 @@ import { LocalEmbedder } from '../../src/embed/local-embedder.ts';
 import { RecordStore } from '../../src/records/record-store.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { collectionName, type VectorStore } from '../../src/store/vector-store.ts';
-import { loadThemeCatalog, tagThemes } from '../../src/themes.ts';
+import { loadThemeCatalog, tagThemes } from '../../src/catalog/themes.ts';
 import type { Workspace } from '../../src/workspace.ts';
 
 /**
