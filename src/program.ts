@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { numberInRange, RATE_RANGE, TIMEOUT_RANGE } from '../ingest/fetch/flag-ranges.ts';
+import { debugEnabled } from './config.ts';
 import { DataDirBusyError, describeError, ExitCode, FatalError, OutputClosedError, UsageError } from './errors.ts';
 import { storageFatal } from './util/storage-errors.ts';
 
@@ -48,11 +49,10 @@ export function buildProgram(): OffersProgram {
         ...(maxPages ? { maxPages } : {}),
         ...(rate ? { rate } : {}),
         ...(timeout ? { timeoutMs: timeout * 1000 } : {}),
-        ...(contact ? { contact } : {}),
         ...(userAgent ? { userAgent } : {}),
         ...(followHosts ? { followHosts: splitList(followHosts) } : {}),
       };
-      state.exitCode = await ingest({ ...globals(), sources, ...rest, web });
+      state.exitCode = await ingest({ ...globals(), ...(contact ? { contact } : {}), sources, ...rest, web });
     });
 
   program
@@ -215,7 +215,7 @@ export async function runProgram(argv: readonly string[]): Promise<ExitCode> {
       return DataDirBusyError.isInstance(error) ? ExitCode.busy : ExitCode.fatal;
     }
     process.stderr.write(`offers: unexpected error: ${describeError(error)}\n`);
-    if (process.env.OFFERS_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    if (debugEnabled()) process.stderr.write(`${(error as Error).stack}\n`);
     else process.stderr.write('  (set OFFERS_DEBUG=1 to see the stack trace)\n');
     return ExitCode.fatal;
   }

@@ -25,7 +25,8 @@ export interface ReindexOptions extends ConfigFlags {
  */
 export async function runReindex(options: ReindexOptions): Promise<ExitCode> {
   const output = options.output ?? processOutput;
-  const workspace = await openWorkspace(resolveConfig(options), {
+  const config = resolveConfig(options);
+  const workspace = await openWorkspace(config, {
     log: output.info,
     access: options.scheduled ? { mode: 'write', command: 'schedule', releaseOnSignal: false } : { mode: 'write', command: 'reindex' },
   });
@@ -33,7 +34,7 @@ export async function runReindex(options: ReindexOptions): Promise<ExitCode> {
     // Also when no source changed: a store that lost chunks is only repaired by a write command.
     await repairDrift(workspace.store, workspace.records, workspace.embedder, output.info);
     const before = workspace.records.listOfferStates();
-    const result = await reindexAll(workspace, options.offline ? { web: { offline: true } } : {});
+    const result = await reindexAll(workspace, { web: { ...(options.offline ? { offline: true } : {}), ...(config.contact ? { contact: config.contact } : {}) } });
     const roles = diffOfferStates(before, workspace.records.listOfferStates());
     const run: Omit<ReindexRun, 'finishedAt'> = {
       new: result.new,

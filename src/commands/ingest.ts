@@ -13,8 +13,8 @@ export interface IngestCommandOptions extends ConfigFlags {
   role?: string;
   json?: boolean;
   output?: Output;
-  /** Politeness and limits for URLs and ATS boards. */
-  web?: WebOptions;
+  /** Politeness and limits for URLs and ATS boards (the contact is the configuration's: `--contact` or OFFERS_CONTACT). */
+  web?: Omit<WebOptions, 'contact'>;
 }
 
 /** `offers ingest`: ExitCode.ok when every source was ingested, someSourcesFailed when some failed. */
@@ -26,7 +26,8 @@ export async function ingest(options: IngestCommandOptions): Promise<ExitCode> {
   try {
     await repairDrift(workspace.store, workspace.records, workspace.embedder, output.info);
     const role = options.role ? (resolveRoleName(options.role, workspace.roles) ?? options.role) : undefined;
-    result = await ingestSources(workspace, options.sources, { ...(role ? { role } : {}), ...(options.web ? { web: options.web } : {}) });
+    const web = { ...options.web, ...(config.contact ? { contact: config.contact } : {}) };
+    result = await ingestSources(workspace, options.sources, { ...(role ? { role } : {}), web });
   } finally {
     await workspace.close();
   }

@@ -1,3 +1,4 @@
+import { debugEnabled } from '../config.ts';
 import { describeError, FatalError, RetryableError, UsageError } from '../errors.ts';
 import { storageFatal } from '../util/storage-errors.ts';
 
@@ -21,7 +22,7 @@ export function classifyFailure(thrown: unknown, log: (line: string) => void): F
   if (RetryableError.isInstance(error)) return { status: 503, error: oneLine(describeError(error)), hint: 'try again in a moment' };
   const message = oneLine(describeError(error));
   log(`offers: unexpected error: ${message}`);
-  if (process.env.OFFERS_DEBUG && error instanceof Error) log(String(error.stack));
+  if (debugEnabled() && error instanceof Error) log(String(error.stack));
   return { status: 500, error: `unexpected error: ${message}`, hint: 'see the server log; set OFFERS_DEBUG=1 for the stack trace' };
 }
 

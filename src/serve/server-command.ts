@@ -18,7 +18,8 @@ export interface ServerCommandOptions extends ConfigFlags {
 
 export interface ServerContext {
   config: OffersConfig;
-  env: NodeJS.ProcessEnv;
+  /** The environment given (tests); unset: the process's (src/config.ts reads it). */
+  env: NodeJS.ProcessEnv | undefined;
   output: Output;
   log: (line: string) => void;
   host: WorkspaceHost;
@@ -28,7 +29,7 @@ export interface ServerContext {
 
 export async function runServerCommand(command: string, options: ServerCommandOptions, run: (context: ServerContext) => Promise<void>): Promise<ExitCode> {
   const output = options.output ?? processOutput;
-  const env = options.env ?? process.env;
+  const { env } = options;
   const config = resolveConfig(options, env);
   const log = (line: string) => output.info(`[${new Date().toISOString()}] ${line}`);
   const host = new WorkspaceHost(config, { command, log });
