@@ -198,25 +198,30 @@ export async function runProgram(argv: readonly string[]): Promise<ExitCode> {
     await program.command.parseAsync([...argv]);
     return program.exitCode;
   } catch (thrown) {
-    // A read-only or full data dir is the user's to fix: a fatal error with its fix, not a crash.
-    const error = storageFatal(thrown) ?? thrown;
-    if (error instanceof CommanderError) {
-      // Help and version are not errors; commander already printed usage for real ones.
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? ExitCode.ok : ExitCode.usage;
-    }
-    // stdout is gone (`offers export | head -1`, or a full disk): exitStatusOfStreams says what that means.
-    if (OutputClosedError.isInstance(error)) return ExitCode.ok;
-    if (UsageError.isInstance(error)) {
-      process.stderr.write(`offers: ${error.message}\n`);
-      return ExitCode.usage;
-    }
-    if (FatalError.isInstance(error)) {
-      process.stderr.write(`offers: ${describeError(error)}\n${error.hint ? `  fix: ${error.hint}\n` : ''}`);
-      return DataDirBusyError.isInstance(error) ? ExitCode.busy : ExitCode.fatal;
-    }
-    process.stderr.write(`offers: unexpected error: ${describeError(error)}\n`);
-    if (debugEnabled()) process.stderr.write(`${(error as Error).stack}\n`);
-    else process.stderr.write('  (set OFFERS_DEBUG=1 to see the stack trace)\n');
-    return ExitCode.fatal;
+    return reportFailure(thrown, (text) => process.stderr.write(text));
   }
+}
+
+/** A command's failure as its exit code, with what people are told written to `write` (stderr). */
+export function reportFailure(thrown: unknown, write: (text: string) => void): ExitCode {
+  // A read-only or full data dir is the user's to fix: a fatal error with its fix, not a crash.
+  const error = storageFatal(thrown) ?? thrown;
+  if (error instanceof CommanderError) {
+    // Help and version are not errors; commander already printed usage for real ones.
+    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? ExitCode.ok : ExitCode.usage;
+  }
+  // stdout is gone (`offers export | head -1`, or a full disk): exitStatusOfStreams says what that means.
+  if (OutputClosedError.isInstance(error)) return ExitCode.ok;
+  if (UsageError.isInstance(error)) {
+    write(`offers: ${error.message}\n`);
+    return ExitCode.usage;
+  }
+  if (FatalError.isInstance(error)) {
+    write(`offers: ${describeError(error)}\n${error.hint ? `  fix: ${error.hint}\n` : ''}`);
+    return DataDirBusyError.isInstance(error) ? ExitCode.busy : ExitCode.fatal;
+  }
+  write(`offers: unexpected error: ${describeError(error)}\n`);
+  if (debugEnabled()) write(`${(error as Error).stack}\n`);
+  else write('  (set OFFERS_DEBUG=1 to see the stack trace)\n');
+  return ExitCode.fatal;
 }

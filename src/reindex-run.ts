@@ -7,9 +7,9 @@ import { diffOfferStates } from './records/change-report.ts';
 import { renderChangeReport } from './report/change-report.ts';
 import { summarise } from './report/ingest-summary.ts';
 import type { ReindexRun } from './records/reindex-history.ts';
-import { openWorkspace } from './workspace.ts';
+import { injected, openWorkspace, type WorkspaceInjection } from './workspace.ts';
 
-export interface ReindexOptions extends ConfigFlags {
+export interface ReindexOptions extends ConfigFlags, WorkspaceInjection {
   json?: boolean;
   output?: Output;
   /** `--offline`: web pages and ATS boards are read from their snapshots, not fetched. */
@@ -29,6 +29,7 @@ export async function runReindex(options: ReindexOptions): Promise<ExitCode> {
   const workspace = await openWorkspace(config, {
     log: output.info,
     access: options.scheduled ? { mode: 'write', command: 'schedule', releaseOnSignal: false } : { mode: 'write', command: 'reindex' },
+    ...injected(options),
   });
   try {
     // Also when no source changed: a store that lost chunks is only repaired by a write command.

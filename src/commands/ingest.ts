@@ -6,9 +6,9 @@ import { ExitCode } from '../errors.ts';
 import { processOutput, type Output } from '../output.ts';
 import { summarise } from '../report/ingest-summary.ts';
 import { repairDrift } from '../store/consistency.ts';
-import { openWorkspace } from '../workspace.ts';
+import { injected, openWorkspace, type WorkspaceInjection } from '../workspace.ts';
 
-export interface IngestCommandOptions extends ConfigFlags {
+export interface IngestCommandOptions extends ConfigFlags, WorkspaceInjection {
   sources: string[];
   role?: string;
   json?: boolean;
@@ -21,7 +21,7 @@ export interface IngestCommandOptions extends ConfigFlags {
 export async function ingest(options: IngestCommandOptions): Promise<ExitCode> {
   const output = options.output ?? processOutput;
   const config = resolveConfig(options);
-  const workspace = await openWorkspace(config, { log: output.info, access: { mode: 'write', command: 'ingest' } });
+  const workspace = await openWorkspace(config, { log: output.info, access: { mode: 'write', command: 'ingest' }, ...injected(options) });
   let result: IngestResult;
   try {
     await repairDrift(workspace.store, workspace.records, workspace.embedder, output.info);

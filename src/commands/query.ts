@@ -10,11 +10,11 @@ import { renderJson } from '../report/json.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { renderCsv } from '../report/csv.ts';
 import { describeDrift, inspectStore } from '../store/consistency.ts';
-import { openWorkspace } from '../workspace.ts';
+import { injected, openWorkspace, type WorkspaceInjection } from '../workspace.ts';
 
 export type QueryFormat = 'md' | 'json' | 'html' | 'csv';
 
-export interface QueryCommandOptions extends ConfigFlags, QuestionRequest {
+export interface QueryCommandOptions extends ConfigFlags, QuestionRequest, WorkspaceInjection {
   format?: QueryFormat;
   out?: string;
   output?: Output;
@@ -30,7 +30,7 @@ export async function query(options: QueryCommandOptions): Promise<ExitCode> {
   // Before the work, which may be long: a path that can't be written is a usage error now.
   if (options.out) checkOutputFile(options.out);
   const config = resolveConfig(options);
-  const workspace = await openWorkspace(config, { log: output.info, access: { mode: 'read', command: 'query' } });
+  const workspace = await openWorkspace(config, { log: output.info, access: { mode: 'read', command: 'query' }, ...injected(options) });
   let answer: Answer;
   try {
     // The store first: unreachable, it is named (exit 1) before the record's counts could refuse

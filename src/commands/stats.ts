@@ -4,9 +4,9 @@ import { processOutput, type Output } from '../output.ts';
 import { collectStats, type IndexStats, type StoreCheck } from '../index-stats.ts';
 import { renderStats } from '../report/stats.ts';
 import { compareStore, describeDrift, inspectStore, repairStore, type RepairResult } from '../store/consistency.ts';
-import { openWorkspace, type Workspace } from '../workspace.ts';
+import { injected, openWorkspace, type Workspace, type WorkspaceInjection } from '../workspace.ts';
 
-export interface StatsOptions extends ConfigFlags {
+export interface StatsOptions extends ConfigFlags, WorkspaceInjection {
   json?: boolean;
   /** Also count, per role, the offers out of the index: removed, expired, reposted duplicates. */
   includeRemoved?: boolean;
@@ -30,6 +30,7 @@ export async function stats(options: StatsOptions): Promise<ExitCode> {
   const workspace = await openWorkspace(resolveConfig(options), {
     log: output.info,
     access: repair ? { mode: 'write', command: 'stats --repair' } : { mode: 'read', command: 'stats' },
+    ...injected(options),
   });
   let result: IndexStats;
   try {

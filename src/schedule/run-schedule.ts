@@ -17,7 +17,24 @@ export interface ScheduleLoopOptions {
   log: (line: string) => void;
   /** Resolves when the schedule should stop, with the reason to log. */
   stop: Promise<string>;
+  /** What fires the ticks: croner on `cron` by default; a test fires them itself. */
+  trigger?: StartTrigger;
 }
+
+/** A started source of ticks. */
+export interface Trigger {
+  stop(): void;
+  nextRun(): Date | null;
+}
+
+/** Starts calling `tick` on its schedule. */
+export type StartTrigger = (tick: () => void) => Trigger;
+
+/** Ticks on a cron expression (croner); one croner cannot read is a usage error naming --cron. */
+const cronTrigger =
+  (expression: string): StartTrigger =>
+  (tick) =>
+    cronJob('--cron', expression, {}, tick);
 
 /** One scheduled run: `offers reindex` holding the lock through a signal, its report logged line by line. */
 export function scheduledReindex(options: ConfigFlags & { json?: boolean }, output: Output, log: (line: string) => void): (runNumber: number) => Promise<void> {
@@ -37,10 +54,12 @@ export async function runSchedule(options: ScheduleLoopOptions): Promise<void> {
   const { log } = options;
   let runs = 0;
   let current: Promise<void> | undefined;
-  const job = cronJob('--cron', options.cron, { protect: () => log('the previous run is still going: this run is skipped') }, () => {
-    const n = ++runs;
-    current = runLogged(n, options);
-    return current;
+  let running = false;
+  const job = (options.trigger ?? cronTrigger(options.cron))(() => {
+    // Never two runs at once: a tick during a run is skipped.
+    if (running) return log('the previous run is still going: this run is skipped');
+    running = true;
+    current = runLogged(++runs, options).finally(() => (running = false));
   });
   log(`reindex scheduled on "${options.cron}"; first run at ${job.nextRun()?.toISOString() ?? 'never'}`);
   const reason = await options.stop;

@@ -9,6 +9,7 @@ import { RecordStore } from '../../src/records/record-store.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import type { VectorStore } from '../../src/store/vector-store.ts';
 import type { Chunk, Offer } from '../../src/types.ts';
+import { wrapStore } from '../helpers/store-wrapper.ts';
 
 const embedder = new LocalEmbedder({ dimension: 64 });
 const space = { embedderId: embedder.id, dimension: 64 };
@@ -42,17 +43,11 @@ function chunksOf(o: Offer, n = 2): Chunk[] {
 
 /** A store that fails the way a killed process stops: after the upsert, before the delete. */
 function failingOnDelete(inner: VectorStore): VectorStore {
-  return {
-    space: inner.space,
-    upsert: (r) => inner.upsert(r),
-    query: (e, o) => inner.query(e, o),
-    queryMany: (e, o) => inner.queryMany(e, o),
-    get: (o) => inner.get(o),
-    count: () => inner.count(),
+  return wrapStore(inner, {
     delete: async () => {
       throw new Error('killed');
     },
-  };
+  });
 }
 
 describe('IndexWriter', () => {
