@@ -11,7 +11,7 @@ import { memoryWorkspace } from '../helpers/memory-workspace.ts';
 const DEMO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../data/offers');
 const QUESTION = 'Focusing on missions and requirements, what is the difference between SRE and DevOps engineer positions?';
 
-describe('answerQuestion: the running totals and the offers agree', () => {
+describe('answerQuestion over the demo offers', () => {
   let ws: Awaited<ReturnType<typeof memoryWorkspace>>;
   before(async () => {
     ws = await memoryWorkspace();
@@ -19,7 +19,7 @@ describe('answerQuestion: the running totals and the offers agree', () => {
   });
   after(() => ws.cleanup());
 
-  it('gives the same statistics from the record\'s totals as from a "sample" holding every offer', async () => {
+  it('the running totals and the offers agree: the same statistics from the record\'s totals as from a "sample" holding every offer', async () => {
     // `--offers N` with N above every role's size samples every offer, and counts them one by one.
     const whole = answered(await answerQuestion(ws.workspace, { question: QUESTION }));
     const sampled = answered(await answerQuestion(ws.workspace, { question: QUESTION, offers: 1000 }));
@@ -30,23 +30,14 @@ describe('answerQuestion: the running totals and the offers agree', () => {
       whole.roles.map((r) => [r.name, r.offers, r.chunks]),
     );
   });
-});
 
-describe('answerQuestion: a refusal is a result, not an error', () => {
-  let ws: Awaited<ReturnType<typeof memoryWorkspace>>;
-  before(async () => {
-    ws = await memoryWorkspace();
-    await ingestSources(ws.workspace, [DEMO]);
-  });
-  after(() => ws.cleanup());
-
-  it('resolves to the refusal of a role that names nothing indexed', async () => {
+  it('a refusal is a result, not an error: resolves to the refusal of a role that names nothing indexed', async () => {
     const result = await answerQuestion(ws.workspace, { question: 'q', roles: ['SRE', 'Astronaut'] });
     assert.ok(isRefusal(result));
     assert.deepEqual(result.missing.map((m) => [m.role, m.offers, m.unknown]), [['Astronaut', 0, true]]);
   });
 
-  it('resolves to the refusal of a group with too few offers, naming its count', async () => {
+  it('a refusal is a result: resolves to the refusal of a group with too few offers, naming its count', async () => {
     const result = await answerQuestion(ws.workspace, { question: 'q', roles: ['SRE', 'DevOps Engineer'], offers: 3 });
     assert.ok(isRefusal(result));
     assert.deepEqual(result.missing.map((m) => [m.role, m.offers]), [['SRE', 3], ['DevOps Engineer', 3]]);
