@@ -242,6 +242,30 @@ describe('web ingest', () => {
     }
   });
 
+  it('names the contact of --contact, else of OFFERS_CONTACT, in the User-Agent of ingest and reindex', async () => {
+    const offer = siteOffer(61, 'contact');
+    const agents: string[] = [];
+    const page = serve({ body: jsonLdPage(offer!), type: 'text/html' });
+    const site = await startSite({
+      '/robots.txt': serve({ body: '', type: 'text/plain' }),
+      '/jobs/sre': (request, response) => {
+        agents.push(request.headers['user-agent'] ?? '');
+        return page(request, response);
+      },
+    });
+    const cli = await inProcess('offers-web-contact-');
+    try {
+      await withEnv({ OFFERS_CONTACT: 'env@example.org' }, async () => {
+        assert.equal((await cli.run(ingest, { sources: [`${site.origin}/jobs/sre`], contact: 'flag@example.org' })).code, 0);
+        assert.equal((await cli.run(reindex, {})).code, 0);
+      });
+      assert.deepEqual(agents.map((agent) => /contact: ([^)]+)\)/.exec(agent)?.[1]), ['flag@example.org', 'env@example.org']);
+    } finally {
+      await site.close();
+      await cli.cleanup();
+    }
+  });
+
   it('keeps one snapshot body per page when a page changes on every fetch (a timestamp), run after run', async () => {
     const offer = siteOffer(51, 'timestamp');
     let fetches = 0;
