@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { resolveConfig } from '../src/config.ts';
 import { answerQuestion } from '../src/query/answer-question.ts';
+import { answered } from '../src/query/refusal.ts';
 import { aspectSections, isAspect } from '../src/query/question.ts';
 import { isVerbatim } from '../src/query/quotes.ts';
 import type { Answer } from '../src/query/types.ts';
@@ -90,9 +91,9 @@ export async function measureAnswerQuality(options: AnswerQualityOptions): Promi
   const seeds = [...(options.seeds ?? ['1', '2', '3', '4', '5'])];
   const workspace = await openWorkspace(resolveConfig({ dataDir: options.dataDir }));
   try {
-    const full = await answerQuestion(workspace, { question });
+    const full = answered(await answerQuestion(workspace, { question }));
     const sampled: Answer[] = [];
-    for (const seed of seeds) sampled.push(await answerQuestion(workspace, { question, offers: sampleSize, seed }));
+    for (const seed of seeds) sampled.push(answered(await answerQuestion(workspace, { question, offers: sampleSize, seed })));
     const labels = await manifestLabels(path.join(options.corpus, folder));
     const wanted = new Set<SectionKind>(full.aspects.filter(isAspect).flatMap(aspectSections));
     const sectionsOf = sectionIndex(workspace);

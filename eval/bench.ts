@@ -12,7 +12,7 @@ import { loadRoleCatalog } from '../src/catalog/roles.ts';
 import { resolveConfig } from '../src/config.ts';
 import { answerQuestion } from '../src/query/answer-question.ts';
 import { startEmbeddedChroma } from '../src/store/chroma-server.ts';
-import { loadThemeCatalog } from '../src/themes.ts';
+import { loadThemeCatalog } from '../src/catalog/themes.ts';
 import type { VectorStore } from '../src/store/vector-store.ts';
 import { createEmbedder, openWorkspace } from '../src/workspace.ts';
 import { generateOffers } from '../scripts/generate-offers.ts';

@@ -6,7 +6,7 @@ import { ingestSources } from '../ingest/pipeline.ts';
 import { plantedCorpus, scorePlanted, writePlantedCorpus, type PlantedScore } from '../scripts/planted-offers.ts';
 import { resolveConfig } from '../src/config.ts';
 import { answerQuestion } from '../src/query/answer-question.ts';
-import { RefusalError } from '../src/query/refusal.ts';
+import { answered, isRefusal } from '../src/query/refusal.ts';
 import type { Answer } from '../src/query/types.ts';
 import { openWorkspace, type Workspace } from '../src/workspace.ts';
 import { share, writeReport } from './measure.ts';
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
         writePlantedCorpus(dir, corpus);
         await ingestSources(workspace, [dir]);
         const [a, b] = corpus.set.families.map((f) => f.name);
-        const answer = await answerQuestion(workspace, { question: `What is the difference between ${a} and ${b}?` });
+        const answer = answered(await answerQuestion(workspace, { question: `What is the difference between ${a} and ${b}?` }));
         const names = answer.roles.map((r) => r.name) as [string, string];
         planted.push({ language, seed, ...scorePlanted(corpus, names, answer.themes), ...citationCheck(workspace, answer) });
       });
@@ -78,20 +78,19 @@ async function main(): Promise<void> {
         await ingestSources(workspace, corpora.split(',').map((c) => path.join(path.resolve(values.corpus!), c)));
         for (const pair of list) {
           log(`pair ${pair.id}`);
-          try {
-            const answer = await answerQuestion(workspace, { question: pair.id, groups: pair.groups, ...(pair.aspects ? { aspects: pair.aspects } : {}) });
-            const mined = answer.themes.filter((t) => t.theme.startsWith('phrase:') && t.distinctiveFor);
-            pairs.push({
-              id: pair.id,
-              groups: answer.roles.map((r) => ({ name: r.name, offers: r.offers, definition: r.definition })),
-              topMined: mined.slice(0, 6).map((t) => ({ phrase: t.label, for: t.distinctiveFor, offers: Object.fromEntries(Object.entries(t.perRole).map(([g, s]) => [g, s.offers])) })),
-              distinctive: answer.themes.filter((t) => t.distinctiveFor).length,
-              ...citationCheck(workspace, answer),
-            });
-          } catch (error) {
-            if (!(error instanceof RefusalError)) throw error;
-            pairs.push({ id: pair.id, refused: error.refusal.reason });
+          const answer = await answerQuestion(workspace, { question: pair.id, groups: pair.groups, ...(pair.aspects ? { aspects: pair.aspects } : {}) });
+          if (isRefusal(answer)) {
+            pairs.push({ id: pair.id, refused: answer.reason });
+            continue;
           }
+          const mined = answer.themes.filter((t) => t.theme.startsWith('phrase:') && t.distinctiveFor);
+          pairs.push({
+            id: pair.id,
+            groups: answer.roles.map((r) => ({ name: r.name, offers: r.offers, definition: r.definition })),
+            topMined: mined.slice(0, 6).map((t) => ({ phrase: t.label, for: t.distinctiveFor, offers: Object.fromEntries(Object.entries(t.perRole).map(([g, s]) => [g, s.offers])) })),
+            distinctive: answer.themes.filter((t) => t.distinctiveFor).length,
+            ...citationCheck(workspace, answer),
+          });
         }
       });
     }

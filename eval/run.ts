@@ -7,6 +7,7 @@ import { ingestSources } from '../ingest/pipeline.ts';
 import { describeError, OffersError } from '../src/errors.ts';
 import { resolveConfig } from '../src/config.ts';
 import { answerQuestion } from '../src/query/answer-question.ts';
+import { answered } from '../src/query/refusal.ts';
 import { aspectSections, type Aspect } from '../src/query/question.ts';
 import type { Answer } from '../src/query/types.ts';
 import { claimProblems, verifyAnswer } from '../src/query/verify.ts';
@@ -222,7 +223,7 @@ async function evaluateQuestion(
   const request = { question: question.question, roles: question.roles, aspects: question.aspects };
   let answer: Answer;
   try {
-    answer = await answerQuestion(workspace, request);
+    answer = answered(await answerQuestion(workspace, request));
   } catch (error) {
     if (!OffersError.isInstance(error)) throw error;
     return { ...base, error: describeError(error) };
@@ -270,7 +271,7 @@ async function evaluateQuestion(
 /** Mean pairwise Jaccard similarity of the distinctive themes of seeded samples (answer-quality's definition). */
 async function themeStability(workspace: Workspace, request: { question: string; roles: string[]; aspects: Aspect[] }): Promise<number | null> {
   const answers: Answer[] = [];
-  for (const seed of STABILITY_SEEDS) answers.push(await answerQuestion(workspace, { ...request, offers: STABILITY_SAMPLE, seed }));
+  for (const seed of STABILITY_SEEDS) answers.push(answered(await answerQuestion(workspace, { ...request, offers: STABILITY_SAMPLE, seed })));
   return stability(answers, STABILITY_SEEDS, STABILITY_SAMPLE).meanJaccard;
 }
 

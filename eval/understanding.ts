@@ -24,7 +24,7 @@ import { loadCorpus, type CorpusOffer } from './corpus-offers.ts';
 import { foldedWords, lineWords } from './text-lines.ts';
 import { loadRoleCatalog, OTHER_ROLE, type RoleCatalog } from '../src/catalog/roles.ts';
 import { foldAccents, normalizePhrase, phraseSource } from '../src/catalog/normalize.ts';
-import { loadThemeCatalog, tagThemes, type ThemeCatalog } from '../src/themes.ts';
+import { loadThemeCatalog, tagThemes, type ThemeCatalog } from '../src/catalog/themes.ts';
 
 const LABELS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'labels');
 

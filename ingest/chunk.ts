@@ -1,5 +1,5 @@
-import type { ThemeCatalog } from '../src/themes.ts';
-import { themeMentions } from '../src/themes.ts';
+import type { ThemeCatalog } from '../src/catalog/themes.ts';
+import { themeMentions } from '../src/catalog/themes.ts';
 import type { Chunk, ChunkMetadata, Offer } from '../src/types.ts';
 
 export interface ChunkOptions {

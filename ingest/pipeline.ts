@@ -128,8 +128,8 @@ export async function reindexAll(workspace: Workspace, options: Omit<IngestOptio
  * unreachable, a bad configuration) still abort it.
  */
 function asSourceError(source: string, error: unknown): SourceError {
-  if (error instanceof SourceError) return error;
-  if (error instanceof FatalError || error instanceof UsageError) throw error;
+  if (SourceError.isInstance(error)) return error;
+  if (FatalError.isInstance(error) || UsageError.isInstance(error)) throw error;
   return new SourceError(source, `unexpected failure reading this source: ${describeError(error)}`, { cause: error });
 }
 
@@ -234,9 +234,9 @@ export async function ingestItems(
     const current = new Set<string>();
     let firstProblem: SourceError | undefined;
     for await (const entry of parsed) {
-      if (entry instanceof NotOffersError) throw entry;
-      const offer = entry instanceof SourceError ? entry : normalise(entry);
-      if (offer instanceof SourceError) {
+      if (NotOffersError.isInstance(entry)) throw entry;
+      const offer = SourceError.isInstance(entry) ? entry : normalise(entry);
+      if (SourceError.isInstance(offer)) {
         firstProblem ??= offer;
         fail(offer);
         continue;
@@ -272,8 +272,8 @@ export async function ingestItems(
     try {
       await ingestItem(item);
     } catch (error) {
-      if (!(error instanceof SourceError)) throw error;
-      if (error instanceof NotOffersError && item.found) skipped.push({ source: error.source, reason: error.message });
+      if (!SourceError.isInstance(error)) throw error;
+      if (NotOffersError.isInstance(error) && item.found) skipped.push({ source: error.source, reason: error.message });
       else if (!failedSources.has(error.source)) fail(error);
     }
     progress.tick(progressDetail());

@@ -60,7 +60,7 @@ export async function readSourceFile(path: string, limit: number): Promise<Uint8
     if (length > limit) throw tooLarge(path, length, limit);
     return buffer.subarray(0, length);
   } catch (error) {
-    throw error instanceof SourceError ? error : readProblem(path, error as NodeJS.ErrnoException);
+    throw SourceError.isInstance(error) ? error : readProblem(path, error as NodeJS.ErrnoException);
   } finally {
     await handle.close();
   }

@@ -95,7 +95,7 @@ export async function expandLocalSources(args: string[], options: ExpandOptions 
   const missing: string[] = [];
   for (const arg of args) {
     const expanded = await expandOne(arg, cwd);
-    if (expanded instanceof SourceError) {
+    if (SourceError.isInstance(expanded)) {
       problems.push(expanded);
       if (expanded.cause instanceof Error && isMissing(expanded.cause)) missing.push(arg);
       continue;

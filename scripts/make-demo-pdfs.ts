@@ -196,7 +196,7 @@ async function main(): Promise<void> {
 // Run as a script only: importing renderOfferPdf must not regenerate the demo PDFs.
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
   main().catch((error: unknown) => {
-    const where = error instanceof SourceError ? `${error.source}: ` : '';
+    const where = SourceError.isInstance(error) ? `${error.source}: ` : '';
     process.stderr.write(`make-demo-pdfs: ${where}${describeError(error)}\n`);
     process.exit(1);
   });

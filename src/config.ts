@@ -11,6 +11,51 @@ import { realPath } from './util/real-path.ts';
  * where its value came from (a flag, an environment variable, a key of the config file).
  * Precedence: command-line flags > environment > config file (`<data dir>/offers.config.json`) > defaults.
  */
+
+/**
+ * Every environment variable offers reads, with the flag and the config-file key that set the same
+ * value (a flag wins over the variable, which wins over the file): the one table, which the README's
+ * (Configuration) lists row for row (test/unit/config.test.ts checks it). Only this module reads
+ * process.env: other modules ask readEnv, so a variable not in this table cannot be read.
+ */
+export const ENVIRONMENT = {
+  OFFERS_DATA_DIR: { flag: '--data-dir' },
+  CHROMA_URL: { file: 'chromaUrl' },
+  /** How to reach CHROMA_URL beyond its address (src/store/chroma-connection.ts). */
+  CHROMA_API_KEY: {},
+  CHROMA_HEADERS: {},
+  CHROMA_TENANT: { file: 'chromaTenant' },
+  CHROMA_DATABASE: { file: 'chromaDatabase' },
+  OFFERS_EMBEDDINGS: { file: 'embeddings' },
+  OFFERS_EMBEDDING_MODEL: { file: 'embeddingModel' },
+  OPENAI_API_KEY: {},
+  OPENAI_BASE_URL: { file: 'openaiBaseUrl' },
+  OFFERS_LLM_MODEL: { file: 'llmModel' },
+  OFFERS_LLM_TIMEOUT: { file: 'llmTimeout' },
+  OFFERS_LLM_MAX_TOKENS: { file: 'llmMaxTokens' },
+  OFFERS_CONTACT: { flag: '--contact' },
+  OFFERS_WAIT: { flag: '--wait' },
+  /** ATS API bases (ingest/fetch/ats.ts). */
+  OFFERS_GREENHOUSE_URL: {},
+  OFFERS_LEVER_URL: {},
+  OFFERS_ASHBY_URL: {},
+  /** Read by `serve` and `mcp --http` (src/serve/http-guard.ts). */
+  OFFERS_TOKEN: {},
+  /** Any value: an unexpected error also prints its stack trace. */
+  OFFERS_DEBUG: {},
+} as const satisfies Record<string, { flag?: `--${string}`; file?: string }>;
+
+export type EnvVar = keyof typeof ENVIRONMENT;
+
+/** An environment variable of the table, trimmed; unset when empty. */
+export function readEnv(name: EnvVar, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return nonEmpty(env[name]);
+}
+
+/** `OFFERS_DEBUG`: whether an unexpected error shows its stack trace (read where no configuration may have been resolved). */
+export function debugEnabled(env?: NodeJS.ProcessEnv): boolean {
+  return readEnv('OFFERS_DEBUG', env) !== undefined;
+}
 export interface OffersConfig {
   /** The real path (symlinks resolved): it keys the lock, the embedded server and the record. */
   dataDir: string;
@@ -33,12 +78,16 @@ export interface OffersConfig {
   themesFile?: string;
   /** How long a command waits for another one holding the data dir (src/data-dir-lock.ts). */
   waitSeconds: number;
+  /** Your email or URL, put in the crawler's User-Agent. */
+  contact?: string;
 }
 
 export interface ConfigFlags {
   dataDir?: string;
   /** `--wait <seconds>`. */
   wait?: number;
+  /** `offers ingest --contact`. */
+  contact?: string;
 }
 
 export const CONFIG_FILE = 'offers.config.json';
@@ -96,15 +145,15 @@ interface Sourced<T> {
 
 export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): OffersConfig {
   const problems: string[] = [];
-  const dataDir = realPath(flags.dataDir ?? nonEmpty(env.OFFERS_DATA_DIR) ?? './data');
+  const dataDir = realPath(flags.dataDir ?? readEnv('OFFERS_DATA_DIR', env) ?? './data');
   const configFile = path.join(dataDir, CONFIG_FILE);
   const file = readConfigFile(configFile, problems);
   const fromFile = (key: keyof ConfigFile) => `${configFile}: "${key}"`;
 
   /** The first of flag, environment and file that is set, checked against `schema`. */
-  const pick = <T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, sources: { flag?: [string, unknown]; env?: string; file?: keyof ConfigFile }): Sourced<T> | undefined => {
+  const pick = <T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, sources: { flag?: [string, unknown]; env?: EnvVar; file?: keyof ConfigFile }): Sourced<T> | undefined => {
     if (sources.flag && sources.flag[1] !== undefined) return check(schema, sources.flag[1], sources.flag[0], problems);
-    const raw = sources.env === undefined ? undefined : nonEmpty(env[sources.env]);
+    const raw = sources.env === undefined ? undefined : readEnv(sources.env, env);
     if (sources.env && raw !== undefined) return check(schema, raw, `environment variable ${sources.env}`, problems);
     // File values were checked as the file was read.
     const value = sources.file === undefined ? undefined : file[sources.file];
@@ -123,6 +172,7 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     waitSeconds: pick(seconds, { flag: ['--wait', flags.wait], env: 'OFFERS_WAIT' }),
     chromaTenant: pick(text, { env: 'CHROMA_TENANT', file: 'chromaTenant' }),
     chromaDatabase: pick(text, { env: 'CHROMA_DATABASE', file: 'chromaDatabase' }),
+    contact: pick(text, { flag: ['--contact', flags.contact], env: 'OFFERS_CONTACT' }),
   };
   const catalogue = (key: 'roles' | 'themes'): string | undefined => {
     const value = file[key];
@@ -144,6 +194,7 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     llmModel: chosen.llmModel?.value,
     llmTimeoutSeconds: chosen.llmTimeoutSeconds?.value,
     llmMaxTokens: chosen.llmMaxTokens?.value,
+    contact: chosen.contact?.value,
     rolesFile: catalogue('roles'),
     themesFile: catalogue('themes'),
   };

@@ -17,7 +17,7 @@ import { realPath } from './util/real-path.ts';
  * from another host (a shared volume) can't be judged by pid, so the holder refreshes the file's
  * mtime while it runs, and one not refreshed for STALE_AFTER_MS is taken as abandoned.
  *
- * The second command waits, saying so once, up to its --wait; then it exits with code 5
+ * The second command waits, saying so once, up to its --wait; then it exits with ExitCode.busy
  * (DataDirBusyError). A stale lock is removed and taken over, with a line saying so.
  */
 

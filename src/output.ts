@@ -99,7 +99,7 @@ export async function exitStatusOfStreams(code: number): Promise<number> {
   let status = code;
   for (const [name, error] of failures) {
     const failure = outputFailure(name, error);
-    if (failure instanceof OutputClosedError) continue;
+    if (OutputClosedError.isInstance(failure)) continue;
     status = 1;
     if (!failures.has('stderr')) process.stderr.write(`offers: ${failure.message}\n  fix: ${failure.hint}\n`);
   }

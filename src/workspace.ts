@@ -12,7 +12,7 @@ import { lazyStore, type LazyStore } from './store/lazy-store.ts';
 import { collectionName, type EmbeddingSpace, type VectorStore } from './store/vector-store.ts';
 import { PIPELINE_VERSION } from '../ingest/pipeline-version.ts';
 import { sha1 } from './util/hash.ts';
-import { loadThemeCatalog, tagThemes, type ThemeCatalog } from './themes.ts';
+import { loadThemeCatalog, tagThemes, type ThemeCatalog } from './catalog/themes.ts';
 
 /**
  * Everything a command works with, opened once at the edge and closed once: the configured
@@ -36,7 +36,18 @@ export interface Workspace {
   close(): Promise<void>;
 }
 
-export interface OpenWorkspaceOptions {
+/** What a caller may hand a command instead of what it would open itself (tests, library use). */
+export interface WorkspaceInjection {
+  /** A store to use instead of connecting to Chroma; the workspace does not close it (its owner does). */
+  store?: VectorStore;
+}
+
+/** The injection a command's options carry, as openWorkspace options (nothing when none is given). */
+export function injected(options: WorkspaceInjection): WorkspaceInjection {
+  return options.store ? { store: options.store } : {};
+}
+
+export interface OpenWorkspaceOptions extends WorkspaceInjection {
   log?: (line: string) => void;
   /**
    * How the command uses the data dir (src/data-dir-lock.ts): `write` takes the lock for the
@@ -56,8 +67,9 @@ export async function openWorkspace(config: OffersConfig, options: OpenWorkspace
   // to) reads the record read-only, and without CHROMA_URL has no vector store (absent-store.ts).
   const readOnly = options.access?.mode === 'read' && !isWritable(config.dataDir);
   // The Chroma client is loaded with the connection: a run that never needs the store skips both.
-  const connection: LazyStore =
-    readOnly && !config.chromaUrl
+  const connection: LazyStore = options.store
+    ? givenStore(options.store)
+    : readOnly && !config.chromaUrl
       ? withoutStore(space, config.dataDir)
       : lazyStore(space, async () =>
           (await import('./store/connect.ts')).connectStore({
@@ -119,6 +131,10 @@ function isWritable(dataDir: string): boolean {
       return (error as NodeJS.ErrnoException).code === 'ENOENT';
     }
   });
+}
+
+function givenStore(store: VectorStore): LazyStore {
+  return { store, url: () => `the given store (${store.constructor.name})`, close: async () => {} };
 }
 
 function withoutStore(space: EmbeddingSpace, dataDir: string): LazyStore {

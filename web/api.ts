@@ -1,4 +1,4 @@
-import type { IndexStats } from '../src/commands/stats.ts';
+import type { IndexStats } from '../src/index-stats.ts';
 import type { OfferListing } from '../src/records/offer-search.ts';
 import type { Refusal } from '../src/query/refusal.ts';
 import type { Answer } from '../src/query/types.ts';

@@ -9,6 +9,7 @@
  */
 import { isRecord } from '../../src/util/guards.ts';
 import { load } from 'cheerio';
+import { readEnv, type EnvVar } from '../../src/config.ts';
 import { SourceError } from '../../src/errors.ts';
 import type { RawOffer } from '../../src/types.ts';
 import { anyTextToLight, htmlToLightMarkdown } from '../parse/light-markdown.ts';
@@ -23,7 +24,7 @@ export interface AtsBoard {
   board: string;
 }
 
-const ATS_BASES: Record<AtsKind, { env: string; base: string; path: (board: string) => string }> = {
+const ATS_BASES: Record<AtsKind, { env: EnvVar; base: string; path: (board: string) => string }> = {
   greenhouse: { env: 'OFFERS_GREENHOUSE_URL', base: 'https://boards-api.greenhouse.io', path: (b) => `/v1/boards/${b}/jobs?content=true` },
   lever: { env: 'OFFERS_LEVER_URL', base: 'https://api.lever.co', path: (b) => `/v0/postings/${b}?mode=json` },
   ashby: { env: 'OFFERS_ASHBY_URL', base: 'https://api.ashbyhq.com', path: (b) => `/posting-api/job-board/${b}?includeCompensation=true` },
@@ -44,9 +45,9 @@ export function parseAtsArg(arg: string): AtsBoard | undefined {
 
 export const atsSource = ({ kind, board }: AtsBoard) => `${kind}:${board}`;
 
-export function atsApiUrl({ kind, board }: AtsBoard, env: NodeJS.ProcessEnv = process.env): string {
+export function atsApiUrl({ kind, board }: AtsBoard, env?: NodeJS.ProcessEnv): string {
   const api = ATS_BASES[kind];
-  const base = (env[api.env]?.trim() || api.base).replace(/\/+$/, '');
+  const base = (readEnv(api.env, env) ?? api.base).replace(/\/+$/, '');
   return `${base}${api.path(encodeURIComponent(board))}`;
 }
 
@@ -143,7 +144,7 @@ export function atsOffers(board: AtsBoard, body: unknown): RawOffer[] {
         : fromAshby(posting, board.board);
       offers.push(withPostingId(offer, posting.id));
     } catch (error) {
-      if (!(error instanceof SourceError)) throw error;
+      if (!SourceError.isInstance(error)) throw error;
       firstProblem ??= error;
     }
   }

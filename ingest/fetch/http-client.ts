@@ -146,7 +146,7 @@ export async function seedClass(url: URL): Promise<AddressClass> {
   try {
     return classifyAddress((await resolveAddress(url.hostname, url.href)).address);
   } catch (error) {
-    if (error instanceof RetryableError) throw new SourceError(url.href, error.message, { cause: error });
+    if (RetryableError.isInstance(error)) throw new SourceError(url.href, error.message, { cause: error });
     throw error;
   }
 }
@@ -220,11 +220,11 @@ export class HttpFetcher implements Fetcher {
         onRetry: (error, _attempt, delayMs) => {
           this.stats.retries++;
           // A server that asked us to wait is waited for by every request to it, not just this one.
-          if (error instanceof RetryableError && error.retryAfterMs !== undefined) this.limiter.pause(target.host, delayMs);
+          if (RetryableError.isInstance(error) && error.retryAfterMs !== undefined) this.limiter.pause(target.host, delayMs);
         },
       });
     } catch (error) {
-      if (!(error instanceof RetryableError)) throw error;
+      if (!RetryableError.isInstance(error)) throw error;
       throw new SourceError(source, `${error.message}, gave up after ${this.settings.retries + 1} attempts`, { cause: error });
     }
   }

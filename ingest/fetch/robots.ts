@@ -51,7 +51,7 @@ export class RobotsCache {
     try {
       page = await this.options.fetch(robotsUrl, seed);
     } catch (error) {
-      if (!(error instanceof SourceError)) throw error;
+      if (!SourceError.isInstance(error)) throw error;
       const reason = `robots.txt of ${url.host} could not be read (${describeError(error)}), so the host is not crawled`;
       return { refuse: () => reason };
     }

@@ -17,7 +17,7 @@ export interface WebOptions {
   maxPages?: number;
   /** `--user-agent`: replaces the whole User-Agent header. */
   userAgent?: string;
-  /** `--contact` or OFFERS_CONTACT: added to the default User-Agent. */
+  /** `--contact` or OFFERS_CONTACT (src/config.ts): added to the default User-Agent. */
   contact?: string;
   /** `--follow-hosts`: hosts a crawl may go to besides its seed's; `*` for any host. */
   followHosts?: string[];
@@ -101,10 +101,9 @@ export class WebSession {
   }
 
   static open(dataDir: string, options: WebOptions = {}): WebSession {
-    const contact = options.contact ?? (process.env.OFFERS_CONTACT?.trim() || undefined);
     const settings: FetchSettings = {
       ...DEFAULT_FETCH_SETTINGS,
-      userAgent: options.userAgent ?? userAgentFor(contact),
+      userAgent: options.userAgent ?? userAgentFor(options.contact),
       ...(options.rate ? { rate: options.rate } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       ...options.fetch,
@@ -211,7 +210,7 @@ export class WebSession {
     try {
       return await work;
     } catch (error) {
-      if (error instanceof SourceError) this.counts.failed++;
+      if (SourceError.isInstance(error)) this.counts.failed++;
       throw error;
     }
   }

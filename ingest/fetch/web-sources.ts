@@ -64,7 +64,7 @@ export async function expandWebSources(args: readonly string[], session: WebSess
       for (const item of crawl.items) items.push(item);
       if (crawl.root) roots.push(crawl.root);
     } catch (error) {
-      if (!(error instanceof SourceError)) throw error;
+      if (!SourceError.isInstance(error)) throw error;
       problems.push(error);
     }
   }
@@ -102,7 +102,7 @@ export async function recrawlWebRoots(roots: readonly WebRootRecord[], session: 
         items.push(item);
       }
     } catch (error) {
-      if (!(error instanceof SourceError)) throw error;
+      if (!SourceError.isInstance(error)) throw error;
       problems.push(error);
     }
   }
@@ -143,7 +143,7 @@ async function sitemapUrls(page: FetchedPage, scope: CrawlScope, session: WebSes
       // One at a time: a spread of a 130k-entry sitemap overflows the call stack.
       for (const url of await sitemapUrls(await session.get(child, scope), scope, session, problems, depth + 1)) urls.push(url);
     } catch (error) {
-      if (!(error instanceof SourceError)) throw error;
+      if (!SourceError.isInstance(error)) throw error;
       problems.push(error);
     }
   }
@@ -177,7 +177,7 @@ function atsItem(board: AtsBoard, session: WebSession, role: string | undefined)
         // A documented public API, not a crawl: robots.txt (written for crawlers) is not consulted.
         page = await session.getOrGone(apiUrl, scope, { skipRobots: true, anyHost: true });
       } catch (error) {
-        if (!(error instanceof SourceError)) throw error;
+        if (!SourceError.isInstance(error)) throw error;
         throw new SourceError(source, `${apiUrl}: ${error.message}`, { cause: error });
       }
       // A board that answers 404 is closed: its postings are removed, as a page's offers are.

@@ -105,12 +105,12 @@ function* offersOf(records: Iterable<NumberedRecord | SourceError>, source: stri
   for (const entry of records) {
     let item: DatasetItem;
     try {
-      item = entry instanceof SourceError ? entry : recordToOffer(entry.record, `${source}#${entry.n}`, format);
+      item = SourceError.isInstance(entry) ? entry : recordToOffer(entry.record, `${source}#${entry.n}`, format);
     } catch (error) {
-      if (!(error instanceof SourceError)) throw error;
+      if (!SourceError.isInstance(error)) throw error;
       item = error;
     }
-    if (!(item instanceof SourceError)) {
+    if (!SourceError.isInstance(item)) {
       offers += 1;
       yield* held.splice(0);
       yield item;
@@ -269,7 +269,7 @@ export function* csvRows(text: string, source: string, delimiter = sniffDelimite
 export function parseCsv(text: string, source: string, delimiter?: string): { rows: CsvRow[]; problem?: SourceError } {
   const rows: CsvRow[] = [];
   for (const row of csvRows(text, source, delimiter)) {
-    if (row instanceof SourceError) return { rows, problem: row };
+    if (SourceError.isInstance(row)) return { rows, problem: row };
     rows.push(row);
   }
   return { rows };
@@ -280,7 +280,7 @@ const hasColumn = (names: readonly string[], field: Field) => FIELD_ALIASES[fiel
 function* csvRecords(text: string, source: string): Generator<NumberedRecord | SourceError> {
   const rows = csvRows(text, source);
   const header = rows.next().value;
-  if (header instanceof SourceError) throw header;
+  if (SourceError.isInstance(header)) throw header;
   if (!header) throw new SourceError(source, 'CSV has no header row');
   const names = header.fields.map((name) => name.trim());
   // Told from the header at once: a CSV without these columns holds no offers (a manifest).
@@ -288,7 +288,7 @@ function* csvRecords(text: string, source: string): Generator<NumberedRecord | S
     if (!hasColumn(names, field)) throw new NotOffersError(source, `not a dataset of offers: no ${field} column (looked for ${FIELD_ALIASES[field].join(', ')})`);
   }
   for (const row of rows) {
-    if (row instanceof SourceError) {
+    if (SourceError.isInstance(row)) {
       yield row;
       continue;
     }
@@ -310,7 +310,7 @@ export function* parseDataset(text: string, source: string, format: DatasetForma
   try {
     yield* offersOf(READERS[format](text, source), source, format);
   } catch (error) {
-    if (!(error instanceof SourceError)) throw error;
+    if (!SourceError.isInstance(error)) throw error;
     yield error;
   }
 }

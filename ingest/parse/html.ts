@@ -23,7 +23,7 @@ function jsonLdOffers($: CheerioAPI, source: string, language: string | undefine
       offers.push(jobPostingToOffer(posting, offerSource, { language }));
     } catch (error) {
       // A JobPosting without any text is skipped; the page content may still have it.
-      if (!(error instanceof SourceError)) throw error;
+      if (!SourceError.isInstance(error)) throw error;
     }
   });
   return offers;

@@ -170,10 +170,10 @@ export async function* parseOffers(bytes: Uint8Array, source: string, hint: Pars
       yield capOffer(await parsePdf(bytes, source));
       return;
     }
-    for (const item of textOffers(format, decodeText(bytes, source), source)) yield item instanceof SourceError ? item : capOffer(item);
+    for (const item of textOffers(format, decodeText(bytes, source), source)) yield SourceError.isInstance(item) ? item : capOffer(item);
   } catch (error) {
     // The cause keeps the stack of a parser bug for debugging.
-    yield error instanceof SourceError ? error : new SourceError(source, `unexpected parser failure: ${describeError(error)}`, { cause: error });
+    yield SourceError.isInstance(error) ? error : new SourceError(source, `unexpected parser failure: ${describeError(error)}`, { cause: error });
   }
 }
 
@@ -181,7 +181,7 @@ export async function* parseOffers(bytes: Uint8Array, source: string, hint: Pars
 export async function parseBytes(bytes: Uint8Array, source: string, hint: ParseHint = {}): Promise<ParseResult> {
   const result: ParseResult = { offers: [], problems: [] };
   for await (const item of parseOffers(bytes, source, hint)) {
-    if (item instanceof SourceError) result.problems.push(item);
+    if (SourceError.isInstance(item)) result.problems.push(item);
     else result.offers.push(item);
   }
   return result;
@@ -192,7 +192,7 @@ export async function parseFile(path: string): Promise<ParseResult> {
   try {
     return await parseBytes(await readSourceFile(path, byteLimitForExtension(extension)), path, { extension });
   } catch (error) {
-    if (!(error instanceof SourceError)) throw error;
+    if (!SourceError.isInstance(error)) throw error;
     return { offers: [], problems: [error] };
   }
 }

@@ -100,7 +100,7 @@ function meaningfulTitle(title: unknown): string | undefined {
 }
 
 function classifyPdfError(error: unknown, source: string): SourceError {
-  if (error instanceof SourceError) return error;
+  if (SourceError.isInstance(error)) return error;
   const name = error instanceof Error ? error.name : '';
   if (name === 'PasswordException') return new SourceError(source, 'encrypted PDF (password protected)', { cause: error });
   if (name === 'InvalidPDFException' || name === 'FormatError') {

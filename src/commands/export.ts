@@ -1,8 +1,9 @@
 import { resolveConfig, type ConfigFlags } from '../config.ts';
+import { ExitCode } from '../errors.ts';
 import { processOutput, type Output } from '../output.ts';
-import { openWorkspace } from '../workspace.ts';
+import { injected, openWorkspace, type WorkspaceInjection } from '../workspace.ts';
 
-export interface ExportOptions extends ConfigFlags {
+export interface ExportOptions extends ConfigFlags, WorkspaceInjection {
   includeRemoved?: boolean;
   output?: Output;
 }
@@ -11,9 +12,9 @@ export interface ExportOptions extends ConfigFlags {
 const DRAIN_EVERY = 100;
 
 /** `offers export`: every indexed offer as one JSON line, with the text that quotes are cut from. */
-export async function exportOffers(options: ExportOptions): Promise<number> {
+export async function exportOffers(options: ExportOptions): Promise<ExitCode> {
   const output = options.output ?? processOutput;
-  const workspace = await openWorkspace(resolveConfig(options), { log: output.info, access: { mode: 'read', command: 'export' } });
+  const workspace = await openWorkspace(resolveConfig(options), { log: output.info, access: { mode: 'read', command: 'export' }, ...injected(options) });
   try {
     const status = options.includeRemoved ? undefined : (['active'] as const);
     let i = 0;
@@ -49,5 +50,5 @@ export async function exportOffers(options: ExportOptions): Promise<number> {
   } finally {
     await workspace.close();
   }
-  return 0;
+  return ExitCode.ok;
 }

@@ -1,84 +1,37 @@
-import type { WebOptions, WebStats } from '../../ingest/fetch/web-session.ts';
+import type { WebOptions } from '../../ingest/fetch/web-session.ts';
 import { ingestSources, type IngestResult } from '../../ingest/pipeline.ts';
 import { resolveRoleName } from '../catalog/roles.ts';
 import { resolveConfig, type ConfigFlags } from '../config.ts';
+import { ExitCode } from '../errors.ts';
 import { processOutput, type Output } from '../output.ts';
+import { summarise } from '../report/ingest-summary.ts';
 import { repairDrift } from '../store/consistency.ts';
-import { openWorkspace } from '../workspace.ts';
+import { injected, openWorkspace, type WorkspaceInjection } from '../workspace.ts';
 
-export interface IngestCommandOptions extends ConfigFlags {
+export interface IngestCommandOptions extends ConfigFlags, WorkspaceInjection {
   sources: string[];
   role?: string;
   json?: boolean;
   output?: Output;
-  /** Politeness and limits for URLs and ATS boards. */
-  web?: WebOptions;
+  /** Politeness and limits for URLs and ATS boards (the contact is the configuration's: `--contact` or OFFERS_CONTACT). */
+  web?: Omit<WebOptions, 'contact'>;
 }
 
-/** `offers ingest`: exit 0 when every source was ingested, 3 when some failed. */
-export async function ingest(options: IngestCommandOptions): Promise<number> {
+/** `offers ingest`: ExitCode.ok when every source was ingested, someSourcesFailed when some failed. */
+export async function ingest(options: IngestCommandOptions): Promise<ExitCode> {
   const output = options.output ?? processOutput;
   const config = resolveConfig(options);
-  const workspace = await openWorkspace(config, { log: output.info, access: { mode: 'write', command: 'ingest' } });
+  const workspace = await openWorkspace(config, { log: output.info, access: { mode: 'write', command: 'ingest' }, ...injected(options) });
   let result: IngestResult;
   try {
     await repairDrift(workspace.store, workspace.records, workspace.embedder, output.info);
     const role = options.role ? (resolveRoleName(options.role, workspace.roles) ?? options.role) : undefined;
-    result = await ingestSources(workspace, options.sources, { ...(role ? { role } : {}), ...(options.web ? { web: options.web } : {}) });
+    const web = { ...options.web, ...(config.contact ? { contact: config.contact } : {}) };
+    result = await ingestSources(workspace, options.sources, { ...(role ? { role } : {}), web });
   } finally {
     await workspace.close();
   }
   if (options.json) output.result(JSON.stringify(result));
   output.info(summarise(result));
-  return result.failed.length > 0 ? 3 : 0;
-}
-
-function describeWebStats(web: WebStats): string {
-  const skipped = [
-    web.robotsSkipped && `${web.robotsSkipped} skipped by robots.txt`,
-    web.offHostSkipped && `${web.offHostSkipped} links to other hosts skipped (--follow-hosts)`,
-    web.overLimit && `${web.overLimit} beyond --max-pages`,
-    web.throttledHosts.length > 0 && `hosts given up after 429s: ${web.throttledHosts.join(', ')}`,
-  ].filter(Boolean);
-  return (
-    `web: ${web.fetched} pages fetched, ${web.failed} failed${web.gone ? `, ${web.gone} gone (404, 410)` : ''}${skipped.length > 0 ? `, ${skipped.join(', ')}` : ''}; ` +
-    `${web.requests} requests, ${web.retries} retries, ${(web.bytes / 1048576).toFixed(1)} MB`
-  );
-}
-
-export function summarise(result: IngestResult): string {
-  const lines = [
-    `ingested ${result.ingested} offers, ${result.unchanged} unchanged, ${result.failed.length} failed sources ` +
-      `(${result.offers} offers / ${result.chunks} chunks indexed from ${result.sources} sources, ${result.seconds}s)`,
-  ];
-  const extras = [
-    result.duplicates && `${result.duplicates} reposted duplicates kept as alternate sources`,
-    result.removed && `${result.removed} offers no longer in their source, removed`,
-    result.expired && `${result.expired} expired offers left out`,
-    result.recovered && `${result.recovered} chunks of an interrupted run cleaned up`,
-  ].filter(Boolean);
-  if (extras.length > 0) lines.push(`  ${extras.join('; ')}`);
-  if (result.web) lines.push(`  ${describeWebStats(result.web)}`);
-  return [
-    ...lines,
-    // Files found in a folder or by a glob that hold no offers (a manifest.csv): a notice, not a failure.
-    ...groupedByCause('skipped', result.skipped.map(({ source, reason }) => ({ source, error: reason }))),
-    ...groupedByCause('failed', result.failed),
-  ].join('\n');
-}
-
-/** Sources grouped by cause (numbers aside), so fifty broken PDFs read as one line, not fifty. */
-function groupedByCause(label: string, entries: ReadonlyArray<{ source: string; error: string }>): string[] {
-  const byCause = new Map<string, { error: string; sources: string[] }>();
-  for (const { source, error } of entries) {
-    const cause = error.replace(/\d+/g, 'N');
-    const group = byCause.get(cause) ?? { error, sources: [] };
-    byCause.set(cause, group);
-    group.sources.push(source);
-  }
-  return [...byCause.values()].flatMap(({ error, sources }) => [
-    `  ${label} (${sources.length}): ${error}`,
-    ...sources.slice(0, 5).map((source) => `    ${source}`),
-    ...(sources.length > 5 ? [`    … and ${sources.length - 5} more`] : []),
-  ]);
+  return result.failed.length > 0 ? ExitCode.someSourcesFailed : ExitCode.ok;
 }

@@ -1,4 +1,5 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { ExitCode } from '../errors.ts';
 import { createMcpApp } from '../mcp/http.ts';
 import { createMcpServer } from '../mcp/server.ts';
 import { readToken } from '../serve/http-guard.ts';
@@ -19,7 +20,7 @@ export interface McpOptions extends ServerCommandOptions {
   port?: number;
 }
 
-export function mcp(options: McpOptions): Promise<number> {
+export function mcp(options: McpOptions): Promise<ExitCode> {
   return runServerCommand('mcp', options, async ({ env, output, log, host, stop }) => {
     if (options.http) {
       const token = readToken(env);

@@ -1,20 +1,20 @@
-import { synthesizeAnswer } from '../llm/synthesize.ts';
-import type { RoleCatalog } from '../catalog/roles.ts';
-import { resolveConfig, type ConfigFlags, type OffersConfig } from '../config.ts';
+import { resolveConfig, type ConfigFlags } from '../config.ts';
+import { writeWithModel } from '../llm/write-with-model.ts';
 import { checkOutputFile, processOutput, writeOutputFile, type Output } from '../output.ts';
 import { answerQuestion, type QuestionRequest } from '../query/answer-question.ts';
-import { RefusalError, REFUSED_EXIT_CODE } from '../query/refusal.ts';
+import { ExitCode } from '../errors.ts';
+import { isRefusal } from '../query/refusal.ts';
 import type { Answer } from '../query/types.ts';
 import { renderHtml } from '../report/html.ts';
 import { renderJson } from '../report/json.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { renderCsv } from '../report/csv.ts';
 import { describeDrift, inspectStore } from '../store/consistency.ts';
-import { openWorkspace } from '../workspace.ts';
+import { injected, openWorkspace, type WorkspaceInjection } from '../workspace.ts';
 
 export type QueryFormat = 'md' | 'json' | 'html' | 'csv';
 
-export interface QueryCommandOptions extends ConfigFlags, QuestionRequest {
+export interface QueryCommandOptions extends ConfigFlags, QuestionRequest, WorkspaceInjection {
   format?: QueryFormat;
   out?: string;
   output?: Output;
@@ -22,51 +22,33 @@ export interface QueryCommandOptions extends ConfigFlags, QuestionRequest {
 
 /**
  * `offers query`: the offline answer, rewritten by the LLM when OFFERS_LLM_MODEL is set.
- * Returns 0, or REFUSED_EXIT_CODE (4) when the evidence is too thin to answer: the refusal
+ * Returns ExitCode.ok, or ExitCode.refused when the evidence is too thin to answer: the refusal
  * goes to stderr, and with --format json also to stdout as `{ refused: true, … }`.
  */
-export async function query(options: QueryCommandOptions): Promise<number> {
+export async function query(options: QueryCommandOptions): Promise<ExitCode> {
   const output = options.output ?? processOutput;
   // Before the work, which may be long: a path that can't be written is a usage error now.
   if (options.out) checkOutputFile(options.out);
   const config = resolveConfig(options);
-  const workspace = await openWorkspace(config, { log: output.info, access: { mode: 'read', command: 'query' } });
+  const workspace = await openWorkspace(config, { log: output.info, access: { mode: 'read', command: 'query' }, ...injected(options) });
   let answer: Answer;
   try {
     // The store first: unreachable, it is named (exit 1) before the record's counts could refuse
     // the question for want of offers; drifted from the record, every answer says so.
     const store = await inspectStore(workspace.store, workspace.records);
-    answer = await answerQuestion(workspace, options);
-    if (!store.consistent) answer = { ...answer, warnings: [...answer.warnings, describeDrift(store, workspace.storeUrl)] };
-  } catch (error) {
-    if (!(error instanceof RefusalError)) throw error;
-    output.info(`offers: ${error.message}\n  fix: ${error.hint}`);
-    if (options.format === 'json') await deliver(renderJson(error.refusal), options, output);
-    return REFUSED_EXIT_CODE;
+    const result = await answerQuestion(workspace, options);
+    if (isRefusal(result)) {
+      output.info(`offers: ${result.reason}\n  fix: ${result.hint}`);
+      if (options.format === 'json') await deliver(renderJson(result), options, output);
+      return ExitCode.refused;
+    }
+    answer = store.consistent ? result : { ...result, warnings: [...result.warnings, describeDrift(store, workspace.storeUrl)] };
   } finally {
     await workspace.close();
   }
   answer = await writeWithModel(answer, config, workspace.roles, output.info);
   await deliver(render(answer, options.format ?? 'md'), options, output);
-  return 0;
-}
-
-/**
- * With OFFERS_LLM_MODEL set, the answer rewritten by the model and verified claim by claim (only
- * verified text is kept: the model's raw reply is never shown); otherwise the answer as it is.
- * Shared by `query`, `serve` and `mcp`, so that they all answer alike.
- */
-export async function writeWithModel(answer: Answer, config: OffersConfig, roleCatalog: RoleCatalog, log: (line: string) => void): Promise<Answer> {
-  if (!config.llmModel) return answer;
-  log(`writing the answer with ${config.llmModel}; every claim is checked against its quotes before it is shown`);
-  return synthesizeAnswer(answer, {
-    model: config.llmModel,
-    roleCatalog,
-    ...(config.openaiApiKey ? { apiKey: config.openaiApiKey } : {}),
-    ...(config.openaiBaseUrl ? { baseUrl: config.openaiBaseUrl } : {}),
-    ...(config.llmTimeoutSeconds !== undefined ? { deadlineMs: config.llmTimeoutSeconds * 1000 } : {}),
-    ...(config.llmMaxTokens !== undefined ? { maxTokens: config.llmMaxTokens } : {}),
-  });
+  return ExitCode.ok;
 }
 
 function render(answer: Answer, format: QueryFormat): string {

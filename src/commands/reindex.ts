@@ -1,54 +1,9 @@
-import { reindexAll } from '../../ingest/pipeline.ts';
-import { resolveConfig, type ConfigFlags } from '../config.ts';
-import { processOutput, type Output } from '../output.ts';
-import { repairDrift } from '../store/consistency.ts';
-import { diffOfferStates, renderChangeReport } from '../records/change-report.ts';
-import type { ReindexRun } from '../records/reindex-history.ts';
-import { openWorkspace } from '../workspace.ts';
-import { summarise } from './ingest.ts';
+import type { ExitCode } from '../errors.ts';
+import { runReindex, type ReindexOptions } from '../reindex-run.ts';
 
-export interface ReindexOptions extends ConfigFlags {
-  json?: boolean;
-  output?: Output;
-  /** `--offline`: web pages and ATS boards are read from their snapshots, not fetched. */
-  offline?: boolean;
-  /** Set by `offers schedule`: it holds the lock through a SIGINT/SIGTERM and stops gracefully. */
-  scheduled?: boolean;
-}
+export type { ReindexOptions };
 
-/**
- * `offers reindex`: re-read every recorded source; only what changed is embedded again.
- * People get the per-role change report on stderr; `--json` prints the counts, with `roles`.
- */
-export async function reindex(options: ReindexOptions): Promise<number> {
-  const output = options.output ?? processOutput;
-  const workspace = await openWorkspace(resolveConfig(options), {
-    log: output.info,
-    access: options.scheduled ? { mode: 'write', command: 'schedule', releaseOnSignal: false } : { mode: 'write', command: 'reindex' },
-  });
-  try {
-    // Also when no source changed: a store that lost chunks is only repaired by a write command.
-    await repairDrift(workspace.store, workspace.records, workspace.embedder, output.info);
-    const before = workspace.records.listOfferStates();
-    const result = await reindexAll(workspace, options.offline ? { web: { offline: true } } : {});
-    const roles = diffOfferStates(before, workspace.records.listOfferStates());
-    const run: Omit<ReindexRun, 'finishedAt'> = {
-      new: result.new,
-      changed: result.changed,
-      removed: result.removed,
-      expired: result.expired,
-      unchanged: result.unchanged,
-      failed: result.failed.length,
-      failures: result.failed,
-      seconds: result.seconds,
-      roles,
-    };
-    // Kept in the record, so that `offers serve` shows the last runs whichever process ran them.
-    workspace.records.history.add({ finishedAt: new Date().toISOString(), ...run });
-    if (options.json) output.result(JSON.stringify(run));
-    output.info(`${summarise(result)}\n${renderChangeReport(roles)}`);
-    return result.failed.length > 0 ? 3 : 0;
-  } finally {
-    await workspace.close();
-  }
+/** `offers reindex`: one run of src/reindex-run.ts, the one a schedule's ticks run too. */
+export function reindex(options: ReindexOptions): Promise<ExitCode> {
+  return runReindex(options);
 }

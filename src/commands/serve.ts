@@ -1,10 +1,10 @@
-import { UsageError } from '../errors.ts';
+import { UsageError, type ExitCode } from '../errors.ts';
 import { createServeApp } from '../serve/api.ts';
 import { isLoopbackHost, readToken } from '../serve/http-guard.ts';
 import { listen } from '../serve/listen.ts';
 import { buildPageAssets } from '../serve/page-assets.ts';
 import { runServerCommand, type ServerCommandOptions } from '../serve/server-command.ts';
-import { cronJob, runSchedule, scheduledReindex } from './schedule.ts';
+import { cronJob, runSchedule, scheduledReindex } from '../schedule/run-schedule.ts';
 
 /**
  * `offers serve [--port P] [--host H] [--schedule "<cron>"]`: the page and the HTTP API
@@ -24,7 +24,7 @@ export interface ServeOptions extends ServerCommandOptions {
   schedule?: string;
 }
 
-export function serve(options: ServeOptions): Promise<number> {
+export function serve(options: ServeOptions): Promise<ExitCode> {
   return runServerCommand('serve', options, async ({ env, output, log, host, stop }) => {
     const bindHost = options.host ?? DEFAULT_HOST;
     const token = readToken(env);

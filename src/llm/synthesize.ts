@@ -160,7 +160,7 @@ export async function synthesizeAnswer(offline: Answer, options: SynthesizeOptio
   try {
     reply = parseReply(await completeChat([new SystemMessage(system), new HumanMessage(user)], options));
   } catch (error) {
-    if (error instanceof FatalError) throw error;
+    if (FatalError.isInstance(error)) throw error;
     return { ...offline, warnings: [...offline.warnings, fallback(`failed: ${describeError(error)}`)] };
   }
   const verified = verifyReply(reply, offline, options.roleCatalog);

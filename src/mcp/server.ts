@@ -1,8 +1,8 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult, ResourceLink } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { collectStats } from '../commands/stats.ts';
-import { RefusalError } from '../query/refusal.ts';
+import { collectStats } from '../index-stats.ts';
+import { isRefusal } from '../query/refusal.ts';
 import type { Answer } from '../query/types.ts';
 import { ask } from '../serve/ask.ts';
 import { classifyFailure, failureLine } from '../serve/failures.ts';
@@ -68,13 +68,9 @@ export function createMcpServer(host: WorkspaceHost, log: (line: string) => void
     },
     (args) =>
       tool(async () => {
-        try {
-          const answer = await ask(host, args, log);
-          return { structuredContent: plain(answer), content: [{ type: 'text', text: answerText(answer) }, ...citedLinks(answer)] };
-        } catch (error) {
-          if (!(error instanceof RefusalError)) throw error;
-          return { structuredContent: plain(error.refusal), content: [{ type: 'text', text: `Refused: ${error.refusal.reason}\n${error.refusal.hint}` }] };
-        }
+        const result = await ask(host, args, log);
+        if (isRefusal(result)) return { structuredContent: plain(result), content: [{ type: 'text', text: `Refused: ${result.reason}\n${result.hint}` }] };
+        return { structuredContent: plain(result), content: [{ type: 'text', text: answerText(result) }, ...citedLinks(result)] };
       }),
   );
 

@@ -1,6 +1,6 @@
 import { findRolesInText, OTHER_ROLE } from '../catalog/roles.ts';
 import { UsageError } from '../errors.ts';
-import { tagThemes, themeCategory, themeLabel, themeSpans } from '../themes.ts';
+import { tagThemes, themeCategory, themeLabel, themeSpans } from '../catalog/themes.ts';
 import { SECTION_KINDS } from '../types.ts';
 import { titleWords } from '../../ingest/title-family.ts';
 import { MINING_POOL, mergeRedundant, minedCriticalZ, minePhrases, PHRASE_PREFIX, phraseSpans, type MinedOffer, type MinedPhrase } from './phrases.ts';
@@ -9,7 +9,7 @@ import { mapInBatches } from '../util/retry.ts';
 import type { Workspace } from '../workspace.ts';
 import { composeAnswer, type ThemeLookup } from './compose.ts';
 import { aspectSections, aspectThemeFilter, isAspect, parseQuestion, type Aspect } from './question.ts';
-import { checkEvidence, RefusalError } from './refusal.ts';
+import { checkEvidence, type Refusal } from './refusal.ts';
 import { retrieveThemeEvidence, type RetrieveOptions } from './retrieve.ts';
 import { bootstrapStability, compareText, selectThemes, themeCountsOf, themeMentions } from './stats.ts';
 import type { Answer, Evidence, RoleSummary, ThemeStat } from './types.ts';
@@ -63,14 +63,18 @@ interface CountedGroup extends ResolvedGroup {
  * The query, from question to verified answer: the groups compared and the aspects, the offers of
  * each group (or a seeded sample), theme statistics counted over offers from the record, per-group
  * retrieval of quotes for the themes worth talking about, then the memo. Every citation of the
- * memo is checked against the offer's text before it is returned.
+ * memo is checked against the offer's text before it is returned. A group that names nothing
+ * indexed, or has too few offers, makes the result a Refusal instead.
  */
-export async function answerQuestion(workspace: Workspace, request: QuestionRequest): Promise<Answer> {
-  const { groups: resolved, aspects, families } = understand(workspace, request);
+export async function answerQuestion(workspace: Workspace, request: QuestionRequest): Promise<Answer | Refusal> {
+  const understood = understand(workspace, request);
+  if ('refused' in understood) return understood;
+  const { groups: resolved, aspects, families } = understood;
   const language = memoLanguage(request.question, request.lang);
   const seed = request.seed ?? '1';
   const groups = resolved.map((group) => countGroup(workspace, group, request.offers, seed));
-  refuseThin(workspace, request.question, groups, families);
+  const thin = refuseThin(workspace, request.question, groups, families);
+  if (thin) return thin;
   const mined = mineGroups(workspace, groups, aspects, seed);
   const lookup = themeLookup(workspace, mined.phrases);
   const statsByAspect = new Map<string, ThemeStat[]>();
@@ -184,7 +188,7 @@ function retrievalPool(group: CountedGroup, seed: string): string[] | undefined 
   return group.profiles && seededSubset(group.profiles.map((p) => p.offerId), RETRIEVAL_POOL, `${seed}:pool:${group.name}`);
 }
 
-function understand(workspace: Workspace, request: QuestionRequest): { groups: ResolvedGroup[]; aspects: Aspect[]; families: IndexedFamily[] } {
+function understand(workspace: Workspace, request: QuestionRequest): { groups: ResolvedGroup[]; aspects: Aspect[]; families: IndexedFamily[] } | Refusal {
   const parsed = parseQuestion(request.question, (text) => findRolesInText(text, workspace.roles));
   const aspects = request.aspects ?? parsed.aspects;
   if (request.lang !== undefined && !isMemoLanguage(request.lang)) throw new UsageError(`--lang ${request.lang}: the memo is written in ${MEMO_LANGUAGES.join(' or ')}`);
@@ -195,13 +199,13 @@ function understand(workspace: Workspace, request: QuestionRequest): { groups: R
   const outcomes = specs.map((spec) => resolveGroup(spec, workspace.roles, families));
   const unresolved = outcomes.filter((o): o is UnresolvedGroup => !isResolved(o));
   if (unresolved.length > 0) {
-    const refusal = checkEvidence(
+    // Unknown groups always fall short: checkEvidence refuses them.
+    return checkEvidence(
       request.question,
       unresolved.map((u) => ({ role: u.words, offers: 0, unknown: true, ...(u.closest.length > 0 ? { closest: u.closest } : {}) })),
       indexedGroups(workspace, families),
       MIN_OFFERS_PER_ROLE,
-    );
-    throw new RefusalError(refusal!);
+    )!;
   }
   const groups = [...new Map(outcomes.filter(isResolved).map((g) => [g.name, g])).values()];
   if (groups.length < 2) {
@@ -233,14 +237,13 @@ function mentionedGroups(workspace: Workspace, question: string, families: reado
 }
 
 /** Never invent an answer: a group with too few offers is named with what is indexed. */
-function refuseThin(workspace: Workspace, question: string, groups: readonly CountedGroup[], families: readonly IndexedFamily[]): void {
-  const refusal = checkEvidence(
+function refuseThin(workspace: Workspace, question: string, groups: readonly CountedGroup[], families: readonly IndexedFamily[]): Refusal | undefined {
+  return checkEvidence(
     question,
     groups.map((g) => ({ role: g.name, offers: g.offers })),
     indexedGroups(workspace, families),
     MIN_OFFERS_PER_ROLE,
   );
-  if (refusal) throw new RefusalError(refusal);
 }
 
 /** Catalogue roles, then the title families of offers outside the catalogue: what can be compared. */

@@ -1,4 +1,4 @@
-import { markdownSource, markdownText } from '../report/sanitize.ts';
+import { markdownText } from '../report/sanitize.ts';
 import type { SectionKind } from '../types.ts';
 import { aspectSections, type Aspect } from './question.ts';
 import { cutQuote, isReadableQuote, normaliseSpace } from './quotes.ts';
@@ -524,14 +524,4 @@ function factsTable(roles: readonly RoleSummary[], messages: Messages): MemoFact
       row(f.languages, (facts) => Object.entries(facts.languages).map(([code, n]) => `${code} ${n}`).join(' · ') || f.none),
     ],
   };
-}
-
-/** `- [c1] "quote" — Title, Company (section) <source>`, one line per citation, offer text escaped. */
-export function renderCitationList(answer: Answer): string {
-  return answer.citations
-    .map((c) => {
-      const where = [c.title, c.company].filter((s) => s.trim() !== '').map(markdownText).join(', ');
-      return `- [${c.id}] "${markdownText(c.quote)}" — ${where} (${c.section.replace(/_/g, ' ')}) ${markdownSource(c.url ?? c.source)}`;
-    })
-    .join('\n');
 }

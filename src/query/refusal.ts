@@ -1,9 +1,9 @@
-import { FatalError } from '../errors.ts';
-
 /**
  * Never invent an answer: when a role asked about is unknown, or has too few offers to count
  * themes over, the query is refused with what is missing and what could be compared instead.
- * The refusal is data (the `--format json` object) as well as an error (the terminal message).
+ * The refusal is a result, like an answer (`Answer | Refusal`), not an error: it is what the
+ * question's evidence gives, and each caller renders it its own way (the terminal message and
+ * exit code, a 422, an MCP tool result).
  */
 
 export interface RoleShortfall {
@@ -30,15 +30,12 @@ export interface Refusal {
   hint: string;
 }
 
-/** Thrown by answerQuestion; commands/query.ts prints it and exits with REFUSED_EXIT_CODE. */
-export class RefusalError extends FatalError {
-  constructor(readonly refusal: Refusal) {
-    super(refusal.reason, refusal.hint);
-  }
-}
+import { FatalError } from '../errors.ts';
 
-/** `offers query` exit code when it refuses to answer (distinct from 1, "nothing could be done"). */
-export const REFUSED_EXIT_CODE = 4;
+/** Whether answerQuestion refused: a refusal and an answer share no field but this one. */
+export function isRefusal<T extends object>(result: T | Refusal): result is Refusal {
+  return (result as Partial<Refusal>).refused === true;
+}
 
 /**
  * The refusal for these roles, or undefined when every role has at least `minOffers` offers.
@@ -70,4 +67,13 @@ export function checkEvidence(
     indexedRoles: sorted,
     hint: `indexed roles: ${listed}; ingest more offers of that role, or compare others with --roles or --group`,
   };
+}
+
+/**
+ * The answer, for a caller whose question must be answered (an evaluation, a benchmark): there a
+ * refusal is the run's failure, with the refusal's own words and hint.
+ */
+export function answered<T extends object>(result: T | Refusal): T {
+  if (isRefusal(result)) throw new FatalError(result.reason, result.hint);
+  return result;
 }

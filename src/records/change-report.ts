@@ -3,6 +3,7 @@ import type { OfferState } from './record-store.ts';
 /**
  * The per-role change report of a re-index: what the record says before and after the run,
  * compared offer by offer. Pure, so that it can't disagree with the record it is computed from.
+ * src/report/change-report.ts renders it.
  */
 
 export interface RoleChanges {
@@ -21,7 +22,8 @@ export interface RoleChanges {
 
 export type ChangeReport = Record<string, RoleChanges>;
 
-const KINDS = ['new', 'changed', 'removed', 'expired', 'unchanged', 'duplicates'] as const;
+/** The kinds of change, in the order the report lists them. */
+export const CHANGE_KINDS = ['new', 'changed', 'removed', 'expired', 'unchanged', 'duplicates'] as const;
 
 export function diffOfferStates(before: readonly OfferState[], after: readonly OfferState[]): ChangeReport {
   const previous = new Map(before.map((s) => [s.offerId, s]));
@@ -52,19 +54,6 @@ function classify(was: OfferState | undefined, now: OfferState): keyof RoleChang
 
 export function totalChanges(report: ChangeReport): RoleChanges {
   const total: RoleChanges = { new: 0, changed: 0, removed: 0, expired: 0, unchanged: 0, duplicates: 0 };
-  for (const role of Object.values(report)) for (const kind of KINDS) total[kind] += role[kind];
+  for (const role of Object.values(report)) for (const kind of CHANGE_KINDS) total[kind] += role[kind];
   return total;
-}
-
-/** A table for people: one line per role with any offer, busiest first, then the totals. */
-export function renderChangeReport(report: ChangeReport): string {
-  const rows = Object.entries(report).sort((a, b) => activity(b[1]) - activity(a[1]) || a[0].localeCompare(b[0]));
-  const width = Math.max(4, ...rows.map(([role]) => role.length));
-  const line = (label: string, c: RoleChanges) => `${label.padEnd(width)} ${KINDS.map((k) => String(c[k]).padStart(k.length)).join('  ')}`;
-  return [`${'role'.padEnd(width)} ${KINDS.join('  ')}`, ...rows.map(([role, c]) => line(role, c)), line('total', totalChanges(report))].join('\n');
-}
-
-/** Roles with changes sort before roles that only have unchanged offers. */
-function activity(c: RoleChanges): number {
-  return (c.new + c.changed + c.removed + c.expired + c.duplicates) * 1e6 + c.unchanged;
 }

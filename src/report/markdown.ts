@@ -1,6 +1,5 @@
-import { renderCitationList } from '../query/compose.ts';
 import type { Answer } from '../query/types.ts';
-import { markdownText, plainText } from './sanitize.ts';
+import { markdownSource, markdownText, plainText } from './sanitize.ts';
 
 /**
  * The terminal / markdown form of an answer: the memo, its sources, then anything to warn about.
@@ -37,6 +36,16 @@ export function wrapLines(text: string, width: number): string {
       }
       out.push(current);
       return out;
+    })
+    .join('\n');
+}
+
+/** `- [c1] "quote" — Title, Company (section) <source>`, one line per citation, offer text escaped. */
+export function renderCitationList(answer: Answer): string {
+  return answer.citations
+    .map((c) => {
+      const where = [c.title, c.company].filter((s) => s.trim() !== '').map(markdownText).join(', ');
+      return `- [${c.id}] "${markdownText(c.quote)}" — ${where} (${c.section.replace(/_/g, ' ')}) ${markdownSource(c.url ?? c.source)}`;
     })
     .join('\n');
 }

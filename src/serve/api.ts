@@ -1,9 +1,9 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { collectStats } from '../commands/stats.ts';
+import { collectStats } from '../index-stats.ts';
 import { UsageError } from '../errors.ts';
-import { RefusalError } from '../query/refusal.ts';
+import { isRefusal } from '../query/refusal.ts';
 import { renderJson } from '../report/json.ts';
 import { ask } from './ask.ts';
 import { classifyFailure } from './failures.ts';
@@ -50,12 +50,8 @@ export function createServeApp(options: ServeAppOptions): Hono {
         return c.json({ error: 'send the question as JSON, with the header Content-Type: application/json' }, 415);
       }
       const request = parseInput(queryBody, parseJson(await c.req.text()), 'body');
-      try {
-        return json(c, await ask(host, request, log));
-      } catch (error) {
-        if (error instanceof RefusalError) return json(c, error.refusal, 422);
-        throw error;
-      }
+      const result = await ask(host, request, log);
+      return isRefusal(result) ? json(c, result, 422) : json(c, result);
     },
   );
   app.get('/api/stats', async (c) => json(c, await host.use((workspace) => collectStats(workspace))));

@@ -1,3 +1,4 @@
+import { debugEnabled } from '../config.ts';
 import { describeError, FatalError, RetryableError, UsageError } from '../errors.ts';
 import { storageFatal } from '../util/storage-errors.ts';
 
@@ -16,12 +17,12 @@ export interface Failure {
 
 export function classifyFailure(thrown: unknown, log: (line: string) => void): Failure {
   const error = storageFatal(thrown) ?? thrown;
-  if (error instanceof UsageError) return { status: 400, error: oneLine(error.message) };
-  if (error instanceof FatalError) return { status: 503, error: oneLine(describeError(error)), ...(error.hint ? { hint: oneLine(error.hint) } : {}) };
-  if (error instanceof RetryableError) return { status: 503, error: oneLine(describeError(error)), hint: 'try again in a moment' };
+  if (UsageError.isInstance(error)) return { status: 400, error: oneLine(error.message) };
+  if (FatalError.isInstance(error)) return { status: 503, error: oneLine(describeError(error)), ...(error.hint ? { hint: oneLine(error.hint) } : {}) };
+  if (RetryableError.isInstance(error)) return { status: 503, error: oneLine(describeError(error)), hint: 'try again in a moment' };
   const message = oneLine(describeError(error));
   log(`offers: unexpected error: ${message}`);
-  if (process.env.OFFERS_DEBUG && error instanceof Error) log(String(error.stack));
+  if (debugEnabled() && error instanceof Error) log(String(error.stack));
   return { status: 500, error: `unexpected error: ${message}`, hint: 'see the server log; set OFFERS_DEBUG=1 for the stack trace' };
 }
 

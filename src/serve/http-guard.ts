@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { secureHeaders } from 'hono/secure-headers';
 import { classifyAddress } from '../../ingest/fetch/address-policy.ts';
+import { readEnv } from '../config.ts';
 import { UsageError } from '../errors.ts';
 
 /**
@@ -22,8 +23,8 @@ export const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; s
 const TOKEN_SYNTAX = /^[A-Za-z0-9._~+/-]+=*$/;
 
 /** OFFERS_TOKEN when set; one that no Authorization header could carry is a configuration error. */
-export function readToken(env: NodeJS.ProcessEnv): string | undefined {
-  const token = env.OFFERS_TOKEN?.trim();
+export function readToken(env?: NodeJS.ProcessEnv): string | undefined {
+  const token = readEnv('OFFERS_TOKEN', env);
   if (!token) return undefined;
   if (!TOKEN_SYNTAX.test(token) || token.length < 16) {
     throw new UsageError('OFFERS_TOKEN must be at least 16 characters of letters, digits and -._~+/ (e.g. OFFERS_TOKEN=$(openssl rand -hex 32))');

@@ -1,5 +1,6 @@
-import { stopOnSignals } from '../commands/schedule.ts';
+import { stopOnSignals } from '../schedule/stop-signals.ts';
 import { resolveConfig, type ConfigFlags, type OffersConfig } from '../config.ts';
+import { ExitCode } from '../errors.ts';
 import { processOutput, type Output } from '../output.ts';
 import { WorkspaceHost } from './workspace-host.ts';
 
@@ -17,7 +18,8 @@ export interface ServerCommandOptions extends ConfigFlags {
 
 export interface ServerContext {
   config: OffersConfig;
-  env: NodeJS.ProcessEnv;
+  /** The environment given (tests); unset: the process's (src/config.ts reads it). */
+  env: NodeJS.ProcessEnv | undefined;
   output: Output;
   log: (line: string) => void;
   host: WorkspaceHost;
@@ -25,9 +27,9 @@ export interface ServerContext {
   stop: Promise<string>;
 }
 
-export async function runServerCommand(command: string, options: ServerCommandOptions, run: (context: ServerContext) => Promise<void>): Promise<number> {
+export async function runServerCommand(command: string, options: ServerCommandOptions, run: (context: ServerContext) => Promise<void>): Promise<ExitCode> {
   const output = options.output ?? processOutput;
-  const env = options.env ?? process.env;
+  const { env } = options;
   const config = resolveConfig(options, env);
   const log = (line: string) => output.info(`[${new Date().toISOString()}] ${line}`);
   const host = new WorkspaceHost(config, { command, log });
@@ -38,5 +40,5 @@ export async function runServerCommand(command: string, options: ServerCommandOp
     await host.close();
     signals.dispose();
   }
-  return 0;
+  return ExitCode.ok;
 }

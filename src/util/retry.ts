@@ -23,14 +23,14 @@ export const defaultSleep = (ms: number): Promise<void> => new Promise<void>((re
 /** Exponential backoff with full jitter; a server's Retry-After wins when it asks for longer. */
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const { retries = 3, minDelayMs = 200, maxDelayMs = 10_000, sleep = defaultSleep } = options;
-  const isRetryable = options.isRetryable ?? ((error: unknown) => error instanceof RetryableError);
+  const isRetryable = options.isRetryable ?? ((error: unknown) => RetryableError.isInstance(error));
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn(attempt);
     } catch (error) {
       if (attempt >= retries || !isRetryable(error)) throw error;
       const backoff = Math.min(maxDelayMs, minDelayMs * 2 ** attempt) * Math.random();
-      const asked = error instanceof RetryableError ? (error.retryAfterMs ?? 0) : 0;
+      const asked = RetryableError.isInstance(error) ? (error.retryAfterMs ?? 0) : 0;
       const delayMs = Math.max(backoff, Math.min(asked, maxDelayMs * 6));
       options.onRetry?.(error, attempt + 1, delayMs);
       await sleep(delayMs);

@@ -21,7 +21,7 @@ const SQLITE: Array<{ code: RegExp; what: string; fix: string }> = [
 ];
 
 export function storageFatal(error: unknown): FatalError | undefined {
-  if (!(error instanceof Error) || error instanceof FatalError) return undefined;
+  if (!(error instanceof Error) || FatalError.isInstance(error)) return undefined;
   const { code } = error as NodeJS.ErrnoException;
   if (typeof code !== 'string') return undefined;
   const errno = ERRNO[code];

@@ -1,14 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadRoleCatalog } from '../../src/catalog/roles.ts';
-import { resolveConfig } from '../../src/config.ts';
-import { LocalEmbedder } from '../../src/embed/local-embedder.ts';
-import { RecordStore } from '../../src/records/record-store.ts';
+import { loadThemeCatalog } from '../../src/catalog/themes.ts';
+import { resolveConfig, type OffersConfig } from '../../src/config.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
-import { collectionName, type VectorStore } from '../../src/store/vector-store.ts';
-import { loadThemeCatalog, tagThemes } from '../../src/themes.ts';
-import type { Workspace } from '../../src/workspace.ts';
+import type { VectorStore } from '../../src/store/vector-store.ts';
+import { createEmbedder, openWorkspace, type Workspace } from '../../src/workspace.ts';
+
+/** An empty in-memory store in the embedding space of this configuration's embedder, as openWorkspace creates it. */
+export async function memoryStoreFor(config: OffersConfig): Promise<MemoryStore> {
+  const embedder = await createEmbedder(config, loadThemeCatalog(config.themesFile));
+  return new MemoryStore({ embedderId: embedder.id, dimension: embedder.dimension });
+}
 
 /**
  * A real workspace (record in SQLite, built-in catalogues, the local embedder) over an in-memory
@@ -17,22 +20,9 @@ import type { Workspace } from '../../src/workspace.ts';
  */
 export async function memoryWorkspace(options: { wrapStore?: (store: VectorStore) => VectorStore } = {}): Promise<{ workspace: Workspace; memory: MemoryStore; cleanup(): Promise<void> }> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'offers-ws-'));
-  const themes = loadThemeCatalog();
-  const embedder = new LocalEmbedder({ concepts: (text) => tagThemes(text, themes) });
-  const space = { embedderId: embedder.id, dimension: embedder.dimension };
-  const memory = new MemoryStore(space);
-  const records = RecordStore.open(dataDir, collectionName(space));
-  const workspace: Workspace = {
-    config: resolveConfig({ dataDir }, {}),
-    embedder,
-    store: options.wrapStore ? options.wrapStore(memory) : memory,
-    records,
-    roles: loadRoleCatalog(),
-    themes,
-    derivation: 'test',
-    storeUrl: 'memory',
-    close: async () => records.close(),
-  };
+  const config = resolveConfig({ dataDir }, {});
+  const memory = await memoryStoreFor(config);
+  const workspace = await openWorkspace(config, { store: options.wrapStore ? options.wrapStore(memory) : memory });
   return {
     workspace,
     memory,

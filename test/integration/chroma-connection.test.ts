@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AdminClient, ChromaClient } from 'chromadb';
-import type { IndexStats } from '../../src/commands/stats.ts';
+import type { IndexStats } from '../../src/index-stats.ts';
 import type { Answer } from '../../src/query/types.ts';
 import { chromaAddress } from '../../src/store/chroma-connection.ts';
 import { startEmbeddedChroma, type EmbeddedChroma } from '../../src/store/chroma-server.ts';

@@ -5,7 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { IndexStats } from '../../src/commands/stats.ts';
+import type { IndexStats } from '../../src/index-stats.ts';
 import type { Answer } from '../../src/query/types.ts';
 import type { SearchResult } from '../../src/mcp/search-passages.ts';
 import type { OfferDetail } from '../../src/serve/views.ts';

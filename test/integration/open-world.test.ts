@@ -3,13 +3,18 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { plantedCorpus, scorePlanted, writePlantedCorpus, type PlantedCorpus } from '../../scripts/planted-offers.ts';
+import { exportOffers } from '../../src/commands/export.ts';
+import { ingest } from '../../src/commands/ingest.ts';
+import { query } from '../../src/commands/query.ts';
+import { stats as statsCommand } from '../../src/commands/stats.ts';
 import type { Answer } from '../../src/query/types.ts';
 import { runCli, scratchDir } from '../helpers/cli.ts';
+import { inProcess, type InProcess } from '../helpers/in-process.ts';
 
 /**
  * The comparison in the open world: offers of job families the catalogue does not know (written
- * by scripts/planted-offers.ts, English and French), ingested and compared through the real CLI
- * and the real Chroma server it starts. Phrases were planted at known rates, so what the
+ * by scripts/planted-offers.ts, English and French), ingested and compared by the commands called
+ * in process (the memo's language, through the real CLI). Phrases were planted at known rates, so what the
  * comparison finds can be checked exactly: every planted distinctive phrase, in the right
  * direction, with the planted counts, and nothing else called distinctive.
  */
@@ -20,26 +25,30 @@ const folded = (s: string) => s.normalize('NFD').replace(/\p{M}+/gu, '').toLower
 describe('open world: title families, mined themes, groups', () => {
   let dir: string;
   let cleanup: () => Promise<void>;
+  let cli: InProcess;
   const corpora: Record<'en' | 'fr', PlantedCorpus> = {
     en: plantedCorpus({ language: 'en', perFamily: PER_FAMILY, seed: 7 }),
     fr: plantedCorpus({ language: 'fr', perFamily: PER_FAMILY, seed: 7 }),
   };
-  const dataDir = () => path.join(dir, 'data');
-  const query = async (...args: string[]) => {
-    const run = await runCli(['--data-dir', dataDir(), 'query', ...args, '--format', 'json']);
+  const ask = async (question: string, groups?: string[]) => {
+    const run = await cli.run(query, { question, ...(groups ? { groups } : {}), format: 'json' });
     return { ...run, answer: JSON.parse(run.stdout || '{}') as Answer & { refused?: boolean; missing?: Array<{ role: string; unknown?: boolean; closest?: string[] }> } };
   };
 
   before(async () => {
     ({ dir, cleanup } = await scratchDir('offers-open-world-'));
+    cli = await inProcess('offers-open-world-data-');
     for (const corpus of Object.values(corpora)) writePlantedCorpus(path.join(dir, 'offers', corpus.set.language), corpus);
-    const run = await runCli(['--data-dir', dataDir(), 'ingest', path.join(dir, 'offers', 'en'), path.join(dir, 'offers', 'fr'), '--json']);
+    const run = await cli.run(ingest, { sources: [path.join(dir, 'offers', 'en'), path.join(dir, 'offers', 'fr')], json: true });
     assert.equal(run.code, 0, run.stderr);
   });
-  after(() => cleanup());
+  after(async () => {
+    await cli.cleanup();
+    await cleanup();
+  });
 
   it('lists the title families found, instead of lumping them into Other', async () => {
-    const run = await runCli(['--data-dir', dataDir(), 'stats', '--json']);
+    const run = await cli.run(statsCommand, { json: true });
     assert.equal(run.code, 0, run.stderr);
     const stats = JSON.parse(run.stdout) as { families: Array<{ family: string; label: string; offers: number }> };
     const byLabel = new Map(stats.families.map((f) => [folded(f.label), f.offers]));
@@ -52,7 +61,7 @@ describe('open world: title families, mined themes, groups', () => {
     const question =
       language === 'en' ? 'What is the difference between a beekeeper and a tree surgeon?' : 'Quelle est la différence entre un apiculteur et un élagueur ?';
     it(`finds every planted distinctive phrase, with exact counts and no false claim (${language})`, async () => {
-      const { code, stderr, answer } = await query(question);
+      const { code, stderr, answer } = await ask(question);
       assert.equal(code, 0, stderr);
       const corpus = corpora[language];
       const names = answer.roles.map((r) => r.name);
@@ -70,8 +79,8 @@ describe('open world: title families, mined themes, groups', () => {
   }
 
   it('cites verbatim quotes from offers of the cited group', async () => {
-    const { answer } = await query('Compare beekeepers with tree surgeons');
-    const exported = await runCli(['--data-dir', dataDir(), 'export']);
+    const { answer } = await ask('Compare beekeepers with tree surgeons');
+    const exported = await cli.run(exportOffers, {});
     const offers = new Map(exported.stdout.trim().split('\n').map((line) => {
       const offer = JSON.parse(line) as { offerId: string; text: string; family: string };
       return [offer.offerId, offer];
@@ -85,7 +94,7 @@ describe('open world: title families, mined themes, groups', () => {
   });
 
   it('refuses a role that names nothing indexed, by name, with the closest titles (exit 4)', async () => {
-    const { code, answer, stderr } = await query('What is the difference between a beekeeper and a lighthouse keeper?');
+    const { code, answer, stderr } = await ask('What is the difference between a beekeeper and a lighthouse keeper?');
     assert.equal(code, 4, stderr);
     assert.equal(answer.refused, true);
     assert.equal(answer.missing?.[0]?.role, 'lighthouse keeper');
@@ -94,30 +103,30 @@ describe('open world: title families, mined themes, groups', () => {
   });
 
   it('compares a family across filters: seniority, posting dates, workplace, language', async () => {
-    const byGroup = await query('x', '--group', 'beekeeper posted:2024', '--group', 'beekeeper posted:2025-01..2025-12');
+    const byGroup = await ask('x', ['beekeeper posted:2024', 'beekeeper posted:2025-01..2025-12']);
     assert.equal(byGroup.code, 0, byGroup.stderr);
     const [y2024, y2025] = byGroup.answer.roles;
     assert.equal(y2024!.offers + y2025!.offers, PER_FAMILY);
     assert.deepEqual(y2024!.definition, { role: 'Beekeeper', filters: { posted: '2024' } });
 
-    const natural = await query('Beekeeper offers in 2024 vs 2025');
+    const natural = await ask('Beekeeper offers in 2024 vs 2025');
     assert.deepEqual(natural.answer.roles.map((r) => r.offers), byGroup.answer.roles.map((r) => r.offers));
 
-    const places = await query('remote vs on-site beekeepers');
+    const places = await ask('remote vs on-site beekeepers');
     assert.equal(places.code, 0, places.stderr);
     assert.deepEqual(places.answer.roles.map((r) => r.definition?.filters.workplace), ['remote', 'onsite']);
 
-    const languages = await query('x', '--group', 'apiculteur lang:fr', '--group', 'beekeeper lang:en');
+    const languages = await ask('x', ['apiculteur lang:fr', 'beekeeper lang:en']);
     assert.equal(languages.code, 0, languages.stderr);
 
-    const seniority = await query('x', '--group', 'beekeeper seniority:senior', '--group', 'beekeeper');
+    const seniority = await ask('x', ['beekeeper seniority:senior', 'beekeeper']);
     assert.ok(seniority.code === 0 || seniority.code === 4, seniority.stderr);
     const planted = readFileSync(path.join(dir, 'offers', 'planted-en.json'), 'utf8');
     assert.match(planted, /hive inspections/);
   });
 
   it('rejects a malformed group with a usage error naming it (exit 2)', async () => {
-    const run = await runCli(['--data-dir', dataDir(), 'query', 'x', '--group', 'beekeeper posted:2024-13', '--group', 'tree surgeon wage:high']);
+    const run = await cli.run(query, { question: 'x', groups: ['beekeeper posted:2024-13', 'tree surgeon wage:high'] });
     assert.equal(run.code, 2);
     assert.match(run.stderr, /posted/);
   });

@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { IndexStats } from '../../src/commands/stats.ts';
+import type { IndexStats } from '../../src/index-stats.ts';
 import type { IndexHistory, OfferDetail, OfferList } from '../../src/serve/views.ts';
 import { CONTENT_SECURITY_POLICY } from '../../src/serve/http-guard.ts';
 import { runCli, scratchDir } from '../helpers/cli.ts';

@@ -1,15 +1,20 @@
 /**
- * The web path end to end, through the real CLI and Chroma: a sitemap of generated offers
- * (JSON-LD-only pages, plain pages in chrome, PDFs) ingests to the same offers, roles and sections
- * as the same offers given as files; ATS boards ingest; `reindex --offline` re-derives everything
- * from the snapshots with the servers gone. Everything is served from 127.0.0.1.
+ * The web path end to end: a sitemap of generated offers (JSON-LD-only pages, plain pages in
+ * chrome, PDFs) ingests to the same offers, roles and sections as the same offers given as files;
+ * ATS boards ingest; `reindex --offline` re-derives everything from the snapshots with the servers
+ * gone. Everything is served from 127.0.0.1. The commands run in process (test/helpers/in-process.ts),
+ * but for the credentials, checked through the real CLI and Chroma down to the bytes they store.
  */
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { runWebVsFiles } from '../../scripts/web-vs-files.ts';
+import { exportOffers } from '../../src/commands/export.ts';
+import { ingest } from '../../src/commands/ingest.ts';
+import { reindex } from '../../src/commands/reindex.ts';
 import { runCli, scratchDir } from '../helpers/cli.ts';
+import { inProcess } from '../helpers/in-process.ts';
 import { buildJobSite, type Handler, jsonLdPage, sectionsHtml, serve, siteOffer, sitemap, startSite } from '../helpers/job-site.ts';
 
 /** Files under `dir` (snapshots, the record and its WAL, Chroma's data) whose bytes contain `needle`. */
@@ -23,6 +28,23 @@ async function filesContaining(dir: string, needle: string): Promise<string[]> {
   }
   return found;
 }
+
+/** Runs `use` with these environment variables set, then puts the environment back. */
+async function withEnv<T>(vars: Record<string, string>, use: () => Promise<T>): Promise<T> {
+  const before = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, vars);
+  try {
+    return await use();
+  } finally {
+    for (const [key, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
+
+/** The sources (or any field) of `offers export`'s lines. */
+const exported = (stdout: string) => stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { title: string; text: string; source: string; status?: string });
 
 describe('web ingest', () => {
   it('ingests a sitemap of pages and PDFs, in English and French, to the same offers as the Markdown files', async () => {
@@ -49,31 +71,32 @@ describe('web ingest', () => {
     }));
     const server = await startSite(site.routes);
     origin = server.origin;
-    const data = await scratchDir('offers-web-ingest-');
-    const env = { OFFERS_DATA_DIR: path.join(data.dir, 'data'), OFFERS_GREENHOUSE_URL: origin };
+    const cli = await inProcess('offers-web-ingest-');
     try {
-      const ingest = await runCli(['ingest', `${origin}/sitemap.xml`, 'greenhouse:acme', '--rate', '1000', '--contact', 'ci@example.org', '--json'], { env });
-      assert.equal(ingest.code, 0, ingest.stderr);
-      const summary = JSON.parse(ingest.stdout);
-      assert.equal(summary.offers, 4);
-      assert.equal(summary.web.failed, 0);
-      assert.match(ingest.stderr, /web: \d+ pages fetched, 0 failed/);
-      assert.ok(server.requests.includes('/robots.txt'));
+      await withEnv({ OFFERS_GREENHOUSE_URL: origin }, async () => {
+        const run = await cli.run(ingest, { sources: [`${origin}/sitemap.xml`, 'greenhouse:acme'], web: { rate: 1000 }, contact: 'ci@example.org', json: true });
+        assert.equal(run.code, 0, run.stderr);
+        const summary = JSON.parse(run.stdout);
+        assert.equal(summary.offers, 4);
+        assert.equal(summary.web.failed, 0);
+        assert.match(run.stderr, /web: \d+ pages fetched, 0 failed/);
+        assert.ok(server.requests.includes('/robots.txt'));
+      });
     } finally {
       await server.close();
     }
     try {
-      const offline = await runCli(['reindex', '--offline', '--json'], { env });
+      // The board is read from its snapshot, found by the API URL the environment gives.
+      const offline = await withEnv({ OFFERS_GREENHOUSE_URL: origin }, () => cli.run(reindex, { offline: true, json: true }));
       assert.equal(offline.code, 0, offline.stderr);
       const counts = JSON.parse(offline.stdout);
       assert.equal(counts.failed, 0);
       assert.equal(counts.unchanged, 4);
-      const exported = await runCli(['export'], { env });
-      const sources = exported.stdout.trim().split('\n').map((line) => JSON.parse(line).source).sort();
+      const sources = exported((await cli.run(exportOffers, {})).stdout).map((o) => o.source).sort();
       assert.ok(sources.includes('https://boards.greenhouse.io/acme/jobs/1'), 'an ATS offer is sourced at its posting URL');
       assert.equal(sources.filter((s: string) => s.startsWith(origin)).length, 3);
     } finally {
-      await data.cleanup();
+      await cli.cleanup();
     }
   });
 
@@ -126,21 +149,24 @@ describe('web ingest', () => {
     const ats = await startSite({
       '/v1/boards/acme/jobs?content=true': serve({ type: 'application/json', body: JSON.stringify({ jobs: [{ id: 9, title: remote!.title, absolute_url: file, content: escaped }], meta: { total: 1 } }) }),
     });
-    const env = { OFFERS_DATA_DIR: path.join(data.dir, 'data'), OFFERS_GREENHOUSE_URL: ats.origin };
-    const exportOf = async () => (await runCli(['export'], { env })).stdout.trim().split('\n').map((line) => JSON.parse(line) as { title: string; text: string; source: string });
+    const cli = await inProcess('offers-web-ownership-data-');
+    const exportOf = async () => exported((await cli.run(exportOffers, {})).stdout);
     try {
-      assert.equal((await runCli(['ingest', file], { env })).code, 0);
-      const [before] = await exportOf();
-      const board = await runCli(['ingest', 'greenhouse:acme', '--json'], { env });
-      assert.equal(board.code, 0, board.stderr);
-      const after = await exportOf();
-      assert.equal(after.length, 2, 'the posting is an offer of its own');
-      assert.deepEqual(after.find((o) => o.title === before!.title), before, 'the file\'s offer is untouched');
-      const reindex = await runCli(['reindex', '--json'], { env });
-      assert.equal(reindex.code, 0, reindex.stderr);
-      assert.deepEqual((await exportOf()).find((o) => o.title === before!.title), before);
+      await withEnv({ OFFERS_GREENHOUSE_URL: ats.origin }, async () => {
+        assert.equal((await cli.run(ingest, { sources: [file] })).code, 0);
+        const [before] = await exportOf();
+        const board = await cli.run(ingest, { sources: ['greenhouse:acme'], json: true });
+        assert.equal(board.code, 0, board.stderr);
+        const after = await exportOf();
+        assert.equal(after.length, 2, 'the posting is an offer of its own');
+        assert.deepEqual(after.find((o) => o.title === before!.title), before, 'the file\'s offer is untouched');
+        const again = await cli.run(reindex, { json: true });
+        assert.equal(again.code, 0, again.stderr);
+        assert.deepEqual((await exportOf()).find((o) => o.title === before!.title), before);
+      });
     } finally {
       await ats.close();
+      await cli.cleanup();
       await data.cleanup();
     }
   });
@@ -155,30 +181,29 @@ describe('web ingest', () => {
     };
     const slugs = ['a', 'b', 'c', 'd'];
     const site = await startSite(Object.fromEntries([['/robots.txt', serve({ body: '', type: 'text/plain' })], ...slugs.map((slug, i) => [`/jobs/${slug}`, page(slug, offers[i]!)])]));
-    const data = await scratchDir('offers-web-gone-');
-    const env = { OFFERS_DATA_DIR: path.join(data.dir, 'data') };
-    const titles = async (...flags: string[]) => (await runCli(['export', ...flags], { env })).stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { title: string; status?: string });
+    const cli = await inProcess('offers-web-gone-');
+    const titles = async (options: { includeRemoved?: boolean } = {}) => exported((await cli.run(exportOffers, options)).stdout);
     try {
-      const ingest = await runCli(['ingest', ...slugs.map((slug) => `${site.origin}/jobs/${slug}`), '--json'], { env });
-      assert.equal(ingest.code, 0, ingest.stderr);
-      assert.equal(JSON.parse(ingest.stdout).offers, 4);
+      const run = await cli.run(ingest, { sources: slugs.map((slug) => `${site.origin}/jobs/${slug}`), json: true });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(JSON.parse(run.stdout).offers, 4);
       status.set('a', 404).set('b', 410).set('c', 503);
-      const reindex = await runCli(['reindex', '--json'], { env });
-      assert.equal(reindex.code, 3, reindex.stderr);
-      const counts = JSON.parse(reindex.stdout);
+      const reindexed = await cli.run(reindex, { json: true });
+      assert.equal(reindexed.code, 3, reindexed.stderr);
+      const counts = JSON.parse(reindexed.stdout);
       assert.equal(counts.removed, 2);
       assert.equal(counts.unchanged, 1);
       assert.deepEqual(counts.failures.map((f: { source: string }) => f.source), [`${site.origin}/jobs/c`]);
       assert.deepEqual((await titles()).map((o) => o.title).sort(), [offers[2]!.title, offers[3]!.title].sort(), 'the 503 page keeps its offer');
-      assert.deepEqual((await titles('--include-removed')).filter((o) => o.status === 'removed').map((o) => o.title).sort(), [offers[0]!.title, offers[1]!.title].sort());
+      assert.deepEqual((await titles({ includeRemoved: true })).filter((o) => o.status === 'removed').map((o) => o.title).sort(), [offers[0]!.title, offers[1]!.title].sort());
       // A page that comes back, with the very bytes it had, is indexed again.
       status.clear();
-      const back = JSON.parse((await runCli(['reindex', '--json'], { env })).stdout);
+      const back = JSON.parse((await cli.run(reindex, { json: true })).stdout);
       assert.equal(back.new, 2);
       assert.equal((await titles()).length, 4);
     } finally {
       await site.close();
-      await data.cleanup();
+      await cli.cleanup();
     }
   });
 
@@ -192,29 +217,52 @@ describe('web ingest', () => {
     };
     ['a', 'b', 'private-c', 'd', 'e', 'f'].forEach((slug, i) => (routes[`/jobs/${slug}`] = serve({ body: jsonLdPage(offers[i]!), type: 'text/html' })));
     const site = await startSite(routes);
-    const data = await scratchDir('offers-web-recrawl-');
-    const env = { OFFERS_DATA_DIR: path.join(data.dir, 'data') };
+    const cli = await inProcess('offers-web-recrawl-');
     try {
-      const ingest = await runCli(['ingest', `${site.origin}/sitemap.xml`, `${site.origin}/careers/`, '--max-pages', '3', '--json'], { env });
-      assert.equal(ingest.code, 0, ingest.stderr);
-      assert.equal(JSON.parse(ingest.stdout).offers, 2);
+      const run = await cli.run(ingest, { sources: [`${site.origin}/sitemap.xml`, `${site.origin}/careers/`], web: { maxPages: 3 }, json: true });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(JSON.parse(run.stdout).offers, 2);
       listed = 5;
-      const reindex = await runCli(['reindex', '--json'], { env });
-      assert.equal(reindex.code, 0, reindex.stderr);
-      const counts = JSON.parse(reindex.stdout);
+      const reindexed = await cli.run(reindex, { json: true });
+      assert.equal(reindexed.code, 0, reindexed.stderr);
+      const counts = JSON.parse(reindexed.stdout);
       // The sitemap now lists a, b, private-c (robots.txt), d, e: --max-pages 3 admits a, b, d.
       // The listing now links f, a, b: f is new.
       assert.equal(counts.new, 2);
       assert.equal(counts.unchanged, 2);
-      const titles = (await runCli(['export'], { env })).stdout.trim().split('\n').map((line) => JSON.parse(line).title).sort();
+      const titles = exported((await cli.run(exportOffers, {})).stdout).map((o) => o.title).sort();
       assert.deepEqual(titles, [offers[0]!, offers[1]!, offers[3]!, offers[5]!].map((o) => o.title).sort());
       assert.ok(!site.requests.includes('/jobs/private-c'), 'robots.txt is obeyed');
       assert.ok(!site.requests.includes('/jobs/e'), '--max-pages of the first crawl is obeyed');
-      const again = JSON.parse((await runCli(['reindex', '--json'], { env })).stdout);
+      const again = JSON.parse((await cli.run(reindex, { json: true })).stdout);
       assert.deepEqual([again.new, again.unchanged], [0, 4]);
     } finally {
       await site.close();
-      await data.cleanup();
+      await cli.cleanup();
+    }
+  });
+
+  it('names the contact of --contact, else of OFFERS_CONTACT, in the User-Agent of ingest and reindex', async () => {
+    const offer = siteOffer(61, 'contact');
+    const agents: string[] = [];
+    const page = serve({ body: jsonLdPage(offer!), type: 'text/html' });
+    const site = await startSite({
+      '/robots.txt': serve({ body: '', type: 'text/plain' }),
+      '/jobs/sre': (request, response) => {
+        agents.push(request.headers['user-agent'] ?? '');
+        return page(request, response);
+      },
+    });
+    const cli = await inProcess('offers-web-contact-');
+    try {
+      await withEnv({ OFFERS_CONTACT: 'env@example.org' }, async () => {
+        assert.equal((await cli.run(ingest, { sources: [`${site.origin}/jobs/sre`], contact: 'flag@example.org' })).code, 0);
+        assert.equal((await cli.run(reindex, {})).code, 0);
+      });
+      assert.deepEqual(agents.map((agent) => /contact: ([^)]+)\)/.exec(agent)?.[1]), ['flag@example.org', 'env@example.org']);
+    } finally {
+      await site.close();
+      await cli.cleanup();
     }
   });
 
@@ -225,19 +273,18 @@ describe('web ingest', () => {
       '/robots.txt': serve({ body: '', type: 'text/plain' }),
       '/jobs/sre': (request, response) => serve({ body: jsonLdPage(offer!).replace('</body>', `<!-- rendered #${++fetches} --></body>`), type: 'text/html' })(request, response),
     });
-    const data = await scratchDir('offers-web-snapshots-');
-    const env = { OFFERS_DATA_DIR: path.join(data.dir, 'data') };
-    const bodies = async () => (await readdir(path.join(env.OFFERS_DATA_DIR, 'snapshots', 'bodies'), { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).length;
+    const cli = await inProcess('offers-web-snapshots-');
+    const bodies = async () => (await readdir(path.join(cli.dataDir, 'snapshots', 'bodies'), { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).length;
     try {
-      assert.equal((await runCli(['ingest', `${site.origin}/jobs/sre`], { env })).code, 0);
+      assert.equal((await cli.run(ingest, { sources: [`${site.origin}/jobs/sre`] })).code, 0);
       const after = await bodies();
-      for (let run = 0; run < 3; run++) assert.equal((await runCli(['reindex'], { env })).code, 0);
+      for (let run = 0; run < 3; run++) assert.equal((await cli.run(reindex, {})).code, 0);
       assert.equal(fetches, 4);
       assert.equal(await bodies(), after, 'the page and robots.txt: one body each');
       assert.equal(after, 2);
     } finally {
       await site.close();
-      await data.cleanup();
+      await cli.cleanup();
     }
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { diffOfferStates, renderChangeReport, totalChanges } from '../../src/records/change-report.ts';
+import { diffOfferStates, totalChanges } from '../../src/records/change-report.ts';
+import { renderChangeReport } from '../../src/report/change-report.ts';
 import type { OfferState } from '../../src/records/record-store.ts';
 
 const state = (offerId: string, role: string, status: OfferState['status'], contentHash = 'h1'): OfferState => ({ offerId, role, status, contentHash });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { composeAnswer, describeSample, distinctiveSentence, labelInSentence, renderCitationList, sharedSentence } from '../../src/query/compose.ts';
+import { composeAnswer, describeSample, distinctiveSentence, labelInSentence, sharedSentence } from '../../src/query/compose.ts';
+import { renderCitationList } from '../../src/report/markdown.ts';
 import type { Evidence } from '../../src/query/types.ts';
 import { verifyAnswer } from '../../src/query/verify.ts';
 import {

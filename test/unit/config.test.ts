@@ -9,10 +9,11 @@ import assert from 'node:assert/strict';
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { resolveConfig } from '../../src/config.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { debugEnabled, ENVIRONMENT, resolveConfig } from '../../src/config.ts';
 import { UsageError } from '../../src/errors.ts';
 import { lockPath } from '../../src/data-dir-lock.ts';
-import { scratchDir } from '../helpers/cli.ts';
+import { ROOT, scratchDir } from '../helpers/cli.ts';
 
 describe('resolveConfig', () => {
   let scratch: Awaited<ReturnType<typeof scratchDir>>;
@@ -144,5 +145,44 @@ describe('resolveConfig', () => {
         `environment variable CHROMA_API_KEY, ${configFile}: "chromaDatabase": only for a Chroma server named by CHROMA_URL (https://api.trychroma.com for Chroma Cloud), and CHROMA_URL is not set`,
       ]);
     });
+  });
+});
+
+describe('the environment table', () => {
+  it('sets the contact: the flag over OFFERS_CONTACT, trimmed, unset when empty', () => {
+    const dataDir = path.join(ROOT, 'data');
+    assert.equal(resolveConfig({ dataDir, contact: 'flag@example.org' }, { OFFERS_CONTACT: 'env@example.org' }).contact, 'flag@example.org');
+    assert.equal(resolveConfig({ dataDir }, { OFFERS_CONTACT: ' env@example.org ' }).contact, 'env@example.org');
+    assert.equal(resolveConfig({ dataDir }, { OFFERS_CONTACT: '  ' }).contact, undefined);
+  });
+
+  it('reads OFFERS_DEBUG as set or not', () => {
+    assert.equal(debugEnabled({ OFFERS_DEBUG: '1' }), true);
+    assert.equal(debugEnabled({ OFFERS_DEBUG: '' }), false);
+    assert.equal(debugEnabled({}), false);
+  });
+
+  it('is the README\'s Configuration table, row for row, with its flags and file keys', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('\n## Configuration'), readme.indexOf('\n### ', readme.indexOf('\n## Configuration')));
+    const rows = section.split('\n').filter((line) => line.startsWith('| `'));
+    const documented = rows.flatMap((row) => [...row.split(' | ')[0]!.matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]!));
+    assert.deepEqual(documented, Object.keys(ENVIRONMENT));
+    for (const [name, where] of Object.entries(ENVIRONMENT) as Array<[string, { flag?: string; file?: string }]>) {
+      const row = rows.find((r) => r.includes(`\`${name}\``))!;
+      if (where.flag) assert.ok(row.includes(`(\`${where.flag}\`)`), `${name}: ${where.flag}`);
+      if (where.file) assert.ok(row.includes(`(file: \`${where.file}\`)`), `${name}: ${where.file}`);
+    }
+  });
+
+  it('is read by src/config.ts alone: no other module reads process.env', () => {
+    const readers = ['src', 'ingest', 'web'].flatMap((folder) =>
+      readdirSync(path.join(ROOT, folder), { recursive: true, encoding: 'utf8' })
+        .filter((name) => name.endsWith('.ts'))
+        .map((name) => path.join(folder, name))
+        // Not a read: a setting of the SQLite library, made before it loads.
+        .filter((file) => file !== path.join('src', 'config.ts') && /process\.env\b(?!\.SQLITE_USE_URI \?\?=)/.test(readFileSync(path.join(ROOT, file), 'utf8'))),
+    );
+    assert.deepEqual(readers, []);
   });
 });

@@ -13,7 +13,7 @@ import {
   themeLabel,
   themeMentions,
   themeSpans,
-} from '../../src/themes.ts';
+} from '../../src/catalog/themes.ts';
 import { seeded } from '../helpers/property.ts';
 
 const catalog = loadThemeCatalog();

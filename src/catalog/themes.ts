@@ -7,13 +7,13 @@
  * Every pattern is compiled once per catalogue, into one alternation per theme.
  */
 
-import { isRecord } from './util/guards.ts';
+import { isRecord } from '../util/guards.ts';
 import { readFileSync } from 'node:fs';
-import { FatalError } from './errors.ts';
-import { SECTION_KINDS } from './types.ts';
-import type { SectionKind } from './types.ts';
-import builtIn from './catalog/themes.json' with { type: 'json' };
-import { foldAccents } from './catalog/normalize.ts';
+import { FatalError } from '../errors.ts';
+import { SECTION_KINDS } from '../types.ts';
+import type { SectionKind } from '../types.ts';
+import builtIn from './themes.json' with { type: 'json' };
+import { foldAccents } from './normalize.ts';
 
 export const THEME_CATEGORIES = ['tool', 'practice', 'skill', 'soft', 'context'] as const;
 export type ThemeCategory = (typeof THEME_CATEGORIES)[number];
