@@ -5,7 +5,9 @@ import { createProgress } from '../src/util/progress.ts';
 import type { Offer, RawOffer } from '../src/types.ts';
 import { chunkOffer } from './chunk.ts';
 import { IndexWriter } from './index-writer.ts';
-import { firstSameJob, NearDuplicateIndex, signOffer } from './near-duplicate.ts';
+import { firstSameJob, NearDuplicateIndex, type OfferSignature } from './near-duplicate.ts';
+import { derivationOf } from './pipeline-version.ts';
+import { planOffer } from './plan.ts';
 import { normaliseOffer } from './normalise.ts';
 import { OfferOwnership } from './ownership.ts';
 import { parseOffers } from './parse/index.ts';
@@ -13,6 +15,9 @@ import { fileItem, recordedItem, type SourceItem } from './source.ts';
 import { discoverNewFiles, rememberRoots } from './roots.ts';
 import { expandLocalSources, MISSING_PATH_FIX } from './sources.ts';
 import { type WebOptions, WebSession, type WebStats } from './fetch/web-session.ts';
+
+/** What a command needs of the web side comes through here: the pipeline is ingest's one front door. */
+export type { WebOptions };
 import { expandWebSources, recrawlWebRoots, splitSourceArgs, webRootOf, withLookahead } from './fetch/web-sources.ts';
 
 
@@ -134,8 +139,9 @@ function asSourceError(source: string, error: unknown): SourceError {
 }
 
 /**
- * The pipeline over any sources: load → (skip when unchanged) → parse → normalise → collapse
- * reposts → chunk → write, with per-source failures reported and the batch going on. Offers are
+ * The pipeline over any sources: load → (skip a source whose bytes are unchanged) → parse →
+ * normalise → plan each offer (plan.ts: expire, unchanged, repost, write) → apply (chunk, then the
+ * writer's batches), with per-source failures reported and the batch going on. Offers are
  * taken one at a time as their source is parsed, so a run holds one source's offers only until
  * the writer's batch takes them.
  * `gone` lists recorded sources known to have disappeared: their offers are retired.
@@ -143,12 +149,15 @@ function asSourceError(source: string, error: unknown): SourceError {
 export async function ingestItems(
   workspace: Workspace,
   items: readonly SourceItem[],
-  failed: SourceFailure[],
+  failedBefore: readonly SourceFailure[],
   options: IngestOptions,
   gone: readonly string[] = [],
 ): Promise<IngestResult> {
   const started = performance.now();
   const { records } = workspace;
+  const derivation = derivationOf(workspace);
+  // The run's own list: the caller's (sources that failed before the run, to report) is not changed.
+  const failed = [...failedBefore];
   // Reposts among this run's offers that the record does not hold yet: each batch's offers are
   // forgotten once it commits, so the run's memory follows a batch, not the corpus (100k offers'
   // signatures were a few hundred MB).
@@ -179,27 +188,24 @@ export async function ingestItems(
   const progress = createProgress('ingest', items.length);
   const progressDetail = options.progressDetail ?? (() => (failed.length > 0 ? `${failed.length} failed` : ''));
 
-  /** One offer of the source: expired, unchanged, a repost, or written. */
+  /** One offer of the source, planned (plan.ts) then applied. */
   const takeOffer = async (offer: Offer) => {
     touched.add(offer.offerId);
-    if (offer.validThrough && Date.parse(offer.validThrough) < now.getTime()) {
-      await writer.retire([offer.offerId], 'expired');
-      counts.expired++;
-      return;
+    const sameJob = (signature: OfferSignature) => seenThisRun.find(signature, offer.offerId) ?? firstSameJob(signature, records.findByBandKeys(signature.bandKeys, offer.offerId));
+    const plan = planOffer(offer, records.getOffer(offer.offerId), sameJob, now);
+    switch (plan.action) {
+      case 'expire':
+        counts.expired++;
+        return writer.retire([offer.offerId], 'expired');
+      case 'unchanged':
+        counts.unchanged++;
+        return;
+      case 'duplicate':
+        return writer.writeDuplicate(offer, plan.signature.fingerprint, plan.of);
+      case 'write':
+        seenThisRun.add(offer.offerId, plan.signature);
+        return writer.write(offer, await chunkOffer(offer, { themes: workspace.themes }), plan.signature.fingerprint, plan.signature.bandKeys);
     }
-    const existing = records.getOffer(offer.offerId);
-    if (existing && existing.contentHash === offer.contentHash && (existing.status === 'active' || existing.status === 'duplicate')) {
-      counts.unchanged++;
-      return;
-    }
-    const signature = signOffer(offer);
-    const canonicalId = seenThisRun.find(signature, offer.offerId) ?? firstSameJob(signature, records.findByBandKeys(signature.bandKeys, offer.offerId));
-    if (canonicalId && canonicalId !== offer.offerId) {
-      await writer.writeDuplicate(offer, signature.fingerprint, canonicalId);
-      return;
-    }
-    seenThisRun.add(offer.offerId, signature);
-    await writer.write(offer, await chunkOffer(offer, { themes: workspace.themes }), signature.fingerprint, signature.bandKeys);
   };
 
   const ingestItem = async (item: SourceItem) => {
@@ -209,7 +215,7 @@ export async function ingestItems(
     });
     if ('gone' in content) return retireGone(source, content.gone);
     const raw = 'bytes' in content ? sha1(content.bytes) : content.contentHash;
-    const contentHash = sha1(`${workspace.derivation}\n${role ?? ''}\n${raw}`);
+    const contentHash = sha1(`${derivation}\n${role ?? ''}\n${raw}`);
     const previous = records.getSource(source);
     if (previous?.status === 'ok' && previous.contentHash === contentHash) {
       // Nothing about this file changed: skip parsing and embedding entirely.
@@ -225,7 +231,7 @@ export async function ingestItems(
     const normalise = (raw: RawOffer): Offer | SourceError => {
       try {
         return ids.assign(
-          normaliseOffer(raw, { roles: workspace.roles, derivation: workspace.derivation, owner: source, legacyIds: owned.legacyIds, ...(role ? { forcedRole: role } : {}) }),
+          normaliseOffer(raw, { roles: workspace.roles, derivation, owner: source, legacyIds: owned.legacyIds, ...(role ? { forcedRole: role } : {}) }),
         );
       } catch (error) {
         return asSourceError(raw.source, error);

@@ -10,8 +10,6 @@ import { acquireDataDirLock, waitForDataDir, type DataDirLock } from './data-dir
 import { absentStore } from './store/absent-store.ts';
 import { lazyStore, type LazyStore } from './store/lazy-store.ts';
 import { collectionName, type EmbeddingSpace, type VectorStore } from './store/vector-store.ts';
-import { PIPELINE_VERSION } from '../ingest/pipeline-version.ts';
-import { sha1 } from './util/hash.ts';
 import { loadThemeCatalog, tagThemes, type ThemeCatalog } from './catalog/themes.ts';
 
 /**
@@ -26,11 +24,6 @@ export interface Workspace {
   records: RecordStore;
   roles: RoleCatalog;
   themes: ThemeCatalog;
-  /**
-   * Identifies how offers are derived from sources (pipeline version and catalogues): part of
-   * every content hash, so extending a catalogue re-derives offers instead of skipping them.
-   */
-  derivation: string;
   /** Where the store is, for messages. */
   storeUrl: string;
   close(): Promise<void>;
@@ -106,7 +99,6 @@ export async function openWorkspace(config: OffersConfig, options: OpenWorkspace
     records,
     roles,
     themes,
-    derivation: sha1(`${PIPELINE_VERSION}\n${JSON.stringify(roles.data)}\n${JSON.stringify(themes.themes)}`),
     get storeUrl() {
       return connection.url(config.chromaUrl ?? 'the embedded Chroma server (not started)');
     },

@@ -1,5 +1,4 @@
-import type { WebOptions } from '../../ingest/fetch/web-session.ts';
-import { ingestSources, type IngestResult } from '../../ingest/pipeline.ts';
+import { ingestSources, type IngestResult, type WebOptions } from '../../ingest/pipeline.ts';
 import { resolveRoleName } from '../catalog/roles.ts';
 import { resolveConfig, type ConfigFlags } from '../config.ts';
 import { ExitCode } from '../errors.ts';
