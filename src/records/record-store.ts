@@ -155,9 +155,6 @@ CREATE INDEX IF NOT EXISTS offer_bands_by_offer ON offer_bands(offer_id);
 /** How long an opening or a write waits for another connection's write transaction. */
 const BUSY_TIMEOUT_MS = 5000;
 
-/** The page cache of a writable record, in KiB: memory bounded whatever the record's size. */
-const CACHE_KIB = 32 * 1024;
-
 export class RecordStore {
   /** Chunk text and theme prominence for lexical retrieval, written in the same transactions as the offers. */
   readonly lexical: LexicalIndex;
@@ -196,9 +193,6 @@ export class RecordStore {
       const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
-      // The record's indexes take keys in random order (offer, chunk and band ids): with SQLite's
-      // default 2 MB cache, an ingest of 20k offers spent most of its record time re-reading pages.
-      db.pragma(`cache_size = -${CACHE_KIB}`);
       return db
         .transaction(() => {
           db.exec(SCHEMA);
