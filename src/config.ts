@@ -187,7 +187,7 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
     embeddings: chosen.embeddings?.value ?? 'local',
     embeddingModel: chosen.embeddingModel?.value ?? 'text-embedding-3-small',
   };
-  const optional: Partial<OffersConfig> = {
+  const optional: { [K in keyof OffersConfig]?: OffersConfig[K] | undefined } = {
     chromaUrl: chosen.chromaUrl?.value,
     openaiApiKey: chosen.openaiApiKey?.value,
     openaiBaseUrl: chosen.openaiBaseUrl?.value,

@@ -21,9 +21,9 @@ export interface ParseResult {
 
 export interface ParseHint {
   /** ".md" or "md"; case does not matter. */
-  extension?: string;
+  extension?: string | undefined;
   /** An HTTP Content-Type header, parameters allowed. */
-  contentType?: string;
+  contentType?: string | undefined;
 }
 
 type Format = 'md' | 'txt' | 'html' | 'pdf' | 'json' | 'jsonl' | 'csv';

@@ -140,7 +140,7 @@ function languageOf(value: unknown): string | undefined {
 export function jobPostingToOffer(
   posting: JsonObject,
   source: string,
-  options: { format?: string; language?: string } = {},
+  options: { format?: string; language?: string | undefined } = {},
 ): RawOffer {
   const description = typeof posting.description === 'string' ? anyTextToLight(posting.description) : '';
   return rawOffer({

@@ -62,8 +62,8 @@ function pick(fields: FrontMatter, ...keys: string[]): string | undefined {
 interface AtsHeader {
   title: string;
   url: string;
-  company?: string;
-  location?: string;
+  company?: string | undefined;
+  location?: string | undefined;
   /** Lines consumed by the header. */
   length: number;
 }

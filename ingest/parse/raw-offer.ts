@@ -9,11 +9,14 @@ export function withPay(pay: PayFact | undefined): { pay?: PayFact } {
   return pay ? { pay } : {};
 }
 
+/** What a parser hands `rawOffer`: any field but the source, format and text may be undefined (absent). */
+export type RawOfferFields = { [K in keyof RawOffer]: K extends 'source' | 'format' | 'description' ? RawOffer[K] : RawOffer[K] | undefined };
+
 /**
  * Trims metadata to single-line values and leaves out the empty ones (no `title: undefined`).
  * An offer without any text is useless downstream, so that is the parser's SourceError.
  */
-export function rawOffer(fields: RawOffer): RawOffer {
+export function rawOffer(fields: RawOfferFields): RawOffer {
   if (!fields.description.trim() && !fields.sections?.some((section) => section.text.trim())) {
     throw new SourceError(fields.source, 'no offer text found');
   }

@@ -5,7 +5,7 @@
 import type { RawOffer } from '../../src/types.ts';
 import { takeByline } from './byline.ts';
 import { plainTextToLight } from './light-markdown.ts';
-import { rawOffer } from './raw-offer.ts';
+import { rawOffer, type RawOfferFields } from './raw-offer.ts';
 
 const MAX_TITLE_CHARS = 120;
 /** Metadata lines are only looked for this close to the top. */
@@ -18,7 +18,7 @@ const HEADER_FIELDS: Array<{ field: 'company' | 'location'; pattern: RegExp }> =
 
 export function parseText(text: string, source: string): RawOffer {
   const lines = text.split(/\r\n?|\n/);
-  const offer: RawOffer = { source, format: 'txt', description: '' };
+  const offer: RawOfferFields = { source, format: 'txt', description: '' };
 
   const firstIndex = lines.findIndex((line) => line.trim());
   const first = lines[firstIndex]?.trim() ?? '';

@@ -16,7 +16,8 @@ export function createMcpApp(options: { host: WorkspaceHost; log: (line: string)
   app.use(...guard(options.guard));
   app.all('/mcp', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: `the request body is over ${MAX_BODY_BYTES / 1024} KB` }, 413) }), async (c) => {
     const server = createMcpServer(options.host, options.log);
-    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    // No sessionIdGenerator: the SDK's stateless mode (a transport per request).
+    const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true });
     await server.connect(transport);
     try {
       return await transport.handleRequest(c.req.raw);

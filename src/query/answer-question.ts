@@ -25,16 +25,16 @@ import { verifyAnswer } from './verify.ts';
 export interface QuestionRequest {
   question: string;
   /** `--roles`: overrides the roles read from the question (a group per role). */
-  roles?: string[];
+  roles?: string[] | undefined;
   /** `--group`, repeatable: group expressions (src/query/groups.ts); they override roles and the question. */
-  groups?: string[];
+  groups?: string[] | undefined;
   /** `--aspects`: overrides the aspects read from the question. */
-  aspects?: string[];
+  aspects?: string[] | undefined;
   /** `--offers N`: compare a seeded sample of at most N offers per group. */
-  offers?: number;
-  seed?: string;
+  offers?: number | undefined;
+  seed?: string | undefined;
   /** `--lang`: the memo's language (default: the question's). */
-  lang?: string;
+  lang?: string | undefined;
 }
 
 /** Fewer offers than this for a group and there is nothing to compare: the query is refused. */

@@ -18,12 +18,12 @@ export const MAX_PAGE_SIZE = 100;
 
 export interface BrowseRequest {
   /** A group expression whose role words may be left out (`company:acme lang:fr`). */
-  group?: string;
+  group?: string | undefined;
   /** Words the offers must hold (title, company, text). */
-  q?: string;
+  q?: string | undefined;
   /** From the previous page. */
-  cursor?: string;
-  limit?: number;
+  cursor?: string | undefined;
+  limit?: number | undefined;
 }
 
 export interface OfferList {

@@ -55,16 +55,16 @@ export interface EmbeddedChroma {
 export interface StartEmbeddedChromaOptions {
   dataDir: string;
   /** One line per notable event (an orphan stopped, an unexpected exit). */
-  log?: (line: string) => void;
+  log?: ((line: string) => void) | undefined;
   /** How long the server gets to answer its first heartbeat. */
-  startTimeoutMs?: number;
+  startTimeoutMs?: number | undefined;
   /** How long to wait for other offers processes that need the server otherwise (default: not at all). */
-  waitMs?: number;
+  waitMs?: number | undefined;
   /**
    * `read`: join the server other readers of this data dir use, or start one they may join;
    * `write` (default): this process alone, as a command that changes the index needs.
    */
-  mode?: ServerMode;
+  mode?: ServerMode | undefined;
 }
 
 type ServerMode = 'read' | 'write';

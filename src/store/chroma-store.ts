@@ -27,11 +27,11 @@ export interface OpenChromaStoreOptions {
   url: string;
   space: EmbeddingSpace;
   /** Prefix of the collection name (default `offers`); eval uses throw-away prefixes. */
-  collectionPrefix?: string;
+  collectionPrefix?: string | undefined;
   /** The fix-it line attached to "not reachable" errors; depends on who started the server. */
-  unreachableHint?: string;
+  unreachableHint?: string | undefined;
   /** Headers (API key, gateway), tenant and database: src/store/chroma-connection.ts. */
-  connection?: ChromaConnectionSettings;
+  connection?: ChromaConnectionSettings | undefined;
 }
 
 const DEFAULT_UNREACHABLE_HINT = 'start a Chroma server there, or unset CHROMA_URL to use the embedded one';

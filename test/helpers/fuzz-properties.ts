@@ -30,7 +30,7 @@ export interface FuzzBudget {
 export class FuzzStats {
   maxMsPerMB = 0;
   /** What the slowest run read, when the property says. */
-  slowest?: string;
+  slowest?: string | undefined;
   record(bytes: number, ms: number, input?: string): void {
     const msPerMB = (ms / Math.max(bytes, 64 * 1024)) * 2 ** 20;
     if (msPerMB <= this.maxMsPerMB) return;

@@ -166,8 +166,9 @@ describe('memo sentences', () => {
   });
 
   it('calls a visible gap between sharing roles inconclusive', () => {
+    const { distinctiveFor: _distinctive, ...notDistinctive } = stat;
     assert.equal(
-      sharedSentence('missions', { ...stat, distinctiveFor: undefined }, 'SLOs', [sre, devops]),
+      sharedSentence('missions', notDistinctive, 'SLOs', [sre, devops]),
       // Not distinctive although z is high: the memo says which part of the test did not retain it.
       'Missions of both roles involve SLOs: 120 of 200 SRE offers (60%) and 20 of 100 DevOps Engineer offers (20%), a gap whose 95% interval does not exclude zero against every group.',
     );
