@@ -9,9 +9,9 @@
  */
 import { SourceError } from '../../src/errors.ts';
 import type { SourceRecord, WebRootRecord } from '../../src/records/record-store.ts';
+import { redactCredentials } from '../../src/util/credentials.ts';
 import { sha1 } from '../../src/util/hash.ts';
 import { type AtsBoard, atsApiUrl, atsOffers, atsSource, parseAtsArg } from '../fetch/ats.ts';
-import { redactCredentials } from '../fetch/credentials.ts';
 import { DEFAULT_FETCH_SETTINGS, type FetchedPage, parseHttpUrl } from '../fetch/http-client.ts';
 import { classifyHtmlPage } from '../fetch/links.ts';
 import { parseSitemap } from '../fetch/sitemap.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { atsApiUrl, atsOffers, parseAtsArg } from '../../ingest/fetch/ats.ts';
-import { redactCredentials, splitCredentials } from '../../ingest/fetch/credentials.ts';
+import { redactCredentials, splitCredentials } from '../../src/util/credentials.ts';
 import { HostLimiter } from '../../ingest/fetch/host-limiter.ts';
 import { parseHttpUrl, parseRetryAfter } from '../../ingest/fetch/http-client.ts';
 import { classifyHtmlPage, findJobLinks } from '../../ingest/fetch/links.ts';

@@ -8,6 +8,15 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const COMMANDS = path.join(ROOT, 'src/commands');
 /** Where the commands are declared: the one module that imports them. */
 const PROGRAM = 'src/program.ts';
+/**
+ * The src/ modules that sit above ingest and may import it: commands run it, query reads its
+ * text rules (title families, workplaces, languages) so that questions are folded as offers are,
+ * report renders its results, and a re-index runs it. Everything else in src/ is a foundation
+ * that ingest builds on, so an import from it into ingest/ would be a layer upside down.
+ */
+const ABOVE_INGEST = ['src/commands/', 'src/query/', 'src/report/', 'src/reindex-run.ts'];
+/** The one inversion left, being removed (issue 16: ingest computes its own derivation). */
+const KNOWN_INVERSIONS = ['src/workspace.ts → ingest/pipeline-version.ts'];
 
 /** The modules each TypeScript file under these folders imports, statically or on demand, as absolute paths. */
 function importsUnder(...folders: string[]): Array<{ file: string; imported: string }> {
@@ -68,6 +77,16 @@ describe('layers', () => {
 
   it('there is no import circle among the src/ and ingest/ modules, type imports included', () => {
     assert.deepEqual(firstImportCycle('src', 'ingest'), undefined);
+  });
+
+  it('only the modules above ingest import from ingest/', () => {
+    const offending = importsUnder('src')
+      .map(({ file, imported }) => ({ file, imported: path.relative(ROOT, imported) }))
+      .filter(({ imported }) => imported.startsWith('ingest/'))
+      .filter(({ file }) => !ABOVE_INGEST.some((above) => file.startsWith(above)))
+      .map(({ file, imported }) => `${file} → ${imported}`)
+      .filter((edge) => !KNOWN_INVERSIONS.includes(edge));
+    assert.deepEqual(offending, []);
   });
 
   it('finds the imports it checks (the check is not vacuous)', () => {
