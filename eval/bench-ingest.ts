@@ -1,5 +1,5 @@
 import { ingestItems, ingestSources, reindexAll, type IngestResult } from '../ingest/pipeline.ts';
-import type { SourceItem } from '../ingest/source.ts';
+import type { SourceItem } from '../ingest/sources/item.ts';
 import { resolveConfig } from '../src/config.ts';
 import { openWorkspace } from '../src/workspace.ts';
 import { syntheticOffer } from '../scripts/synthetic-offers.ts';

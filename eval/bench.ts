@@ -5,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { ChromaClient } from 'chromadb';
-import { chunkOffer, embeddingText, storeMetadata } from '../ingest/chunk.ts';
+import { chunkOffer } from '../ingest/chunk.ts';
+import { embeddingText, storeMetadata } from '../src/store/chunk-metadata.ts';
 import { normaliseOffer } from '../ingest/normalise.ts';
 import { parseBytes } from '../ingest/parse/index.ts';
 import { loadRoleCatalog } from '../src/catalog/roles.ts';
@@ -24,7 +25,7 @@ import { percentile, perSecond, round } from './measure.ts';
  * `npm run bench`: ingest and query figures on this machine, written to eval/results/bench.json.
  *
  *  a) raw Chroma: `collection.add` of exactly what our pipeline writes for the same chunks (ids,
- *     vectors and the filter metadata: ingest/chunk.ts storeMetadata), precomputed, in the
+ *     vectors and the filter metadata: src/store/chunk-metadata.ts storeMetadata), precomputed, in the
  *     server's batch size: the store's own limit here;
  *  b) our ingest of the same offers from Markdown files, in a child process (offers/s, chunks/s);
  *  c) the naive LangChain pipeline (naive-langchain.ts) on the same files, same embedder;

@@ -1,6 +1,6 @@
 import type { ThemeCatalog } from '../src/catalog/themes.ts';
 import { themeMentions } from '../src/catalog/themes.ts';
-import type { Chunk, ChunkMetadata, Offer } from '../src/types.ts';
+import type { Chunk, Offer } from '../src/types.ts';
 
 export interface ChunkOptions {
   chunkSize?: number;
@@ -68,20 +68,4 @@ function splitterFor(chunkSize: number, chunkOverlap: number): Promise<Splitter>
     splitters.set(key, splitter);
   }
   return splitter;
-}
-
-/** What is embedded: the chunk plus its offer's title and section heading, so a bare bullet keeps its context. */
-export function embeddingText(chunk: Chunk): string {
-  return `${chunk.title}\n${chunk.heading ? `${chunk.heading}\n` : ''}${chunk.text}`;
-}
-
-/**
- * What the vector store holds besides the vector: the filters of retrieval (role, section, and
- * offer for a sampled query), nothing else. The text, the themes and the offer's details live in
- * the record (src/records/), which evidence is read from: documents and a dozen metadata keys per
- * vector made each Chroma write cost about twice as much (its SQLite indexes every key, and its
- * full-text index every document), for data the record already held.
- */
-export function storeMetadata(chunk: Chunk): ChunkMetadata {
-  return { offerId: chunk.offerId, role: chunk.role, section: chunk.section };
 }

@@ -2,7 +2,7 @@ import type { Embedder } from '../src/embed/embedder.ts';
 import type { OfferRecord, OfferStatus, RecordStore, SourceRecord } from '../src/records/record-store.ts';
 import type { VectorStore } from '../src/store/vector-store.ts';
 import type { Chunk, Offer, SectionKind } from '../src/types.ts';
-import { embeddingText, storeMetadata } from './chunk.ts';
+import { embeddingText, storeMetadata } from '../src/store/chunk-metadata.ts';
 
 /**
  * Applies offer changes to the vector store and the record together, in batches, so that a

@@ -1,7 +1,7 @@
 import { inferRole, type RoleCatalog } from '../src/catalog/roles.ts';
 import type { Offer, RawOffer } from '../src/types.ts';
 import { sha1 } from '../src/util/hash.ts';
-import { redactCredentials } from './fetch/credentials.ts';
+import { redactCredentials } from '../src/util/credentials.ts';
 import { resolveLanguage } from './language.ts';
 import { renderOfferText, segmentOffer } from './segment.ts';
 import { titleFamily } from './title-family.ts';

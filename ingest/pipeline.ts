@@ -11,14 +11,15 @@ import { planOffer } from './plan.ts';
 import { normaliseOffer } from './normalise.ts';
 import { OfferOwnership } from './ownership.ts';
 import { parseOffers } from './parse/index.ts';
-import { fileItem, recordedItem, type SourceItem } from './source.ts';
-import { discoverNewFiles, rememberRoots } from './roots.ts';
-import { expandLocalSources, MISSING_PATH_FIX } from './sources.ts';
+import type { SourceItem } from './sources/item.ts';
+import { expandLocalSources, fileItem, MISSING_PATH_FIX } from './sources/local.ts';
+import { recordedItem } from './sources/recorded.ts';
+import { discoverNewFiles, rememberRoots } from './sources/roots.ts';
 import { type WebOptions, WebSession, type WebStats } from './fetch/web-session.ts';
+import { expandWebSources, recrawlWebRoots, splitSourceArgs, webRootOf, withLookahead } from './sources/web.ts';
 
 /** What a command needs of the web side comes through here: the pipeline is ingest's one front door. */
 export type { WebOptions };
-import { expandWebSources, recrawlWebRoots, splitSourceArgs, webRootOf, withLookahead } from './fetch/web-sources.ts';
 
 
 export interface IngestOptions {

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WebSession } from '../ingest/fetch/web-session.ts';
-import { expandWebSources } from '../ingest/fetch/web-sources.ts';
+import { expandWebSources } from '../ingest/sources/web.ts';
 import { runCli, scratchDir } from '../test/helpers/cli.ts';
 import { buildJobSite, startSite } from '../test/helpers/job-site.ts';
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { redactCredentials, splitCredentials } from '../ingest/fetch/credentials.ts';
+import { redactCredentials, splitCredentials } from './util/credentials.ts';
 import { UsageError } from './errors.ts';
 import { CHROMA_TOKEN_HEADER, type ChromaConnectionSettings } from './store/chroma-connection.ts';
 import { realPath } from './util/real-path.ts';

@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { numberInRange, RATE_RANGE, TIMEOUT_RANGE } from '../ingest/fetch/flag-ranges.ts';
+import { numberInRange, RATE_RANGE, TIMEOUT_RANGE } from './util/flag-ranges.ts';
 import { debugEnabled } from './config.ts';
 import { DataDirBusyError, describeError, ExitCode, FatalError, OutputClosedError, UsageError } from './errors.ts';
 import { storageFatal } from './util/storage-errors.ts';

@@ -12,8 +12,8 @@ import https from 'node:https';
 import { isIP } from 'node:net';
 import { describeError, RetryableError, SourceError } from '../../src/errors.ts';
 import { withRetry } from '../../src/util/retry.ts';
-import { type AddressClass, classifyAddress, refuseAddress } from './address-policy.ts';
-import { type Credentials, redactCredentials, splitCredentials } from './credentials.ts';
+import { type AddressClass, classifyAddress, refuseAddress } from '../../src/util/address-policy.ts';
+import { type Credentials, redactCredentials, splitCredentials } from '../../src/util/credentials.ts';
 import { HostLimiter } from './host-limiter.ts';
 
 export interface FetchSettings {

@@ -5,7 +5,7 @@
  */
 import robotsParserModule from 'robots-parser';
 import { describeError, SourceError } from '../../src/errors.ts';
-import type { AddressClass } from './address-policy.ts';
+import type { AddressClass } from '../../src/util/address-policy.ts';
 import { type FetchedPage, ROBOTS_AGENT } from './http-client.ts';
 
 /** The part of robots-parser's API used here (its bundled typings don't type the default export). */

@@ -4,8 +4,8 @@
  * crawler reads goes through `get`: robots first, then the fetch, then the snapshot.
  */
 import { SourceError } from '../../src/errors.ts';
-import type { AddressClass } from './address-policy.ts';
-import { type Credentials, redactCredentials, splitCredentials } from './credentials.ts';
+import type { AddressClass } from '../../src/util/address-policy.ts';
+import { type Credentials, redactCredentials, splitCredentials } from '../../src/util/credentials.ts';
 import { DEFAULT_FETCH_SETTINGS, type FetchedPage, type Fetcher, type FetchSettings, HttpFetcher, seedClass, userAgentFor } from './http-client.ts';
 import { RobotsCache } from './robots.ts';
 import { SnapshotStore } from './snapshots.ts';

@@ -1,3 +1,4 @@
+import type { ChangeReport, RoleChanges } from './change-types.ts';
 import type { OfferState } from './record-store.ts';
 
 /**
@@ -5,22 +6,6 @@ import type { OfferState } from './record-store.ts';
  * compared offer by offer. Pure, so that it can't disagree with the record it is computed from.
  * src/report/change-report.ts renders it.
  */
-
-export interface RoleChanges {
-  /** Offers indexed now and not before (first seen, or back after being removed or expired). */
-  new: number;
-  /** Indexed before and after, with another content. */
-  changed: number;
-  /** Indexed before, gone from their source now (kept in the record's history). */
-  removed: number;
-  expired: number;
-  /** Indexed before and after, with the same content. */
-  unchanged: number;
-  /** Newly recorded as reposts of an indexed offer (not indexed, not counted). */
-  duplicates: number;
-}
-
-export type ChangeReport = Record<string, RoleChanges>;
 
 /** The kinds of change, in the order the report lists them. */
 export const CHANGE_KINDS = ['new', 'changed', 'removed', 'expired', 'unchanged', 'duplicates'] as const;

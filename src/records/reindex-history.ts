@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ChangeReport } from './change-report.ts';
+import type { ChangeReport } from './change-types.ts';
 import { statementCache } from './statements.ts';
 
 /**

@@ -1,4 +1,5 @@
-import { CHANGE_KINDS, totalChanges, type ChangeReport, type RoleChanges } from '../records/change-report.ts';
+import { CHANGE_KINDS, totalChanges } from '../records/change-report.ts';
+import type { ChangeReport, RoleChanges } from '../records/change-types.ts';
 
 /** A table for people: one line per role with any offer, busiest first, then the totals. */
 export function renderChangeReport(report: ChangeReport): string {

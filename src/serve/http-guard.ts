@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { bearerAuth } from 'hono/bearer-auth';
 import { secureHeaders } from 'hono/secure-headers';
-import { classifyAddress } from '../../ingest/fetch/address-policy.ts';
+import { classifyAddress } from '../util/address-policy.ts';
 import { readEnv } from '../config.ts';
 import { UsageError } from '../errors.ts';
 

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { embeddingText, storeMetadata } from '../../ingest/chunk.ts';
+import { embeddingText, storeMetadata } from './chunk-metadata.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import type { RecordStore } from '../records/record-store.ts';
 import type { Chunk, SectionKind } from '../types.ts';

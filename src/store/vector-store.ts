@@ -15,7 +15,7 @@ export type Where =
 export interface VectorRecord {
   id: string;
   embedding: number[];
-  /** Optional: our own chunks keep their text in the record, not in the store (ingest/chunk.ts storeMetadata). */
+  /** Optional: our own chunks keep their text in the record, not in the store (chunk-metadata.ts storeMetadata). */
   document?: string;
   metadata: ChunkMetadata;
 }

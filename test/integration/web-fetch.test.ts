@@ -9,10 +9,10 @@ import type { FetchSettings } from '../../ingest/fetch/http-client.ts';
 import { HttpFetcher } from '../../ingest/fetch/http-client.ts';
 import { SnapshotStore } from '../../ingest/fetch/snapshots.ts';
 import { WebSession } from '../../ingest/fetch/web-session.ts';
-import { expandWebSources, recordedWebItem, recrawlWebRoots } from '../../ingest/fetch/web-sources.ts';
+import { expandWebSources, recordedWebItem, recrawlWebRoots } from '../../ingest/sources/web.ts';
 import { parseBytes } from '../../ingest/parse/index.ts';
 import { SourceError } from '../../src/errors.ts';
-import type { SourceItem } from '../../ingest/source.ts';
+import type { SourceItem } from '../../ingest/sources/item.ts';
 import { runCli, scratchDir } from '../helpers/cli.ts';
 import { chromePage, jsonLdPage, offerPdf, type Handler, serve, siteOffer, sitemap, sitemapIndex, type Site, startSite } from '../helpers/job-site.ts';
 

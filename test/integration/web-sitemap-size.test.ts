@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { WebSession } from '../../ingest/fetch/web-session.ts';
-import { expandWebSources } from '../../ingest/fetch/web-sources.ts';
+import { expandWebSources } from '../../ingest/sources/web.ts';
 import { scratchDir } from '../helpers/cli.ts';
 import { serve, sitemap, sitemapIndex, type Site, startSite } from '../helpers/job-site.ts';
 

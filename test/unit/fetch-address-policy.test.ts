@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import ipaddr from 'ipaddr.js';
-import { type AddressClass, classifyAddress, refuseAddress } from '../../ingest/fetch/address-policy.ts';
+import { type AddressClass, classifyAddress, refuseAddress } from '../../src/util/address-policy.ts';
 
 /** First and last address of a block, as strings. */
 function ends(cidr: string): [string, string] {

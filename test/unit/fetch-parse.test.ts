@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { atsApiUrl, atsOffers, parseAtsArg } from '../../ingest/fetch/ats.ts';
-import { redactCredentials, splitCredentials } from '../../ingest/fetch/credentials.ts';
+import { redactCredentials, splitCredentials } from '../../src/util/credentials.ts';
 import { HostLimiter } from '../../ingest/fetch/host-limiter.ts';
 import { parseHttpUrl, parseRetryAfter } from '../../ingest/fetch/http-client.ts';
 import { classifyHtmlPage, findJobLinks } from '../../ingest/fetch/links.ts';
-import { isSitemapPage, pageContent } from '../../ingest/fetch/page-content.ts';
+import { isSitemapPage, pageContent } from '../../ingest/sources/page-content.ts';
 import { parseSitemap } from '../../ingest/fetch/sitemap.ts';
 import { parseHtml } from '../../ingest/parse/html.ts';
-import { splitSourceArgs, withLookahead } from '../../ingest/fetch/web-sources.ts';
-import type { SourceItem } from '../../ingest/source.ts';
+import { splitSourceArgs, withLookahead } from '../../ingest/sources/web.ts';
+import type { SourceItem } from '../../ingest/sources/item.ts';
 import { SourceError } from '../../src/errors.ts';
 
 const page = (url: string, body: string | Buffer, contentType?: string) => ({

@@ -15,7 +15,8 @@ import { MAX_DESCRIPTION_CHARS, parseBytes, type ParseResult } from '../../inges
 import { parsePdf } from '../../ingest/parse/pdf.ts';
 import { MAX_LISTED_PROBLEMS } from '../../ingest/parse/dataset.ts';
 import { ingestItems, ingestSources } from '../../ingest/pipeline.ts';
-import { fileItem, type SourceItem } from '../../ingest/source.ts';
+import type { SourceItem } from '../../ingest/sources/item.ts';
+import { fileItem } from '../../ingest/sources/local.ts';
 import { loadRoleCatalog } from '../../src/catalog/roles.ts';
 import { SourceError } from '../../src/errors.ts';
 import { textGrowth } from '../helpers/fuzz-properties.ts';

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, beforeEach, describe, it } from 'node:test';
 import { normaliseOffer, offerKey } from '../../ingest/normalise.ts';
 import { ingestItems } from '../../ingest/pipeline.ts';
-import type { SourceItem } from '../../ingest/source.ts';
+import type { SourceItem } from '../../ingest/sources/item.ts';
 import { loadRoleCatalog } from '../../src/catalog/roles.ts';
 import type { RawOffer } from '../../src/types.ts';
 import { sha1 } from '../../src/util/hash.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { expandLocalSources } from '../../ingest/sources.ts';
+import { expandLocalSources } from '../../ingest/sources/local.ts';
 
 const execFileAsync = promisify(execFile);
 

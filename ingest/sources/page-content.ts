@@ -7,9 +7,9 @@
 import path from 'node:path';
 import { SourceError } from '../../src/errors.ts';
 import { SUPPORTED_EXTENSIONS } from '../parse/index.ts';
-import type { SourceContent } from '../source.ts';
-import type { FetchedPage } from './http-client.ts';
-import { looksLikeSitemap } from './sitemap.ts';
+import type { FetchedPage } from '../fetch/http-client.ts';
+import { looksLikeSitemap } from '../fetch/sitemap.ts';
+import type { SourceContent } from './item.ts';
 
 const UNSUPPORTED_TYPES = /^(?:image|audio|video|font)\/|^application\/(?:zip|gzip|x-gzip|x-tar|x-7z-compressed|vnd\.rar|octet-stream|wasm|x-msdownload)/;
 

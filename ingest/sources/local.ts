@@ -9,8 +9,10 @@ import { type Stats, stat as statCallback } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { type FileSystemAdapter, glob, isDynamicPattern } from 'tinyglobby';
-import { SourceError, describeError } from '../src/errors.ts';
-import { SUPPORTED_EXTENSIONS } from './parse/index.ts';
+import { SourceError, describeError } from '../../src/errors.ts';
+import { byteLimitForExtension, SUPPORTED_EXTENSIONS } from '../parse/index.ts';
+import { readSourceFile } from '../read-file.ts';
+import type { SourceItem } from './item.ts';
 
 export interface ExpandOptions {
   /** Relative arguments are resolved from here (default: process.cwd()). */
@@ -56,7 +58,7 @@ const notIntoLinkedDirectories: FileSystemAdapter = {
       if (!error && stats.isDirectory()) callback(Object.assign(new Error(`${path}: a linked directory, not followed`), { code: 'ELOOP' }));
       else callback(error, stats);
     });
-  }) as FileSystemAdapter['stat'],
+  }) as NonNullable<FileSystemAdapter['stat']>,
 };
 
 /** Supported files matching the patterns: hidden files and directories and node_modules skipped. */
@@ -108,4 +110,19 @@ export async function expandLocalSources(args: string[], options: ExpandOptions 
   }
   // Code-unit order, not locale order: the same on every machine.
   return { files: [...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)), named, problems, missing };
+}
+
+/** The item that reads one local file, whole, within the byte limit of its kind. */
+export function fileItem(file: string, options: { role?: string | undefined; found?: boolean } = {}): SourceItem {
+  const source = resolve(file);
+  const extension = extname(source);
+  return {
+    source,
+    kind: 'file',
+    ...(options.role ? { role: options.role } : {}),
+    ...(options.found ? { found: true } : {}),
+    async load() {
+      return { bytes: await readSourceFile(source, byteLimitForExtension(extension)), hint: { extension } };
+    },
+  };
 }

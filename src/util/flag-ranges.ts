@@ -4,7 +4,7 @@
  * once past that, so `--rate 0.0000001` meant no spacing at all and a 30-day `--timeout` timed
  * every request out immediately. A flag out of range is a usage error, never a silent default.
  */
-import { UsageError } from '../../src/errors.ts';
+import { UsageError } from '../errors.ts';
 
 export interface FlagRange {
   flag: string;

@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { RecordStore } from '../src/records/record-store.ts';
-import { fileItem, type SourceItem } from './source.ts';
-import { expandLocalSources, isGlob } from './sources.ts';
+import type { RecordStore } from '../../src/records/record-store.ts';
+import type { SourceItem } from './item.ts';
+import { expandLocalSources, fileItem, isGlob } from './local.ts';
 
 /**
  * Ingest roots: the directories and globs given to `offers ingest`. The record keeps each file

@@ -9,15 +9,15 @@
  */
 import { SourceError } from '../../src/errors.ts';
 import type { SourceRecord, WebRootRecord } from '../../src/records/record-store.ts';
+import { redactCredentials } from '../../src/util/credentials.ts';
 import { sha1 } from '../../src/util/hash.ts';
-import type { SourceContent, SourceItem } from '../source.ts';
-import { type AtsBoard, atsApiUrl, atsOffers, atsSource, parseAtsArg } from './ats.ts';
-import { redactCredentials } from './credentials.ts';
-import { DEFAULT_FETCH_SETTINGS, type FetchedPage, parseHttpUrl } from './http-client.ts';
-import { classifyHtmlPage } from './links.ts';
+import { type AtsBoard, atsApiUrl, atsOffers, atsSource, parseAtsArg } from '../fetch/ats.ts';
+import { DEFAULT_FETCH_SETTINGS, type FetchedPage, parseHttpUrl } from '../fetch/http-client.ts';
+import { classifyHtmlPage } from '../fetch/links.ts';
+import { parseSitemap } from '../fetch/sitemap.ts';
+import { type CrawlScope, hostSet, scopeOf, type WebOptions, type WebSession } from '../fetch/web-session.ts';
+import type { SourceContent, SourceItem } from './item.ts';
 import { isHtmlPage, isSitemapPage, pageContent } from './page-content.ts';
-import { parseSitemap } from './sitemap.ts';
-import { type CrawlScope, hostSet, scopeOf, type WebOptions, type WebSession } from './web-session.ts';
 
 /** A sitemap index may point to sitemaps, not to further indexes (the protocol's own limit). */
 const MAX_SITEMAP_DEPTH = 1;
