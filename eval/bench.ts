@@ -289,7 +289,8 @@ export function benchQuestions(count: number): string[] {
  * that a limit of the embedded Chroma shows as such.
  */
 async function queryLatencies(dataDir: string, count: number): Promise<{ total: number[]; store: number[] }> {
-  const workspace = await openWorkspace(resolveConfig({ dataDir }, {}));
+  // Opened as `offers query` and `offers serve` open it: a reader.
+  const workspace = await openWorkspace(resolveConfig({ dataDir }, {}), { access: { mode: 'read', command: 'bench' } });
   const clock = storeClock(workspace.store);
   try {
     const questions = benchQuestions(count);

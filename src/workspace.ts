@@ -78,7 +78,7 @@ export async function openWorkspace(config: OffersConfig, options: OpenWorkspace
         );
   let records: RecordStore;
   try {
-    records = RecordStore.open(config.dataDir, collectionName(space), { readOnly });
+    records = RecordStore.open(config.dataDir, collectionName(space), { readOnly, reader: options.access?.mode === 'read' });
   } catch (error) {
     lock?.release();
     throw error;

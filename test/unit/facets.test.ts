@@ -64,4 +64,18 @@ describe('RecordStore.groupOffers and the facet rows', () => {
     put('c', { family: 'barista', datePosted: '2025-02-01' }, { status: 'removed' });
     assert.deepEqual(records.groupOffers({ families: ['barista'] }), ['a', 'b']);
   });
+
+  it('counts the families again after any write, of this connection or of another one', () => {
+    const count = (family: string) => records.listFamilies().find((f) => f.family === family)?.offers;
+    assert.equal(count('sommelier'), 1);
+    put('g', { family: 'sommelier' });
+    assert.equal(count('sommelier'), 2, 'a write of this connection');
+    const other = RecordStore.open(dir, 'facets-test');
+    try {
+      other.putOffer({ ...offerRecord({ offerId: 'h', role: 'Other' }), offer: { title: 'Sommelier', company: 'Cave', language: 'en', family: 'sommelier' } as Offer });
+    } finally {
+      other.close();
+    }
+    assert.equal(count('sommelier'), 3, "another connection's commit");
+  });
 });
