@@ -14,7 +14,7 @@ import { resolveConfig } from '../src/config.ts';
 import { answerQuestion } from '../src/query/answer-question.ts';
 import { startEmbeddedChroma } from '../src/store/chroma-server.ts';
 import { loadThemeCatalog } from '../src/catalog/themes.ts';
-import type { VectorStore } from '../src/store/vector-store.ts';
+import { collectionName, type VectorStore } from '../src/store/vector-store.ts';
 import { createEmbedder, openWorkspace } from '../src/workspace.ts';
 import { generateOffers } from '../scripts/generate-offers.ts';
 import type { BenchIngestResult } from './bench-ingest.ts';
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     log(`ours: ingesting ${sample.length} files`);
     const ours = await ingestInChild(path.join(work, 'ours'), sampleDir);
     log(`raw Chroma: adding the same chunks`);
-    const rawRecords = await ourStoreRecords(path.join(work, 'raw'), sample);
+    const { records: rawRecords, collection } = await ourStoreRecords(path.join(work, 'raw'), sample);
     const raw = await rawChromaThroughput(path.join(work, 'raw'), rawRecords);
     log(`naive LangChain: ingesting the same files`);
     const naive = await naiveThroughput(path.join(work, 'naive'), sample);
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
       log(`${scale} offers: ${built.offers} offers, ${built.chunks} chunks in ${built.seconds} s; querying`);
       const latencies = await queryLatencies(dataDir, queries);
       // The bound of the build's rate at this size: the store's own add rate into this collection.
-      const probe = await rawChromaThroughput(dataDir, rawRecords.slice(0, PROBE_VECTORS), { prefix: 'probe:' });
+      const probe = await rawChromaThroughput(dataDir, rawRecords.slice(0, PROBE_VECTORS), { collection, prefix: 'probe:' });
       if (scale === REINDEX_SCALE && !inMemory) reindex = await reindexFigures(dataDir, built, files.slice(0, scale));
       query[String(scale)] = {
         p50Ms: round(percentile(latencies.total, 50), 1),
@@ -206,8 +206,11 @@ async function ingestInChild(dataDir: string, source: string): Promise<BenchInge
 
 type RawRecord = { id: string; embedding: number[]; metadata: Record<string, string | number | boolean> };
 
-/** What our pipeline writes to the store for `files` (ids, vectors, filter metadata), computed beforehand. */
-async function ourStoreRecords(dataDir: string, files: readonly string[]): Promise<RawRecord[]> {
+/**
+ * What our pipeline writes to the store for `files` (ids, vectors, filter metadata), computed
+ * beforehand, and the name of the collection our pipeline writes them to.
+ */
+async function ourStoreRecords(dataDir: string, files: readonly string[]): Promise<{ records: RawRecord[]; collection: string }> {
   const roles = loadRoleCatalog();
   const themes = loadThemeCatalog();
   const embedder = await createEmbedder(resolveConfig({ dataDir }, {}), themes);
@@ -220,7 +223,7 @@ async function ourStoreRecords(dataDir: string, files: readonly string[]): Promi
       chunks.forEach((chunk, i) => records.push({ id: chunk.id, embedding: vectors[i]!, metadata: storeMetadata(chunk) }));
     }
   }
-  return records;
+  return { records, collection: collectionName({ embedderId: embedder.id, dimension: embedder.dimension }) };
 }
 
 /**
@@ -228,14 +231,18 @@ async function ourStoreRecords(dataDir: string, files: readonly string[]): Promi
  * collection, or (`into`) into the collection an index already holds, so that the store's own
  * add rate is measured at that index's size (ids prefixed, so they are new).
  */
-async function rawChromaThroughput(dataDir: string, records: readonly RawRecord[], into?: { prefix: string }): Promise<{ vectors: number; seconds: number; vectorsPerSec: number }> {
+async function rawChromaThroughput(
+  dataDir: string,
+  records: readonly RawRecord[],
+  into?: { collection: string; prefix: string },
+): Promise<{ vectors: number; seconds: number; vectorsPerSec: number }> {
   const server = await startEmbeddedChroma({ dataDir });
   try {
     const url = new URL(server.url);
     const client = new ChromaClient({ host: url.hostname, port: Number(url.port) });
     const batch = (await client.getMaxBatchSize()) || 1000;
     const collection = into
-      ? await client.getCollection({ name: (await client.listCollections()).find((c) => c.name.startsWith('offers-'))!.name })
+      ? await client.getCollection({ name: into.collection })
       : await client.createCollection({ name: 'bench-raw', embeddingFunction: null, configuration: { hnsw: { space: 'cosine' } } });
     const started = performance.now();
     for (let start = 0; start < records.length; start += batch) {

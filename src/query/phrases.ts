@@ -72,45 +72,41 @@ function usable(token: Token): boolean {
   return token.key.length >= 2 && !/^\d+$/.test(token.key) && !STOPWORDS.has(token.key);
 }
 
-/** The phrase keys of a clause with where each occurs: n-grams whose first and last words are not stopwords. */
-function phrasesOf(text: string): Map<string, Array<[number, number]>> {
-  const found = new Map<string, Array<[number, number]>>();
+/**
+ * Every occurrence of a phrase in a text: n-grams of up to MAX_WORDS words within a clause, whose
+ * first and last words are not stopwords, with its key (the folded words) and [start, end).
+ */
+function* occurrences(text: string): Generator<{ key: string; at: [number, number] }> {
   for (const clause of clauses(text)) {
     const words = tokens(clause.text);
     for (let i = 0; i < words.length; i++) {
       if (!usable(words[i]!)) continue;
+      let key = '';
       for (let n = 1; n <= MAX_WORDS && i + n <= words.length; n++) {
         const last = words[i + n - 1]!;
-        if (!usable(last)) continue;
-        const key = words.slice(i, i + n).map((w) => w.key).join(' ');
-        const at: [number, number] = [clause.offset + words[i]!.start, clause.offset + last.end];
-        found.set(key, [...(found.get(key) ?? []), at]);
+        // A word's key may hold a space itself ("hands-on" folds to "hands on").
+        key = n === 1 ? last.key : `${key} ${last.key}`;
+        if (usable(last)) yield { key, at: [clause.offset + words[i]!.start, clause.offset + last.end] };
       }
     }
+  }
+}
+
+/** The phrase keys of a text with where each occurs. */
+function phrasesOf(text: string): Map<string, Array<[number, number]>> {
+  const found = new Map<string, Array<[number, number]>>();
+  for (const { key, at } of occurrences(text)) {
+    const spans = found.get(key);
+    if (spans) spans.push(at);
+    else found.set(key, [at]);
   }
   return found;
 }
 
-/**
- * Where a mined phrase stands in a text, as [start, end) ranges: for quotes. The same spans as
- * `phrasesOf(text).get(key)`, found by scanning for the key's words rather than listing every
- * phrase of the text (which made checking a few hundred quotes cost a second).
- */
+/** Where a mined phrase stands in a text, as [start, end) ranges: for quotes. */
 export function phraseSpans(text: string, key: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
-  for (const clause of clauses(text)) {
-    const words = tokens(clause.text);
-    for (let i = 0; i < words.length; i++) {
-      if (!usable(words[i]!)) continue;
-      // A word's key may hold a space itself ("hands-on" folds to "hands on"), so keys are joined as phrasesOf joins them.
-      let joined = '';
-      for (let n = 1; n <= MAX_WORDS && i + n <= words.length && joined.length < key.length; n++) {
-        const last = words[i + n - 1]!;
-        joined = n === 1 ? last.key : `${joined} ${last.key}`;
-        if (joined === key && usable(last)) spans.push([clause.offset + words[i]!.start, clause.offset + last.end]);
-      }
-    }
-  }
+  for (const occurrence of occurrences(text)) if (occurrence.key === key) spans.push(occurrence.at);
   return spans;
 }
 
