@@ -26,6 +26,8 @@ export const ENVIRONMENT = {
   CHROMA_HEADERS: {},
   CHROMA_TENANT: { file: 'chromaTenant' },
   CHROMA_DATABASE: { file: 'chromaDatabase' },
+  /** The shared record (src/records/pg/): a secret, with its password, so never in the file. */
+  OFFERS_DATABASE_URL: {},
   OFFERS_EMBEDDINGS: { file: 'embeddings' },
   OFFERS_EMBEDDING_MODEL: { file: 'embeddingModel' },
   OPENAI_API_KEY: {},
@@ -63,6 +65,8 @@ export interface OffersConfig {
   chromaUrl?: string;
   /** Set with chromaUrl when it needs more than its address (see "Chroma connection settings" below). */
   chromaConnection?: ChromaConnectionSettings;
+  /** A Postgres database holding the record instead of the data dir's SQLite file (with its password: never show it). */
+  databaseUrl?: string;
   embeddings: 'local' | 'openai';
   embeddingModel: string;
   openaiApiKey?: string;
@@ -104,6 +108,11 @@ const httpUrl = z
   .trim()
   .regex(/^https?:\/\/[^/\s]+/, URL_EXPECTED)
   .transform((url) => url.replace(/\/+$/, ''));
+const POSTGRES_EXPECTED = 'must be a Postgres URL such as postgres://user:password@host:5432/offers';
+const postgresUrl = z
+  .string(expects(POSTGRES_EXPECTED))
+  .trim()
+  .regex(/^postgres(ql)?:\/\/[^/\s]+\/[^/\s?]+/, POSTGRES_EXPECTED);
 const text = z.string(expects(TEXT_EXPECTED)).trim().min(1, TEXT_EXPECTED);
 const embeddings = z.enum(['local', 'openai'], expects('must be "local" or "openai"'));
 const seconds = z.coerce.number(expects(SECONDS_EXPECTED)).finite(SECONDS_EXPECTED).min(0, SECONDS_EXPECTED);
@@ -162,6 +171,7 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
 
   const chosen = {
     chromaUrl: pick(httpUrl, { env: 'CHROMA_URL', file: 'chromaUrl' }),
+    databaseUrl: pick(postgresUrl, { env: 'OFFERS_DATABASE_URL' }),
     embeddings: pick(embeddings, { env: 'OFFERS_EMBEDDINGS', file: 'embeddings' }),
     embeddingModel: pick(text, { env: 'OFFERS_EMBEDDING_MODEL', file: 'embeddingModel' }),
     openaiApiKey: pick(text, { env: 'OPENAI_API_KEY' }),
@@ -189,6 +199,7 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
   };
   const optional: { [K in keyof OffersConfig]?: OffersConfig[K] | undefined } = {
     chromaUrl: chosen.chromaUrl?.value,
+    databaseUrl: chosen.databaseUrl?.value,
     openaiApiKey: chosen.openaiApiKey?.value,
     openaiBaseUrl: chosen.openaiBaseUrl?.value,
     llmModel: chosen.llmModel?.value,
@@ -200,6 +211,10 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
   };
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) Object.assign(config, { [key]: value });
   Object.assign(config, resolveChromaConnection(config.chromaUrl, { tenant: chosen.chromaTenant, database: chosen.chromaDatabase }, env, problems));
+  if (config.databaseUrl && !config.chromaUrl) {
+    // A shared record over each machine's own embedded store would list chunks the others lack.
+    problems.push('environment variable OFFERS_DATABASE_URL shares the record, so the vectors must be shared too: set CHROMA_URL to the team\'s Chroma server');
+  }
   if (config.embeddings === 'openai' && !config.openaiApiKey && !config.openaiBaseUrl) {
     problems.push(
       `embeddings "openai" (from ${chosen.embeddings!.from}) needs OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (a local OpenAI-compatible server)`,

@@ -5,7 +5,8 @@ import type { OffersConfig } from './config.ts';
 import type { Embedder } from './embed/embedder.ts';
 import { LocalEmbedder } from './embed/local-embedder.ts';
 import { backfillLexicalIndex } from './records/lexical-backfill.ts';
-import { RecordStore } from './records/record-store.ts';
+import type { RecordStore } from './records/record-store.ts';
+import { SqliteRecordStore } from './records/sqlite-record-store.ts';
 import { acquireDataDirLock, waitForDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { absentStore } from './store/absent-store.ts';
 import { lazyStore, type LazyStore } from './store/lazy-store.ts';
@@ -55,7 +56,7 @@ export async function openWorkspace(config: OffersConfig, options: OpenWorkspace
   const embedder = await createEmbedder(config, themes);
   const space = { embedderId: embedder.id, dimension: embedder.dimension };
   const waitMs = config.waitSeconds * 1000;
-  const lock = await takeTurn(config.dataDir, waitMs, options);
+  const lock = await takeTurn(config, collectionName(space), waitMs, options);
   // A reader of a data dir it may not write (a read-only mount, a copy it has no write access
   // to) reads the record read-only, and without CHROMA_URL has no vector store (absent-store.ts).
   const readOnly = options.access?.mode === 'read' && !isWritable(config.dataDir);
@@ -78,7 +79,7 @@ export async function openWorkspace(config: OffersConfig, options: OpenWorkspace
         );
   let records: RecordStore;
   try {
-    records = RecordStore.open(config.dataDir, collectionName(space), { readOnly, reader: options.access?.mode === 'read' });
+    records = await openRecord(config, collectionName(space), { readOnly, reader: options.access?.mode === 'read', command: options.access?.command ?? 'offers' });
   } catch (error) {
     lock?.release();
     throw error;
@@ -136,11 +137,29 @@ function withoutStore(space: EmbeddingSpace, dataDir: string): LazyStore {
   return { store: absentStore(space, why), url: () => 'no vector store (read-only data dir)', close: async () => {} };
 }
 
-async function takeTurn(dataDir: string, waitMs: number, options: OpenWorkspaceOptions): Promise<DataDirLock | undefined> {
+/**
+ * The record: the data dir's SQLite file, or with OFFERS_DATABASE_URL the team's Postgres
+ * database (loaded on demand: a single user never loads the Postgres client).
+ */
+async function openRecord(config: OffersConfig, collection: string, options: { readOnly: boolean; reader: boolean; command: string }): Promise<RecordStore> {
+  if (!config.databaseUrl) return SqliteRecordStore.open(config.dataDir, collection, { readOnly: options.readOnly, reader: options.reader });
+  const { PgRecordStore } = await import('./records/pg/pg-record-store.ts');
+  return PgRecordStore.open(config.databaseUrl, collection, options.command);
+}
+
+/** Takes the writers' lock, or waits for the writer holding it: the data dir's lock file, or the shared record's advisory lock. */
+async function takeTurn(config: OffersConfig, collection: string, waitMs: number, options: OpenWorkspaceOptions): Promise<DataDirLock | undefined> {
   if (!options.access) return undefined;
   const wait = { command: options.access.command, waitMs, ...(options.log ? { log: options.log } : {}) };
-  if (options.access.mode === 'write') return acquireDataDirLock(dataDir, { ...wait, releaseOnSignal: options.access.releaseOnSignal ?? true });
-  await waitForDataDir(dataDir, wait);
+  const write = options.access.mode === 'write';
+  if (config.databaseUrl) {
+    const { acquireAdvisoryLock, waitForAdvisoryLock } = await import('./records/pg/advisory-lock.ts');
+    if (write) return acquireAdvisoryLock(config.databaseUrl, collection, { ...wait, releaseOnSignal: options.access.releaseOnSignal ?? true });
+    await waitForAdvisoryLock(config.databaseUrl, collection, wait);
+    return undefined;
+  }
+  if (write) return acquireDataDirLock(config.dataDir, { ...wait, releaseOnSignal: options.access.releaseOnSignal ?? true });
+  await waitForDataDir(config.dataDir, wait);
   return undefined;
 }
 

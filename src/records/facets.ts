@@ -70,32 +70,42 @@ export interface FacetFilter {
   sourcePrefix?: string;
 }
 
-/** A facet filter as SQL over offer_facets (`f`), with its parameters. */
-export function facetWhere(filter: FacetFilter): { where: string; params: unknown[] } {
+/** How a record's SQL names its parameters and tests a column against a list. */
+export interface FacetDialect {
+  /** The parameter holding the `n`th value (from 1). */
+  parameter(n: number): string;
+  /** `column` is one of the list held by `parameter`. */
+  inList(column: string, parameter: string): string;
+  /** A list as this dialect's parameter value. */
+  list(values: readonly string[]): unknown;
+}
+
+/** SQLite (better-sqlite3): `?` parameters, lists as JSON text read by json_each. */
+export const SQLITE_FACETS: FacetDialect = {
+  parameter: () => '?',
+  inList: (column, parameter) => `${column} IN (SELECT value FROM json_each(${parameter}))`,
+  list: (values) => JSON.stringify(values),
+};
+
+/** A facet filter as SQL over offer_facets (`f`), with its parameters, from parameter `first` on. */
+export function facetWhere(filter: FacetFilter, dialect: FacetDialect = SQLITE_FACETS, first = 1): { where: string; params: unknown[] } {
   const clauses = ["f.status = 'active'"];
   const params: unknown[] = [];
+  const parameter = (value: unknown) => {
+    params.push(value);
+    return dialect.parameter(first + params.length - 1);
+  };
   const within = (column: string, values: readonly string[] | undefined) => {
-    if (!values) return;
-    clauses.push(`${column} IN (SELECT value FROM json_each(?))`);
-    params.push(JSON.stringify(values));
+    if (values) clauses.push(dialect.inList(column, parameter(dialect.list(values))));
   };
   within('f.role', filter.roles);
   within('f.family', filter.families);
   within('f.seniority', filter.seniority);
   within('f.workplace', filter.workplace);
   within('f.language', filter.languages);
-  if (filter.postedFrom) {
-    clauses.push('f.posted >= ?');
-    params.push(filter.postedFrom);
-  }
-  if (filter.postedTo) {
-    // "2024-06" as an upper bound takes the whole of June: compare on the bound's own length.
-    clauses.push('substr(f.posted, 1, ?) <= ?');
-    params.push(filter.postedTo.length, filter.postedTo);
-  }
-  if (filter.sourcePrefix) {
-    clauses.push('substr(f.source, 1, ?) = ?');
-    params.push(filter.sourcePrefix.length, filter.sourcePrefix);
-  }
+  if (filter.postedFrom) clauses.push(`f.posted >= ${parameter(filter.postedFrom)}`);
+  // "2024-06" as an upper bound takes the whole of June: compare on the bound's own length.
+  if (filter.postedTo) clauses.push(`substr(f.posted, 1, ${parameter(filter.postedTo.length)}) <= ${parameter(filter.postedTo)}`);
+  if (filter.sourcePrefix) clauses.push(`substr(f.source, 1, ${parameter(filter.sourcePrefix.length)}) = ${parameter(filter.sourcePrefix)}`);
   return { where: clauses.join(' AND '), params };
 }

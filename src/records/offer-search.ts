@@ -61,7 +61,8 @@ export function installOfferSearch(db: Database.Database): void {
   });
 }
 
-interface ListingRow {
+/** A listed offer as both record stores select it. */
+export interface ListingRow {
   offer_id: string;
   role: string;
   title: string | null;
@@ -78,8 +79,7 @@ interface ListingRow {
 
 export function searchOffers(sql: (text: string) => Database.Statement, search: OfferSearch): OfferPage {
   const { where, params } = facetWhere(search.filter);
-  const words = normalizePhrase(search.text ?? '').split(' ').filter(Boolean);
-  const companyWords = search.filter.companyWords ?? [];
+  const { words, companyWords } = searchWords(search);
   const clauses = [where];
   if (words.length > 0 || companyWords.length > 0) {
     clauses.push(`${MATCH_FUNCTION}(?, json_extract(o.offer, '$.title'), f.company, json_extract(o.offer, '$.text'))`);
@@ -92,8 +92,18 @@ export function searchOffers(sql: (text: string) => Database.Statement, search: 
        json_extract(o.offer, '$.title') AS title, json_extract(o.offer, '$.location') AS location, json_extract(o.offer, '$.url') AS url
      ${from} AND f.offer_id > ? ORDER BY f.offer_id LIMIT ?`,
   ).all(...params, search.after ?? '', search.limit + 1) as ListingRow[];
-  const page = rows.slice(0, search.limit).map(toListing);
-  return { offers: page, total, ...(rows.length > search.limit ? { after: page[page.length - 1]!.offerId } : {}) };
+  return offerPage(rows, total, search.limit);
+}
+
+/** The folded words a search asks for: in the title, company or text (word starts), and in the company (whole words). */
+export function searchWords(search: OfferSearch): { words: string[]; companyWords: readonly string[] } {
+  return { words: normalizePhrase(search.text ?? '').split(' ').filter(Boolean), companyWords: search.filter.companyWords ?? [] };
+}
+
+/** A page from up to `limit + 1` rows in id order (one more than shown tells whether there are more). */
+export function offerPage(rows: readonly ListingRow[], total: number, limit: number): OfferPage {
+  const page = rows.slice(0, limit).map(toListing);
+  return { offers: page, total, ...(rows.length > limit ? { after: page[page.length - 1]!.offerId } : {}) };
 }
 
 function toListing(row: ListingRow): OfferListing {

@@ -1,31 +1,25 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
-import { statementCache } from './statements.ts';
-import { FatalError } from '../errors.ts';
 import type { Offer, OfferFacts, SectionKind } from '../types.ts';
-import { LexicalIndex } from './lexical-index.ts';
-import { ReindexHistory } from './reindex-history.ts';
-import { installOfferSearch, searchOffers, type OfferPage, type OfferSearch } from './offer-search.ts';
-import { installOfferSources } from './offer-sources.ts';
-import { installThemeCounts, sectionMask } from './theme-counts.ts';
-import { facetWhere, installFacets, type FacetFilter } from './facets.ts';
-import { normalizePhrase } from '../catalog/normalize.ts';
-
-// A read-only record is opened by URI (`file:…?immutable=1`, openReadOnly), which better-sqlite3
-// allows when this is set as its native addon loads, at the first Database of the process. The
-// paths opened here are absolute, never `file:…`, so no other name changes meaning.
-process.env.SQLITE_USE_URI ??= '1';
+import type { FacetFilter } from './facets.ts';
+import type { LexicalIndex } from './lexical-index.ts';
+import type { OfferPage, OfferSearch } from './offer-search.ts';
+import type { ReindexHistory } from './reindex-history.ts';
 
 /**
- * The record of what is indexed (SQLite, WAL): per source and per offer, the content hash, the
- * chunk ids in the vector store, the status and first / last seen / last changed times.
+ * The record of what is indexed: per source and per offer, the content hash, the chunk ids in
+ * the vector store, the status and first / last seen / last changed times, and what queries read
+ * without the vector store (facets, running theme counts, the lexical index, history).
  *
  * It is the source of truth for what the vector store should hold. Every change to the vector
  * store is bracketed by an intent (the chunk ids about to be touched) recorded before and cleared
  * after, so a run killed in between leaves a trace that the next run rolls back
  * (see ingest/index-writer.ts).
+ *
+ * Two implementations: SQLite in the data dir (sqlite-record-store.ts, the default) and Postgres
+ * for a team's shared record (pg/pg-record-store.ts, with OFFERS_DATABASE_URL). The interface is
+ * synchronous, as better-sqlite3 is: the query's counting and ranking loops read the record
+ * between computations, and a transaction is a plain function whose writes all land or none.
+ * The Postgres store keeps that contract by waiting on a worker thread (pg/sync-client.ts).
+ * `test/helpers/record-store-suite.ts` holds both to the same behaviour.
  */
 
 export type OfferStatus = 'active' | 'duplicate' | 'removed' | 'expired';
@@ -85,519 +79,6 @@ export interface WebRootRecord {
   rate?: number;
 }
 
-interface OfferRow {
-  offer_id: string;
-  source: string;
-  role: string;
-  content_hash: string;
-  fingerprint: string;
-  status: OfferStatus;
-  canonical_id: string | null;
-  chunk_ids: string;
-  offer: string;
-  themes: string;
-  first_seen: string;
-  last_seen: string;
-  last_changed: string;
-}
-
-interface SourceRow {
-  source: string;
-  kind: string;
-  content_hash: string;
-  status: 'ok' | 'failed';
-  error: string | null;
-  role: string | null;
-  offer_ids: string;
-  last_seen: string;
-  last_changed: string;
-}
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS offers (
-  offer_id TEXT PRIMARY KEY,
-  source TEXT NOT NULL,
-  role TEXT NOT NULL,
-  content_hash TEXT NOT NULL,
-  fingerprint TEXT NOT NULL,
-  status TEXT NOT NULL,
-  canonical_id TEXT,
-  chunk_ids TEXT NOT NULL,
-  offer TEXT NOT NULL,
-  themes TEXT NOT NULL,
-  first_seen TEXT NOT NULL,
-  last_seen TEXT NOT NULL,
-  last_changed TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS offers_by_role ON offers(role, status);
-CREATE INDEX IF NOT EXISTS offers_by_source ON offers(source);
--- Reposts are found by band key (offer_bands); an index of the 2 KB fingerprints cost more to
--- keep than any other at 100k offers and served no query.
-DROP INDEX IF EXISTS offers_by_fingerprint;
-CREATE TABLE IF NOT EXISTS sources (
-  source TEXT PRIMARY KEY,
-  kind TEXT NOT NULL,
-  content_hash TEXT NOT NULL,
-  status TEXT NOT NULL,
-  error TEXT,
-  role TEXT,
-  offer_ids TEXT NOT NULL,
-  last_seen TEXT NOT NULL,
-  last_changed TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS intents (offer_id TEXT PRIMARY KEY, chunk_ids TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS roots (root TEXT PRIMARY KEY, role TEXT, added TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS web_roots (seed TEXT PRIMARY KEY, role TEXT, crawl TEXT NOT NULL, added TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS offer_bands (band_key TEXT NOT NULL, offer_id TEXT NOT NULL, PRIMARY KEY (band_key, offer_id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS offer_bands_by_offer ON offer_bands(offer_id);
-`;
-
-/** How long an opening or a write waits for another connection's write transaction. */
-const BUSY_TIMEOUT_MS = 5000;
-
-/** How much of the record a reader maps (the whole of a 100k-offer record is about 1.5 GB). */
-const READER_MMAP_BYTES = 1024 * 1024 * 1024;
-
-export class RecordStore {
-  /** Chunk text and theme prominence for lexical retrieval, written in the same transactions as the offers. */
-  readonly lexical: LexicalIndex;
-  /** What each re-index did, newest first (reindex-history.ts). */
-  readonly history: ReindexHistory;
-
-  private readonly sql: (sql: string) => Database.Statement;
-  private families: { version: string; value: Array<{ family: string; label: string; offers: number; roles: string[] }> } | undefined;
-
-  private constructor(private readonly db: Database.Database) {
-    this.lexical = new LexicalIndex(db);
-    this.history = new ReindexHistory(db);
-    this.sql = statementCache(db);
-  }
-
-  /**
-   * Opens (creating it when writable) the record of one collection in `<dataDir>/index`.
-   *
-   * Many commands may open it at once (readers never wait for each other: src/store/chroma-server.ts
-   * shares the Chroma server, the record must not fail either). Creating or upgrading the schema
-   * writes, and it runs as an IMMEDIATE transaction: a deferred one first reads, and in WAL mode
-   * a read transaction that wants to write after another connection committed fails at once with
-   * "database is locked" (SQLITE_BUSY_SNAPSHOT), whatever the busy timeout. Taking the write lock
-   * first makes it wait its turn instead (a few milliseconds per opening).
-   *
-   * `readOnly`: for a command that only reads, on a data dir it may not write (a read-only mount,
-   * a copy without write permission): see openReadOnly.
-   */
-  static open(dataDir: string, collection: string, options: { readOnly?: boolean; reader?: boolean } = {}): RecordStore {
-    const dir = path.join(dataDir, 'index');
-    // One record file per collection: switching embedders must not reuse another space's record.
-    const file = path.join(dir, `${collection}.sqlite`);
-    if (options.readOnly) return RecordStore.openReadOnly(file);
-    try {
-      mkdirSync(dir, { recursive: true });
-      // The busy timeout applies from the first statement on (journal_mode included).
-      const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      // A reader (query, serve, mcp) looks chunks up by id by the thousand (retrieve.ts): mapped,
-      // a page it read before costs no system call (5k lookups at 20k offers: 25 → 14 ms). Not for
-      // writers: an ingest touches most of the record, and mapped pages count in its RSS.
-      if (options.reader) db.pragma(`mmap_size = ${READER_MMAP_BYTES}`);
-      return db
-        .transaction(() => {
-          db.exec(SCHEMA);
-          installThemeCounts(db);
-          installFacets(db);
-          installOfferSources(db);
-          installOfferSearch(db);
-          return new RecordStore(db);
-        })
-        .immediate();
-    } catch (error) {
-      throw new FatalError(`cannot open the index record ${file}: ${(error as Error).message}`, 'check that the data dir is writable (--data-dir or OFFERS_DATA_DIR)', {
-        cause: error,
-      });
-    }
-  }
-
-  /**
-   * A read-only connection to a record this process may not write. A WAL record at rest has no
-   * `-shm` file, and SQLite cannot read a WAL database without creating one, unless the file is
-   * opened `immutable` (no locks, no change detection: right for a read-only mount or a copy,
-   * which nobody writes). A record whose `-wal` and `-shm` are there (a copy taken while a writer
-   * had it open) is opened normally, read-only, so that the WAL's last commits are read too.
-   * Nothing is created or upgraded: a record of an older schema must be opened once where it is
-   * writable.
-   */
-  private static openReadOnly(file: string): RecordStore {
-    if (!existsSync(file)) {
-      throw new FatalError(`no index record at ${file}, and the data dir is read-only`, 'ingest into a writable data dir first, or point --data-dir at a copy of one');
-    }
-    const walInUse = existsSync(`${file}-wal`) && existsSync(`${file}-shm`);
-    let db: Database.Database;
-    try {
-      db = new Database(walInUse ? file : `${pathToFileURL(file).href}?immutable=1`, { readonly: true, fileMustExist: true });
-    } catch (error) {
-      throw new FatalError(`cannot open the read-only index record ${file}: ${(error as Error).message}`, 'check that this user can read the data dir', { cause: error });
-    }
-    try {
-      // A no-op on a current record; a write, refused, on an older one.
-      db.exec(SCHEMA);
-      db.prepare('SELECT 1 FROM role_counts LIMIT 0');
-      return new RecordStore(db);
-    } catch (error) {
-      db.close();
-      throw new FatalError(`the index record ${file} is read-only and was written by an older version of offers (${(error as Error).message})`, 'run any offers command once where the data dir is writable, or use a writable copy', {
-        cause: error,
-      });
-    }
-  }
-
-  close(): void {
-    this.db.close();
-  }
-
-  /**
-   * Runs `fn` in one transaction: all of its writes land, or none. IMMEDIATE, as in open: a
-   * reader opening the record meanwhile must make it wait, not fail.
-   */
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
-  }
-
-  getSource(source: string): SourceRecord | undefined {
-    const row = this.sql('SELECT * FROM sources WHERE source = ?').get(source) as SourceRow | undefined;
-    return row && fromSourceRow(row);
-  }
-
-  /** How many sources are recorded, and how many of them failed: counted, not loaded. */
-  countSources(): { sources: number; failed: number } {
-    return this.sql("SELECT COUNT(*) AS sources, COUNT(*) FILTER (WHERE status = 'failed') AS failed FROM sources").get() as { sources: number; failed: number };
-  }
-
-  listSources(): SourceRecord[] {
-    return (this.sql('SELECT * FROM sources ORDER BY source').all() as SourceRow[]).map(fromSourceRow);
-  }
-
-  putSource(record: SourceRecord): void {
-    this.sql(
-      `INSERT INTO sources (source, kind, content_hash, status, error, role, offer_ids, last_seen, last_changed)
-       VALUES (@source, @kind, @content_hash, @status, @error, @role, @offer_ids, @last_seen, @last_changed)
-       ON CONFLICT(source) DO UPDATE SET kind=excluded.kind, content_hash=excluded.content_hash, status=excluded.status,
-         error=excluded.error, role=excluded.role, offer_ids=excluded.offer_ids, last_seen=excluded.last_seen, last_changed=excluded.last_changed`,
-    ).run({
-      source: record.source,
-      kind: record.kind,
-      content_hash: record.contentHash,
-      status: record.status,
-      error: record.error ?? null,
-      role: record.role ?? null,
-      offer_ids: JSON.stringify(record.offerIds),
-      last_seen: record.lastSeen,
-      last_changed: record.lastChanged,
-    });
-  }
-
-  /** For each of these offers that some source other than `source` lists, one such source. */
-  otherSourcesListing(source: string, offerIds: readonly string[]): Map<string, string> {
-    const rows = this.sql('SELECT offer_id, MIN(source) AS source FROM offer_sources WHERE offer_id IN (SELECT value FROM json_each(?)) AND source != ? GROUP BY offer_id')
-      .all(JSON.stringify(offerIds), source) as Array<{ offer_id: string; source: string }>;
-    return new Map(rows.map((row) => [row.offer_id, row.source]));
-  }
-
-  getOffer(offerId: string): OfferRecord | undefined {
-    const row = this.sql('SELECT * FROM offers WHERE offer_id = ?').get(offerId) as OfferRow | undefined;
-    return row && fromOfferRow(row);
-  }
-
-  putOffer(record: OfferRecord): void {
-    this.sql(
-      `INSERT INTO offers (offer_id, source, role, content_hash, fingerprint, status, canonical_id, chunk_ids,
-         offer, themes, first_seen, last_seen, last_changed)
-       VALUES (@offer_id, @source, @role, @content_hash, @fingerprint, @status, @canonical_id, @chunk_ids,
-         @offer, @themes, @first_seen, @last_seen, @last_changed)
-       ON CONFLICT(offer_id) DO UPDATE SET source=excluded.source, role=excluded.role, content_hash=excluded.content_hash,
-         fingerprint=excluded.fingerprint, status=excluded.status, canonical_id=excluded.canonical_id, chunk_ids=excluded.chunk_ids,
-         offer=excluded.offer, themes=excluded.themes,
-         last_seen=excluded.last_seen, last_changed=excluded.last_changed`,
-    ).run(toOfferRow(record));
-    if (record.bandKeys) {
-      this.sql('DELETE FROM offer_bands WHERE offer_id = ?').run(record.offerId);
-      const insert = this.sql('INSERT OR IGNORE INTO offer_bands (band_key, offer_id) VALUES (?, ?)');
-      for (const key of record.bandKeys) insert.run(key, record.offerId);
-    }
-  }
-
-  /** Records the chunk ids about to be written or deleted, before the vector store is touched. */
-  addIntent(offerId: string, chunkIds: string[]): void {
-    this.sql('INSERT OR REPLACE INTO intents (offer_id, chunk_ids) VALUES (?, ?)').run(offerId, JSON.stringify(chunkIds));
-  }
-
-  clearIntent(offerId: string): void {
-    this.sql('DELETE FROM intents WHERE offer_id = ?').run(offerId);
-  }
-
-  /** Remembers a directory or glob given to `ingest`, so that `reindex` finds the files added to it since. */
-  putRoot(root: string, role?: string): void {
-    this.sql('INSERT INTO roots (root, role, added) VALUES (?, ?, ?) ON CONFLICT(root) DO UPDATE SET role = excluded.role').run(root, role ?? null, new Date().toISOString());
-  }
-
-  listRoots(): Array<{ root: string; role?: string }> {
-    const rows = this.sql('SELECT root, role FROM roots ORDER BY root').all() as Array<{ root: string; role: string | null }>;
-    return rows.map((row) => (row.role ? { root: row.root, role: row.role } : { root: row.root }));
-  }
-
-  /**
-   * Remembers a listing page or sitemap given to `ingest`, with the limits of its crawl, so that
-   * `reindex` crawls it again and finds the jobs posted since.
-   */
-  putWebRoot(root: WebRootRecord): void {
-    const { seed, role, ...crawl } = root;
-    this.sql('INSERT INTO web_roots (seed, role, crawl, added) VALUES (?, ?, ?, ?) ON CONFLICT(seed) DO UPDATE SET role = excluded.role, crawl = excluded.crawl')
-      .run(seed, role ?? null, JSON.stringify(crawl), new Date().toISOString());
-  }
-
-  listWebRoots(): WebRootRecord[] {
-    const rows = this.sql('SELECT seed, role, crawl FROM web_roots ORDER BY seed').all() as Array<{ seed: string; role: string | null; crawl: string }>;
-    return rows.map((row) => ({ seed: row.seed, ...(row.role ? { role: row.role } : {}), ...(JSON.parse(row.crawl) as Omit<WebRootRecord, 'seed' | 'role'>) }));
-  }
-
-  /** Vector-store changes that a killed run began and did not finish. */
-  listIntents(): Array<{ offerId: string; chunkIds: string[] }> {
-    const rows = this.sql('SELECT offer_id, chunk_ids FROM intents ORDER BY offer_id').all() as Array<{ offer_id: string; chunk_ids: string }>;
-    return rows.map((row) => ({ offerId: row.offer_id, chunkIds: JSON.parse(row.chunk_ids) as string[] }));
-  }
-
-  /**
-   * The offers, in id order, one at a time: an export of 100k offers holds one in memory, not
-   * all (loading them took ~200 MB at 10k). The connection is busy until the iteration ends.
-   */
-  *listOffers(filter: { status?: OfferStatus[]; role?: string; source?: string } = {}): Generator<OfferRecord> {
-    const clauses: string[] = [];
-    const params: unknown[] = [];
-    if (filter.status) {
-      clauses.push(`status IN (${filter.status.map(() => '?').join(',')})`);
-      params.push(...filter.status);
-    }
-    if (filter.role) {
-      clauses.push('role = ?');
-      params.push(filter.role);
-    }
-    if (filter.source) {
-      clauses.push('source = ?');
-      params.push(filter.source);
-    }
-    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
-    for (const row of this.sql(`SELECT * FROM offers ${where} ORDER BY offer_id`).iterate(...params) as IterableIterator<OfferRow>) yield fromOfferRow(row);
-  }
-
-  /** These offers' companies and themes per section, in the order given. */
-  profilesOf(offerIds: readonly string[]): OfferThemes[] {
-    const get = this.sql("SELECT offer_id, json_extract(offer, '$.company') AS company, themes FROM offers WHERE offer_id = ?");
-    return offerIds.flatMap((id) => {
-      const row = get.get(id) as { offer_id: string; company: string | null; themes: string } | undefined;
-      return row ? [{ offerId: row.offer_id, company: row.company ?? '', themesBySection: JSON.parse(row.themes) as Partial<Record<SectionKind, string[]>> }] : [];
-    });
-  }
-
-  /**
-   * The active offers of a group (src/query/groups.ts), by id: an indexed read of the narrow
-   * facet rows (src/records/facets.ts). Company words are matched here, on folded names, since
-   * SQLite cannot fold accents.
-   */
-  groupOffers(filter: FacetFilter & { companyWords?: readonly string[] }): string[] {
-    const { where, params } = facetWhere(filter);
-    const rows = this.sql(`SELECT f.offer_id, f.company FROM offer_facets f WHERE ${where} ORDER BY f.offer_id`).all(...params) as Array<{ offer_id: string; company: string | null }>;
-    const words = filter.companyWords;
-    if (!words || words.length === 0) return rows.map((row) => row.offer_id);
-    return rows.filter((row) => containsWords(normalizePhrase(row.company ?? ''), words)).map((row) => row.offer_id);
-  }
-
-  /** A page of the active offers of a selection holding some words, in id order (offer-search.ts). */
-  searchOffers(search: OfferSearch): OfferPage {
-    return searchOffers(this.sql, search);
-  }
-
-  /**
-   * The stated facts (ingest/facts.ts) of a group's offers, from the narrow facet rows: a whole
-   * catalogue role by an indexed range, other groups by their ids. Without the lines that state
-   * them (`factEvidence` reads those, for a few offers).
-   */
-  factsOf(group: { role: string } | { offerIds: readonly string[] }): Array<{ offerId: string; facts: OfferFacts | undefined }> {
-    const rows = (
-      'role' in group
-        ? this.sql("SELECT offer_id, facts FROM offer_facets WHERE status = 'active' AND role = ? ORDER BY offer_id").all(group.role)
-        : this.sql('SELECT offer_id, facts FROM offer_facets WHERE offer_id IN (SELECT value FROM json_each(?)) ORDER BY offer_id').all(JSON.stringify(group.offerIds))
-    ) as Array<{ offer_id: string; facts: string | null }>;
-    return rows.map((row) => ({ offerId: row.offer_id, facts: row.facts ? (JSON.parse(row.facts) as OfferFacts) : undefined }));
-  }
-
-  /** Offers among these stating a fact in their text, with the line that states it: at most `limit`, in id order. */
-  factEvidence(offerIds: readonly string[], fact: 'pay' | 'experienceYears', limit: number): Array<{ offerId: string; text: string; section: SectionKind }> {
-    const rows = this.sql(
-      `SELECT offer_id, json_extract(evidence, '$.' || ?) AS stated FROM offer_facets
-       WHERE offer_id IN (SELECT value FROM json_each(?)) AND json_extract(evidence, '$.' || ?) IS NOT NULL ORDER BY offer_id LIMIT ?`,
-    ).all(fact, JSON.stringify(offerIds), fact, limit) as Array<{ offer_id: string; stated: string }>;
-    return rows.map((row) => ({ offerId: row.offer_id, ...(JSON.parse(row.stated) as { text: string; section: SectionKind }) }));
-  }
-
-  /** Title families of active offers, most offers first, each with its most common label and the roles its offers have. */
-  /**
-   * The title families of the active offers, most offers first. Every question resolves its
-   * groups against them, and counting them reads every offer's facet row, so they are computed
-   * once per version of the record (`recordVersion`), not once per question.
-   */
-  listFamilies(): Array<{ family: string; label: string; offers: number; roles: string[] }> {
-    const version = this.recordVersion();
-    if (this.families?.version !== version) this.families = { version, value: this.countFamilies() };
-    return this.families.value;
-  }
-
-  /** Changes whenever the record does: a commit of another connection (`data_version`) or a write of this one. */
-  private recordVersion(): string {
-    return `${String(this.db.pragma('data_version', { simple: true }))}:${String(this.sql('SELECT total_changes()').pluck().get())}`;
-  }
-
-  private countFamilies(): Array<{ family: string; label: string; offers: number; roles: string[] }> {
-    const rows = this.sql(
-      `SELECT family, family_label AS label, role, COUNT(*) AS offers FROM offer_facets
-       WHERE status = 'active' AND family IS NOT NULL GROUP BY family, family_label, role`,
-    ).all() as Array<{ family: string; label: string | null; role: string; offers: number }>;
-    const byFamily = new Map<string, { family: string; labels: Map<string, number>; roles: Set<string>; offers: number }>();
-    for (const row of rows) {
-      const entry = byFamily.get(row.family) ?? { family: row.family, labels: new Map(), roles: new Set(), offers: 0 };
-      byFamily.set(row.family, entry);
-      entry.offers += row.offers;
-      entry.roles.add(row.role);
-      if (row.label) entry.labels.set(row.label, (entry.labels.get(row.label) ?? 0) + row.offers);
-    }
-    return [...byFamily.values()]
-      .map((entry) => ({
-        family: entry.family,
-        label: [...entry.labels].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? entry.family,
-        offers: entry.offers,
-        roles: [...entry.roles].sort(),
-      }))
-      .sort((a, b) => b.offers - a.offers || (a.family < b.family ? -1 : 1));
-  }
-
-  /** Active offers per language. */
-  countByLanguage(): Array<{ language: string; offers: number }> {
-    return this.sql("SELECT COALESCE(language, 'unknown') AS language, COUNT(*) AS offers FROM offer_facets WHERE status = 'active' GROUP BY 1 ORDER BY 1").all() as Array<{
-      language: string;
-      offers: number;
-    }>;
-  }
-
-  /** Active offers per posting month (YYYY-MM); offers without a posting date count under their first-seen month, flagged. */
-  countByMonth(): Array<{ month: string; offers: number; posted: boolean }> {
-    return this.sql(
-      `SELECT COALESCE(substr(posted, 1, 7), substr(first_seen, 1, 7)) AS month, posted IS NOT NULL AS posted, COUNT(*) AS offers
-       FROM offer_facets WHERE status = 'active' GROUP BY 1, 2 ORDER BY 1, 2 DESC`,
-    )
-      .all()
-      .map((row) => {
-        const r = row as { month: string; posted: number; offers: number };
-        return { month: r.month, offers: r.offers, posted: r.posted === 1 };
-      });
-  }
-
-  /** What evidence shows of its offers: title, company and source, without parsing each offer whole. */
-  offerHeaders(offerIds: readonly string[]): Map<string, OfferHeader> {
-    const rows = this.sql(
-      `SELECT offer_id, source, json_extract(offer, '$.title') AS title, json_extract(offer, '$.company') AS company, json_extract(offer, '$.url') AS url
-       FROM offers WHERE offer_id IN (SELECT value FROM json_each(?))`,
-    ).all(JSON.stringify(offerIds)) as Array<{ offer_id: string; source: string; title: string | null; company: string | null; url: string | null }>;
-    return new Map(rows.map((row) => [row.offer_id, { title: row.title ?? '', company: row.company ?? '', source: row.source, ...(row.url ? { url: row.url } : {}) }]));
-  }
-
-  /**
-   * Active offers, other than `offerId`, sharing at least one LSH band key: the candidates a repost
-   * is compared with (an indexed lookup per band, whatever the size of the index). Oldest first.
-   */
-  findByBandKeys(bandKeys: readonly string[], offerId: string): DuplicateCandidate[] {
-    if (bandKeys.length === 0) return [];
-    // Only what the comparison reads, from narrow rows: parsing each candidate's whole offer was
-    // most of an ingest of templated offers, whose band keys collide often (more so as the index grows).
-    const rows = this.sql(
-      `SELECT o.offer_id, o.fingerprint, o.role, f.title, f.seniority FROM offers o JOIN offer_facets f ON f.offer_id = o.offer_id
-       WHERE o.offer_id IN (SELECT offer_id FROM offer_bands WHERE band_key IN (${bandKeys.map(() => '?').join(',')}))
-       AND o.offer_id != ? AND o.status = 'active' ORDER BY o.first_seen, o.offer_id`,
-    ).all(...bandKeys, offerId) as Array<{ offer_id: string; fingerprint: string; role: string; title: string | null; seniority: Offer['seniority'] | null }>;
-    return rows.map((row) => ({
-      offerId: row.offer_id,
-      fingerprint: row.fingerprint,
-      offer: { title: row.title ?? '', role: row.role, ...(row.seniority ? { seniority: row.seniority } : {}) },
-    }));
-  }
-
-  /** Every offer's id, role, status and content hash, without the offer itself (cheap): the change report diffs two of these. */
-  listOfferStates(): OfferState[] {
-    return (this.sql('SELECT offer_id, role, status, content_hash FROM offers').all() as Array<Pick<OfferRow, 'offer_id' | 'role' | 'status' | 'content_hash'>>).map((row) => ({
-      offerId: row.offer_id,
-      role: row.role,
-      status: row.status,
-      contentHash: row.content_hash,
-    }));
-  }
-
-  /** How many of these offers are active, with their chunks, without loading the offers (a run's summary at 100k offers). */
-  countActive(offerIds: Iterable<string>): { offers: number; chunks: number } {
-    const get = this.sql("SELECT json_array_length(chunk_ids) FROM offers WHERE offer_id = ? AND status = 'active'").pluck();
-    let offers = 0;
-    let chunks = 0;
-    for (const id of offerIds) {
-      const n = get.get(id) as number | undefined;
-      if (n === undefined) continue;
-      offers++;
-      chunks += n;
-    }
-    return { offers, chunks };
-  }
-
-  /**
-   * Up to `n` chunk ids of active offers spread evenly over the record (one per offer, found by
-   * rowid: n indexed lookups whatever the size of the index): what a quick check of the vector
-   * store looks for (src/store/consistency.ts).
-   */
-  sampleChunkIds(n: number): string[] {
-    const range = this.sql('SELECT MIN(rowid) AS low, MAX(rowid) AS high FROM offers').get() as { low: number | null; high: number | null };
-    if (range.low === null || range.high === null) return [];
-    const next = this.sql("SELECT chunk_ids FROM offers WHERE rowid >= ? AND status = 'active' AND chunk_ids != '[]' ORDER BY rowid LIMIT 1").pluck();
-    const ids = new Set<string>();
-    for (let i = 0; i < n; i++) {
-      const json = next.get(range.low + Math.floor(((range.high - range.low + 1) * i) / n)) as string | undefined;
-      const chunkIds = json ? (JSON.parse(json) as string[]) : [];
-      const id = chunkIds[Math.floor(chunkIds.length / 2)];
-      if (id) ids.add(id);
-    }
-    return [...ids];
-  }
-
-  /** Counts per role and status, for stats and the query's "which roles are indexed" message (running totals: theme-counts.ts). */
-  countByRole(): Array<{ role: string; status: OfferStatus; offers: number; chunks: number }> {
-    return this.sql('SELECT role, status, offers, chunks FROM role_counts WHERE offers > 0 ORDER BY role, status').all() as Array<{
-      role: string;
-      status: OfferStatus;
-      offers: number;
-      chunks: number;
-    }>;
-  }
-
-  /** Active offers of a role. */
-  countActiveOffers(role: string): number {
-    return (this.sql("SELECT offers FROM role_counts WHERE role = ? AND status = 'active'").pluck().get(role) as number | undefined) ?? 0;
-  }
-
-  /**
-   * For each theme, the active offers of `role` that mention it in at least one of `sections`:
-   * a read of the running totals, whatever the number of offers.
-   */
-  countThemeMentions(role: string, sections: readonly SectionKind[]): Map<string, number> {
-    const rows = this.sql('SELECT theme, SUM(offers) AS offers FROM theme_counts WHERE role = ? AND (mask & ?) != 0 GROUP BY theme')
-      .all(role, sectionMask(sections)) as Array<{ theme: string; offers: number }>;
-    return new Map(rows.map((row) => [row.theme, row.offers]));
-  }
-}
-
 /** What a citation names of its offer. */
 export interface OfferHeader {
   title: string;
@@ -613,60 +94,79 @@ export interface OfferThemes {
   themesBySection: Partial<Record<SectionKind, string[]>>;
 }
 
-/** Whether folded text holds every folded word, as whole words. */
-function containsWords(folded: string, words: readonly string[]): boolean {
-  const padded = ` ${folded} `;
-  return words.every((word) => padded.includes(` ${word} `));
+/** A title family of the active offers, with its most common label and the roles its offers have. */
+export interface TitleFamily {
+  family: string;
+  label: string;
+  offers: number;
+  roles: string[];
 }
 
-function fromOfferRow(row: OfferRow): OfferRecord {
-  const record: OfferRecord = {
-    offerId: row.offer_id,
-    source: row.source,
-    role: row.role,
-    contentHash: row.content_hash,
-    fingerprint: row.fingerprint,
-    status: row.status,
-    chunkIds: JSON.parse(row.chunk_ids) as string[],
-    offer: JSON.parse(row.offer) as Offer,
-    themesBySection: JSON.parse(row.themes) as Partial<Record<SectionKind, string[]>>,
-    firstSeen: row.first_seen,
-    lastSeen: row.last_seen,
-    lastChanged: row.last_changed,
-  };
-  if (row.canonical_id) record.canonicalId = row.canonical_id;
-  return record;
-}
+export interface RecordStore {
+  /** Chunk text and theme prominence for lexical retrieval, written in the same transactions as the offers. */
+  readonly lexical: LexicalIndex;
+  /** What each re-index did, newest first. */
+  readonly history: ReindexHistory;
 
-function toOfferRow(record: OfferRecord): OfferRow {
-  return {
-    offer_id: record.offerId,
-    source: record.source,
-    role: record.role,
-    content_hash: record.contentHash,
-    fingerprint: record.fingerprint,
-    status: record.status,
-    canonical_id: record.canonicalId ?? null,
-    chunk_ids: JSON.stringify(record.chunkIds),
-    offer: JSON.stringify(record.offer),
-    themes: JSON.stringify(record.themesBySection),
-    first_seen: record.firstSeen,
-    last_seen: record.lastSeen,
-    last_changed: record.lastChanged,
-  };
-}
+  close(): void;
+  /** Runs `fn` in one transaction: all of its writes land, or none (a nested call is a savepoint). */
+  transaction<T>(fn: () => T): T;
 
-function fromSourceRow(row: SourceRow): SourceRecord {
-  const record: SourceRecord = {
-    source: row.source,
-    kind: row.kind,
-    contentHash: row.content_hash,
-    status: row.status,
-    offerIds: JSON.parse(row.offer_ids) as string[],
-    lastSeen: row.last_seen,
-    lastChanged: row.last_changed,
-  };
-  if (row.error) record.error = row.error;
-  if (row.role) record.role = row.role;
-  return record;
+  getSource(source: string): SourceRecord | undefined;
+  /** How many sources are recorded, and how many of them failed: counted, not loaded. */
+  countSources(): { sources: number; failed: number };
+  listSources(): SourceRecord[];
+  putSource(record: SourceRecord): void;
+  /** For each of these offers that some source other than `source` lists, one such source. */
+  otherSourcesListing(source: string, offerIds: readonly string[]): Map<string, string>;
+
+  getOffer(offerId: string): OfferRecord | undefined;
+  putOffer(record: OfferRecord): void;
+  /** Records the chunk ids about to be written or deleted, before the vector store is touched. */
+  addIntent(offerId: string, chunkIds: string[]): void;
+  clearIntent(offerId: string): void;
+  /** Vector-store changes that a killed run began and did not finish. */
+  listIntents(): Array<{ offerId: string; chunkIds: string[] }>;
+  /** Remembers a directory or glob given to `ingest`, so that `reindex` finds the files added to it since. */
+  putRoot(root: string, role?: string): void;
+  listRoots(): Array<{ root: string; role?: string }>;
+  /** Remembers a listing page or sitemap given to `ingest`, with the limits of its crawl, for `reindex`. */
+  putWebRoot(root: WebRootRecord): void;
+  listWebRoots(): WebRootRecord[];
+
+  /** The offers, in id order, one at a time (an export of 100k offers holds one in memory, not all). */
+  listOffers(filter?: { status?: OfferStatus[]; role?: string; source?: string }): Generator<OfferRecord>;
+  /** Every offer's id, role, status and content hash, without the offer itself: the change report diffs two of these. */
+  listOfferStates(): OfferState[];
+  /** These offers' companies and themes per section, in the order given. */
+  profilesOf(offerIds: readonly string[]): OfferThemes[];
+  /** What evidence shows of its offers: title, company and source, without parsing each offer whole. */
+  offerHeaders(offerIds: readonly string[]): Map<string, OfferHeader>;
+  /** Active offers, other than `offerId`, sharing at least one LSH band key, oldest first. */
+  findByBandKeys(bandKeys: readonly string[], offerId: string): DuplicateCandidate[];
+  /** How many of these offers are active, with their chunks, without loading the offers. */
+  countActive(offerIds: Iterable<string>): { offers: number; chunks: number };
+  /** Up to `n` chunk ids of active offers spread evenly over the record (src/store/consistency.ts). */
+  sampleChunkIds(n: number): string[];
+
+  /** The active offers of a group (src/query/groups.ts), by id, in id order. Company words match folded names. */
+  groupOffers(filter: FacetFilter & { companyWords?: readonly string[] }): string[];
+  /** A page of the active offers of a selection holding some words, in id order (offer-search.ts). */
+  searchOffers(search: OfferSearch): OfferPage;
+  /** The stated facts (ingest/facts.ts) of a group's offers, in id order: a whole catalogue role, or offers by id. */
+  factsOf(group: { role: string } | { offerIds: readonly string[] }): Array<{ offerId: string; facts: OfferFacts | undefined }>;
+  /** Offers among these stating a fact in their text, with the line that states it: at most `limit`, in id order. */
+  factEvidence(offerIds: readonly string[], fact: 'pay' | 'experienceYears', limit: number): Array<{ offerId: string; text: string; section: SectionKind }>;
+  /** The title families of the active offers, most offers first. */
+  listFamilies(): TitleFamily[];
+  /** Active offers per language. */
+  countByLanguage(): Array<{ language: string; offers: number }>;
+  /** Active offers per posting month (YYYY-MM); offers without a posting date count under their first-seen month, flagged. */
+  countByMonth(): Array<{ month: string; offers: number; posted: boolean }>;
+  /** Counts per role and status, for stats and the query's "which roles are indexed" message. */
+  countByRole(): Array<{ role: string; status: OfferStatus; offers: number; chunks: number }>;
+  /** Active offers of a role. */
+  countActiveOffers(role: string): number;
+  /** For each theme, the active offers of `role` that mention it in at least one of `sections`. */
+  countThemeMentions(role: string, sections: readonly SectionKind[]): Map<string, number>;
 }

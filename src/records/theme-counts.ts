@@ -18,7 +18,8 @@ import { SECTION_KINDS, type SectionKind } from '../types.ts';
  * the same transaction as the offer.
  */
 
-const SECTION_BIT = new Map(SECTION_KINDS.map((kind, i) => [kind, 1 << i]));
+/** Each section's bit in theme_counts' masks (the Postgres record uses the same bits: pg/schema.ts). */
+export const SECTION_BIT = new Map(SECTION_KINDS.map((kind, i) => [kind, 1 << i]));
 
 /** The (theme, mask) pairs of one offer row, NEW or OLD in a trigger. */
 const themeMasks = (row: string) => `

@@ -3,14 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { RecordStore } from '../../src/records/record-store.ts';
+import { SqliteRecordStore } from '../../src/records/sqlite-record-store.ts';
 import type { Offer } from '../../src/types.ts';
 import { offerRecord } from '../helpers/offer-record.ts';
 
 /** Groups are found in the record's facet rows: each filter, alone and together, on offers we write here. */
-describe('RecordStore.groupOffers and the facet rows', () => {
+describe('SqliteRecordStore.groupOffers and the facet rows', () => {
   let dir: string;
-  let records: RecordStore;
+  let records: SqliteRecordStore;
   const put = (offerId: string, offer: Partial<Offer>, extra: { role?: string; status?: 'active' | 'removed'; source?: string } = {}) =>
     records.putOffer({
       ...offerRecord({ offerId, role: extra.role ?? 'Other', ...(extra.status ? { status: extra.status } : {}), ...(extra.source ? { source: extra.source } : {}) }),
@@ -19,7 +19,7 @@ describe('RecordStore.groupOffers and the facet rows', () => {
 
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'offers-facets-'));
-    records = RecordStore.open(dir, 'facets-test');
+    records = SqliteRecordStore.open(dir, 'facets-test');
     put('a', { family: 'barista', seniority: 'junior', datePosted: '2024-01-15', workplace: 'onsite', company: 'Café Étoile SARL' });
     put('b', { family: 'barista', seniority: 'senior', datePosted: '2024-06-30', workplace: 'remote', language: 'fr' }, { source: 'greenhouse:acme#7' });
     put('c', { family: 'barista', datePosted: '2025-02-01', workplace: 'hybrid' });
@@ -70,7 +70,7 @@ describe('RecordStore.groupOffers and the facet rows', () => {
     assert.equal(count('sommelier'), 1);
     put('g', { family: 'sommelier' });
     assert.equal(count('sommelier'), 2, 'a write of this connection');
-    const other = RecordStore.open(dir, 'facets-test');
+    const other = SqliteRecordStore.open(dir, 'facets-test');
     try {
       other.putOffer({ ...offerRecord({ offerId: 'h', role: 'Other' }), offer: { title: 'Sommelier', company: 'Cave', language: 'en', family: 'sommelier' } as Offer });
     } finally {

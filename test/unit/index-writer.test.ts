@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { IndexWriter } from '../../ingest/index-writer.ts';
 import { LocalEmbedder } from '../../src/embed/local-embedder.ts';
-import { RecordStore } from '../../src/records/record-store.ts';
+import { SqliteRecordStore } from '../../src/records/sqlite-record-store.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import type { VectorStore } from '../../src/store/vector-store.ts';
 import type { Chunk, Offer } from '../../src/types.ts';
@@ -52,12 +52,12 @@ function failingOnDelete(inner: VectorStore): VectorStore {
 
 describe('IndexWriter', () => {
   let dir: string;
-  let records: RecordStore;
+  let records: SqliteRecordStore;
   let store: MemoryStore;
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'offers-writer-'));
-    records = RecordStore.open(dir, 'test');
+    records = SqliteRecordStore.open(dir, 'test');
     store = new MemoryStore(space);
   });
   afterEach(async () => {

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { backfillLexicalIndex } from '../../src/records/lexical-backfill.ts';
 import { prominence } from '../../src/records/lexical-index.ts';
-import { RecordStore } from '../../src/records/record-store.ts';
+import { SqliteRecordStore } from '../../src/records/sqlite-record-store.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import { scratchDir } from '../helpers/cli.ts';
 import { alterRecordFile, offerRecord } from '../helpers/offer-record.ts';
 
 describe('LexicalIndex (theme prominence in the record)', () => {
   let scratch: Awaited<ReturnType<typeof scratchDir>>;
-  let record: RecordStore;
+  let record: SqliteRecordStore;
   const chunk = (id: string, offerId: string, role: string, text: string, themes = ['terraform'], mentions?: Record<string, number>) => ({
     id,
     offerId,
@@ -22,7 +22,7 @@ describe('LexicalIndex (theme prominence in the record)', () => {
 
   before(async () => {
     scratch = await scratchDir();
-    record = RecordStore.open(scratch.dir, 'test');
+    record = SqliteRecordStore.open(scratch.dir, 'test');
     record.lexical.insert([
       chunk('a:1', 'a', 'DevOps Engineer', 'Run the on-call rotation and write postmortems after incidents.', ['oncall']),
       chunk('b:1', 'b', 'DevOps Engineer', 'Write Terraform modules for every environment.'),
@@ -88,7 +88,7 @@ describe('backfillLexicalIndex (a record written before lexical schema 2)', () =
         { id: 'o1:1', embedding: [1, 0], document: 'Write Terraform modules.', metadata: { offerId: 'o1', role: 'SRE', section: 'requirements', t_terraform: true } },
         { id: 'gone:1', embedding: [0, 1], document: 'An offer the record no longer lists.', metadata: { offerId: 'gone', role: 'SRE', section: 'requirements' } },
       ]);
-      const first = RecordStore.open(scratch.dir, 'old');
+      const first = SqliteRecordStore.open(scratch.dir, 'old');
       first.putOffer(offerRecord({ offerId: 'o1', role: 'SRE', chunkIds: ['o1:1'], themesBySection: { requirements: ['terraform'] } }));
       first.close();
       // What version 1 left: its own tables (no text column) and its version number.
@@ -98,7 +98,7 @@ describe('backfillLexicalIndex (a record written before lexical schema 2)', () =
         'DROP TABLE chunk_meta; CREATE TABLE chunk_meta (rowid INTEGER PRIMARY KEY, chunk_id TEXT, offer_id TEXT, role TEXT, section TEXT); DELETE FROM lexical_version; INSERT INTO lexical_version VALUES (1);',
       );
 
-      const record = RecordStore.open(scratch.dir, 'old');
+      const record = SqliteRecordStore.open(scratch.dir, 'old');
       try {
         assert.equal(record.lexical.isBehind(), true);
         await backfillLexicalIndex(store, record.lexical);

@@ -11,7 +11,7 @@ import type { SourceItem } from '../../ingest/sources/item.ts';
 import { loadRoleCatalog } from '../../src/catalog/roles.ts';
 import type { RawOffer } from '../../src/types.ts';
 import { sha1 } from '../../src/util/hash.ts';
-import { RecordStore } from '../../src/records/record-store.ts';
+import { SqliteRecordStore } from '../../src/records/sqlite-record-store.ts';
 import { scratchDir } from '../helpers/cli.ts';
 import { memoryWorkspace } from '../helpers/memory-workspace.ts';
 import { alterRecordFile } from '../helpers/offer-record.ts';
@@ -151,7 +151,7 @@ describe('the record\'s index of which sources list each offer', () => {
     const data = await scratchDir('offers-owners-');
     try {
       const source = (name: string, offerIds: string[]) => ({ source: name, kind: 'file', contentHash: 'h', status: 'ok' as const, offerIds, lastSeen: '2026-01-01', lastChanged: '2026-01-01' });
-      let records = RecordStore.open(data.dir, 'c');
+      let records = SqliteRecordStore.open(data.dir, 'c');
       records.putSource(source('/a.md', ['o1', 'o2']));
       records.putSource(source('/b.md', ['o2']));
       assert.deepEqual([...records.otherSourcesListing('/a.md', ['o1', 'o2', 'o3'])], [['o2', '/b.md']]);
@@ -160,7 +160,7 @@ describe('the record\'s index of which sources list each offer', () => {
       records.putSource(source('/b.md', ['o1']));
       records.close();
       alterRecordFile(data.dir, 'c', 'DROP TABLE offer_sources; DROP TRIGGER sources_listed_insert; DROP TRIGGER sources_listed_update; DROP TRIGGER sources_listed_delete;');
-      records = RecordStore.open(data.dir, 'c');
+      records = SqliteRecordStore.open(data.dir, 'c');
       assert.deepEqual([...records.otherSourcesListing('/b.md', ['o1', 'o2'])], [['o1', '/a.md'], ['o2', '/a.md']]);
       records.close();
     } finally {

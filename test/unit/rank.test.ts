@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LocalEmbedder } from '../../src/embed/local-embedder.ts';
 import { maximalMarginalRelevance, reciprocalRankFusion } from '../../src/query/rank.ts';
-import { RecordStore } from '../../src/records/record-store.ts';
+import { SqliteRecordStore } from '../../src/records/sqlite-record-store.ts';
 import { planVectorSearch, retrieveThemeEvidence, type PlanLimits, type ThemeQuery } from '../../src/query/retrieve.ts';
 import { MemoryStore } from '../../src/store/memory-store.ts';
 import type { Evidence } from '../../src/query/types.ts';
@@ -75,7 +75,7 @@ describe('retrieveThemeEvidence (hybrid, in-memory store)', () => {
     const embeddings = await embedder.embedDocuments(chunks.map((c) => c.text));
     await store.upsert(chunks.map((c, i) => ({ id: c.id, embedding: embeddings[i]!, metadata: { offerId: c.offerId, role: c.role, section: 'requirements' } })));
     const scratch = await scratchDir();
-    const record = RecordStore.open(scratch.dir, 'test');
+    const record = SqliteRecordStore.open(scratch.dir, 'test');
     try {
       for (const c of chunks) {
         const chunkIds = chunks.filter((other) => other.offerId === c.offerId).map((other) => other.id);

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { FatalError } from '../../src/errors.ts';
-import { RecordStore } from '../../src/records/record-store.ts';
+import { SqliteRecordStore } from '../../src/records/sqlite-record-store.ts';
 import { ROOT, scratchDir } from '../helpers/cli.ts';
 
 /**
@@ -46,7 +46,7 @@ describe('opening the record beside writers', () => {
   let scratch: Awaited<ReturnType<typeof scratchDir>>;
   before(async () => {
     scratch = await scratchDir('offers-record-open-');
-    RecordStore.open(scratch.dir, 'test').close();
+    SqliteRecordStore.open(scratch.dir, 'test').close();
   });
   after(() => scratch.cleanup());
 
@@ -55,7 +55,7 @@ describe('opening the record beside writers', () => {
     for (let round = 0; round < 3; round++) {
       const { exited } = await holdWriteLock(file, 500);
       // Synchronous: waits in SQLite's busy handler while the other process holds the lock.
-      const record = RecordStore.open(scratch.dir, 'test');
+      const record = SqliteRecordStore.open(scratch.dir, 'test');
       try {
         assert.deepEqual(record.listRoots().map((r) => r.root), ['held'], 'it opened after the other process committed');
       } finally {
@@ -70,7 +70,7 @@ describe('opening the record read-only', () => {
   let scratch: Awaited<ReturnType<typeof scratchDir>>;
   before(async () => {
     scratch = await scratchDir('offers-record-readonly-');
-    const record = RecordStore.open(scratch.dir, 'test');
+    const record = SqliteRecordStore.open(scratch.dir, 'test');
     record.putRoot('/offers', 'SRE');
     // Closed cleanly: the WAL is checkpointed and its -wal and -shm files removed, as on a copy.
     record.close();
@@ -80,7 +80,7 @@ describe('opening the record read-only', () => {
   it('reads a WAL record that has no -shm file, and refuses to write it', () => {
     const file = path.join(scratch.dir, 'index', 'test.sqlite');
     assert.equal(existsSync(`${file}-shm`), false);
-    const record = RecordStore.open(scratch.dir, 'test', { readOnly: true });
+    const record = SqliteRecordStore.open(scratch.dir, 'test', { readOnly: true });
     try {
       assert.deepEqual(record.listRoots(), [{ root: '/offers', role: 'SRE' }]);
       assert.throws(() => record.putRoot('/more'), /readonly/);
@@ -91,12 +91,12 @@ describe('opening the record read-only', () => {
   });
 
   it('names what is wrong when there is no record, or one it would have to upgrade', () => {
-    assert.throws(() => RecordStore.open(scratch.dir, 'missing', { readOnly: true }), (error: unknown) => error instanceof FatalError && /no index record at .* the data dir is read-only/.test(error.message));
+    assert.throws(() => SqliteRecordStore.open(scratch.dir, 'missing', { readOnly: true }), (error: unknown) => error instanceof FatalError && /no index record at .* the data dir is read-only/.test(error.message));
     const old = new Database(path.join(scratch.dir, 'index', 'old.sqlite'));
     old.exec('CREATE TABLE offers (offer_id TEXT PRIMARY KEY)');
     old.close();
     assert.throws(
-      () => RecordStore.open(scratch.dir, 'old', { readOnly: true }),
+      () => SqliteRecordStore.open(scratch.dir, 'old', { readOnly: true }),
       (error: unknown) => error instanceof FatalError && /is read-only and was written by an older version/.test(error.message) && /writable/.test(error.hint ?? ''),
     );
   });

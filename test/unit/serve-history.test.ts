@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { reindex } from '../../src/commands/reindex.ts';
 import { resolveConfig } from '../../src/config.ts';
 import { memoryOutput } from '../../src/output.ts';
-import { RecordStore } from '../../src/records/record-store.ts';
+import { SqliteRecordStore } from '../../src/records/sqlite-record-store.ts';
 import { KEPT_RUNS, type ReindexRun } from '../../src/records/reindex-history.ts';
 import { openWorkspace } from '../../src/workspace.ts';
 import { scratchDir } from '../helpers/cli.ts';
@@ -32,7 +32,7 @@ describe('re-index history', () => {
   after(async () => scratch.cleanup());
 
   it('lists runs newest first, as they were recorded, and keeps only the newest KEPT_RUNS', () => {
-    const records = RecordStore.open(scratch.dir, 'history-test');
+    const records = SqliteRecordStore.open(scratch.dir, 'history-test');
     try {
       records.history.add(run(1));
       records.history.add(run(2));

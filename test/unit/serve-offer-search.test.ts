@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { loadRoleCatalog } from '../../src/catalog/roles.ts';
 import { UsageError } from '../../src/errors.ts';
 import { isResolved, resolveSelection } from '../../src/query/groups.ts';
-import { RecordStore } from '../../src/records/record-store.ts';
+import { SqliteRecordStore } from '../../src/records/sqlite-record-store.ts';
 import type { Offer } from '../../src/types.ts';
 import { scratchDir } from '../helpers/cli.ts';
 import { offerRecord } from '../helpers/offer-record.ts';
@@ -25,7 +25,7 @@ const OFFERS: Array<{ id: string; role: string; title: string; company: string; 
   { id: 'o05', role: 'Other', title: 'Barista', company: 'Ferngrove Café', language: 'en', datePosted: '2024-03-01', text: 'Pull espresso shots.' },
 ];
 
-function put(records: RecordStore, o: (typeof OFFERS)[number]): void {
+function put(records: SqliteRecordStore, o: (typeof OFFERS)[number]): void {
   const record = offerRecord({ offerId: o.id, role: o.role });
   record.offer = { offerId: o.id, role: o.role, title: o.title, company: o.company, language: o.language, text: o.text, sections: [], source: `${o.id}.md`, contentHash: o.id, ...(o.datePosted ? { datePosted: o.datePosted } : {}) } as Offer;
   records.putOffer(record);
@@ -33,7 +33,7 @@ function put(records: RecordStore, o: (typeof OFFERS)[number]): void {
 
 describe('offer search', () => {
   let scratch: Awaited<ReturnType<typeof scratchDir>>;
-  let records: RecordStore;
+  let records: SqliteRecordStore;
   const catalog = loadRoleCatalog();
   const selection = (expression: string) => {
     const group = resolveSelection(expression, catalog, records.listFamilies());
@@ -44,7 +44,7 @@ describe('offer search', () => {
 
   before(async () => {
     scratch = await scratchDir();
-    records = RecordStore.open(scratch.dir, 'search-test');
+    records = SqliteRecordStore.open(scratch.dir, 'search-test');
     for (const offer of OFFERS) put(records, offer);
   });
   after(async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { RecordStore, type OfferRecord, type OfferStatus } from '../../src/records/record-store.ts';
+import type { OfferRecord, OfferStatus } from '../../src/records/record-store.ts';
+import { SqliteRecordStore } from '../../src/records/sqlite-record-store.ts';
 import { SECTION_KINDS, type SectionKind } from '../../src/types.ts';
 import { createRandom, randomIndex, type Random } from '../../src/util/random.ts';
 import { scratchDir } from '../helpers/cli.ts';
@@ -50,7 +51,7 @@ describe('running theme and role totals (records/theme-counts.ts)', () => {
   after(() => scratch.cleanup());
 
   it('match a recount after any sequence of inserts, status changes, edits and role changes', () => {
-    const record = RecordStore.open(scratch.dir, 'sequence');
+    const record = SqliteRecordStore.open(scratch.dir, 'sequence');
     const random = createRandom('theme-counts');
     const truth = new Map<string, OfferRecord>();
     try {
@@ -84,7 +85,7 @@ describe('running theme and role totals (records/theme-counts.ts)', () => {
   });
 
   it('are filled from the offers when a record written before them is opened', () => {
-    const record = RecordStore.open(scratch.dir, 'upgrade');
+    const record = SqliteRecordStore.open(scratch.dir, 'upgrade');
     const random = createRandom('upgrade');
     const records = Array.from({ length: 40 }, (_, i) => randomRecord(random, i));
     for (const r of records) record.putOffer(r);
@@ -92,7 +93,7 @@ describe('running theme and role totals (records/theme-counts.ts)', () => {
     record.close();
     // What an older version left behind: the offers, without the totals or their triggers.
     alterRecordFile(scratch.dir, 'upgrade', 'DROP TRIGGER offers_counted_insert; DROP TRIGGER offers_counted_update; DROP TRIGGER offers_counted_delete; DROP TABLE role_counts; DROP TABLE theme_counts;');
-    const reopened = RecordStore.open(scratch.dir, 'upgrade');
+    const reopened = SqliteRecordStore.open(scratch.dir, 'upgrade');
     try {
       assert.deepEqual(ROLES.map((role) => sorted(reopened.countThemeMentions(role, ['missions', 'requirements']))), before);
       assert.deepEqual(before, ROLES.map((role) => sorted(recount(records, role, ['missions', 'requirements']))));
@@ -102,7 +103,7 @@ describe('running theme and role totals (records/theme-counts.ts)', () => {
     }
     // A row deleted by hand (no code path deletes offers) is subtracted too.
     alterRecordFile(scratch.dir, 'upgrade', "DELETE FROM offers WHERE offer_id IN ('o0', 'o1', 'o2')");
-    const after = RecordStore.open(scratch.dir, 'upgrade');
+    const after = SqliteRecordStore.open(scratch.dir, 'upgrade');
     try {
       const left = records.slice(3);
       assert.deepEqual(ROLES.map((role) => sorted(after.countThemeMentions(role, ['requirements']))), ROLES.map((role) => sorted(recount(left, role, ['requirements']))));

@@ -1,0 +1,448 @@
+import { hostname } from 'node:os';
+import { normalizePhrase } from '../../catalog/normalize.ts';
+import { FatalError } from '../../errors.ts';
+import type { Offer, OfferFacts, SectionKind } from '../../types.ts';
+import { facetWhere, type FacetFilter } from '../facets.ts';
+import type { OfferPage, OfferSearch } from '../offer-search.ts';
+import type {
+  DuplicateCandidate,
+  OfferHeader,
+  OfferRecord,
+  OfferState,
+  OfferStatus,
+  OfferThemes,
+  RecordStore,
+  SourceRecord,
+  TitleFamily,
+  WebRootRecord,
+} from '../record-store.ts';
+import { containsWords, fromOfferRow, fromSourceRow, toOfferRow, type OfferRow, type SourceRow } from '../rows.ts';
+import { sectionMask } from '../theme-counts.ts';
+import { countFamilies, type FamilyRow } from '../title-families.ts';
+import { POSTGRES_FACETS } from './pg-offer-search.ts';
+import { PgLexicalIndex } from './pg-lexical-index.ts';
+import { PgReindexHistory } from './pg-reindex-history.ts';
+import { MIGRATIONS, TRIGRAM_INDEX } from './schema.ts';
+import { searchOffersPg } from './pg-offer-search.ts';
+import { PostgresError, SyncPostgres, type Statement } from './sync-client.ts';
+import { describePostgres, quoteIdentifier } from './postgres-url.ts';
+
+/** Offers read per page by listOffers: one round trip per page, a page in memory at a time. */
+const LIST_PAGE = 200;
+
+/**
+ * The record in Postgres (OFFERS_DATABASE_URL), for a team: every machine that names the same
+ * database and collection reads and writes one record. One schema per collection (as SQLite has
+ * one file per collection), the tables of schema.ts, and the same answers as the SQLite record to
+ * every call (test/helpers/record-store-suite.ts runs on both).
+ *
+ * Writers take turns through an advisory lock (advisory-lock.ts), as they take the data-dir lock
+ * with SQLite; readers read committed data, statement by statement, as SQLite's WAL readers do.
+ */
+export class PgRecordStore implements RecordStore {
+  readonly lexical: PgLexicalIndex;
+  readonly history: PgReindexHistory;
+  private depth = 0;
+
+  private constructor(private readonly db: SyncPostgres) {
+    this.lexical = new PgLexicalIndex(db, (statements) => this.atomically(statements));
+    this.history = new PgReindexHistory(db);
+  }
+
+  /** Opens (creating its schema and tables on first use) the record of `collection` in the database at `url`. */
+  static open(url: string, collection: string, command = 'offers'): PgRecordStore {
+    const schema = quoteIdentifier(collection);
+    const db = new SyncPostgres(url, schema, `offers ${command} (pid ${process.pid} on ${hostname()})`);
+    try {
+      migrate(db, collection);
+      const store = new PgRecordStore(db);
+      store.lexical.startCurrentWhenEmpty();
+      return store;
+    } catch (error) {
+      db.close();
+      throw openFailure(url, error);
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  transaction<T>(fn: () => T): T {
+    const savepoint = `offers_${this.depth}`;
+    this.db.run([{ text: this.depth === 0 ? 'BEGIN' : `SAVEPOINT ${savepoint}` }]);
+    this.depth++;
+    try {
+      const result = fn();
+      this.depth--;
+      this.db.run([{ text: this.depth === 0 ? 'COMMIT' : `RELEASE SAVEPOINT ${savepoint}` }]);
+      return result;
+    } catch (error) {
+      this.depth--;
+      this.db.run([{ text: this.depth === 0 ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}` }]);
+      throw error;
+    }
+  }
+
+  getSource(source: string): SourceRecord | undefined {
+    const row = this.db.rows<SourceRow>(`SELECT ${SOURCE_COLUMNS} FROM sources WHERE source = $1`, [source])[0];
+    return row && fromSourceRow(row);
+  }
+
+  countSources(): { sources: number; failed: number } {
+    return this.db.rows<{ sources: number; failed: number }>("SELECT COUNT(*) AS sources, COUNT(*) FILTER (WHERE status = 'failed') AS failed FROM sources")[0]!;
+  }
+
+  listSources(): SourceRecord[] {
+    return this.db.rows<SourceRow>(`SELECT ${SOURCE_COLUMNS} FROM sources ORDER BY source`).map(fromSourceRow);
+  }
+
+  putSource(record: SourceRecord): void {
+    this.db.rows(
+      `INSERT INTO sources (source, kind, content_hash, status, error, role, offer_ids, last_seen, last_changed)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (source) DO UPDATE SET kind = excluded.kind, content_hash = excluded.content_hash, status = excluded.status,
+         error = excluded.error, role = excluded.role, offer_ids = excluded.offer_ids, last_seen = excluded.last_seen, last_changed = excluded.last_changed`,
+      [
+        record.source,
+        record.kind,
+        record.contentHash,
+        record.status,
+        record.error ?? null,
+        record.role ?? null,
+        JSON.stringify(record.offerIds),
+        record.lastSeen,
+        record.lastChanged,
+      ],
+    );
+  }
+
+  otherSourcesListing(source: string, offerIds: readonly string[]): Map<string, string> {
+    const rows = this.db.rows<{ offer_id: string; source: string }>(
+      'SELECT offer_id, MIN(source) AS source FROM offer_sources WHERE offer_id = ANY($1::text[]) AND source <> $2 GROUP BY offer_id',
+      [offerIds, source],
+    );
+    return new Map(rows.map((row) => [row.offer_id, row.source]));
+  }
+
+  getOffer(offerId: string): OfferRecord | undefined {
+    const row = this.db.rows<OfferRow>(`SELECT ${OFFER_COLUMNS} FROM offers WHERE offer_id = $1`, [offerId])[0];
+    return row && fromOfferRow(row);
+  }
+
+  putOffer(record: OfferRecord): void {
+    const row = toOfferRow(record);
+    const statements: Statement[] = [
+      {
+        text: `INSERT INTO offers (offer_id, source, role, content_hash, fingerprint, status, canonical_id, chunk_ids, offer, themes, first_seen, last_seen, last_changed)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+               ON CONFLICT (offer_id) DO UPDATE SET source = excluded.source, role = excluded.role, content_hash = excluded.content_hash,
+                 fingerprint = excluded.fingerprint, status = excluded.status, canonical_id = excluded.canonical_id, chunk_ids = excluded.chunk_ids,
+                 offer = excluded.offer, themes = excluded.themes, last_seen = excluded.last_seen, last_changed = excluded.last_changed`,
+        values: [
+          row.offer_id,
+          row.source,
+          row.role,
+          row.content_hash,
+          row.fingerprint,
+          row.status,
+          row.canonical_id,
+          row.chunk_ids,
+          row.offer,
+          row.themes,
+          row.first_seen,
+          row.last_seen,
+          row.last_changed,
+        ],
+      },
+      // The folded text searchOffers compares words with (schema.ts): written after the trigger made the facet row.
+      { text: 'UPDATE offer_facets SET folded_company = $2, folded = $3 WHERE offer_id = $1', values: [record.offerId, ...foldedSearchText(record.offer)] },
+    ];
+    if (record.bandKeys) {
+      statements.push(
+        { text: 'DELETE FROM offer_bands WHERE offer_id = $1', values: [record.offerId] },
+        {
+          text: 'INSERT INTO offer_bands (band_key, offer_id) SELECT DISTINCT k, $2 FROM unnest($1::text[]) k ON CONFLICT DO NOTHING',
+          values: [record.bandKeys, record.offerId],
+        },
+      );
+    }
+    this.atomically(statements);
+  }
+
+  /** Runs statements all or none, in one round trip: inside the caller's transaction when there is one, else in their own. */
+  private atomically(statements: Statement[]): void {
+    if (this.depth > 0) {
+      this.db.run(statements);
+      return;
+    }
+    try {
+      this.db.run([{ text: 'BEGIN' }, ...statements, { text: 'COMMIT' }]);
+    } catch (error) {
+      this.db.run([{ text: 'ROLLBACK' }]);
+      throw error;
+    }
+  }
+
+  addIntent(offerId: string, chunkIds: string[]): void {
+    this.db.rows('INSERT INTO intents (offer_id, chunk_ids) VALUES ($1, $2) ON CONFLICT (offer_id) DO UPDATE SET chunk_ids = excluded.chunk_ids', [
+      offerId,
+      JSON.stringify(chunkIds),
+    ]);
+  }
+
+  clearIntent(offerId: string): void {
+    this.db.rows('DELETE FROM intents WHERE offer_id = $1', [offerId]);
+  }
+
+  listIntents(): Array<{ offerId: string; chunkIds: string[] }> {
+    const rows = this.db.rows<{ offer_id: string; chunk_ids: string }>('SELECT offer_id, chunk_ids FROM intents ORDER BY offer_id');
+    return rows.map((row) => ({ offerId: row.offer_id, chunkIds: JSON.parse(row.chunk_ids) as string[] }));
+  }
+
+  putRoot(root: string, role?: string): void {
+    this.db.rows('INSERT INTO roots (root, role, added) VALUES ($1, $2, $3) ON CONFLICT (root) DO UPDATE SET role = excluded.role', [root, role ?? null, new Date().toISOString()]);
+  }
+
+  listRoots(): Array<{ root: string; role?: string }> {
+    const rows = this.db.rows<{ root: string; role: string | null }>('SELECT root, role FROM roots ORDER BY root');
+    return rows.map((row) => (row.role ? { root: row.root, role: row.role } : { root: row.root }));
+  }
+
+  putWebRoot(root: WebRootRecord): void {
+    const { seed, role, ...crawl } = root;
+    this.db.rows('INSERT INTO web_roots (seed, role, crawl, added) VALUES ($1, $2, $3, $4) ON CONFLICT (seed) DO UPDATE SET role = excluded.role, crawl = excluded.crawl', [
+      seed,
+      role ?? null,
+      JSON.stringify(crawl),
+      new Date().toISOString(),
+    ]);
+  }
+
+  listWebRoots(): WebRootRecord[] {
+    const rows = this.db.rows<{ seed: string; role: string | null; crawl: string }>('SELECT seed, role, crawl FROM web_roots ORDER BY seed');
+    return rows.map((row) => ({ seed: row.seed, ...(row.role ? { role: row.role } : {}), ...(JSON.parse(row.crawl) as Omit<WebRootRecord, 'seed' | 'role'>) }));
+  }
+
+  /**
+   * Keyset pages in id order. Unlike SQLite's single statement, the pages are separate reads: an
+   * offer written during the iteration may or may not be in it, none is listed twice.
+   */
+  *listOffers(filter: { status?: OfferStatus[]; role?: string; source?: string } = {}): Generator<OfferRecord> {
+    let after = '';
+    for (;;) {
+      const rows = this.db.rows<OfferRow>(
+        `SELECT ${OFFER_COLUMNS} FROM offers
+         WHERE offer_id > $1 AND ($2::text[] IS NULL OR status = ANY($2)) AND ($3::text IS NULL OR role = $3) AND ($4::text IS NULL OR source = $4)
+         ORDER BY offer_id LIMIT ${LIST_PAGE}`,
+        [after, filter.status ?? null, filter.role ?? null, filter.source ?? null],
+      );
+      for (const row of rows) yield fromOfferRow(row);
+      if (rows.length < LIST_PAGE) return;
+      after = rows[rows.length - 1]!.offer_id;
+    }
+  }
+
+  listOfferStates(): OfferState[] {
+    return this.db
+      .rows<Pick<OfferRow, 'offer_id' | 'role' | 'status' | 'content_hash'>>('SELECT offer_id, role, status, content_hash FROM offers ORDER BY seq')
+      .map((row) => ({ offerId: row.offer_id, role: row.role, status: row.status, contentHash: row.content_hash }));
+  }
+
+  profilesOf(offerIds: readonly string[]): OfferThemes[] {
+    const rows = this.db.rows<{ offer_id: string; company: string | null; themes: string }>(
+      "SELECT offer_id, offer->>'company' AS company, themes FROM offers WHERE offer_id = ANY($1::text[])",
+      [offerIds],
+    );
+    const byId = new Map(rows.map((row) => [row.offer_id, row]));
+    return offerIds.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [{ offerId: row.offer_id, company: row.company ?? '', themesBySection: JSON.parse(row.themes) as Partial<Record<SectionKind, string[]>> }] : [];
+    });
+  }
+
+  offerHeaders(offerIds: readonly string[]): Map<string, OfferHeader> {
+    const rows = this.db.rows<{ offer_id: string; source: string; title: string | null; company: string | null; url: string | null }>(
+      "SELECT offer_id, source, offer->>'title' AS title, offer->>'company' AS company, offer->>'url' AS url FROM offers WHERE offer_id = ANY($1::text[])",
+      [offerIds],
+    );
+    return new Map(rows.map((row) => [row.offer_id, { title: row.title ?? '', company: row.company ?? '', source: row.source, ...(row.url ? { url: row.url } : {}) }]));
+  }
+
+  findByBandKeys(bandKeys: readonly string[], offerId: string): DuplicateCandidate[] {
+    if (bandKeys.length === 0) return [];
+    const rows = this.db.rows<{ offer_id: string; fingerprint: string; role: string; title: string | null; seniority: Offer['seniority'] | null }>(
+      `SELECT o.offer_id, o.fingerprint, o.role, f.title, f.seniority FROM offers o JOIN offer_facets f ON f.offer_id = o.offer_id
+       WHERE o.offer_id IN (SELECT offer_id FROM offer_bands WHERE band_key = ANY($1::text[]))
+       AND o.offer_id <> $2 AND o.status = 'active' ORDER BY o.first_seen, o.offer_id`,
+      [bandKeys, offerId],
+    );
+    return rows.map((row) => ({
+      offerId: row.offer_id,
+      fingerprint: row.fingerprint,
+      offer: { title: row.title ?? '', role: row.role, ...(row.seniority ? { seniority: row.seniority } : {}) },
+    }));
+  }
+
+  countActive(offerIds: Iterable<string>): { offers: number; chunks: number } {
+    const row = this.db.rows<{ offers: number; chunks: number | null }>(
+      "SELECT COUNT(*) AS offers, SUM(json_array_length(chunk_ids)) AS chunks FROM offers WHERE offer_id = ANY($1::text[]) AND status = 'active'",
+      [[...new Set(offerIds)]],
+    )[0]!;
+    return { offers: row.offers, chunks: row.chunks ?? 0 };
+  }
+
+  /** As SQLite's, by insertion sequence instead of rowid: n indexed lookups, in one round trip. */
+  sampleChunkIds(n: number): string[] {
+    const range = this.db.rows<{ low: number | null; high: number | null }>('SELECT MIN(seq) AS low, MAX(seq) AS high FROM offers')[0]!;
+    if (range.low === null || range.high === null || n <= 0) return [];
+    const { low, high } = range;
+    const starts = Array.from({ length: n }, (_, i) => low + Math.floor(((high - low + 1) * i) / n));
+    const rows = this.db.rows<{ i: number; chunk_ids: string | null }>(
+      `SELECT s.i, (SELECT chunk_ids::text FROM offers WHERE seq >= s.start AND status = 'active' AND json_array_length(chunk_ids) > 0 ORDER BY seq LIMIT 1) AS chunk_ids
+       FROM unnest($1::bigint[]) WITH ORDINALITY AS s(start, i) ORDER BY s.i`,
+      [starts],
+    );
+    const ids = new Set<string>();
+    for (const row of rows) {
+      const chunkIds = row.chunk_ids ? (JSON.parse(row.chunk_ids) as string[]) : [];
+      const id = chunkIds[Math.floor(chunkIds.length / 2)];
+      if (id) ids.add(id);
+    }
+    return [...ids];
+  }
+
+  groupOffers(filter: FacetFilter & { companyWords?: readonly string[] }): string[] {
+    const { where, params } = facetWhere(filter, POSTGRES_FACETS);
+    const rows = this.db.rows<{ offer_id: string; company: string | null }>(`SELECT f.offer_id, f.company FROM offer_facets f WHERE ${where} ORDER BY f.offer_id`, params);
+    const words = filter.companyWords;
+    if (!words || words.length === 0) return rows.map((row) => row.offer_id);
+    return rows.filter((row) => containsWords(normalizePhrase(row.company ?? ''), words)).map((row) => row.offer_id);
+  }
+
+  searchOffers(search: OfferSearch): OfferPage {
+    return searchOffersPg(this.db, search);
+  }
+
+  factsOf(group: { role: string } | { offerIds: readonly string[] }): Array<{ offerId: string; facts: OfferFacts | undefined }> {
+    const rows =
+      'role' in group
+        ? this.db.rows<{ offer_id: string; facts: string | null }>("SELECT offer_id, facts FROM offer_facets WHERE status = 'active' AND role = $1 ORDER BY offer_id", [group.role])
+        : this.db.rows<{ offer_id: string; facts: string | null }>('SELECT offer_id, facts FROM offer_facets WHERE offer_id = ANY($1::text[]) ORDER BY offer_id', [group.offerIds]);
+    return rows.map((row) => ({ offerId: row.offer_id, facts: row.facts ? (JSON.parse(row.facts) as OfferFacts) : undefined }));
+  }
+
+  factEvidence(offerIds: readonly string[], fact: 'pay' | 'experienceYears', limit: number): Array<{ offerId: string; text: string; section: SectionKind }> {
+    const rows = this.db.rows<{ offer_id: string; stated: string }>(
+      `SELECT offer_id, (evidence::json -> $1)::text AS stated FROM offer_facets
+       WHERE offer_id = ANY($2::text[]) AND evidence IS NOT NULL AND json_typeof(evidence::json -> $1) IS NOT NULL AND json_typeof(evidence::json -> $1) <> 'null'
+       ORDER BY offer_id LIMIT $3`,
+      [fact, offerIds, limit],
+    );
+    return rows.map((row) => ({ offerId: row.offer_id, ...(JSON.parse(row.stated) as { text: string; section: SectionKind }) }));
+  }
+
+  /**
+   * Counted at each call: another machine may have changed the record since, and Postgres has no
+   * cheap equivalent of SQLite's data_version to tell (the count reads the narrow facet rows).
+   */
+  listFamilies(): TitleFamily[] {
+    return countFamilies(
+      this.db.rows<FamilyRow>(
+        `SELECT family, family_label AS label, role, COUNT(*) AS offers FROM offer_facets
+         WHERE status = 'active' AND family IS NOT NULL GROUP BY family, family_label, role`,
+      ),
+    );
+  }
+
+  countByLanguage(): Array<{ language: string; offers: number }> {
+    return this.db.rows("SELECT COALESCE(language, 'unknown') AS language, COUNT(*) AS offers FROM offer_facets WHERE status = 'active' GROUP BY 1 ORDER BY 1");
+  }
+
+  countByMonth(): Array<{ month: string; offers: number; posted: boolean }> {
+    return this.db.rows(
+      `SELECT COALESCE(substr(posted, 1, 7), substr(first_seen, 1, 7)) AS month, posted IS NOT NULL AS posted, COUNT(*) AS offers
+       FROM offer_facets WHERE status = 'active' GROUP BY 1, 2 ORDER BY 1, 2 DESC`,
+    );
+  }
+
+  countByRole(): Array<{ role: string; status: OfferStatus; offers: number; chunks: number }> {
+    return this.db.rows('SELECT role, status, offers, chunks FROM role_counts WHERE offers > 0 ORDER BY role, status');
+  }
+
+  countActiveOffers(role: string): number {
+    return this.db.rows<{ offers: number }>("SELECT offers FROM role_counts WHERE role = $1 AND status = 'active'", [role])[0]?.offers ?? 0;
+  }
+
+  countThemeMentions(role: string, sections: readonly SectionKind[]): Map<string, number> {
+    const rows = this.db.rows<{ theme: string; offers: number }>('SELECT theme, SUM(offers) AS offers FROM theme_counts WHERE role = $1 AND (mask & $2) <> 0 GROUP BY theme', [
+      role,
+      sectionMask(sections),
+    ]);
+    return new Map(rows.map((row) => [row.theme, row.offers]));
+  }
+}
+
+const OFFER_COLUMNS = 'offer_id, source, role, content_hash, fingerprint, status, canonical_id, chunk_ids, offer, themes, first_seen, last_seen, last_changed';
+const SOURCE_COLUMNS = 'source, kind, content_hash, status, error, role, offer_ids, last_seen, last_changed';
+
+/** The company, and the title, company and text, folded and padded as offer-search.ts compares them. */
+function foldedSearchText(offer: Offer): [string, string] {
+  const folded = (value: string | undefined) => ` ${normalizePhrase(value ?? '')} `;
+  const company = folded(offer.company);
+  return [company, `${folded(offer.title)}${company}${folded(offer.text)}`];
+}
+
+/**
+ * Applies the migrations this record lacks, under a transaction-scoped advisory lock of the
+ * schema (two machines opening a new record at once: the second waits, then finds it current).
+ */
+function migrate(db: SyncPostgres, collection: string): void {
+  db.run([{ text: 'BEGIN' }, { text: "SELECT pg_advisory_xact_lock(hashtext('offers-schema:' || $1))", values: [collection] }]);
+  try {
+    db.run([{ text: 'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied text NOT NULL)' }]);
+    const applied = new Set(db.rows<{ version: number }>('SELECT version FROM schema_migrations').map((row) => row.version));
+    const known = Math.max(...MIGRATIONS.map((migration) => migration.version));
+    const newest = Math.max(0, ...applied);
+    if (newest > known) {
+      throw new FatalError(
+        `the Postgres record of ${collection} is at schema ${newest}, newer than this version of offers knows (${known})`,
+        'upgrade offers on this machine to the version the team uses',
+      );
+    }
+    for (const migration of MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      db.run([
+        ...migration.statements,
+        { text: 'INSERT INTO schema_migrations (version, name, applied) VALUES ($1, $2, $3)', values: [migration.version, migration.name, new Date().toISOString()] },
+      ]);
+    }
+    db.run([{ text: 'COMMIT' }]);
+  } catch (error) {
+    db.run([{ text: 'ROLLBACK' }]);
+    throw error;
+  }
+  try {
+    // Outside the migration: a database where this user may not create the extension still works, without the index.
+    db.run([{ text: 'CREATE EXTENSION IF NOT EXISTS pg_trgm' }, { text: TRIGRAM_INDEX }]);
+  } catch (error) {
+    if (!(error instanceof PostgresError)) throw error;
+  }
+}
+
+/** An opening failure as one line naming the database (without its password) and the fix. */
+function openFailure(url: string, error: unknown): unknown {
+  if (FatalError.isInstance(error)) return error;
+  const where = describePostgres(url);
+  const code = error instanceof PostgresError ? error.code : undefined;
+  const reason = (error as Error).message;
+  if (code === '28P01' || code === '28000') {
+    return new FatalError(`Postgres at ${where} refused the credentials (${reason})`, 'check the user and password in OFFERS_DATABASE_URL', { cause: error });
+  }
+  if (code === '3D000') {
+    return new FatalError(`Postgres at ${where} has no such database (${reason})`, 'create it (createdb), or correct the database name in OFFERS_DATABASE_URL', { cause: error });
+  }
+  return new FatalError(`cannot use the Postgres record at ${where}: ${reason}`, 'check that the server is running and reachable, or unset OFFERS_DATABASE_URL to use the local SQLite record', {
+    cause: error,
+  });
+}

@@ -1,0 +1,94 @@
+import type { Offer, SectionKind } from '../types.ts';
+import type { OfferRecord, OfferStatus, SourceRecord } from './record-store.ts';
+
+/**
+ * The record's rows as both record stores (SQLite, Postgres) store them: the offer, its chunk ids
+ * and its themes as JSON text, so that an offer reads back exactly as it was written (key order
+ * included) whichever database holds it.
+ */
+
+export interface OfferRow {
+  offer_id: string;
+  source: string;
+  role: string;
+  content_hash: string;
+  fingerprint: string;
+  status: OfferStatus;
+  canonical_id: string | null;
+  chunk_ids: string;
+  offer: string;
+  themes: string;
+  first_seen: string;
+  last_seen: string;
+  last_changed: string;
+}
+
+export interface SourceRow {
+  source: string;
+  kind: string;
+  content_hash: string;
+  status: 'ok' | 'failed';
+  error: string | null;
+  role: string | null;
+  offer_ids: string;
+  last_seen: string;
+  last_changed: string;
+}
+
+/** Whether folded text holds every folded word, as whole words. */
+export function containsWords(folded: string, words: readonly string[]): boolean {
+  const padded = ` ${folded} `;
+  return words.every((word) => padded.includes(` ${word} `));
+}
+
+export function fromOfferRow(row: OfferRow): OfferRecord {
+  const record: OfferRecord = {
+    offerId: row.offer_id,
+    source: row.source,
+    role: row.role,
+    contentHash: row.content_hash,
+    fingerprint: row.fingerprint,
+    status: row.status,
+    chunkIds: JSON.parse(row.chunk_ids) as string[],
+    offer: JSON.parse(row.offer) as Offer,
+    themesBySection: JSON.parse(row.themes) as Partial<Record<SectionKind, string[]>>,
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+    lastChanged: row.last_changed,
+  };
+  if (row.canonical_id) record.canonicalId = row.canonical_id;
+  return record;
+}
+
+export function toOfferRow(record: OfferRecord): OfferRow {
+  return {
+    offer_id: record.offerId,
+    source: record.source,
+    role: record.role,
+    content_hash: record.contentHash,
+    fingerprint: record.fingerprint,
+    status: record.status,
+    canonical_id: record.canonicalId ?? null,
+    chunk_ids: JSON.stringify(record.chunkIds),
+    offer: JSON.stringify(record.offer),
+    themes: JSON.stringify(record.themesBySection),
+    first_seen: record.firstSeen,
+    last_seen: record.lastSeen,
+    last_changed: record.lastChanged,
+  };
+}
+
+export function fromSourceRow(row: SourceRow): SourceRecord {
+  const record: SourceRecord = {
+    source: row.source,
+    kind: row.kind,
+    contentHash: row.content_hash,
+    status: row.status,
+    offerIds: JSON.parse(row.offer_ids) as string[],
+    lastSeen: row.last_seen,
+    lastChanged: row.last_changed,
+  };
+  if (row.error) record.error = row.error;
+  if (row.role) record.role = row.role;
+  return record;
+}
