@@ -1,0 +1,172 @@
+/**
+ * One index for a team (issue 18): the record in Postgres (OFFERS_DATABASE_URL) and the vectors in
+ * a Chroma server (CHROMA_URL), used from two data dirs as two machines would use them. Through
+ * the real CLI, a real Postgres cluster (test/helpers/postgres.ts) and a real Chroma server
+ * started by the CLI's own code.
+ */
+import assert from 'node:assert/strict';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { resolveConfig } from '../../src/config.ts';
+import type { IndexStats } from '../../src/index-stats.ts';
+import { acquireAdvisoryLock } from '../../src/records/pg/advisory-lock.ts';
+import { startEmbeddedChroma, type EmbeddedChroma } from '../../src/store/chroma-server.ts';
+import { collectionName } from '../../src/store/vector-store.ts';
+import { openWorkspace } from '../../src/workspace.ts';
+import { storeAgainstRecord } from '../helpers/index-check.ts';
+import { closedPort, copyDemoOffers, runCli, scratchDir, startCli, type CliRun } from '../helpers/cli.ts';
+import { usePostgres } from '../helpers/postgres.ts';
+import { editOffer, writeSyntheticCorpus } from '../helpers/synthetic-corpus.ts';
+
+const SEED_QUESTION = 'Focusing on missions and requirements, what is the difference between the SRE and the DevOps engineer positions?';
+const postgres = usePostgres();
+
+describe('a team: one record in Postgres, one Chroma server, two machines', () => {
+  let scratch: Awaited<ReturnType<typeof scratchDir>>;
+  let chroma: EmbeddedChroma;
+  let databaseUrl: string;
+  let offers: string;
+  const env = () => ({ OFFERS_DATABASE_URL: databaseUrl, CHROMA_URL: chroma.url });
+  const cli = (machine: 'a' | 'b', args: string[]) => runCli(['--data-dir', path.join(scratch.dir, machine), ...args], { env: env() });
+  const json = <T>(run: CliRun): T => {
+    assert.equal(run.code, 0, run.stderr);
+    return JSON.parse(run.stdout) as T;
+  };
+
+  before(async () => {
+    scratch = await scratchDir('offers-team-');
+    chroma = await startEmbeddedChroma({ dataDir: path.join(scratch.dir, 'chroma') });
+    databaseUrl = await postgres.createDatabase();
+    offers = await copyDemoOffers(path.join(scratch.dir, 'offers'));
+  });
+  after(async () => {
+    await chroma.stop();
+    await scratch.cleanup();
+  });
+
+  it('B answers the seed question as A does, from A\'s ingest, and a re-index from B sees A\'s sources', async () => {
+    const ingest = json<{ offers: number; sources: number }>(await cli('a', ['ingest', offers, '--json']));
+    assert.ok(ingest.offers > 20);
+    const fromA = await cli('a', ['query', SEED_QUESTION, '--format', 'json']);
+    const fromB = await cli('b', ['query', SEED_QUESTION, '--format', 'json']);
+    assert.equal(fromA.code, 0, fromA.stderr);
+    assert.equal(fromB.stdout, fromA.stdout, 'the same JSON from both machines');
+    assert.ok((JSON.parse(fromB.stdout) as { citations: unknown[] }).citations.length > 0);
+
+    const stats = json<IndexStats>(await cli('b', ['stats', '--json']));
+    assert.equal(stats.offers, ingest.offers);
+    assert.equal(stats.storeChunks, stats.chunks, 'the store holds what the shared record lists');
+    const reindex = json<{ unchanged: number; new: number; removed: number; failed: number }>(await cli('b', ['reindex', '--json']));
+    assert.deepEqual({ new: reindex.new, removed: reindex.removed, failed: reindex.failed }, { new: 0, removed: 0, failed: 0 });
+    assert.ok(reindex.unchanged >= ingest.offers, 'B re-read the sources A recorded');
+    // The data dirs hold no record of their own.
+    for (const machine of ['a', 'b']) assert.deepEqual(await readdir(path.join(scratch.dir, machine, 'index')).catch(() => []), []);
+  });
+
+  it('a reader waits for the writer holding the advisory lock, and --wait 0 names it (exit 5)', async () => {
+    const workspace = await openWorkspace(resolveConfig({ dataDir: path.join(scratch.dir, 'a') }, env()));
+    const held = collectionName({ embedderId: workspace.embedder.id, dimension: workspace.embedder.dimension });
+    await workspace.close();
+    const lock = await acquireAdvisoryLock(databaseUrl, held, { command: 'ingest', waitMs: 0 });
+    try {
+      const busy = await cli('b', ['query', SEED_QUESTION, '--wait', '0']);
+      assert.equal(busy.code, 5, busy.stderr);
+      assert.match(busy.stderr, /is busy: offers ingest \(pid \d+ on /);
+      const writer = await cli('b', ['reindex', '--wait', '0']);
+      assert.equal(writer.code, 5, writer.stderr);
+      const waiting = startCli(['--data-dir', path.join(scratch.dir, 'b'), 'stats', '--json', '--wait', '30'], { env: env() });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.equal(waiting.child.exitCode, null, 'the reader is still waiting');
+      lock.release();
+      const read = await waiting.result;
+      assert.equal(read.code, 0, read.stderr);
+      assert.match(read.stderr, /waiting for offers ingest/);
+    } finally {
+      lock.release();
+    }
+  });
+
+  it('an unreachable Postgres is one line naming it without the password (exit 1); OFFERS_DATABASE_URL needs CHROMA_URL (exit 2)', async () => {
+    const port = await closedPort();
+    const url = `postgres://team:pa55-never-printed@127.0.0.1:${port}/offers`;
+    const run = await runCli(['--data-dir', path.join(scratch.dir, 'c'), 'query', SEED_QUESTION], { env: { OFFERS_DATABASE_URL: url, CHROMA_URL: chroma.url } });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, new RegExp(`Postgres record at postgres://127\\.0\\.0\\.1:${port}/offers`));
+    assert.ok(!run.stderr.includes('pa55-never-printed') && !run.stdout.includes('pa55-never-printed'));
+    assert.ok(!/\n\s+at /.test(run.stderr), `a stack trace:\n${run.stderr}`);
+    const alone = await runCli(['--data-dir', path.join(scratch.dir, 'c'), 'stats'], { env: { OFFERS_DATABASE_URL: url } });
+    assert.equal(alone.code, 2, alone.stderr);
+    assert.match(alone.stderr, /set CHROMA_URL/);
+    assert.ok(!alone.stderr.includes('pa55-never-printed'));
+  });
+});
+
+describe('two machines re-indexing one shared record at once', () => {
+  let scratch: Awaited<ReturnType<typeof scratchDir>>;
+  let chroma: EmbeddedChroma;
+  let reference: EmbeddedChroma;
+  let databaseUrl: string;
+  let corpus: string;
+  let files: string[];
+
+  before(async () => {
+    scratch = await scratchDir('offers-team-concurrent-');
+    [chroma, reference] = await Promise.all([
+      startEmbeddedChroma({ dataDir: path.join(scratch.dir, 'chroma') }),
+      startEmbeddedChroma({ dataDir: path.join(scratch.dir, 'chroma-reference') }),
+    ]);
+    databaseUrl = await postgres.createDatabase();
+    corpus = path.join(scratch.dir, 'offers');
+    files = (await writeSyntheticCorpus(corpus, { count: 120 })).sort();
+  });
+  after(async () => {
+    await Promise.all([chroma.stop(), reference.stop()]);
+    await scratch.cleanup();
+  });
+
+  const teamEnv = () => ({ OFFERS_DATABASE_URL: databaseUrl, CHROMA_URL: chroma.url });
+  const start = (machine: string, args: string[]) => startCli(['--data-dir', path.join(scratch.dir, machine), ...args, '--json', '--wait', '120'], { env: teamEnv() });
+
+  it('end with no duplicate and no lost offer, also when one is killed mid-run; the next run converges', async () => {
+    const first = await start('a', ['ingest', corpus]).result;
+    assert.equal(first.code, 0, first.stderr);
+
+    // Both change every offer: the second waits for the first's lock, then finds nothing left to do.
+    for (const file of files) await writeFile(file, editOffer(await readFile(file, 'utf8'), 'edit 1'));
+    const [a, b] = await Promise.all([start('a', ['reindex']).result, start('b', ['reindex']).result]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(b.code, 0, b.stderr);
+    const changed = [a, b].map((run) => (JSON.parse(run.stdout) as { changed: number }).changed).sort((x, y) => x - y);
+    assert.equal(changed[0], 0, 'the second re-index found the first one\'s work done');
+    assert.ok(changed[1]! > 0);
+
+    // Killed mid-run (A), while B waits for it; then B's run and one more converge.
+    for (const file of files) await writeFile(file, editOffer(await readFile(file, 'utf8'), 'edit 2'));
+    const killed = start('a', ['reindex']);
+    const waiting = start('b', ['reindex']);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    killed.child.kill('SIGKILL');
+    await killed.result;
+    const afterKill = await waiting.result;
+    assert.equal(afterKill.code, 0, afterKill.stderr);
+    const converged = await start('a', ['reindex']).result;
+    assert.equal(converged.code, 0, converged.stderr);
+
+    // The same offers as one machine ingesting the final files into its own SQLite record.
+    const referenceRun = await runCli(['--data-dir', path.join(scratch.dir, 'reference'), 'ingest', corpus, '--json'], { env: { CHROMA_URL: reference.url } });
+    assert.equal(referenceRun.code, 0, referenceRun.stderr);
+    const [team, alone] = await Promise.all([exported(path.join(scratch.dir, 'b'), teamEnv()), exported(path.join(scratch.dir, 'reference'), { CHROMA_URL: reference.url })]);
+    assert.equal(team.ids.length, new Set(team.ids).size, 'no offer listed twice');
+    assert.deepEqual(team.offers, alone.offers, 'the same offers, text and status');
+    const held = await storeAgainstRecord(path.join(scratch.dir, 'b'), teamEnv());
+    assert.deepEqual(held, { orphans: [], missing: [], intents: 0 });
+  });
+});
+
+async function exported(dataDir: string, env: Record<string, string>): Promise<{ ids: string[]; offers: Map<string, { status: string; text: string }> }> {
+  const run = await runCli(['--data-dir', dataDir, 'export', '--include-removed'], { env });
+  assert.equal(run.code, 0, run.stderr);
+  const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { offerId: string; status: string; text: string });
+  return { ids: lines.map((o) => o.offerId), offers: new Map(lines.map((o) => [o.offerId, { status: o.status, text: o.text }])) };
+}
