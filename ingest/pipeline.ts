@@ -1,5 +1,6 @@
 import { describeError, FatalError, NotOffersError, SourceError, UsageError } from '../src/errors.ts';
 import type { Workspace } from '../src/workspace.ts';
+import { collectionName } from '../src/store/vector-store.ts';
 import { sha1 } from '../src/util/hash.ts';
 import { createProgress } from '../src/util/progress.ts';
 import type { Offer, RawOffer } from '../src/types.ts';
@@ -15,6 +16,7 @@ import type { SourceItem } from './sources/item.ts';
 import { expandLocalSources, fileItem, MISSING_PATH_FIX } from './sources/local.ts';
 import { recordedItem } from './sources/recorded.ts';
 import { discoverNewFiles, rememberRoots } from './sources/roots.ts';
+import { SnapshotStore, type Snapshots } from './fetch/snapshots.ts';
 import { type WebOptions, WebSession, type WebStats } from './fetch/web-session.ts';
 import { expandWebSources, recrawlWebRoots, splitSourceArgs, webRootOf, withLookahead } from './sources/web.ts';
 
@@ -92,7 +94,7 @@ async function withWebSession(
   options: IngestOptions,
   run: (session: WebSession, options: IngestOptions) => Promise<IngestResult>,
 ): Promise<IngestResult> {
-  const session = WebSession.open(workspace.config.dataDir, options.web);
+  const session = WebSession.open(workspace.config.dataDir, options.web, await snapshotsOf(workspace));
   try {
     const result = await run(session, { ...options, progressDetail: () => session.describe() });
     if (!session.used) return result;
@@ -101,7 +103,15 @@ async function withWebSession(
     return { ...result, web: session.stats };
   } finally {
     session.close();
+    await session.snapshots.close();
   }
+}
+
+/** The fetched bodies go where the record is: a shared record keeps them too, for `reindex --offline` on any machine. */
+async function snapshotsOf(workspace: Workspace): Promise<Snapshots> {
+  if (!workspace.config.databaseUrl) return SnapshotStore.forDataDir(workspace.config.dataDir);
+  const { PgSnapshots } = await import('./fetch/pg-snapshots.ts');
+  return new PgSnapshots(workspace.config.databaseUrl, collectionName({ embedderId: workspace.embedder.id, dimension: workspace.embedder.dimension }));
 }
 
 /**

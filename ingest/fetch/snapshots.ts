@@ -20,7 +20,20 @@ export interface SnapshotEntry {
   fetchedAt: string;
 }
 
-export class SnapshotStore {
+/**
+ * Where a run keeps what it fetched: the data dir's files (SnapshotStore), or with a shared record
+ * its Postgres database (pg-snapshots.ts), so that `reindex --offline` works from any machine.
+ */
+export interface Snapshots {
+  save(page: FetchedPage): Promise<SnapshotEntry>;
+  /** The latest snapshot of `url`, or undefined when it was never fetched. */
+  load(url: string): Promise<FetchedPage | undefined>;
+  /** Forgets the bodies no URL names any more, after a run that went through; returns how many went. */
+  prune(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export class SnapshotStore implements Snapshots {
   constructor(readonly dir: string) {}
 
   static forDataDir(dataDir: string): SnapshotStore {
@@ -90,6 +103,8 @@ export class SnapshotStore {
     }
     return removed;
   }
+
+  async close(): Promise<void> {}
 
   private entryPath(url: string): string {
     return path.join(this.dir, 'urls', `${sha1(url)}.json`);

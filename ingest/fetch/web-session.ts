@@ -8,7 +8,7 @@ import type { AddressClass } from '../../src/util/address-policy.ts';
 import { type Credentials, redactCredentials, splitCredentials } from '../../src/util/credentials.ts';
 import { DEFAULT_FETCH_SETTINGS, type FetchedPage, type Fetcher, type FetchSettings, HttpFetcher, seedClass, userAgentFor } from './http-client.ts';
 import { RobotsCache } from './robots.ts';
-import { SnapshotStore } from './snapshots.ts';
+import { SnapshotStore, type Snapshots } from './snapshots.ts';
 
 export interface WebOptions {
   /** `--rate`: request starts per second, per host. */
@@ -84,7 +84,7 @@ export class WebSession {
 
   constructor(
     private readonly fetcher: Fetcher,
-    readonly snapshots: SnapshotStore,
+    readonly snapshots: Snapshots,
     options: Pick<WebOptions, 'maxPages' | 'followHosts' | 'offline'> = {},
   ) {
     this.maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
@@ -100,7 +100,8 @@ export class WebSession {
     });
   }
 
-  static open(dataDir: string, options: WebOptions = {}): WebSession {
+  /** A session keeping its snapshots in `snapshots`: by default the data dir's files. */
+  static open(dataDir: string, options: WebOptions = {}, snapshots: Snapshots = SnapshotStore.forDataDir(dataDir)): WebSession {
     const settings: FetchSettings = {
       ...DEFAULT_FETCH_SETTINGS,
       userAgent: options.userAgent ?? userAgentFor(options.contact),
@@ -108,7 +109,7 @@ export class WebSession {
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
       ...options.fetch,
     };
-    return new WebSession(new HttpFetcher(settings), SnapshotStore.forDataDir(dataDir), options);
+    return new WebSession(new HttpFetcher(settings), snapshots, options);
   }
 
   /** Whether anything was asked of the web (or of the snapshots) in this run. */

@@ -17,6 +17,7 @@ import { openWorkspace } from '../../src/workspace.ts';
 import { storeAgainstRecord } from '../helpers/index-check.ts';
 import { closedPort, copyDemoOffers, runCli, scratchDir, startCli, type CliRun } from '../helpers/cli.ts';
 import { usePostgres } from '../helpers/postgres.ts';
+import { buildJobSite, startSite } from '../helpers/job-site.ts';
 import { editOffer, writeSyntheticCorpus } from '../helpers/synthetic-corpus.ts';
 
 const SEED_QUESTION = 'Focusing on missions and requirements, what is the difference between the SRE and the DevOps engineer positions?';
@@ -85,6 +86,24 @@ describe('a team: one record in Postgres, one Chroma server, two machines', () =
     } finally {
       lock.release();
     }
+  });
+
+  it('A crawls a site; once the site is gone, B re-derives its offers offline from the snapshots in the shared record', async () => {
+    let origin = '';
+    const site = await buildJobSite(3, 'team', () => origin);
+    const server = await startSite(site.routes);
+    origin = server.origin;
+    try {
+      const crawl = json<{ new: number; web: { failed: number } }>(await cli('a', ['ingest', `${origin}/sitemap.xml`, '--rate', '1000', '--contact', 'ci@example.org', '--json']));
+      assert.equal(crawl.new, 3);
+      assert.equal(crawl.web.failed, 0);
+    } finally {
+      await server.close();
+    }
+    const offline = json<{ unchanged: number; failed: number }>(await cli('b', ['reindex', '--offline', '--json']));
+    assert.equal(offline.failed, 0);
+    assert.ok(offline.unchanged >= 3, `B read every page from the shared snapshots (${offline.unchanged} unchanged)`);
+    assert.deepEqual((await readdir(path.join(scratch.dir, 'b')).catch(() => [] as string[])).filter((name) => name === 'snapshots'), [], 'no snapshot files on B');
   });
 
   it('an unreachable Postgres is one line naming it without the password (exit 1); OFFERS_DATABASE_URL needs CHROMA_URL (exit 2)', async () => {

@@ -357,7 +357,7 @@ describe('timing flags', () => {
 describe('snapshots', () => {
   it('keeps every fetched body with its hash and fetch time, and serves it offline', async () => {
     const url = `${site.origin}/jobs/spa`;
-    const snapshot = await new SnapshotStore(session.snapshots.dir).load(url);
+    const snapshot = await SnapshotStore.forDataDir(data.dir).load(url);
     assert.ok(snapshot);
     assert.equal(snapshot.contentType, 'text/html; charset=utf-8');
     assert.ok(!Number.isNaN(Date.parse(snapshot.fetchedAt)));

@@ -187,6 +187,14 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'the record of schema 1: offers, sources, facets, counts, lexical index, history',
     statements: [TABLES, THEME_MASKS, COUNTED, FACETED, LISTED, SECTION_BITS].map((text) => ({ text })),
   },
+  {
+    version: 2,
+    name: 'snapshots of fetched bodies (ingest/fetch/pg-snapshots.ts), for reindex --offline on any machine',
+    statements: [
+      { text: `CREATE TABLE snapshot_bodies (content_hash ${KEY} PRIMARY KEY, body bytea NOT NULL)` },
+      { text: `CREATE TABLE snapshot_urls (url ${KEY} PRIMARY KEY, entry json NOT NULL)` },
+    ],
+  },
 ];
 
 /**
