@@ -5,18 +5,22 @@
  * started by the CLI's own code.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { resolveConfig } from '../../src/config.ts';
 import type { IndexStats } from '../../src/index-stats.ts';
+import pg from 'pg';
+import { FatalError } from '../../src/errors.ts';
 import { acquireAdvisoryLock } from '../../src/records/pg/advisory-lock.ts';
+import { PgRecordStore } from '../../src/records/pg/pg-record-store.ts';
 import { startEmbeddedChroma, type EmbeddedChroma } from '../../src/store/chroma-server.ts';
 import { collectionName } from '../../src/store/vector-store.ts';
 import { openWorkspace } from '../../src/workspace.ts';
 import { storeAgainstRecord } from '../helpers/index-check.ts';
 import { closedPort, copyDemoOffers, runCli, scratchDir, startCli, type CliRun } from '../helpers/cli.ts';
-import { usePostgres } from '../helpers/postgres.ts';
+import { postgresBinDir, usePostgres } from '../helpers/postgres.ts';
 import { buildJobSite, startSite } from '../helpers/job-site.ts';
 import { editOffer, writeSyntheticCorpus } from '../helpers/synthetic-corpus.ts';
 
@@ -118,6 +122,55 @@ describe('a team: one record in Postgres, one Chroma server, two machines', () =
     assert.equal(alone.code, 2, alone.stderr);
     assert.match(alone.stderr, /set CHROMA_URL/);
     assert.ok(!alone.stderr.includes('pa55-never-printed'));
+  });
+});
+
+describe('the Postgres record over a lost connection', () => {
+  const terminate = async (url: string, command: string) => {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      const { rowCount } = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE $1", [`offers ${command} %`]);
+      assert.equal(rowCount, 1, 'one connection to end');
+    } finally {
+      await admin.end();
+    }
+  };
+
+  it('reconnects for the next call when the connection went between calls (a long-running serve)', async () => {
+    const url = await postgres.createDatabase();
+    const records = PgRecordStore.open(url, 'offers-lost', 'serve-lost');
+    try {
+      records.putSource({ source: 'a.md', kind: 'file', contentHash: 'h', status: 'ok', offerIds: [], lastSeen: 't', lastChanged: 't' });
+      await terminate(url, 'serve-lost');
+      assert.deepEqual(records.countSources(), { sources: 1, failed: 0 });
+    } finally {
+      records.close();
+    }
+  });
+
+  it('fails the transaction the connection went in, with one line naming the database, and keeps none of its writes', async () => {
+    const url = await postgres.createDatabase();
+    const records = PgRecordStore.open(url, 'offers-lost', 'ingest-lost');
+    const source = (name: string) => ({ source: name, kind: 'file', contentHash: 'h', status: 'ok' as const, offerIds: [], lastSeen: 't', lastChanged: 't' });
+    try {
+      assert.throws(
+        () =>
+          records.transaction(() => {
+            records.putSource(source('first.md'));
+            // From another process: this thread is inside a synchronous transaction.
+            const ended = spawnSync(path.join(postgresBinDir(), 'psql'), [url, '-Atc', `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'offers ingest-lost %'`], { encoding: 'utf8' });
+            assert.equal(ended.stdout.trim(), 't', ended.stderr);
+            records.putSource(source('second.md'));
+          }),
+        (error: Error) => FatalError.isInstance(error) && /the Postgres record at postgres:\/\/127\.0\.0\.1:\d+\/\w+ failed/.test(error.message),
+      );
+      assert.deepEqual(records.listSources(), [], 'nothing of the transaction landed');
+      records.putSource(source('after.md'));
+      assert.deepEqual(records.listSources().map((s) => s.source), ['after.md']);
+    } finally {
+      records.close();
+    }
   });
 });
 

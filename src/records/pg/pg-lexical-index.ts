@@ -37,12 +37,12 @@ export class PgLexicalIndex implements LexicalIndex {
     this.atomically([
       { text: 'DELETE FROM chunk_themes WHERE chunk_rowid IN (SELECT id FROM chunk_meta WHERE offer_id = $1)', values: [offerId] },
       { text: 'DELETE FROM chunk_meta WHERE offer_id = $1', values: [offerId] },
-      ...chunks.flatMap(insertChunk),
+      ...insertChunks(chunks),
     ]);
   }
 
   insert(chunks: readonly LexicalChunk[]): void {
-    if (chunks.length > 0) this.atomically(chunks.flatMap(insertChunk));
+    if (chunks.length > 0) this.atomically(insertChunks(chunks));
   }
 
   topForTheme(theme: string, query: LexicalQuery): string[] {
@@ -114,18 +114,42 @@ export class PgLexicalIndex implements LexicalIndex {
   }
 }
 
-/** A chunk's rows, replacing any of the same id: its text, then its themes with their prominence. */
-function insertChunk(chunk: LexicalChunk): Statement[] {
-  const themes = [...new Set(chunk.themes)];
+/**
+ * Chunks' rows, replacing any of the same ids, in three statements whatever their number: the
+ * old rows out, then the texts and, from the ids they get, the themes with their prominence.
+ */
+function insertChunks(given: readonly LexicalChunk[]): Statement[] {
+  if (given.length === 0) return [];
+  // The last of a repeated id wins, as when SQLite replaces them one after the other.
+  const chunks = [...new Map(given.map((chunk) => [chunk.id, chunk])).values()];
+  const ids = chunks.map((chunk) => chunk.id);
+  const themes = chunks.flatMap((chunk) => [...new Set(chunk.themes)].map((theme) => ({ chunk, theme })));
   return [
-    { text: 'DELETE FROM chunk_themes WHERE chunk_rowid IN (SELECT id FROM chunk_meta WHERE chunk_id = $1)', values: [chunk.id] },
-    { text: 'DELETE FROM chunk_meta WHERE chunk_id = $1', values: [chunk.id] },
+    { text: 'DELETE FROM chunk_themes WHERE chunk_rowid IN (SELECT id FROM chunk_meta WHERE chunk_id = ANY($1::text[]))', values: [ids] },
+    { text: 'DELETE FROM chunk_meta WHERE chunk_id = ANY($1::text[])', values: [ids] },
     {
-      text: `WITH m AS (INSERT INTO chunk_meta (chunk_id, offer_id, role, section, text) VALUES ($1, $2, $3, $4, $5) RETURNING id)
+      text: `WITH m AS (
+               INSERT INTO chunk_meta (chunk_id, offer_id, role, section, text)
+               SELECT c.chunk_id, c.offer_id, c.role, c.section, c.text
+               FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS c(chunk_id, offer_id, role, section, text, n)
+               -- In the order given, as SQLite numbers them: ties at a LIMIT fall the same way.
+               ORDER BY c.n
+               RETURNING id, chunk_id, role, section)
              INSERT INTO chunk_themes (theme, role, section, prominence, spread, chunk_rowid)
-             SELECT t.theme, $3, $4, t.prominence, $6, m.id FROM m, unnest($7::text[], $8::float8[]) AS t(theme, prominence)
+             SELECT t.theme, m.role, m.section, t.prominence, t.spread, m.id
+             FROM m JOIN unnest($6::text[], $7::text[], $8::float8[], $9::bigint[]) AS t(chunk_id, theme, prominence, spread) ON t.chunk_id = m.chunk_id
              ON CONFLICT DO NOTHING`,
-      values: [chunk.id, chunk.offerId, chunk.role, chunk.section, chunk.text, fnv1a(chunk.id), themes, themes.map((id) => prominence(chunk.mentions?.[id] ?? 1, chunk.text.length))],
+      values: [
+        ids,
+        chunks.map((chunk) => chunk.offerId),
+        chunks.map((chunk) => chunk.role),
+        chunks.map((chunk) => chunk.section),
+        chunks.map((chunk) => chunk.text),
+        themes.map(({ chunk }) => chunk.id),
+        themes.map(({ theme }) => theme),
+        themes.map(({ chunk, theme }) => prominence(chunk.mentions?.[theme] ?? 1, chunk.text.length)),
+        themes.map(({ chunk }) => fnv1a(chunk.id)),
+      ],
     },
   ];
 }

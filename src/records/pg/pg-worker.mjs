@@ -17,22 +17,64 @@ const wake = new Int32Array(signal);
 const pool = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 10_000, keepAlive: true, application_name: applicationName });
 pool.on('error', () => {}); // an idle connection dropped: the next request reports it
 let client;
-// A connection lost is not replaced: a transaction under way would go on outside its BEGIN.
-let lost;
+// A connection lost outside a transaction is replaced at the next request (a server restarted
+// under `offers serve`). One lost inside a transaction is not: the statements after it would run
+// outside its BEGIN, so every request fails until the caller's ROLLBACK ends the transaction.
+let inTransaction = false;
+let broken;
+// Prepared statement names, per connection (see prepared below).
+let names = new Map();
+
+function lose(error) {
+  client?.release(error);
+  client = undefined;
+  if (inTransaction) broken = Object.assign(new Error(`the connection was lost during a transaction (${error.message})`), { code: 'offers-connection-lost' });
+  inTransaction = false;
+}
 
 async function connection() {
-  if (lost) throw lost;
   if (client) return client;
-  client = await pool.connect();
-  client.on('error', (error) => {
-    lost = Object.assign(new Error(`the connection was lost (${error.message})`), { code: 'offers-connection-lost' });
+  const opened = await pool.connect();
+  opened.on('error', (error) => {
+    if (client === opened) lose(error);
   });
+  client = opened;
+  names = new Map();
   await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch((error) => {
     // Another process creating it at the same instant: it exists now.
     if (error.code !== '23505' && error.code !== '42P06') throw error;
   });
   await client.query(`SET search_path TO ${schema}, public`);
   return client;
+}
+
+// Statements with values are prepared once per connection and named by their text: the record
+// runs the same few statements for every offer, and parsing and planning them each time was most
+// of an ingest's time in Postgres. Statements without values (DDL, BEGIN) are sent as they are.
+function prepared(statement) {
+  if (!statement.values) return statement.text;
+  let name = names.get(statement.text);
+  if (!name) {
+    name = `offers_${names.size}`;
+    names.set(statement.text, name);
+  }
+  return { name, text: statement.text, values: statement.values };
+}
+
+/** Runs the statements in order, pushing each one's rows as it completes (so a failure tells how far it got). */
+async function runAll(db, statements, results) {
+  for (const statement of statements) {
+    const rows = (await db.query(prepared(statement))).rows;
+    if (statement.text === 'BEGIN') inTransaction = true;
+    else if (statement.text === 'COMMIT' || statement.text === 'ROLLBACK') inTransaction = false;
+    results.push(rows);
+  }
+}
+
+/** The network's errors, Postgres's connection exceptions (08…) and shutdowns (57P01…57P03): sync-client.ts's list. */
+function isConnectionError(error) {
+  const code = typeof error?.code === 'string' ? error.code : '';
+  return /^E[A-Z]+$/.test(code) || code.startsWith('08') || /^57P0[1-3]$/.test(code) || /Connection terminated/.test(String(error?.message));
 }
 
 function reply(message) {
@@ -52,9 +94,29 @@ port.on('message', async (request) => {
     return;
   }
   try {
-    const db = await connection();
+    if (broken) {
+      // The server rolled the transaction back when the connection went: only the ROLLBACK is left to acknowledge.
+      if (request.statements[0]?.text !== 'ROLLBACK') throw broken;
+      broken = undefined;
+      reply({ results: [[]] });
+      return;
+    }
     const results = [];
-    for (const statement of request.statements) results.push((await db.query(statement.text, statement.values)).rows);
+    try {
+      await runAll(await connection(), request.statements, results);
+    } catch (error) {
+      if (!isConnectionError(error)) throw error;
+      // Nothing of this request is committed when none of it ran, or when it ran inside a
+      // transaction of its own (BEGIN … COMMIT in one request) that had not committed: then it
+      // runs again on a new connection. Otherwise (autocommitted statements, or the caller's
+      // transaction) the caller is told.
+      const retry = !inTransaction ? results.length === 0 : request.statements[0]?.text === 'BEGIN';
+      lose(error);
+      if (!retry) throw broken ?? error;
+      broken = undefined;
+      results.length = 0;
+      await runAll(await connection(), request.statements, results);
+    }
     reply({ results });
   } catch (error) {
     const e = error ?? {};

@@ -134,6 +134,8 @@ CREATE TRIGGER offers_counted AFTER INSERT OR UPDATE OR DELETE ON offers FOR EAC
 /** facets.ts's columns: JSON text as SQLite's json_extract gives it (objects as JSON, strings as themselves). */
 const FACETED = `
 CREATE FUNCTION offers_faceted() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  o jsonb; -- the offer parsed once, not once per field
 BEGIN
   IF TG_OP = 'DELETE' THEN
     DELETE FROM offer_facets WHERE offer_id = OLD.offer_id;
@@ -142,12 +144,13 @@ BEGIN
   IF TG_OP = 'UPDATE' AND OLD.offer_id <> NEW.offer_id THEN
     DELETE FROM offer_facets WHERE offer_id = OLD.offer_id;
   END IF;
+  o := NEW.offer::jsonb;
   INSERT INTO offer_facets (offer_id, status, role, family, family_label, seniority, posted, workplace, language, company, source, first_seen, facts, evidence, title)
-  VALUES (NEW.offer_id, NEW.status, NEW.role, NEW.offer->>'family', NEW.offer->>'familyLabel', NEW.offer->>'seniority', NEW.offer->>'datePosted',
-    NEW.offer->>'workplace', NEW.offer->>'language', NEW.offer->>'company', NEW.source, NEW.first_seen,
-    CASE WHEN json_typeof(NEW.offer->'facts') = 'object' THEN ((NEW.offer->'facts')::jsonb - 'evidence')::text END,
-    CASE WHEN json_typeof(NEW.offer->'facts'->'evidence') = 'object' THEN (NEW.offer->'facts'->'evidence')::text END,
-    NEW.offer->>'title')
+  VALUES (NEW.offer_id, NEW.status, NEW.role, o->>'family', o->>'familyLabel', o->>'seniority', o->>'datePosted',
+    o->>'workplace', o->>'language', o->>'company', NEW.source, NEW.first_seen,
+    CASE WHEN jsonb_typeof(o->'facts') = 'object' THEN ((o->'facts') - 'evidence')::text END,
+    CASE WHEN jsonb_typeof(o->'facts'->'evidence') = 'object' THEN (o->'facts'->'evidence')::text END,
+    o->>'title')
   ON CONFLICT (offer_id) DO UPDATE SET status = excluded.status, role = excluded.role, family = excluded.family,
     family_label = excluded.family_label, seniority = excluded.seniority, posted = excluded.posted, workplace = excluded.workplace,
     language = excluded.language, company = excluded.company, source = excluded.source, first_seen = excluded.first_seen,
