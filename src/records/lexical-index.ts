@@ -92,3 +92,34 @@ export interface LexicalIndex {
   /** Every active chunk the record lists. */
   totalChunks(): number;
 }
+
+/** A chunk as both lexical indexes select it for `describe` (its themes as a JSON array). */
+export interface DescribedRow {
+  chunk_id: string;
+  offer_id: string;
+  role: string;
+  section: string;
+  text: string;
+  themes: string;
+}
+
+export function describedChunks(rows: readonly DescribedRow[]): Map<string, LexicalChunk> {
+  return new Map(
+    rows.map((row) => [
+      row.chunk_id,
+      { id: row.chunk_id, offerId: row.offer_id, role: row.role, section: row.section, text: row.text, themes: (JSON.parse(row.themes) as string[]).sort() },
+    ]),
+  );
+}
+
+export function chunkPlaces(rows: ReadonlyArray<{ chunk_id: string; offer_id: string; role: string; section: string }>): Map<string, ChunkPlace> {
+  return new Map(rows.map((row) => [row.chunk_id, { offerId: row.offer_id, role: row.role, section: row.section }]));
+}
+
+/** A theme's candidate rows, most prominent first, ties by the id's hash then the id: the first `limit` ids. */
+export function topIds(rows: Array<{ chunk_id: string; prominence: number; spread: number }>, limit: number): string[] {
+  return rows
+    .sort((a, b) => b.prominence - a.prominence || a.spread - b.spread || (a.chunk_id < b.chunk_id ? -1 : 1))
+    .slice(0, limit)
+    .map((row) => row.chunk_id);
+}

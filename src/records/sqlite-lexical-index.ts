@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { fnv1a } from '../util/hash.ts';
 import { statementCache } from './statements.ts';
-import { LEXICAL_SCHEMA_VERSION, prominence, type ChunkPlace, type LexicalChunk, type LexicalIndex, type LexicalQuery } from './lexical-index.ts';
+import { chunkPlaces, describedChunks, LEXICAL_SCHEMA_VERSION, prominence, topIds, type ChunkPlace, type LexicalChunk, type LexicalIndex, type LexicalQuery } from './lexical-index.ts';
 
 
 const TABLES = ['chunk_meta', 'chunk_themes', 'chunk_text'];
@@ -106,10 +106,7 @@ export class SqliteLexicalIndex implements LexicalIndex {
                ORDER BY t.prominence DESC, t.spread, t.chunk_rowid LIMIT ?`,
             ).all(theme, query.role, section, query.limit) as Row[],
         );
-    return rows
-      .sort((a, b) => b.prominence - a.prominence || a.spread - b.spread || (a.chunk_id < b.chunk_id ? -1 : 1))
-      .slice(0, query.limit)
-      .map((row) => row.chunk_id);
+    return topIds(rows, query.limit);
   }
 
   /**
@@ -124,12 +121,7 @@ export class SqliteLexicalIndex implements LexicalIndex {
          (SELECT json_group_array(theme) FROM chunk_themes WHERE chunk_rowid = m.rowid) AS themes
        FROM chunk_meta m WHERE m.chunk_id IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(chunkIds)) as Array<{ chunk_id: string; offer_id: string; role: string; section: string; text: string; themes: string }>;
-    return new Map(
-      rows.map((row) => [
-        row.chunk_id,
-        { id: row.chunk_id, offerId: row.offer_id, role: row.role, section: row.section, text: row.text, themes: (JSON.parse(row.themes) as string[]).sort() },
-      ]),
-    );
+    return describedChunks(rows);
   }
 
   /**
@@ -141,7 +133,7 @@ export class SqliteLexicalIndex implements LexicalIndex {
     const rows = this.sql(`SELECT chunk_id, offer_id, role, section FROM chunk_meta WHERE chunk_id IN (SELECT value FROM json_each(?))`).all(
       JSON.stringify(chunkIds),
     ) as Array<{ chunk_id: string; offer_id: string; role: string; section: string }>;
-    return new Map(rows.map((row) => [row.chunk_id, { offerId: row.offer_id, role: row.role, section: row.section }]));
+    return chunkPlaces(rows);
   }
 
   /** Chunks of a role (optionally of some offers) in these sections: the answer's "chunks read" figure. */

@@ -1,5 +1,5 @@
 import { fnv1a } from '../../util/hash.ts';
-import { LEXICAL_SCHEMA_VERSION, prominence, type ChunkPlace, type LexicalChunk, type LexicalIndex, type LexicalQuery } from '../lexical-index.ts';
+import { chunkPlaces, describedChunks, LEXICAL_SCHEMA_VERSION, prominence, topIds, type ChunkPlace, type LexicalChunk, type LexicalIndex, type LexicalQuery } from '../lexical-index.ts';
 import type { Statement, SyncPostgres } from './sync-client.ts';
 
 type Row = { chunk_id: string; prominence: number; spread: number };
@@ -65,10 +65,7 @@ export class PgLexicalIndex implements LexicalIndex {
             })),
           )
           .flat() as unknown as Row[]);
-    return rows
-      .sort((a, b) => b.prominence - a.prominence || a.spread - b.spread || (a.chunk_id < b.chunk_id ? -1 : 1))
-      .slice(0, query.limit)
-      .map((row) => row.chunk_id);
+    return topIds(rows, query.limit);
   }
 
   describe(chunkIds: readonly string[]): Map<string, LexicalChunk> {
@@ -79,12 +76,7 @@ export class PgLexicalIndex implements LexicalIndex {
        FROM chunk_meta m WHERE m.chunk_id = ANY($1::text[])`,
       [chunkIds],
     );
-    return new Map(
-      rows.map((row) => [
-        row.chunk_id,
-        { id: row.chunk_id, offerId: row.offer_id, role: row.role, section: row.section, text: row.text, themes: (JSON.parse(row.themes) as string[]).sort() },
-      ]),
-    );
+    return describedChunks(rows);
   }
 
   locate(chunkIds: readonly string[]): Map<string, ChunkPlace> {
@@ -93,7 +85,7 @@ export class PgLexicalIndex implements LexicalIndex {
       'SELECT chunk_id, offer_id, role, section FROM chunk_meta WHERE chunk_id = ANY($1::text[])',
       [chunkIds],
     );
-    return new Map(rows.map((row) => [row.chunk_id, { offerId: row.offer_id, role: row.role, section: row.section }]));
+    return chunkPlaces(rows);
   }
 
   countChunks(query: Omit<LexicalQuery, 'limit'>): number {
