@@ -5,8 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { once } from 'node:events';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import pg from 'pg';
@@ -25,6 +27,15 @@ async function query(url: string, sql: string): Promise<Array<Record<string, unk
 
 async function serverPid(cluster: Pick<PostgresCluster, 'dataDir'>): Promise<number> {
   return Number((await readFile(path.join(cluster.dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+}
+
+/** The test process owning a cluster's temp dir, as the helper records it. */
+function readOwner(root: string): number | undefined {
+  try {
+    return Number(readFileSync(path.join(root, 'owner.pid'), 'utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 describe('the test Postgres cluster', () => {
@@ -75,6 +86,38 @@ describe('the test Postgres cluster', () => {
       assert.equal(existsSync(path.dirname(orphan.dataDir)), false, 'and its files removed');
     } finally {
       await cluster.stop();
+    }
+  });
+
+  it("gives a test file one cluster, started by its first database and stopped after the file's tests", async () => {
+    const scratch = await scratchDir('offers-pg-user-');
+    try {
+      const file = path.join(scratch.dir, 'uses-postgres.test.ts');
+      await writeFile(
+        file,
+        `import { it } from 'node:test';
+         import { usePostgres } from ${JSON.stringify(path.join(ROOT, 'test', 'helpers', 'postgres.ts'))};
+         const postgres = usePostgres();
+         it('one', async () => console.log('database ' + (await postgres.createDatabase())));
+         it('two', async () => console.log('database ' + (await postgres.createDatabase())));`,
+      );
+      // Run directly, not with --test, so that the tests run in this child (the owner of the
+      // cluster); without this runner's context, so that it reports as a process of its own.
+      const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+      const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+      let output = '';
+      child.stdout.on('data', (data: Buffer) => (output += String(data)));
+      const [code] = (await once(child, 'exit')) as [number | null];
+      assert.equal(code, 0, output);
+      const urls = [...output.matchAll(/^database (\S+)$/gm)].map((match) => new URL(match[1]!));
+      assert.equal(urls.length, 2, output);
+      assert.equal(urls[0]!.port, urls[1]!.port, 'one cluster');
+      assert.notEqual(urls[0]!.pathname, urls[1]!.pathname, 'a database each');
+      await assert.rejects(query(urls[0]!.href, 'SELECT 1'), /ECONNREFUSED/, 'stopped after the tests');
+      const left = readdirSync(tmpdir()).filter((name) => name.startsWith('offers-pg-') && readOwner(path.join(tmpdir(), name)) === child.pid);
+      assert.deepEqual(left, [], 'and its files removed');
+    } finally {
+      await scratch.cleanup();
     }
   });
 
