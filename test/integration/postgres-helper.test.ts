@@ -1,7 +1,8 @@
 /**
  * The throwaway Postgres cluster of the record store tests (test/helpers/postgres.ts): it starts
- * from Debian's binaries, hands out empty databases that the `pg` client reaches on 127.0.0.1,
- * and leaves nothing running, after a stop or after its test process was killed.
+ * from Debian's binaries, hands out empty databases (collating in English) that the `pg` client
+ * reaches on 127.0.0.1, and leaves nothing running, after a stop or after its test process was
+ * killed.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -53,6 +54,11 @@ describe('the test Postgres cluster', () => {
       const tables = "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1";
       assert.deepEqual(await query(first, tables), [{ table_name: 'only_here' }]);
       assert.deepEqual(await query(second, tables), [], 'the second database is new and empty');
+      assert.deepEqual(
+        await query(first, "SELECT array_agg(name ORDER BY name) AS names FROM unnest(ARRAY['b.md', 'B.md', 'a.md']) AS name"),
+        [{ names: ['a.md', 'b.md', 'B.md'] }],
+        'text collates in English, not by code point',
+      );
       assert.ok(isRunning(pid));
     } finally {
       await cluster.stop();
