@@ -32,7 +32,7 @@ export interface PostgresCluster {
   dataDir: string;
   /** A connection URL for a database of this cluster, as its superuser `postgres` (trust auth). */
   url(database: string): string;
-  /** Creates a new empty database; resolves to its URL. */
+  /** Creates a new empty database, collating text in English (ICU en-US); resolves to its URL. */
   createDatabase(): Promise<string>;
   /** Stops the server (fast shutdown) and removes its files. */
   stop(): Promise<void>;
@@ -121,7 +121,10 @@ function cluster(bin: string, root: string, dataDir: string, port: number): Post
       const client = new pg.Client({ connectionString: url('postgres') });
       await client.connect();
       try {
-        await client.query(`CREATE DATABASE ${name}`);
+        // An English collation, as a team's server usually has, rather than the cluster's C
+        // locale: a store that orders text by the server's collation ("a" before "B") must show
+        // it in the tests, not only in production. ICU databases need Postgres 15 (Debian 12's).
+        await client.query(`CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'`);
       } finally {
         await client.end();
       }
