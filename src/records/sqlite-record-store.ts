@@ -367,6 +367,9 @@ export class SqliteRecordStore implements RecordStore {
    * once per version of the record (`recordVersion`), not once per question.
    */
   listFamilies(): TitleFamily[] {
+    // Inside a transaction the count sees its uncommitted writes, which a rollback takes back
+    // without changing the version: not remembered.
+    if (this.db.inTransaction) return this.countFamilies();
     const version = this.recordVersion();
     if (this.families?.version !== version) this.families = { version, value: this.countFamilies() };
     return this.families.value;

@@ -503,6 +503,8 @@ export function recordStoreSuite(name: string, open: () => Promise<OpenedRecord>
         assert.throws(() =>
           records.transaction(() => {
             put('h', { family: 'sommelier' });
+            // Read inside the transaction: its own write counts there, and must not be remembered past the rollback.
+            assert.equal(count('sommelier'), 2);
             throw new Error('rolled back');
           }),
         );
