@@ -59,9 +59,10 @@ describe('a team: one record in Postgres, one Chroma server, two machines', () =
     assert.equal(fromB.stdout, fromA.stdout, 'the same JSON from both machines');
     assert.ok((JSON.parse(fromB.stdout) as { citations: unknown[] }).citations.length > 0);
 
-    const stats = json<IndexStats>(await cli('b', ['stats', '--json']));
+    const stats = json<IndexStats>(await cli('b', ['stats', '--check', '--json']));
     assert.equal(stats.offers, ingest.offers);
     assert.equal(stats.storeChunks, stats.chunks, 'the store holds what the shared record lists');
+    assert.equal(stats.check?.consistent, true, 'chunk by chunk');
     const reindex = json<{ unchanged: number; new: number; removed: number; failed: number }>(await cli('b', ['reindex', '--json']));
     assert.deepEqual({ new: reindex.new, removed: reindex.removed, failed: reindex.failed }, { new: 0, removed: 0, failed: 0 });
     assert.ok(reindex.unchanged >= ingest.offers, 'B re-read the sources A recorded');
