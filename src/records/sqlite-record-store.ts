@@ -12,9 +12,10 @@ import { SqliteReindexHistory } from './sqlite-reindex-history.ts';
 import { containsWords, fromOfferRow, fromSourceRow, toOfferRow, type OfferRow, type SourceRow } from './rows.ts';
 import type { DuplicateCandidate, OfferHeader, OfferRecord, OfferState, OfferStatus, OfferThemes, RecordStore, SourceRecord, TitleFamily, WebRootRecord } from './record-store.ts';
 import { installOfferSearch, searchOffers, type OfferPage, type OfferSearch } from './offer-search.ts';
-import { installOfferSources } from './offer-sources.ts';
-import { installThemeCounts, sectionMask } from './theme-counts.ts';
-import { facetWhere, installFacets, type FacetFilter } from './facets.ts';
+import { sectionMask } from './theme-counts.ts';
+import { facetWhere, type FacetFilter } from './facets.ts';
+import { migrateSqlite } from './migrations.ts';
+import { SQLITE_TABLES } from './sqlite-schema.ts';
 import { normalizePhrase } from '../catalog/normalize.ts';
 import { countFamilies, type FamilyRow } from './title-families.ts';
 
@@ -32,45 +33,6 @@ process.env.SQLITE_USE_URI ??= '1';
  * after, so a run killed in between leaves a trace that the next run rolls back
  * (see ingest/index-writer.ts).
  */
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS offers (
-  offer_id TEXT PRIMARY KEY,
-  source TEXT NOT NULL,
-  role TEXT NOT NULL,
-  content_hash TEXT NOT NULL,
-  fingerprint TEXT NOT NULL,
-  status TEXT NOT NULL,
-  canonical_id TEXT,
-  chunk_ids TEXT NOT NULL,
-  offer TEXT NOT NULL,
-  themes TEXT NOT NULL,
-  first_seen TEXT NOT NULL,
-  last_seen TEXT NOT NULL,
-  last_changed TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS offers_by_role ON offers(role, status);
-CREATE INDEX IF NOT EXISTS offers_by_source ON offers(source);
--- Reposts are found by band key (offer_bands); an index of the 2 KB fingerprints cost more to
--- keep than any other at 100k offers and served no query.
-DROP INDEX IF EXISTS offers_by_fingerprint;
-CREATE TABLE IF NOT EXISTS sources (
-  source TEXT PRIMARY KEY,
-  kind TEXT NOT NULL,
-  content_hash TEXT NOT NULL,
-  status TEXT NOT NULL,
-  error TEXT,
-  role TEXT,
-  offer_ids TEXT NOT NULL,
-  last_seen TEXT NOT NULL,
-  last_changed TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS intents (offer_id TEXT PRIMARY KEY, chunk_ids TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS roots (root TEXT PRIMARY KEY, role TEXT, added TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS web_roots (seed TEXT PRIMARY KEY, role TEXT, crawl TEXT NOT NULL, added TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS offer_bands (band_key TEXT NOT NULL, offer_id TEXT NOT NULL, PRIMARY KEY (band_key, offer_id)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS offer_bands_by_offer ON offer_bands(offer_id);
-`;
 
 /** How long an opening or a write waits for another connection's write transaction. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -124,15 +86,13 @@ export class SqliteRecordStore implements RecordStore {
       if (options.reader) db.pragma(`mmap_size = ${READER_MMAP_BYTES}`);
       return db
         .transaction(() => {
-          db.exec(SCHEMA);
-          installThemeCounts(db);
-          installFacets(db);
-          installOfferSources(db);
+          migrateSqlite(db, file);
           installOfferSearch(db);
           return new SqliteRecordStore(db);
         })
         .immediate();
     } catch (error) {
+      if (FatalError.isInstance(error)) throw error;
       throw new FatalError(`cannot open the index record ${file}: ${(error as Error).message}`, 'check that the data dir is writable (--data-dir or OFFERS_DATA_DIR)', {
         cause: error,
       });
@@ -161,7 +121,7 @@ export class SqliteRecordStore implements RecordStore {
     }
     try {
       // A no-op on a current record; a write, refused, on an older one.
-      db.exec(SCHEMA);
+      db.exec(SQLITE_TABLES);
       db.prepare('SELECT 1 FROM role_counts LIMIT 0');
       return new SqliteRecordStore(db);
     } catch (error) {

@@ -25,7 +25,11 @@ export function offerRecord(fields: Pick<OfferRecord, 'offerId' | 'role'> & Part
   };
 }
 
-/** Runs raw SQL on a record file, as an older version (or a hand edit) would have left it. */
+/**
+ * Runs raw SQL on a record file, as an older version (or a hand edit) would have left it. A record
+ * of a version before schema versions were recorded has `user_version` 0: say so in the SQL
+ * (`PRAGMA user_version = 0`) to have the next opening upgrade it (src/records/migrations.ts).
+ */
 export function alterRecordFile(dataDir: string, collection: string, sql: string): void {
   const db = new Database(path.join(dataDir, 'index', `${collection}.sqlite`));
   try {

@@ -156,7 +156,7 @@ describe('the record\'s index of which sources list each offer', () => {
       records.putSource(source('/a.md', ['o1', 'o2']));
       records.putSource(source('/b.md', ['o1']));
       records.close();
-      alterRecordFile(data.dir, 'c', 'DROP TABLE offer_sources; DROP TRIGGER sources_listed_insert; DROP TRIGGER sources_listed_update; DROP TRIGGER sources_listed_delete;');
+      alterRecordFile(data.dir, 'c', 'DROP TABLE offer_sources; DROP TRIGGER sources_listed_insert; DROP TRIGGER sources_listed_update; DROP TRIGGER sources_listed_delete; PRAGMA user_version = 0;');
       records = SqliteRecordStore.open(data.dir, 'c');
       assert.deepEqual([...records.otherSourcesListing('/b.md', ['o1', 'o2'])], [['o1', '/a.md'], ['o2', '/a.md']]);
       records.close();

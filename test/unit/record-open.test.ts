@@ -18,6 +18,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { FatalError } from '../../src/errors.ts';
+import { RECORD_SCHEMA_VERSION } from '../../src/records/migrations.ts';
 import { SqliteRecordStore } from '../../src/records/sqlite-record-store.ts';
 import { ROOT, scratchDir } from '../helpers/cli.ts';
 
@@ -99,5 +100,25 @@ describe('opening the record read-only', () => {
       () => SqliteRecordStore.open(scratch.dir, 'old', { readOnly: true }),
       (error: unknown) => error instanceof FatalError && /is read-only and was written by an older version/.test(error.message) && /writable/.test(error.hint ?? ''),
     );
+  });
+});
+
+describe('schema versions of the SQLite record (src/records/migrations.ts)', () => {
+  it('stamps a new record with the newest version, and refuses one a newer offers wrote, naming both versions', async () => {
+    const scratch = await scratchDir('offers-record-version-');
+    try {
+      SqliteRecordStore.open(scratch.dir, 'v').close();
+      const file = path.join(scratch.dir, 'index', 'v.sqlite');
+      const db = new Database(file);
+      assert.equal(db.pragma('user_version', { simple: true }), RECORD_SCHEMA_VERSION);
+      db.pragma(`user_version = ${RECORD_SCHEMA_VERSION + 1}`);
+      db.close();
+      assert.throws(
+        () => SqliteRecordStore.open(scratch.dir, 'v'),
+        (error: Error) => FatalError.isInstance(error) && error.message.includes(`at schema ${RECORD_SCHEMA_VERSION + 1}, newer than this version of offers knows (${RECORD_SCHEMA_VERSION})`),
+      );
+    } finally {
+      await scratch.cleanup();
+    }
   });
 });

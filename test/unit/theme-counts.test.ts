@@ -25,7 +25,7 @@ describe('running theme and role totals (records/theme-counts.ts)', () => {
     const before = RANDOM_ROLES.map((role) => sorted(record.countThemeMentions(role, ['missions', 'requirements'])));
     record.close();
     // What an older version left behind: the offers, without the totals or their triggers.
-    alterRecordFile(scratch.dir, 'upgrade', 'DROP TRIGGER offers_counted_insert; DROP TRIGGER offers_counted_update; DROP TRIGGER offers_counted_delete; DROP TABLE role_counts; DROP TABLE theme_counts;');
+    alterRecordFile(scratch.dir, 'upgrade', 'DROP TRIGGER offers_counted_insert; DROP TRIGGER offers_counted_update; DROP TRIGGER offers_counted_delete; DROP TABLE role_counts; DROP TABLE theme_counts; PRAGMA user_version = 0;');
     const reopened = SqliteRecordStore.open(scratch.dir, 'upgrade');
     try {
       assert.deepEqual(RANDOM_ROLES.map((role) => sorted(reopened.countThemeMentions(role, ['missions', 'requirements']))), before);

@@ -22,7 +22,8 @@ import { countFamilies, type FamilyRow } from '../title-families.ts';
 import { POSTGRES_FACETS } from './pg-offer-search.ts';
 import { PgLexicalIndex } from './pg-lexical-index.ts';
 import { PgReindexHistory } from './pg-reindex-history.ts';
-import { MIGRATIONS, TRIGRAM_INDEX } from './schema.ts';
+import { newerRecord, RECORD_MIGRATIONS, RECORD_SCHEMA_VERSION } from '../migrations.ts';
+import { TRIGRAM_INDEX } from './schema.ts';
 import { searchOffersPg } from './pg-offer-search.ts';
 import { PostgresError, SyncPostgres, type Statement } from './sync-client.ts';
 import { describePostgres, quoteIdentifier } from './postgres-url.ts';
@@ -394,7 +395,7 @@ function foldedSearchText(offer: Offer): [string, string] {
 }
 
 /**
- * Applies the migrations this record lacks, under a transaction-scoped advisory lock of the
+ * Applies the migrations (migrations.ts) this record lacks, under a transaction-scoped advisory lock of the
  * schema (two machines opening a new record at once: the second waits, then finds it current).
  */
 function migrate(db: SyncPostgres, collection: string): void {
@@ -402,18 +403,12 @@ function migrate(db: SyncPostgres, collection: string): void {
   try {
     db.run([{ text: 'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied text NOT NULL)' }]);
     const applied = new Set(db.rows<{ version: number }>('SELECT version FROM schema_migrations').map((row) => row.version));
-    const known = Math.max(...MIGRATIONS.map((migration) => migration.version));
     const newest = Math.max(0, ...applied);
-    if (newest > known) {
-      throw new FatalError(
-        `the Postgres record of ${collection} is at schema ${newest}, newer than this version of offers knows (${known})`,
-        'upgrade offers on this machine to the version the team uses',
-      );
-    }
-    for (const migration of MIGRATIONS) {
+    if (newest > RECORD_SCHEMA_VERSION) throw newerRecord(`of ${collection} in Postgres`, newest);
+    for (const migration of RECORD_MIGRATIONS) {
       if (applied.has(migration.version)) continue;
       db.run([
-        ...migration.statements,
+        ...migration.postgres,
         { text: 'INSERT INTO schema_migrations (version, name, applied) VALUES ($1, $2, $3)', values: [migration.version, migration.name, new Date().toISOString()] },
       ]);
     }

@@ -2,10 +2,7 @@ import { SECTION_BIT } from '../theme-counts.ts';
 import type { Statement } from './sync-client.ts';
 
 /**
- * The Postgres record's schema, as numbered migrations applied in order, each once, recorded in
- * `schema_migrations` (migrate in pg-record-store.ts runs them under a transaction-scoped advisory
- * lock, so two machines opening a new record at once do not both create it). A change to the
- * schema is a new entry at the end, never an edit of one already released.
+ * The Postgres record's schema: the statements of each version of src/records/migrations.ts.
  *
  * The tables are the SQLite record's (sqlite-record-store.ts, facets.ts, theme-counts.ts,
  * offer-sources.ts, sqlite-lexical-index.ts), with Postgres types:
@@ -178,26 +175,13 @@ CREATE TRIGGER sources_listed AFTER INSERT OR UPDATE OR DELETE ON sources FOR EA
 
 const SECTION_BITS = `INSERT INTO section_bits (section, bit) VALUES ${[...SECTION_BIT].map(([section, bit]) => `('${section}', ${bit})`).join(', ')};`;
 
-export interface Migration {
-  version: number;
-  name: string;
-  statements: Statement[];
-}
+/** Version 1 (migrations.ts): the record. */
+export const POSTGRES_RECORD: readonly Statement[] = [TABLES, THEME_MASKS, COUNTED, FACETED, LISTED, SECTION_BITS].map((text) => ({ text }));
 
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'the record of schema 1: offers, sources, facets, counts, lexical index, history',
-    statements: [TABLES, THEME_MASKS, COUNTED, FACETED, LISTED, SECTION_BITS].map((text) => ({ text })),
-  },
-  {
-    version: 2,
-    name: 'snapshots of fetched bodies (ingest/fetch/pg-snapshots.ts), for reindex --offline on any machine',
-    statements: [
-      { text: `CREATE TABLE snapshot_bodies (content_hash ${KEY} PRIMARY KEY, body bytea NOT NULL)` },
-      { text: `CREATE TABLE snapshot_urls (url ${KEY} PRIMARY KEY, entry json NOT NULL)` },
-    ],
-  },
+/** Version 2: snapshots of fetched bodies (ingest/fetch/pg-snapshots.ts), for reindex --offline on any machine. */
+export const POSTGRES_SNAPSHOTS: readonly Statement[] = [
+  { text: `CREATE TABLE snapshot_bodies (content_hash ${KEY} PRIMARY KEY, body bytea NOT NULL)` },
+  { text: `CREATE TABLE snapshot_urls (url ${KEY} PRIMARY KEY, entry json NOT NULL)` },
 ];
 
 /**
