@@ -17,16 +17,15 @@ import type {
   WebRootRecord,
 } from '../record-store.ts';
 import { containsWords, fromOfferRow, fromSourceRow, toOfferRow, type OfferRow, type SourceRow } from '../rows.ts';
+import { newerRecord, RECORD_MIGRATIONS, RECORD_SCHEMA_VERSION } from '../migrations.ts';
 import { sectionMask } from '../theme-counts.ts';
 import { countFamilies, type FamilyRow } from '../title-families.ts';
-import { POSTGRES_FACETS } from './pg-offer-search.ts';
 import { PgLexicalIndex } from './pg-lexical-index.ts';
+import { POSTGRES_FACETS, searchOffersPg } from './pg-offer-search.ts';
 import { PgReindexHistory } from './pg-reindex-history.ts';
-import { newerRecord, RECORD_MIGRATIONS, RECORD_SCHEMA_VERSION } from '../migrations.ts';
-import { TRIGRAM_INDEX } from './schema.ts';
-import { searchOffersPg } from './pg-offer-search.ts';
-import { PostgresError, SyncPostgres, type Statement } from './sync-client.ts';
 import { describePostgres, quoteIdentifier } from './postgres-url.ts';
+import { TRIGRAM_EXTENSION, TRIGRAM_SCHEMA, trigramIndex } from './schema.ts';
+import { PostgresError, SyncPostgres, type Statement } from './sync-client.ts';
 
 /** Offers read per page by listOffers: one round trip per page, a page in memory at a time. */
 const LIST_PAGE = 200;
@@ -34,7 +33,7 @@ const LIST_PAGE = 200;
 /**
  * The record in Postgres (OFFERS_DATABASE_URL), for a team: every machine that names the same
  * database and collection reads and writes one record. One schema per collection (as SQLite has
- * one file per collection), the tables of schema.ts, and the same answers as the SQLite record to
+ * one file per collection), the tables of schema.ts at the versions of migrations.ts, and the same answers as the SQLite record to
  * every call (test/helpers/record-store-suite.ts runs on both).
  *
  * Writers take turns through an advisory lock (advisory-lock.ts), as they take the data-dir lock
@@ -80,7 +79,7 @@ export class PgRecordStore implements RecordStore {
       return result;
     } catch (error) {
       this.depth--;
-      this.db.run([{ text: this.depth === 0 ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}` }]);
+      this.rollback(this.depth === 0 ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`);
       throw error;
     }
   }
@@ -180,8 +179,20 @@ export class PgRecordStore implements RecordStore {
     try {
       this.db.run([{ text: 'BEGIN' }, ...statements, { text: 'COMMIT' }]);
     } catch (error) {
-      this.db.run([{ text: 'ROLLBACK' }]);
+      this.rollback('ROLLBACK');
       throw error;
+    }
+  }
+
+  /**
+   * Ends a failed transaction (or savepoint), keeping the error that failed it for the caller: a
+   * rollback that fails too means the connection is gone, and the server rolled back with it.
+   */
+  private rollback(text: string): void {
+    try {
+      this.db.run([{ text }]);
+    } catch {
+      // See above: nothing is left to undo.
     }
   }
 
@@ -414,12 +425,18 @@ function migrate(db: SyncPostgres, collection: string): void {
     }
     db.run([{ text: 'COMMIT' }]);
   } catch (error) {
-    db.run([{ text: 'ROLLBACK' }]);
+    try {
+      db.run([{ text: 'ROLLBACK' }]);
+    } catch {
+      // The connection is gone: the server rolled back; the first error says why.
+    }
     throw error;
   }
   try {
     // Outside the migration: a database where this user may not create the extension still works, without the index.
-    db.run([{ text: 'CREATE EXTENSION IF NOT EXISTS pg_trgm' }, { text: TRIGRAM_INDEX }]);
+    db.run([{ text: TRIGRAM_EXTENSION }]);
+    const extension = db.rows<{ schema: string }>(TRIGRAM_SCHEMA)[0];
+    if (extension) db.run([{ text: trigramIndex(quoteIdentifier(extension.schema)) }]);
   } catch (error) {
     if (!(error instanceof PostgresError)) throw error;
   }

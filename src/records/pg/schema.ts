@@ -187,6 +187,10 @@ export const POSTGRES_SNAPSHOTS: readonly Statement[] = [
 /**
  * The trigram index of the folded text, for `searchOffers`: only where the `pg_trgm` extension
  * is installed or may be (a trusted extension: a database owner may create it). Without it the
- * search reads the selection's rows, as SQLite's does.
+ * search reads the selection's rows, as SQLite's does. The extension lives in one schema of the
+ * database (public, when this creates it), so its operator class is named with that schema.
  */
-export const TRIGRAM_INDEX = 'CREATE INDEX IF NOT EXISTS offer_facets_folded ON offer_facets USING gin (folded gin_trgm_ops)';
+export const TRIGRAM_EXTENSION = 'CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public';
+export const TRIGRAM_SCHEMA = "SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'";
+export const trigramIndex = (extensionSchema: string) =>
+  `CREATE INDEX IF NOT EXISTS offer_facets_folded ON offer_facets USING gin (folded ${extensionSchema}.gin_trgm_ops)`;
