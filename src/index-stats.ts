@@ -37,6 +37,8 @@ export interface IndexStats {
   /** With --include-removed: per role, the offers the record keeps as history. */
   history?: Record<string, { removed: number; expired: number; duplicates: number }>;
   store: string;
+  /** Where the record is: its SQLite file, or its Postgres database and schema. */
+  record: string;
   embedder: string;
   /** The store and the record disagree (src/store/consistency.ts); empty when consistent. */
   warnings: string[];
@@ -60,6 +62,7 @@ export async function collectStats(workspace: Workspace, options: { includeRemov
     removed: 0,
     expired: 0,
     store: workspace.storeUrl,
+    record: workspace.recordLocation,
     embedder: `${workspace.embedder.id} (${workspace.embedder.dimension}d)`,
     warnings: store.consistent ? [] : [describeDrift(store, workspace.storeUrl)],
   };

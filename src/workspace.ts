@@ -6,7 +6,8 @@ import type { Embedder } from './embed/embedder.ts';
 import { LocalEmbedder } from './embed/local-embedder.ts';
 import { backfillLexicalIndex } from './records/lexical-backfill.ts';
 import type { RecordStore } from './records/record-store.ts';
-import { SqliteRecordStore } from './records/sqlite-record-store.ts';
+import { describePostgres } from './records/pg/postgres-url.ts';
+import { SqliteRecordStore, sqliteRecordFile } from './records/sqlite-record-store.ts';
 import { acquireDataDirLock, waitForDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { absentStore } from './store/absent-store.ts';
 import { lazyStore, type LazyStore } from './store/lazy-store.ts';
@@ -27,6 +28,8 @@ export interface Workspace {
   themes: ThemeCatalog;
   /** Where the store is, for messages. */
   storeUrl: string;
+  /** Where the record is, for messages: its SQLite file, or its Postgres database and schema (never a password). */
+  recordLocation: string;
   close(): Promise<void>;
 }
 
@@ -100,6 +103,9 @@ export async function openWorkspace(config: OffersConfig, options: OpenWorkspace
     records,
     roles,
     themes,
+    recordLocation: config.databaseUrl
+      ? `${describePostgres(config.databaseUrl)} (schema "${collectionName(space)}")`
+      : sqliteRecordFile(config.dataDir, collectionName(space)),
     get storeUrl() {
       return connection.url(config.chromaUrl ?? 'the embedded Chroma server (not started)');
     },

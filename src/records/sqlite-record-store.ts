@@ -40,6 +40,11 @@ const BUSY_TIMEOUT_MS = 5000;
 /** How much of the record a reader maps (the whole of a 100k-offer record is about 1.5 GB). */
 const READER_MMAP_BYTES = 1024 * 1024 * 1024;
 
+/** One record file per collection: switching embedders must not reuse another space's record. */
+export function sqliteRecordFile(dataDir: string, collection: string): string {
+  return path.join(dataDir, 'index', `${collection}.sqlite`);
+}
+
 /** The record in SQLite, one file per collection in `<data dir>/index` (WAL). */
 export class SqliteRecordStore implements RecordStore {
   /** Chunk text and theme prominence for lexical retrieval, written in the same transactions as the offers. */
@@ -70,9 +75,8 @@ export class SqliteRecordStore implements RecordStore {
    * a copy without write permission): see openReadOnly.
    */
   static open(dataDir: string, collection: string, options: { readOnly?: boolean; reader?: boolean } = {}): SqliteRecordStore {
-    const dir = path.join(dataDir, 'index');
-    // One record file per collection: switching embedders must not reuse another space's record.
-    const file = path.join(dir, `${collection}.sqlite`);
+    const file = sqliteRecordFile(dataDir, collection);
+    const dir = path.dirname(file);
     if (options.readOnly) return SqliteRecordStore.openReadOnly(file);
     try {
       mkdirSync(dir, { recursive: true });

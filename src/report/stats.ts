@@ -2,7 +2,7 @@ import type { IndexStats } from '../index-stats.ts';
 
 /** `offers stats` for people: the counts, the families outside the catalogue, warnings, the check's findings. */
 export function renderStats(s: IndexStats): string {
-  const lines = [`${s.offers} offers, ${s.chunks} chunks (store holds ${s.storeChunks ?? 'nothing it can read'}) in ${s.store}, embedder ${s.embedder}`];
+  const lines = [`${s.offers} offers, ${s.chunks} chunks (store holds ${s.storeChunks ?? 'nothing it can read'}) in ${s.store}, embedder ${s.embedder}`, `record: ${s.record}`];
   lines.push('', 'role                               offers  chunks');
   for (const [role, r] of Object.entries(s.roles).sort((a, b) => b[1].offers - a[1].offers)) {
     lines.push(`${role.padEnd(34)} ${String(r.offers).padStart(6)}  ${String(r.chunks).padStart(6)}`);

@@ -63,6 +63,7 @@ describe('a team: one record in Postgres, one Chroma server, two machines', () =
     assert.equal(stats.offers, ingest.offers);
     assert.equal(stats.storeChunks, stats.chunks, 'the store holds what the shared record lists');
     assert.equal(stats.check?.consistent, true, 'chunk by chunk');
+    assert.match(stats.record, /^postgres:\/\/127\.0\.0\.1:\d+\/\w+ \(schema "offers-[^"]+"\)$/);
     const reindex = json<{ unchanged: number; new: number; removed: number; failed: number }>(await cli('b', ['reindex', '--json']));
     assert.deepEqual({ new: reindex.new, removed: reindex.removed, failed: reindex.failed }, { new: 0, removed: 0, failed: 0 });
     assert.ok(reindex.unchanged >= ingest.offers, 'B re-read the sources A recorded');
