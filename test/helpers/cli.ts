@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -60,10 +61,25 @@ export function startCli(args: string[], options: CliOptions = {}): { child: Chi
   return { child, result };
 }
 
-/** A scratch directory, removed by the returned cleanup. */
-export async function scratchDir(prefix = 'offers-test-'): Promise<{ dir: string; cleanup(): Promise<void> }> {
-  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+/**
+ * A scratch directory, removed by the returned cleanup. `inMemory` puts it on /dev/shm where the
+ * system has one: a test that makes a hundred thousand files waits on the disk's journal, not on
+ * the code it tests (130k empty files took ~30 s on these machines' ext4, ~1 s on tmpfs).
+ */
+export async function scratchDir(prefix = 'offers-test-', options: { inMemory?: boolean } = {}): Promise<{ dir: string; cleanup(): Promise<void> }> {
+  const dir = await mkdtemp(path.join(options.inMemory && isWritableDir(MEMORY_DIR) ? MEMORY_DIR : tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+const MEMORY_DIR = '/dev/shm';
+
+function isWritableDir(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** A copy of the demo offers that a test may edit. */

@@ -102,10 +102,12 @@ for (const record of ['sqlite', 'postgres'] as const) describe(`crash safety (${
     t.diagnostic(`clean run ${cleanMs} ms; killed at ${killedAt.join(', ')} ms; ${midWrite} of the checked kills left a change unfinished`);
     assert.ok(killedAt.length >= KILLS, `only ${killedAt.length} runs were still going when killed`);
 
-    const final = await runCli(['--data-dir', crashDir, 'ingest', corpus, '--json'], crashEnv);
+    // Beside it (another data dir), the same history without kills: the first corpus, then the edited one.
+    const [final, cleanFinal] = await Promise.all([
+      runCli(['--data-dir', crashDir, 'ingest', corpus, '--json'], crashEnv),
+      runCli(['--data-dir', cleanDir, 'ingest', corpus, '--json'], cleanEnv),
+    ]);
     assert.equal(final.code, clean.code, final.stderr);
-    // The same history without kills: the first corpus, then the edited one.
-    const cleanFinal = await runCli(['--data-dir', cleanDir, 'ingest', corpus, '--json'], cleanEnv);
     assert.equal(cleanFinal.code, clean.code, cleanFinal.stderr);
 
     const [cleanIndex, crashIndex] = await Promise.all([describeIndex(cleanDir, cleanEnv.env), describeIndex(crashDir, crashEnv.env)]);
@@ -130,14 +132,17 @@ interface IndexDescription {
 
 /** What the CLI says is indexed: `export --include-removed` (every record, with its status) and `stats --json`. */
 async function describeIndex(dataDir: string, env: Record<string, string>): Promise<IndexDescription> {
-  const exported = await runCli(['--data-dir', dataDir, 'export', '--include-removed'], { env });
+  // Two readers side by side: they share one embedded Chroma server.
+  const [exported, stats] = await Promise.all([
+    runCli(['--data-dir', dataDir, 'export', '--include-removed'], { env }),
+    runCli(['--data-dir', dataDir, 'stats', '--json'], { env }),
+  ]);
   assert.equal(exported.code, 0, exported.stderr);
   const offers = new Map<string, { role: string; status: string; text: string }>();
   for (const line of exported.stdout.trim().split('\n')) {
     const o = JSON.parse(line) as { offerId: string; role: string; status: string; text: string };
     offers.set(o.offerId, { role: o.role, status: o.status, text: o.text });
   }
-  const stats = await runCli(['--data-dir', dataDir, 'stats', '--json'], { env });
   assert.equal(stats.code, 0, stats.stderr);
   return { offers, stats: JSON.parse(stats.stdout) as IndexDescription['stats'] };
 }

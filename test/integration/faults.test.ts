@@ -174,19 +174,22 @@ describe('storage faults', () => {
         return;
       }
       try {
-        const stats = await runCli(['--data-dir', view, 'stats', '--json']);
+        // Three readers side by side: none can write there, so none waits for another.
+        const [stats, query, exported] = await Promise.all([
+          runCli(['--data-dir', view, 'stats', '--json']),
+          runCli(['--data-dir', view, 'query', 'What is the difference between SRE and DevOps engineer positions?', '--format', 'json']),
+          runCli(['--data-dir', view, 'export']),
+        ]);
         assert.equal(stats.code, 0, stats.stderr);
         const counted = JSON.parse(stats.stdout) as { offers: number; storeChunks: number | null; warnings: string[] };
         assert.ok(counted.offers >= 30);
         assert.equal(counted.storeChunks, null);
         assert.match(counted.warnings.join('\n'), /is read-only, and the embedded Chroma server cannot run on it: quotes come from the record's lexical index alone/);
 
-        const query = await runCli(['--data-dir', view, 'query', 'What is the difference between SRE and DevOps engineer positions?', '--format', 'json']);
         assert.equal(query.code, 0, query.stderr);
         const answer = JSON.parse(query.stdout) as { citations: Array<{ offerId: string; quote: string }>; warnings: string[] };
         assert.ok(answer.citations.length >= 3, `citations: ${answer.citations.length}`);
         assert.match(answer.warnings.join('\n'), /lexical index alone/);
-        const exported = await runCli(['--data-dir', view, 'export']);
         assert.equal(exported.code, 0, exported.stderr);
         const texts = new Map(exported.stdout.trim().split('\n').map((line) => JSON.parse(line) as { offerId: string; text: string }).map((o) => [o.offerId, normaliseSpace(o.text)]));
         for (const citation of answer.citations) assert.ok(texts.get(citation.offerId)?.includes(normaliseSpace(citation.quote)), citation.quote);

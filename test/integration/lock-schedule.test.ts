@@ -41,7 +41,12 @@ describe('data-dir lock and schedule, end to end', () => {
       assert.match(refused.stderr, /fix: .*--wait/);
 
       const waiting = startCli(['--data-dir', dataDir, 'stats', '--json']);
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Until it says it waits, not for a fixed time: a loaded machine may not have started it yet.
+      await new Promise<void>((resolve) => {
+        let said = '';
+        waiting.child.stderr?.on('data', (d: Buffer) => /waiting for offers ingest/.test((said += d.toString())) && resolve());
+        void waiting.result.then(() => resolve());
+      });
       assert.equal(waiting.child.exitCode, null, 'stats waits while the writer holds the lock');
       lock.release();
       const stats = await waiting.result;

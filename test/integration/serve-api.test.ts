@@ -61,15 +61,20 @@ describe('offers serve: the HTTP API', () => {
   before(async () => {
     scratch = await scratchDir();
     ({ dataDir, offers: offersDir } = await ingestDemoOffers(scratch.dir));
-    // What the CLI says, before the server holds the data dir.
-    const answer = await runCli(['--data-dir', dataDir, 'query', QUESTION, '--format', 'json']);
+    // What the CLI says, before the server holds the data dir. Readers side by side share one
+    // embedded Chroma server (test/integration/readers.test.ts): one start instead of four.
+    const [answer, refusal, stats, exports] = await Promise.all([
+      runCli(['--data-dir', dataDir, 'query', QUESTION, '--format', 'json']),
+      runCli(['--data-dir', dataDir, 'query', REFUSED.question, '--roles', REFUSED.roles.join(','), '--format', 'json']),
+      runCli(['--data-dir', dataDir, 'stats', '--json']),
+      runCli(['--data-dir', dataDir, 'export']),
+    ]);
     assert.equal(answer.code, 0, answer.stderr);
     cliAnswer = answer.stdout;
-    const refusal = await runCli(['--data-dir', dataDir, 'query', REFUSED.question, '--roles', REFUSED.roles.join(','), '--format', 'json']);
     assert.equal(refusal.code, 4, refusal.stderr);
     cliRefusal = refusal.stdout;
-    cliStats = JSON.parse((await runCli(['--data-dir', dataDir, 'stats', '--json'])).stdout) as IndexStats;
-    exported = (await runCli(['--data-dir', dataDir, 'export'])).stdout.trim().split('\n').map((line) => JSON.parse(line) as Exported);
+    cliStats = JSON.parse(stats.stdout) as IndexStats;
+    exported = exports.stdout.trim().split('\n').map((line) => JSON.parse(line) as Exported);
     server = await startServer(['--data-dir', dataDir, 'serve', '--port', '0']);
   });
   after(async () => {

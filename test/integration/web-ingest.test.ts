@@ -184,7 +184,8 @@ describe('web ingest', () => {
     const cli = await inProcess('offers-web-gone-');
     const titles = async (options: { includeRemoved?: boolean } = {}) => exported((await cli.run(exportOffers, options)).stdout);
     try {
-      const run = await cli.run(ingest, { sources: slugs.map((slug) => `${site.origin}/jobs/${slug}`), json: true });
+      // --rate 1000: politeness is not the point here (reindex keeps its default pace).
+      const run = await cli.run(ingest, { sources: slugs.map((slug) => `${site.origin}/jobs/${slug}`), web: { rate: 1000 }, json: true });
       assert.equal(run.code, 0, run.stderr);
       assert.equal(JSON.parse(run.stdout).offers, 4);
       status.set('a', 404).set('b', 410).set('c', 503);
@@ -219,7 +220,7 @@ describe('web ingest', () => {
     const site = await startSite(routes);
     const cli = await inProcess('offers-web-recrawl-');
     try {
-      const run = await cli.run(ingest, { sources: [`${site.origin}/sitemap.xml`, `${site.origin}/careers/`], web: { maxPages: 3 }, json: true });
+      const run = await cli.run(ingest, { sources: [`${site.origin}/sitemap.xml`, `${site.origin}/careers/`], web: { maxPages: 3, rate: 1000 }, json: true });
       assert.equal(run.code, 0, run.stderr);
       assert.equal(JSON.parse(run.stdout).offers, 2);
       listed = 5;
