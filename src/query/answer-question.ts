@@ -122,8 +122,9 @@ export async function answerQuestion(workspace: Workspace, request: QuestionRequ
     ...(request.offers !== undefined ? { sampleNote: MESSAGES[language].sampledWith(seed) } : {}),
   });
   const members = membership(groups);
+  const cited = workspace.records.getOffers([...new Set(answer.citations.map((citation) => citation.offerId))]);
   const problems = verifyAnswer(answer, (offerId) => {
-    const record = workspace.records.getOffer(offerId);
+    const record = cited.get(offerId);
     return record && { role: members(offerId, record.role), text: record.offer.text };
   });
   return problems.length > 0 ? { ...answer, warnings: [...answer.warnings, ...problems.map((p) => `citation check: ${p}`)] } : answer;
@@ -359,8 +360,9 @@ function mineGroups(workspace: Workspace, groups: readonly CountedGroup[], aspec
 }
 
 function loadMinedOffers(workspace: Workspace, ids: readonly string[]): MinedOffer[] {
+  const records = workspace.records.getOffers(ids);
   return ids.flatMap((id) => {
-    const record = workspace.records.getOffer(id);
+    const record = records.get(id);
     if (!record) return [];
     const { title, company, source, sections, url } = record.offer;
     return [{ offerId: id, title, company, source, sections, ...(url ? { url } : {}) }];

@@ -121,6 +121,8 @@ export interface RecordStore {
   otherSourcesListing(source: string, offerIds: readonly string[]): Map<string, string>;
 
   getOffer(offerId: string): OfferRecord | undefined;
+  /** These offers, by id, in one read (ids the record lacks are absent): a query loads hundreds at a time. */
+  getOffers(offerIds: readonly string[]): Map<string, OfferRecord>;
   putOffer(record: OfferRecord): void;
   /** Records the chunk ids about to be written or deleted, before the vector store is touched. */
   addIntent(offerId: string, chunkIds: string[]): void;

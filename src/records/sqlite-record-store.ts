@@ -193,6 +193,11 @@ export class SqliteRecordStore implements RecordStore {
     return row && fromOfferRow(row);
   }
 
+  getOffers(offerIds: readonly string[]): Map<string, OfferRecord> {
+    const rows = this.sql('SELECT * FROM offers WHERE offer_id IN (SELECT value FROM json_each(?))').all(JSON.stringify(offerIds)) as OfferRow[];
+    return new Map(rows.map((row) => [row.offer_id, fromOfferRow(row)]));
+  }
+
   putOffer(record: OfferRecord): void {
     this.sql(
       `INSERT INTO offers (offer_id, source, role, content_hash, fingerprint, status, canonical_id, chunk_ids,

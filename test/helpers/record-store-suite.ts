@@ -160,6 +160,15 @@ export function recordStoreSuite(name: string, open: () => Promise<OpenedRecord>
         assert.deepEqual(records.getOffer('o1'), full);
       });
 
+      it('reads offers by the hundred in one call, as getOffer reads each, leaving out ids it lacks', () => {
+        const ids = Array.from({ length: 150 }, (_, i) => `o${String(i).padStart(3, '0')}`);
+        for (const [i, offerId] of ids.entries()) records.putOffer({ ...full, offerId, status: i % 3 === 0 ? 'removed' : 'active' });
+        const read = records.getOffers([...ids, 'missing', ids[0]!]);
+        assert.deepEqual([...read.keys()].sort(), ids);
+        for (const offerId of ids) assert.deepEqual(read.get(offerId), records.getOffer(offerId));
+        assert.equal(records.getOffers([]).size, 0);
+      });
+
       it('replaces an offer on a second write, keeping the day it was first seen', () => {
         records.putOffer(full);
         const second: OfferRecord = {

@@ -130,6 +130,11 @@ export class PgRecordStore implements RecordStore {
     return row && fromOfferRow(row);
   }
 
+  getOffers(offerIds: readonly string[]): Map<string, OfferRecord> {
+    const rows = this.db.rows<OfferRow>(`SELECT ${OFFER_COLUMNS} FROM offers WHERE offer_id = ANY($1::text[])`, [offerIds]);
+    return new Map(rows.map((row) => [row.offer_id, fromOfferRow(row)]));
+  }
+
   putOffer(record: OfferRecord): void {
     const row = toOfferRow(record);
     const statements: Statement[] = [
