@@ -215,13 +215,20 @@ describe('two machines re-indexing one shared record at once', () => {
     assert.equal(changed[0], 0, 'the second re-index found the first one\'s work done');
     assert.ok(changed[1]! > 0);
 
-    // Killed mid-run (A), while B waits for it; then B's run and one more converge.
+    // Killed mid-run (A, once it has rewritten some offers), while B waits for it; then B's run and one more converge.
     for (const file of files) await writeFile(file, editOffer(await readFile(file, 'utf8'), 'edit 2'));
+    const edited = await watchEdits(databaseUrl, 'edit 2');
     const killed = start('a', ['reindex']);
     const waiting = start('b', ['reindex']);
-    await new Promise((resolve) => setTimeout(resolve, 1200));
-    killed.child.kill('SIGKILL');
-    await killed.result;
+    let editedWhenKilled = 0;
+    try {
+      while ((editedWhenKilled = await edited.count()) === 0 && killed.child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 10));
+      killed.child.kill('SIGKILL');
+    } finally {
+      await edited.close();
+    }
+    assert.equal((await killed.result).signal, 'SIGKILL', 'A was killed, not finished');
+    assert.ok(editedWhenKilled > 0 && editedWhenKilled < files.length, `A was killed mid-run (${editedWhenKilled} of ${files.length} offers rewritten)`);
     const afterKill = await waiting.result;
     assert.equal(afterKill.code, 0, afterKill.stderr);
     const converged = await start('a', ['reindex']).result;
@@ -237,6 +244,19 @@ describe('two machines re-indexing one shared record at once', () => {
     assert.deepEqual(held, { orphans: [], missing: [], intents: 0 });
   });
 });
+
+/** How many offers of the shared record hold `marker` in their text, read with a connection of the test's own. */
+async function watchEdits(url: string, marker: string): Promise<{ count(): Promise<number>; close(): Promise<void> }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query<{ schema: string }>("SELECT nspname AS schema FROM pg_namespace WHERE nspname LIKE 'offers-%'");
+  assert.equal(rows.length, 1, 'one collection in the shared record');
+  const table = `"${rows[0]!.schema}".offers`;
+  return {
+    count: async () => (await client.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM ${table} WHERE strpos(offer::text, $1) > 0`, [marker])).rows[0]!.n,
+    close: () => client.end(),
+  };
+}
 
 async function exported(dataDir: string, env: Record<string, string>): Promise<{ ids: string[]; offers: Map<string, { status: string; text: string }> }> {
   const run = await runCli(['--data-dir', dataDir, 'export', '--include-removed'], { env });
