@@ -24,16 +24,6 @@ import { countFamilies, type FamilyRow } from './title-families.ts';
 // paths opened here are absolute, never `file:…`, so no other name changes meaning.
 process.env.SQLITE_USE_URI ??= '1';
 
-/**
- * The record of what is indexed (SQLite, WAL): per source and per offer, the content hash, the
- * chunk ids in the vector store, the status and first / last seen / last changed times.
- *
- * It is the source of truth for what the vector store should hold. Every change to the vector
- * store is bracketed by an intent (the chunk ids about to be touched) recorded before and cleared
- * after, so a run killed in between leaves a trace that the next run rolls back
- * (see ingest/index-writer.ts).
- */
-
 /** How long an opening or a write waits for another connection's write transaction. */
 const BUSY_TIMEOUT_MS = 5000;
 
