@@ -20,6 +20,7 @@ import { collectionName } from '../../src/store/vector-store.ts';
 import { openWorkspace } from '../../src/workspace.ts';
 import { storeAgainstRecord } from '../helpers/index-check.ts';
 import { closedPort, copyDemoOffers, runCli, scratchDir, startCli, type CliRun } from '../helpers/cli.ts';
+import { startServer } from '../helpers/serve.ts';
 import { postgresBinDir, usePostgres } from '../helpers/postgres.ts';
 import { buildJobSite, startSite } from '../helpers/job-site.ts';
 import { editOffer, writeSyntheticCorpus } from '../helpers/synthetic-corpus.ts';
@@ -71,26 +72,43 @@ describe('a team: one record in Postgres, one Chroma server, two machines', () =
     for (const machine of ['a', 'b']) assert.deepEqual(await readdir(path.join(scratch.dir, machine, 'index')).catch(() => []), []);
   });
 
-  it('a reader waits for the writer holding the advisory lock, and --wait 0 names it (exit 5)', async () => {
+  it('a reader waits for the writer holding the advisory lock, and --wait 0 names it (exit 5); a running server keeps answering', async () => {
     const workspace = await openWorkspace(resolveConfig({ dataDir: path.join(scratch.dir, 'a') }, env()));
     const held = collectionName({ embedderId: workspace.embedder.id, dimension: workspace.embedder.dimension });
     await workspace.close();
-    const lock = await acquireAdvisoryLock(databaseUrl, held, { command: 'ingest', waitMs: 0 });
+    const server = await startServer(['--data-dir', path.join(scratch.dir, 'b'), 'serve', '--port', '0'], { env: env() });
+    const stats = async () => {
+      const response = await fetch(new URL('api/stats', server.url));
+      assert.equal(response.status, 200);
+      return ((await response.json()) as IndexStats).offers;
+    };
+    let lock: Awaited<ReturnType<typeof acquireAdvisoryLock>> | undefined;
     try {
+      const offers = await stats(); // the server's workspace is open from here on
+      lock = await acquireAdvisoryLock(databaseUrl, held, { command: 'ingest', waitMs: 0 });
+      assert.equal(await stats(), offers, 'the server answers from committed rows while another machine writes');
       const busy = await cli('b', ['query', SEED_QUESTION, '--wait', '0']);
       assert.equal(busy.code, 5, busy.stderr);
       assert.match(busy.stderr, /is busy: offers ingest \(pid \d+ on /);
       const writer = await cli('b', ['reindex', '--wait', '0']);
       assert.equal(writer.code, 5, writer.stderr);
       const waiting = startCli(['--data-dir', path.join(scratch.dir, 'b'), 'stats', '--json', '--wait', '30'], { env: env() });
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await new Promise<void>((resolve) => {
+        let said = '';
+        waiting.child.stderr!.on('data', (data: Buffer) => {
+          said += data.toString();
+          if (said.includes('waiting for offers ingest')) resolve();
+        });
+        // A reader that does not wait ends instead: the next assertion says so.
+        waiting.child.on('close', () => resolve());
+      });
       assert.equal(waiting.child.exitCode, null, 'the reader is still waiting');
       lock.release();
       const read = await waiting.result;
       assert.equal(read.code, 0, read.stderr);
-      assert.match(read.stderr, /waiting for offers ingest/);
     } finally {
-      lock.release();
+      lock?.release();
+      await server.stop();
     }
   });
 
