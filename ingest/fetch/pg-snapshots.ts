@@ -1,9 +1,7 @@
 import pg from 'pg';
-import { FatalError } from '../../src/errors.ts';
-import { describePostgres, quoteIdentifier } from '../../src/records/pg/postgres-url.ts';
-import { sha1 } from '../../src/util/hash.ts';
+import { postgresFailure, quoteIdentifier } from '../../src/records/pg/postgres-url.ts';
 import type { FetchedPage } from './http-client.ts';
-import type { SnapshotEntry, Snapshots } from './snapshots.ts';
+import { snapshotEntry, snapshotPage, type SnapshotEntry, type Snapshots } from './snapshots.ts';
 
 /**
  * Snapshots in the shared Postgres record (the `snapshot_bodies` and `snapshot_urls` tables of
@@ -23,14 +21,7 @@ export class PgSnapshots implements Snapshots {
   }
 
   async save(page: FetchedPage): Promise<SnapshotEntry> {
-    const entry: SnapshotEntry = {
-      url: page.url,
-      finalUrl: page.finalUrl,
-      status: page.status,
-      ...(page.contentType ? { contentType: page.contentType } : {}),
-      contentHash: sha1(page.body),
-      fetchedAt: page.fetchedAt,
-    };
+    const entry = snapshotEntry(page);
     await this.query('INSERT INTO snapshot_bodies (content_hash, body) VALUES ($1, $2) ON CONFLICT DO NOTHING', [entry.contentHash, page.body]);
     await this.query('INSERT INTO snapshot_urls (url, entry) VALUES ($1, $2) ON CONFLICT (url) DO UPDATE SET entry = excluded.entry', [page.url, JSON.stringify(entry)]);
     return entry;
@@ -42,16 +33,7 @@ export class PgSnapshots implements Snapshots {
       [url],
     );
     const row = rows[0];
-    if (!row) return undefined;
-    const entry = JSON.parse(row.entry) as SnapshotEntry;
-    return {
-      url: entry.url,
-      finalUrl: entry.finalUrl,
-      status: entry.status,
-      ...(entry.contentType ? { contentType: entry.contentType } : {}),
-      body: row.body,
-      fetchedAt: entry.fetchedAt,
-    };
+    return row && snapshotPage(JSON.parse(row.entry) as SnapshotEntry, row.body);
   }
 
   async prune(): Promise<number> {
@@ -69,9 +51,7 @@ export class PgSnapshots implements Snapshots {
     try {
       return await this.pool.query<R>(text, values);
     } catch (error) {
-      throw new FatalError(`the snapshots of the Postgres record at ${describePostgres(this.url)} failed: ${(error as Error).message}`, 'check that the server is running and reachable', {
-        cause: error,
-      });
+      throw postgresFailure(this.url, error);
     }
   }
 }

@@ -33,6 +33,30 @@ export interface Snapshots {
   close(): Promise<void>;
 }
 
+/** What a snapshot records of a fetched page besides its body (stored once per content hash). */
+export function snapshotEntry(page: FetchedPage): SnapshotEntry {
+  return {
+    url: page.url,
+    finalUrl: page.finalUrl,
+    status: page.status,
+    ...(page.contentType ? { contentType: page.contentType } : {}),
+    contentHash: sha1(page.body),
+    fetchedAt: page.fetchedAt,
+  };
+}
+
+/** The page a snapshot gives back: its entry and its body. */
+export function snapshotPage(entry: SnapshotEntry, body: Buffer): FetchedPage {
+  return {
+    url: entry.url,
+    finalUrl: entry.finalUrl,
+    status: entry.status,
+    ...(entry.contentType ? { contentType: entry.contentType } : {}),
+    body,
+    fetchedAt: entry.fetchedAt,
+  };
+}
+
 export class SnapshotStore implements Snapshots {
   constructor(readonly dir: string) {}
 
@@ -41,16 +65,8 @@ export class SnapshotStore implements Snapshots {
   }
 
   async save(page: FetchedPage): Promise<SnapshotEntry> {
-    const contentHash = sha1(page.body);
-    const entry: SnapshotEntry = {
-      url: page.url,
-      finalUrl: page.finalUrl,
-      status: page.status,
-      ...(page.contentType ? { contentType: page.contentType } : {}),
-      contentHash,
-      fetchedAt: page.fetchedAt,
-    };
-    const body = this.bodyPath(contentHash);
+    const entry = snapshotEntry(page);
+    const body = this.bodyPath(entry.contentHash);
     if (!existsSync(body)) await writeAtomically(body, page.body);
     await writeAtomically(this.entryPath(page.url), `${JSON.stringify(entry, null, 2)}\n`);
     return entry;
@@ -65,15 +81,7 @@ export class SnapshotStore implements Snapshots {
       return undefined;
     }
     const body = await readFile(this.bodyPath(entry.contentHash)).catch(() => undefined);
-    if (!body) return undefined;
-    return {
-      url: entry.url,
-      finalUrl: entry.finalUrl,
-      status: entry.status,
-      ...(entry.contentType ? { contentType: entry.contentType } : {}),
-      body,
-      fetchedAt: entry.fetchedAt,
-    };
+    return body && snapshotPage(entry, body);
   }
 
   /**

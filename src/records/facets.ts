@@ -87,6 +87,13 @@ export const SQLITE_FACETS: FacetDialect = {
   list: (values) => JSON.stringify(values),
 };
 
+/** Postgres (pg/): numbered parameters, lists as arrays. */
+export const POSTGRES_FACETS: FacetDialect = {
+  parameter: (n) => `$${n}`,
+  inList: (column, parameter) => `${column} = ANY(${parameter}::text[])`,
+  list: (values) => values,
+};
+
 /** A facet filter as SQL over offer_facets (`f`), with its parameters, from parameter `first` on. */
 export function facetWhere(filter: FacetFilter, dialect: FacetDialect = SQLITE_FACETS, first = 1): { where: string; params: unknown[] } {
   const clauses = ["f.status = 'active'"];

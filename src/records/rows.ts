@@ -1,3 +1,4 @@
+import { normalizePhrase } from '../catalog/normalize.ts';
 import type { Offer, SectionKind } from '../types.ts';
 import type { OfferRecord, OfferStatus, SourceRecord } from './record-store.ts';
 
@@ -35,8 +36,17 @@ export interface SourceRow {
   last_changed: string;
 }
 
+/**
+ * The ids of a group's facet rows whose company holds every folded word, as whole words: both
+ * record stores match company words here, since neither database folds as normalizePhrase does.
+ */
+export function withCompanyWords(rows: ReadonlyArray<{ offer_id: string; company: string | null }>, words: readonly string[] | undefined): string[] {
+  if (!words || words.length === 0) return rows.map((row) => row.offer_id);
+  return rows.filter((row) => containsWords(normalizePhrase(row.company ?? ''), words)).map((row) => row.offer_id);
+}
+
 /** Whether folded text holds every folded word, as whole words. */
-export function containsWords(folded: string, words: readonly string[]): boolean {
+function containsWords(folded: string, words: readonly string[]): boolean {
   const padded = ` ${folded} `;
   return words.every((word) => padded.includes(` ${word} `));
 }

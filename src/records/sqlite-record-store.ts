@@ -9,14 +9,13 @@ import type { LexicalIndex } from './lexical-index.ts';
 import type { ReindexHistory } from './reindex-history.ts';
 import { SqliteLexicalIndex } from './sqlite-lexical-index.ts';
 import { SqliteReindexHistory } from './sqlite-reindex-history.ts';
-import { containsWords, fromOfferRow, fromSourceRow, toOfferRow, type OfferRow, type SourceRow } from './rows.ts';
+import { fromOfferRow, fromSourceRow, toOfferRow, withCompanyWords, type OfferRow, type SourceRow } from './rows.ts';
 import type { DuplicateCandidate, OfferHeader, OfferRecord, OfferState, OfferStatus, OfferThemes, RecordStore, SourceRecord, TitleFamily, WebRootRecord } from './record-store.ts';
 import { installOfferSearch, searchOffers, type OfferPage, type OfferSearch } from './offer-search.ts';
 import { sectionMask } from './theme-counts.ts';
 import { facetWhere, type FacetFilter } from './facets.ts';
 import { migrateSqlite } from './migrations.ts';
 import { SQLITE_TABLES } from './sqlite-schema.ts';
-import { normalizePhrase } from '../catalog/normalize.ts';
 import { countFamilies, type FamilyRow } from './title-families.ts';
 
 // A read-only record is opened by URI (`file:…?immutable=1`, openReadOnly), which better-sqlite3
@@ -280,15 +279,13 @@ export class SqliteRecordStore implements RecordStore {
 
   /**
    * The active offers of a group (src/query/groups.ts), by id: an indexed read of the narrow
-   * facet rows (src/records/facets.ts). Company words are matched here, on folded names, since
+   * facet rows (src/records/facets.ts). Company words are matched on folded names (rows.ts), since
    * SQLite cannot fold accents.
    */
   groupOffers(filter: FacetFilter & { companyWords?: readonly string[] }): string[] {
     const { where, params } = facetWhere(filter);
     const rows = this.sql(`SELECT f.offer_id, f.company FROM offer_facets f WHERE ${where} ORDER BY f.offer_id`).all(...params) as Array<{ offer_id: string; company: string | null }>;
-    const words = filter.companyWords;
-    if (!words || words.length === 0) return rows.map((row) => row.offer_id);
-    return rows.filter((row) => containsWords(normalizePhrase(row.company ?? ''), words)).map((row) => row.offer_id);
+    return withCompanyWords(rows, filter.companyWords);
   }
 
   /** A page of the active offers of a selection holding some words, in id order (offer-search.ts). */

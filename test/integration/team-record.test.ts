@@ -146,15 +146,15 @@ describe('a team: one record in Postgres, one Chroma server, two machines', () =
 });
 
 describe('the Postgres record over a lost connection', () => {
-  const terminate = async (url: string, command: string) => {
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    try {
-      const { rowCount } = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE $1", [`offers ${command} %`]);
-      assert.equal(rowCount, 1, 'one connection to end');
-    } finally {
-      await admin.end();
-    }
+  /**
+   * Ends the one connection of `offers <command>` from another process, synchronously: the second
+   * test does it from inside a synchronous transaction, where no promise can settle.
+   */
+  const terminate = (url: string, command: string) => {
+    const ended = spawnSync(path.join(postgresBinDir(), 'psql'), [url, '-Atc', `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'offers ${command} %'`], {
+      encoding: 'utf8',
+    });
+    assert.equal(ended.stdout.trim(), 't', `one connection to end: ${ended.stderr}`);
   };
 
   it('reconnects for the next call when the connection went between calls (a long-running serve)', async () => {
@@ -162,7 +162,7 @@ describe('the Postgres record over a lost connection', () => {
     const records = PgRecordStore.open(url, 'offers-lost', 'serve-lost');
     try {
       records.putSource({ source: 'a.md', kind: 'file', contentHash: 'h', status: 'ok', offerIds: [], lastSeen: 't', lastChanged: 't' });
-      await terminate(url, 'serve-lost');
+      terminate(url, 'serve-lost');
       assert.deepEqual(records.countSources(), { sources: 1, failed: 0 });
     } finally {
       records.close();
@@ -178,9 +178,7 @@ describe('the Postgres record over a lost connection', () => {
         () =>
           records.transaction(() => {
             records.putSource(source('first.md'));
-            // From another process: this thread is inside a synchronous transaction.
-            const ended = spawnSync(path.join(postgresBinDir(), 'psql'), [url, '-Atc', `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'offers ingest-lost %'`], { encoding: 'utf8' });
-            assert.equal(ended.stdout.trim(), 't', ended.stderr);
+            terminate(url, 'ingest-lost');
             records.putSource(source('second.md'));
           }),
         (error: Error) => FatalError.isInstance(error) && /the Postgres record at postgres:\/\/127\.0\.0\.1:\d+\/\w+ failed/.test(error.message),

@@ -2,8 +2,8 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { AcquireLockOptions, DataDirLock, LockWaitOptions } from '../../data-dir-lock.ts';
-import { DataDirBusyError, FatalError } from '../../errors.ts';
-import { describePostgres } from './postgres-url.ts';
+import { DataDirBusyError } from '../../errors.ts';
+import { describePostgres, postgresFailure } from './postgres-url.ts';
 
 /**
  * The data-dir lock (src/data-dir-lock.ts) for a record in Postgres: a session advisory lock per
@@ -60,9 +60,7 @@ async function connect(url: string, applicationName: string): Promise<pg.Client>
     return client;
   } catch (error) {
     await client.end().catch(() => {});
-    throw new FatalError(`cannot reach the Postgres record at ${describePostgres(url)}: ${(error as Error).message}`, 'check that the server is running and reachable, or unset OFFERS_DATABASE_URL to use the local SQLite record', {
-      cause: error,
-    });
+    throw postgresFailure(url, error);
   }
 }
 

@@ -1,13 +1,6 @@
-import { facetWhere, type FacetDialect } from '../facets.ts';
+import { facetWhere, POSTGRES_FACETS } from '../facets.ts';
 import { offerPage, searchWords, type ListingRow, type OfferPage, type OfferSearch } from '../offer-search.ts';
 import type { SyncPostgres } from './sync-client.ts';
-
-/** Postgres: numbered parameters, lists as arrays. */
-export const POSTGRES_FACETS: FacetDialect = {
-  parameter: (n) => `$${n}`,
-  inList: (column, parameter) => `${column} = ANY(${parameter}::text[])`,
-  list: (values) => values,
-};
 
 /**
  * offer-search.ts's browsing on the Postgres record. The words are compared with the folded text

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { normalizePhrase } from '../../catalog/normalize.ts';
 import { FatalError } from '../../errors.ts';
 import type { Offer, OfferFacts, SectionKind } from '../../types.ts';
-import { facetWhere, type FacetFilter } from '../facets.ts';
+import { facetWhere, POSTGRES_FACETS, type FacetFilter } from '../facets.ts';
 import type { OfferPage, OfferSearch } from '../offer-search.ts';
 import type {
   DuplicateCandidate,
@@ -16,14 +16,14 @@ import type {
   TitleFamily,
   WebRootRecord,
 } from '../record-store.ts';
-import { containsWords, fromOfferRow, fromSourceRow, toOfferRow, type OfferRow, type SourceRow } from '../rows.ts';
+import { fromOfferRow, fromSourceRow, toOfferRow, withCompanyWords, type OfferRow, type SourceRow } from '../rows.ts';
 import { newerRecord, RECORD_MIGRATIONS, RECORD_SCHEMA_VERSION } from '../migrations.ts';
 import { sectionMask } from '../theme-counts.ts';
 import { countFamilies, type FamilyRow } from '../title-families.ts';
 import { PgLexicalIndex } from './pg-lexical-index.ts';
-import { POSTGRES_FACETS, searchOffersPg } from './pg-offer-search.ts';
+import { searchOffersPg } from './pg-offer-search.ts';
 import { PgReindexHistory } from './pg-reindex-history.ts';
-import { describePostgres, quoteIdentifier } from './postgres-url.ts';
+import { describePostgres, postgresFailure, quoteIdentifier } from './postgres-url.ts';
 import { TRIGRAM_EXTENSION, TRIGRAM_SCHEMA, trigramIndex } from './schema.ts';
 import { PostgresError, SyncPostgres, type Statement } from './sync-client.ts';
 
@@ -79,7 +79,7 @@ export class PgRecordStore implements RecordStore {
       return result;
     } catch (error) {
       this.depth--;
-      this.rollback(this.depth === 0 ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`);
+      rollback(this.db, this.depth === 0 ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}`);
       throw error;
     }
   }
@@ -184,20 +184,8 @@ export class PgRecordStore implements RecordStore {
     try {
       this.db.run([{ text: 'BEGIN' }, ...statements, { text: 'COMMIT' }]);
     } catch (error) {
-      this.rollback('ROLLBACK');
+      rollback(this.db, 'ROLLBACK');
       throw error;
-    }
-  }
-
-  /**
-   * Ends a failed transaction (or savepoint), keeping the error that failed it for the caller: a
-   * rollback that fails too means the connection is gone, and the server rolled back with it.
-   */
-  private rollback(text: string): void {
-    try {
-      this.db.run([{ text }]);
-    } catch {
-      // See above: nothing is left to undo.
     }
   }
 
@@ -332,9 +320,7 @@ export class PgRecordStore implements RecordStore {
   groupOffers(filter: FacetFilter & { companyWords?: readonly string[] }): string[] {
     const { where, params } = facetWhere(filter, POSTGRES_FACETS);
     const rows = this.db.rows<{ offer_id: string; company: string | null }>(`SELECT f.offer_id, f.company FROM offer_facets f WHERE ${where} ORDER BY f.offer_id`, params);
-    const words = filter.companyWords;
-    if (!words || words.length === 0) return rows.map((row) => row.offer_id);
-    return rows.filter((row) => containsWords(normalizePhrase(row.company ?? ''), words)).map((row) => row.offer_id);
+    return withCompanyWords(rows, filter.companyWords);
   }
 
   searchOffers(search: OfferSearch): OfferPage {
@@ -411,14 +397,20 @@ function foldedSearchText(offer: Offer): [string, string] {
 }
 
 /**
- * Applies the migrations (migrations.ts) this record lacks, under a transaction-scoped advisory lock of the
- * schema (two machines opening a new record at once: the second waits, then finds it current).
+ * Applies the migrations (migrations.ts) this record lacks, under a transaction-scoped advisory
+ * lock of the schema (two machines opening a new record at once: the second waits, then finds it
+ * current). A current record costs two round trips.
  */
 function migrate(db: SyncPostgres, collection: string): void {
-  db.run([{ text: 'BEGIN' }, { text: "SELECT pg_advisory_xact_lock(hashtext('offers-schema:' || $1))", values: [collection] }]);
+  let applied: Set<number>;
   try {
-    db.run([{ text: 'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied text NOT NULL)' }]);
-    const applied = new Set(db.rows<{ version: number }>('SELECT version FROM schema_migrations').map((row) => row.version));
+    const results = db.run([
+      { text: 'BEGIN' },
+      { text: "SELECT pg_advisory_xact_lock(hashtext('offers-schema:' || $1))", values: [collection] },
+      { text: 'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied text NOT NULL)' },
+      { text: 'SELECT version FROM schema_migrations' },
+    ]);
+    applied = new Set((results[3] as Array<{ version: number }>).map((row) => row.version));
     const newest = Math.max(0, ...applied);
     if (newest > RECORD_SCHEMA_VERSION) throw newerRecord(`of ${collection} in Postgres`, newest);
     for (const migration of RECORD_MIGRATIONS) {
@@ -430,20 +422,30 @@ function migrate(db: SyncPostgres, collection: string): void {
     }
     db.run([{ text: 'COMMIT' }]);
   } catch (error) {
-    try {
-      db.run([{ text: 'ROLLBACK' }]);
-    } catch {
-      // The connection is gone: the server rolled back; the first error says why.
-    }
+    rollback(db, 'ROLLBACK');
     throw error;
   }
+  if (RECORD_MIGRATIONS.every((migration) => applied.has(migration.version))) return;
   try {
-    // Outside the migration: a database where this user may not create the extension still works, without the index.
+    // Once, when the record is created or upgraded, and outside the migration: a database where
+    // this user may not create the extension still works, without the index.
     db.run([{ text: TRIGRAM_EXTENSION }]);
     const extension = db.rows<{ schema: string }>(TRIGRAM_SCHEMA)[0];
     if (extension) db.run([{ text: trigramIndex(quoteIdentifier(extension.schema)) }]);
   } catch (error) {
     if (!(error instanceof PostgresError)) throw error;
+  }
+}
+
+/**
+ * Ends a failed transaction (or savepoint), keeping the error that failed it for the caller: a
+ * rollback that fails too means the connection is gone, and the server rolled back with it.
+ */
+function rollback(db: SyncPostgres, text: string): void {
+  try {
+    db.run([{ text }]);
+  } catch {
+    // See above: nothing is left to undo.
   }
 }
 
@@ -459,7 +461,5 @@ function openFailure(url: string, error: unknown): unknown {
   if (code === '3D000') {
     return new FatalError(`Postgres at ${where} has no such database (${reason})`, 'create it (createdb), or correct the database name in OFFERS_DATABASE_URL', { cause: error });
   }
-  return new FatalError(`cannot use the Postgres record at ${where}: ${reason}`, 'check that the server is running and reachable, or unset OFFERS_DATABASE_URL to use the local SQLite record', {
-    cause: error,
-  });
+  return postgresFailure(url, error);
 }

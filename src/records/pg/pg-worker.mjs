@@ -74,10 +74,17 @@ async function runAll(db, statements, results) {
   }
 }
 
-/** The network's errors, Postgres's connection exceptions (08…) and shutdowns (57P01…57P03): sync-client.ts's list. */
+/**
+ * Errors of the connection rather than of a statement: the network (Node's codes), Postgres's
+ * connection exceptions (class 08), an administrator's shutdown (57P01…57P03), and a transaction
+ * whose connection was lost (`broken`). The reply says so (`connection`), and sync-client.ts
+ * fails the command on them.
+ */
 function isConnectionError(error) {
   const code = typeof error?.code === 'string' ? error.code : '';
-  return /^E[A-Z]+$/.test(code) || code.startsWith('08') || /^57P0[1-3]$/.test(code) || /Connection terminated/.test(String(error?.message));
+  return (
+    code === 'offers-connection-lost' || /^E[A-Z]+$/.test(code) || code.startsWith('08') || /^57P0[1-3]$/.test(code) || /Connection terminated/.test(String(error?.message))
+  );
 }
 
 function reply(message) {
@@ -123,6 +130,6 @@ port.on('message', async (request) => {
     reply({ results });
   } catch (error) {
     const e = error ?? {};
-    reply({ error: { message: String(e.message ?? e), code: typeof e.code === 'string' ? e.code : undefined } });
+    reply({ error: { message: String(e.message ?? e), code: typeof e.code === 'string' ? e.code : undefined, connection: isConnectionError(e) } });
   }
 });

@@ -1,6 +1,5 @@
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { FatalError } from '../../errors.ts';
-import { describePostgres } from './postgres-url.ts';
+import { postgresFailure } from './postgres-url.ts';
 
 /**
  * Postgres for a synchronous caller. The record's interface is synchronous (record-store.ts), as
@@ -29,16 +28,8 @@ export class PostgresError extends Error {
   }
 }
 
-/**
- * Errors of the connection rather than of a statement: the network (Node's codes), Postgres's
- * connection exceptions (class 08), an administrator's shutdown (57P01…57P03), and a connection
- * the worker lost during a transaction. A command cannot go on after them.
- */
-function isConnectionFailure(code: string | undefined): boolean {
-  return code !== undefined && (/^E[A-Z]+$/.test(code) || code.startsWith('08') || /^57P0[1-3]$/.test(code) || code === 'offers-connection-lost');
-}
-
-type Reply = { results: Array<Array<Record<string, unknown>>> } | { error: { message: string; code?: string } };
+/** `connection`: the worker judged it an error of the connection, not of a statement (pg-worker.mjs): the command cannot go on. */
+type Reply = { results: Array<Array<Record<string, unknown>>> } | { error: { message: string; code?: string; connection: boolean } };
 
 /** How long a call may take before the worker is taken for dead (a backfill of a large record is the longest). */
 const CALL_TIMEOUT_MS = 10 * 60_000;
@@ -49,12 +40,12 @@ export class SyncPostgres {
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   private closed = false;
 
-  /** Where the database is, for messages (never the password). */
-  private readonly where: string;
-
   /** `schema`: an SQL identifier, quoted by the caller. */
-  constructor(url: string, schema: string, applicationName: string) {
-    this.where = describePostgres(url);
+  constructor(
+    private readonly url: string,
+    schema: string,
+    applicationName: string,
+  ) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     this.worker = new Worker(new URL('./pg-worker.mjs', import.meta.url), {
@@ -69,13 +60,9 @@ export class SyncPostgres {
   run(statements: readonly Statement[]): Array<Array<Record<string, unknown>>> {
     const reply = this.call({ kind: 'query', statements });
     if (!('error' in reply)) return reply.results;
-    const { message, code } = reply.error;
-    if (isConnectionFailure(code)) {
-      throw new FatalError(`the Postgres record at ${this.where} failed: ${message}`, 'check that the server is running and reachable (OFFERS_DATABASE_URL), then run the command again', {
-        cause: new PostgresError(message, code),
-      });
-    }
-    throw new PostgresError(message, code);
+    const { message, code, connection } = reply.error;
+    const error = new PostgresError(message, code);
+    throw connection ? postgresFailure(this.url, error) : error;
   }
 
   /** The rows of one statement. */
