@@ -84,11 +84,26 @@ export class SyncPostgres {
     if (this.closed && request.kind !== 'close') throw new PostgresError('the record connection is closed', undefined);
     Atomics.store(this.signal, 0, 0);
     this.port.postMessage(request);
-    if (Atomics.wait(this.signal, 0, 0, CALL_TIMEOUT_MS) === 'timed-out') {
+    if (!waitForSignal(this.signal, CALL_TIMEOUT_MS)) {
       throw new PostgresError(`no answer from Postgres within ${CALL_TIMEOUT_MS / 60_000} minutes`, 'offers-timeout');
     }
     const message = receiveMessageOnPort(this.port);
     if (!message) throw new PostgresError('the Postgres worker woke without a reply', 'offers-worker');
     return message.message as Reply;
   }
+}
+
+/**
+ * Blocks until the signal is set (true) or the time is up (false). A wake-up alone proves
+ * nothing: the worker sets the signal and then notifies, and the notify of the previous call can
+ * land after this call has reset the signal and started waiting (a worker thread descheduled
+ * between the two, on a busy machine). Only the signal's value says the reply is on the port.
+ */
+export function waitForSignal(signal: Int32Array, timeoutMs: number): boolean {
+  const deadline = performance.now() + timeoutMs;
+  while (Atomics.load(signal, 0) === 0) {
+    const left = deadline - performance.now();
+    if (left <= 0 || Atomics.wait(signal, 0, 0, left) === 'timed-out') return Atomics.load(signal, 0) !== 0;
+  }
+  return true;
 }
