@@ -332,7 +332,6 @@ function storeClock(store: VectorStore): { reset(): void; elapsed(): number } {
       }
     };
   store.queryMany = timed(store.queryMany.bind(store));
-  store.nearest = timed(store.nearest.bind(store));
   store.vectors = timed(store.vectors.bind(store));
   return {
     reset: () => {

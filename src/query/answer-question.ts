@@ -13,13 +13,12 @@ import { checkEvidence, type Refusal } from './refusal.ts';
 import { retrieveThemeEvidence, type RetrieveOptions } from './retrieve.ts';
 import { bootstrapStability, compareText, selectThemes, themeCountsOf, themeMentions } from './stats.ts';
 import type { Answer, Evidence, RoleSummary, ThemeStat } from './types.ts';
-import type { OfferThemes } from '../records/record-store.ts';
+import type { FactGroup, OfferThemes } from '../records/record-store.ts';
 import type { SectionKind } from '../types.ts';
 import { familiesInText, isResolved, parseGroupExpression, resolveGroup, type GroupSpec, type IndexedFamily, type ResolvedGroup, type UnresolvedGroup } from './groups.ts';
 import { groupsFromQuestion } from './question-groups.ts';
-import { summariseFacts } from './facts.ts';
+import { summariseFacts, type GroupFacts } from './facts.ts';
 import { isMemoLanguage, MEMO_LANGUAGES, MESSAGES, memoLanguage } from './messages.ts';
-import type { OfferFacts } from '../types.ts';
 import { verifyAnswer } from './verify.ts';
 
 export interface QuestionRequest {
@@ -98,12 +97,12 @@ export async function answerQuestion(workspace: Workspace, request: QuestionRequ
   const evidenceByTheme = await gatherEvidence(workspace, request.question, aspects, statsByAspect, groups, pools);
   for (const [theme, byGroup] of mined.evidence) evidenceByTheme.set(theme, byGroup);
   const sections = [...new Set(aspects.flatMap(aspectSections))];
-  const factsByGroup = new Map(groups.map((group) => [group.name, factsOfGroup(workspace, group)]));
+  const factsByGroup = new Map(groups.map((group) => [group.name, summariseFacts(workspace.records.factCounts(factGroup(group)))]));
   const summaries: RoleSummary[] = groups.map((group) => ({
     name: group.name,
     definition: group.definition,
     offers: group.offers,
-    facts: summariseFacts(factsByGroup.get(group.name)!.map((f) => f.facts)),
+    facts: factsByGroup.get(group.name)!,
     chunks: workspace.records.lexical.countChunks({
       sections,
       ...(group.role ? { role: group.role } : {}),
@@ -118,7 +117,7 @@ export async function answerQuestion(workspace: Workspace, request: QuestionRequ
     evidenceByTheme,
     themes: lookup,
     language,
-    factEvidence: factEvidence(workspace, factsByGroup),
+    factEvidence: factEvidence(workspace, groups, factsByGroup),
     ...(request.offers !== undefined ? { sampleNote: MESSAGES[language].sampledWith(seed) } : {}),
   });
   const members = membership(groups);
@@ -130,30 +129,30 @@ export async function answerQuestion(workspace: Workspace, request: QuestionRequ
   return problems.length > 0 ? { ...answer, warnings: [...answer.warnings, ...problems.map((p) => `citation check: ${p}`)] } : answer;
 }
 
-/** The stated facts of every offer a group counts, with the offer's id. */
-function factsOfGroup(workspace: Workspace, group: CountedGroup): Array<{ offerId: string; facts: OfferFacts | undefined }> {
-  return workspace.records.factsOf(group.profiles ? { offerIds: group.profiles.map((p) => p.offerId) } : { role: group.role! });
+/** Whose facts a group's table counts: a whole catalogue role's, or the offers it counts. */
+function factGroup(group: CountedGroup): FactGroup {
+  return group.profiles ? { offerIds: group.profiles.map((p) => p.offerId) } : { role: group.role! };
 }
 
 /** Offers quoted for a fact, per group: a few, in id order, so answers are reproducible. */
 const FACT_QUOTES = 8;
 
 /** The lines of each group's offers that state pay or years of experience, as evidence to cite. */
-function factEvidence(workspace: Workspace, factsByGroup: ReadonlyMap<string, Array<{ offerId: string; facts: OfferFacts | undefined }>>): Map<string, Partial<Record<'pay' | 'experienceYears', Evidence[]>>> {
+function factEvidence(workspace: Workspace, groups: readonly CountedGroup[], factsByGroup: ReadonlyMap<string, GroupFacts>): Map<string, Partial<Record<'pay' | 'experienceYears', Evidence[]>>> {
   const result = new Map<string, Partial<Record<'pay' | 'experienceYears', Evidence[]>>>();
-  for (const [group, list] of factsByGroup) {
+  for (const group of groups) {
+    const facts = factsByGroup.get(group.name)!;
     const byFact: Partial<Record<'pay' | 'experienceYears', Evidence[]>> = {};
     for (const fact of ['pay', 'experienceYears'] as const) {
-      // The facts say which offers state it; the record gives the lines of the first few.
-      const stating = list.filter((f) => f.facts?.[fact] !== undefined).map((f) => f.offerId);
-      const stated = workspace.records.factEvidence(stating.slice(0, FACT_QUOTES * 4), fact, FACT_QUOTES);
+      // The facts say whether any offer states it; the record gives the lines of the first few.
+      const stated = (fact === 'pay' ? facts.payStated : (facts.experienceYears?.offers ?? 0)) > 0 ? workspace.records.factEvidence(factGroup(group), fact, FACT_QUOTES) : [];
       const headers = workspace.records.offerHeaders(stated.map((s) => s.offerId));
       byFact[fact] = stated.flatMap(({ offerId, text, section }) => {
         const header = headers.get(offerId);
-        return header ? [{ chunkId: `${offerId}:fact:${fact}`, offerId, role: group, section, ...header, text, themes: [], score: 0 }] : [];
+        return header ? [{ chunkId: `${offerId}:fact:${fact}`, offerId, role: group.name, section, ...header, text, themes: [], score: 0 }] : [];
       });
     }
-    result.set(group, byFact);
+    result.set(group.name, byFact);
   }
   return result;
 }

@@ -1,3 +1,4 @@
+import type { FactCount } from '../records/record-store.ts';
 import type { OfferFacts, PayPeriod } from '../types.ts';
 
 /**
@@ -55,31 +56,32 @@ function bucket(years: number): string {
   return '10+';
 }
 
-export function summariseFacts(all: ReadonlyArray<OfferFacts | undefined>): GroupFacts {
-  const facts = all.map((f) => f ?? {});
+/** A group's facts table from the distinct sets its offers state and how many state each (RecordStore.factCounts). */
+export function summariseFacts(counted: readonly FactCount[]): GroupFacts {
+  const facts = counted.map(({ facts, offers }) => ({ facts: facts ?? {}, offers }));
   const byMoney = new Map<string, { currency: string; period: PayPeriod; values: number[] }>();
-  for (const { pay } of facts) {
+  for (const { facts: { pay }, offers } of facts) {
     if (!pay) continue;
     const key = `${pay.currency}/${pay.period}`;
     const entry = byMoney.get(key) ?? { currency: pay.currency, period: pay.period, values: [] };
     byMoney.set(key, entry);
-    entry.values.push((pay.min + pay.max) / 2);
+    for (let i = 0; i < offers; i++) entry.values.push((pay.min + pay.max) / 2);
   }
   const pays = [...byMoney.values()]
     .sort((a, b) => b.values.length - a.values.length || (a.currency < b.currency ? -1 : 1))
     .map((p): PaySummary => ({ currency: p.currency, period: p.period, offers: p.values.length, ...spread(p.values) }));
-  const years = facts.flatMap((f) => (f.experienceYears === undefined ? [] : [f.experienceYears]));
+  const years = facts.flatMap(({ facts: f, offers }) => (f.experienceYears === undefined ? [] : Array<number>(offers).fill(f.experienceYears)));
   const distribution: Record<string, number> = { '0-1': 0, '2-3': 0, '4-5': 0, '6-9': 0, '10+': 0 };
   for (const y of years) distribution[bucket(y)]!++;
   const count = <K extends string>(keys: readonly K[], of: (f: OfferFacts) => K | undefined, none: string) => {
     const counts = Object.fromEntries([...keys, none].map((k) => [k, 0])) as Record<string, number>;
-    for (const f of facts) counts[of(f) ?? none]!++;
+    for (const { facts: f, offers } of facts) counts[of(f) ?? none]! += offers;
     return counts;
   };
   const languages: Record<string, number> = {};
-  for (const f of facts) for (const code of f.languages ?? []) languages[code] = (languages[code] ?? 0) + 1;
+  for (const { facts: f, offers } of facts) for (const code of f.languages ?? []) languages[code] = (languages[code] ?? 0) + offers;
   return {
-    offers: facts.length,
+    offers: facts.reduce((n, f) => n + f.offers, 0),
     pay: pays.length === 0 ? null : pays.length === 1 ? pays[0]! : pays,
     payStated: pays.reduce((n, p) => n + p.offers, 0),
     experienceYears: years.length === 0 ? null : { offers: years.length, ...spread(years), distribution },

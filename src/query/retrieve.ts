@@ -33,7 +33,6 @@ const CANDIDATES_PER_RESULT = 4;
 const VECTOR_OVERFETCH = 4;
 export interface PlanLimits {
   filteredUpToChunks: number;
-  nearestMaxK: number;
 }
 
 /**
@@ -42,13 +41,7 @@ export interface PlanLimits {
  * metadata index, so beyond it the filter is most of an answer's time: 1.9 s at 500k chunks.
  */
 const FILTERED_UP_TO_CHUNKS = 20_000;
-/**
- * The widest unfiltered search: the 2,000 nearest of ten embeddings take about 100 ms on 2
- * cores, at 20k vectors as at 150k (HNSW's cost grows with log n). A group too small a share of
- * the index to show up among them is ranked exactly, over its own candidates, instead.
- */
-const NEAREST_MAX_K = 2_000;
-const PLAN_LIMITS: PlanLimits = { filteredUpToChunks: FILTERED_UP_TO_CHUNKS, nearestMaxK: NEAREST_MAX_K };
+const PLAN_LIMITS: PlanLimits = { filteredUpToChunks: FILTERED_UP_TO_CHUNKS };
 
 /** One theme to find quotes for, and the text its vector query embeds. */
 export interface ThemeQuery {
@@ -57,21 +50,21 @@ export interface ThemeQuery {
 }
 
 /**
- * How the vector side of one retrieval reads the store, chosen from the record's counts so that
+ * How the vector side of one retrieval reads the store, chosen from the record's size so that
  * its cost depends on the evidence wanted and not on the index's size:
  *  - `filtered`: one query filtered on the group and sections (a small index only);
- *  - `nearest`: the `k` nearest chunks of the whole index, unfiltered, of which the record keeps
- *    the group's: `k` is the wanted hits divided by the group's share of the index, so about
- *    `wanted` of them are the group's;
- *  - `candidates`: exact distances to the chunks the record proposes for each theme (a small
- *    group in a large index), their vectors read by id.
+ *  - `candidates`: exact distances to the chunks the record proposes for each theme (its `k`
+ *    most prominent chunks of the group and sections), their vectors read by id.
+ * A third plan, the nearest chunks of the whole index kept when the record places them in the
+ * group, was measured and dropped: for a group of a tenth of a 500k-chunk index it read 800
+ * neighbours per theme and looked each one up in the record, 1.4× slower at p95 than the
+ * candidates (same themes and counts in 20 of 20 bench answers, 69% of the cited quotes the
+ * same, the vector side only ranks chunks that carry the theme either way).
  */
-export type VectorPlan = { kind: 'filtered'; k: number } | { kind: 'nearest'; k: number } | { kind: 'candidates'; k: number };
+export type VectorPlan = { kind: 'filtered'; k: number } | { kind: 'candidates'; k: number };
 
-export function planVectorSearch(index: { chunks: number; matching: number }, wanted: number, limits: PlanLimits = PLAN_LIMITS): VectorPlan {
-  if (index.chunks <= limits.filteredUpToChunks) return { kind: 'filtered', k: wanted };
-  const k = index.matching > 0 ? Math.ceil((wanted * index.chunks) / index.matching) : Number.POSITIVE_INFINITY;
-  return k <= limits.nearestMaxK ? { kind: 'nearest', k } : { kind: 'candidates', k: wanted };
+export function planVectorSearch(index: { chunks: number }, wanted: number, limits: PlanLimits = PLAN_LIMITS): VectorPlan {
+  return index.chunks <= limits.filteredUpToChunks ? { kind: 'filtered', k: wanted } : { kind: 'candidates', k: wanted };
 }
 
 /**
@@ -101,12 +94,12 @@ export async function retrieveThemeEvidence(
   const perOffer = options.perOffer ?? 1;
   const depth = options.k * CANDIDATES_PER_RESULT * perOffer;
   const scope = { sections: options.sections, ...(options.role ? { role: options.role } : {}), ...(options.offerIds ? { offerIds: options.offerIds } : {}) };
-  const plan = planVectorSearch({ chunks: records.lexical.totalChunks(), matching: records.lexical.countChunks(scope) }, depth * VECTOR_OVERFETCH, options.limits);
+  const plan = planVectorSearch({ chunks: records.lexical.totalChunks() }, depth * VECTOR_OVERFETCH, options.limits);
   // In the `candidates` plan the record's lists are the vector side's candidates too, so they are read deeper.
   const proposed = queries.map((q) => records.lexical.topForTheme(q.theme, { ...scope, limit: plan.kind === 'candidates' ? plan.k : depth }));
   const lexical = proposed.map((ids) => ids.slice(0, depth));
   const embeddings = await Promise.all(queries.map((q) => embedder.embedQuery(q.text)));
-  const vector = await vectorRankings(store, records, embeddings, plan, { ...options, proposed });
+  const vector = await vectorRankings(store, embeddings, plan, { ...options, proposed });
   // Hits the record does not list (a chunk briefly doubled while an ingest replaces it) are left out.
   const described = records.lexical.describe([...new Set([...vector.flat(), ...lexical.flat()])]);
   const picked = queries.map(({ theme }, i) => {
@@ -122,7 +115,6 @@ export async function retrieveThemeEvidence(
 /** Chunk ids per embedding, nearest first, restricted to the group and sections (not yet to the theme). */
 async function vectorRankings(
   store: VectorStore,
-  records: RecordStore,
   embeddings: number[][],
   plan: VectorPlan,
   options: RetrieveOptions & { proposed: readonly string[][] },
@@ -130,17 +122,6 @@ async function vectorRankings(
   if (plan.kind === 'filtered') {
     const hits = await store.queryMany(embeddings, { k: plan.k, where: evidenceFilter(options) });
     return hits.map((list) => list.map((hit) => hit.id));
-  }
-  if (plan.kind === 'nearest') {
-    const hits = await store.nearest(embeddings, plan.k);
-    const places = records.lexical.locate([...new Set(hits.flat().map((hit) => hit.id))]);
-    const sections = new Set<string>(options.sections);
-    const pool = options.offerIds && new Set(options.offerIds);
-    const inScope = (id: string) => {
-      const place = places.get(id);
-      return place !== undefined && sections.has(place.section) && (!options.role || place.role === options.role) && (!pool || pool.has(place.offerId));
-    };
-    return hits.map((list) => list.filter((hit) => inScope(hit.id)).map((hit) => hit.id));
   }
   const vectors = await store.vectors([...new Set(options.proposed.flat())]);
   return embeddings.map((embedding, i) =>

@@ -29,6 +29,9 @@ CREATE TABLE IF NOT EXISTS offer_facets (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS offer_facets_by_family ON offer_facets(status, family);
 CREATE INDEX IF NOT EXISTS offer_facets_by_role ON offer_facets(status, role);
+-- A role's stated facts from the index alone: a facts table grouped in it, without a row lookup
+-- per offer (30k offers of a role at 100k: 7 ms against 61 ms).
+CREATE INDEX IF NOT EXISTS offer_facets_facts ON offer_facets(status, role, offer_id, facts);
 CREATE TRIGGER IF NOT EXISTS offers_faceted_insert AFTER INSERT ON offers BEGIN
   INSERT OR REPLACE INTO offer_facets VALUES (${columns('NEW')});
 END;

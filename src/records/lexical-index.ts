@@ -53,13 +53,6 @@ export interface LexicalChunk {
   text: string;
 }
 
-/** Where a chunk is: its offer, the offer's role, and its section. */
-export interface ChunkPlace {
-  offerId: string;
-  role: string;
-  section: string;
-}
-
 export interface LexicalQuery {
   /** Chunks of this role only; without one, `offerIds` must say which offers. */
   role?: string;
@@ -85,8 +78,6 @@ export interface LexicalIndex {
   topForTheme(theme: string, query: LexicalQuery): string[];
   /** These chunks as the record holds them (text, section, sorted themes); chunks it does not list are absent. */
   describe(chunkIds: readonly string[]): Map<string, LexicalChunk>;
-  /** Where these chunks are (offer, role, section), without their text: for thousands of vector hits at a time. */
-  locate(chunkIds: readonly string[]): Map<string, ChunkPlace>;
   /** Chunks of a role (optionally of some offers) in these sections: the answer's "chunks read" figure. */
   countChunks(query: Omit<LexicalQuery, 'limit'>): number;
   /** Every active chunk the record lists. */
@@ -110,10 +101,6 @@ export function describedChunks(rows: readonly DescribedRow[]): Map<string, Lexi
       { id: row.chunk_id, offerId: row.offer_id, role: row.role, section: row.section, text: row.text, themes: (JSON.parse(row.themes) as string[]).sort() },
     ]),
   );
-}
-
-export function chunkPlaces(rows: ReadonlyArray<{ chunk_id: string; offer_id: string; role: string; section: string }>): Map<string, ChunkPlace> {
-  return new Map(rows.map((row) => [row.chunk_id, { offerId: row.offer_id, role: row.role, section: row.section }]));
 }
 
 /** A theme's candidate rows, most prominent first, ties by the id's hash then the id: the first `limit` ids. */

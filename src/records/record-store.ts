@@ -102,6 +102,15 @@ export interface TitleFamily {
   roles: string[];
 }
 
+/** Whose facts: a whole catalogue role's active offers, or offers by id. */
+export type FactGroup = { role: string } | { offerIds: readonly string[] };
+
+/** A distinct set of stated facts, and how many of a group's offers state exactly it (none: `facts` undefined). */
+export interface FactCount {
+  facts: OfferFacts | undefined;
+  offers: number;
+}
+
 export interface RecordStore {
   /** Chunk text and theme prominence for lexical retrieval, written in the same transactions as the offers. */
   readonly lexical: LexicalIndex;
@@ -155,10 +164,18 @@ export interface RecordStore {
   groupOffers(filter: FacetFilter & { companyWords?: readonly string[] }): string[];
   /** A page of the active offers of a selection holding some words, in id order (offer-search.ts). */
   searchOffers(search: OfferSearch): OfferPage;
-  /** The stated facts (ingest/facts.ts) of a group's offers, in id order: a whole catalogue role, or offers by id. */
-  factsOf(group: { role: string } | { offerIds: readonly string[] }): Array<{ offerId: string; facts: OfferFacts | undefined }>;
-  /** Offers among these stating a fact in their text, with the line that states it: at most `limit`, in id order. */
-  factEvidence(offerIds: readonly string[], fact: 'pay' | 'experienceYears', limit: number): Array<{ offerId: string; text: string; section: SectionKind }>;
+  /**
+   * The stated facts (ingest/facts.ts) of a group's offers, each distinct set once with the
+   * number of offers stating exactly it, in the order of their first offer by id: what a facts
+   * table counts, grouped in the database (a role's 30k offers at 100k state a few hundred
+   * distinct sets). A whole catalogue role's active offers, or offers by id.
+   */
+  factCounts(group: FactGroup): FactCount[];
+  /**
+   * The lines stating a fact in the first offers of a group (id order) whose facts state it: at
+   * most `limit`, looked for among the first 4 × `limit` of them.
+   */
+  factEvidence(group: FactGroup, fact: 'pay' | 'experienceYears', limit: number): Array<{ offerId: string; text: string; section: SectionKind }>;
   /** The title families of the active offers, most offers first. */
   listFamilies(): TitleFamily[];
   /** Active offers per language. */

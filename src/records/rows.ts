@@ -40,9 +40,18 @@ export interface SourceRow {
  * The ids of a group's facet rows whose company holds every folded word, as whole words: both
  * record stores match company words here, since neither database folds as normalizePhrase does.
  */
-export function withCompanyWords(rows: ReadonlyArray<{ offer_id: string; company: string | null }>, words: readonly string[] | undefined): string[] {
+export function withCompanyWords(rows: ReadonlyArray<{ offer_id: string; company?: string | null }>, words: readonly string[] | undefined): string[] {
   if (!words || words.length === 0) return rows.map((row) => row.offer_id);
   return rows.filter((row) => containsWords(normalizePhrase(row.company ?? ''), words)).map((row) => row.offer_id);
+}
+
+/**
+ * The facet columns a group's ids are read with. The company only when its words filter them:
+ * the role's index alone holds the ids, and reading the company costs a row lookup per offer
+ * (30k offers of a role at 100k: 39 ms against 4.5 ms).
+ */
+export function groupOfferColumns(filter: { companyWords?: readonly string[] }): string {
+  return filter.companyWords && filter.companyWords.length > 0 ? 'f.offer_id, f.company' : 'f.offer_id';
 }
 
 /** Whether folded text holds every folded word, as whole words. */

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { fnv1a } from '../util/hash.ts';
 import { statementCache } from './statements.ts';
-import { chunkPlaces, describedChunks, LEXICAL_SCHEMA_VERSION, prominence, topIds, type ChunkPlace, type LexicalChunk, type LexicalIndex, type LexicalQuery } from './lexical-index.ts';
+import { describedChunks, LEXICAL_SCHEMA_VERSION, prominence, topIds, type LexicalChunk, type LexicalIndex, type LexicalQuery } from './lexical-index.ts';
 
 
 const TABLES = ['chunk_meta', 'chunk_themes', 'chunk_text'];
@@ -122,18 +122,6 @@ export class SqliteLexicalIndex implements LexicalIndex {
        FROM chunk_meta m WHERE m.chunk_id IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(chunkIds)) as Array<{ chunk_id: string; offer_id: string; role: string; section: string; text: string; themes: string }>;
     return describedChunks(rows);
-  }
-
-  /**
-   * Where these chunks are (offer, role, section), without their text: enough to tell which hits
-   * of an unfiltered vector search belong to a group, for thousands of hits at a time.
-   */
-  locate(chunkIds: readonly string[]): Map<string, ChunkPlace> {
-    if (chunkIds.length === 0) return new Map();
-    const rows = this.sql(`SELECT chunk_id, offer_id, role, section FROM chunk_meta WHERE chunk_id IN (SELECT value FROM json_each(?))`).all(
-      JSON.stringify(chunkIds),
-    ) as Array<{ chunk_id: string; offer_id: string; role: string; section: string }>;
-    return chunkPlaces(rows);
   }
 
   /** Chunks of a role (optionally of some offers) in these sections: the answer's "chunks read" figure. */

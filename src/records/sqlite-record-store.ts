@@ -9,8 +9,8 @@ import type { LexicalIndex } from './lexical-index.ts';
 import type { ReindexHistory } from './reindex-history.ts';
 import { SqliteLexicalIndex } from './sqlite-lexical-index.ts';
 import { SqliteReindexHistory } from './sqlite-reindex-history.ts';
-import { fromOfferRow, fromSourceRow, toOfferRow, withCompanyWords, type OfferRow, type SourceRow } from './rows.ts';
-import type { DuplicateCandidate, OfferHeader, OfferRecord, OfferState, OfferStatus, OfferThemes, RecordStore, SourceRecord, TitleFamily, WebRootRecord } from './record-store.ts';
+import { fromOfferRow, fromSourceRow, toOfferRow, withCompanyWords, groupOfferColumns, type OfferRow, type SourceRow } from './rows.ts';
+import type { DuplicateCandidate, FactCount, FactGroup, OfferHeader, OfferRecord, OfferState, OfferStatus, OfferThemes, RecordStore, SourceRecord, TitleFamily, WebRootRecord } from './record-store.ts';
 import { installOfferSearch, searchOffers, type OfferPage, type OfferSearch } from './offer-search.ts';
 import { sectionMask } from './theme-counts.ts';
 import { facetWhere, type FacetFilter } from './facets.ts';
@@ -284,7 +284,7 @@ export class SqliteRecordStore implements RecordStore {
    */
   groupOffers(filter: FacetFilter & { companyWords?: readonly string[] }): string[] {
     const { where, params } = facetWhere(filter);
-    const rows = this.sql(`SELECT f.offer_id, f.company FROM offer_facets f WHERE ${where} ORDER BY f.offer_id`).all(...params) as Array<{ offer_id: string; company: string | null }>;
+    const rows = this.sql(`SELECT ${groupOfferColumns(filter)} FROM offer_facets f WHERE ${where} ORDER BY f.offer_id`).all(...params) as Array<{ offer_id: string; company?: string | null }>;
     return withCompanyWords(rows, filter.companyWords);
   }
 
@@ -293,30 +293,24 @@ export class SqliteRecordStore implements RecordStore {
     return searchOffers(this.sql, search);
   }
 
-  /**
-   * The stated facts (ingest/facts.ts) of a group's offers, from the narrow facet rows: a whole
-   * catalogue role by an indexed range, other groups by their ids. Without the lines that state
-   * them (`factEvidence` reads those, for a few offers).
-   */
-  factsOf(group: { role: string } | { offerIds: readonly string[] }): Array<{ offerId: string; facts: OfferFacts | undefined }> {
-    const rows = (
-      'role' in group
-        ? this.sql("SELECT offer_id, facts FROM offer_facets WHERE status = 'active' AND role = ? ORDER BY offer_id").all(group.role)
-        : this.sql('SELECT offer_id, facts FROM offer_facets WHERE offer_id IN (SELECT value FROM json_each(?)) ORDER BY offer_id').all(JSON.stringify(group.offerIds))
-    ) as Array<{ offer_id: string; facts: string | null }>;
-    return rows.map((row) => ({ offerId: row.offer_id, facts: row.facts ? (JSON.parse(row.facts) as OfferFacts) : undefined }));
+  factCounts(group: FactGroup): FactCount[] {
+    const { where, param } = factGroupWhere(group);
+    const rows = this.sql(`SELECT facts, COUNT(*) AS offers, MIN(offer_id) AS first FROM offer_facets WHERE ${where} GROUP BY facts ORDER BY first`).all(param) as Array<{ facts: string | null; offers: number }>;
+    return rows.map((row) => ({ facts: row.facts ? (JSON.parse(row.facts) as OfferFacts) : undefined, offers: row.offers }));
   }
 
-  /** Offers among these stating a fact in their text, with the line that states it: at most `limit`, in id order. */
-  factEvidence(offerIds: readonly string[], fact: 'pay' | 'experienceYears', limit: number): Array<{ offerId: string; text: string; section: SectionKind }> {
+  factEvidence(group: FactGroup, fact: 'pay' | 'experienceYears', limit: number): Array<{ offerId: string; text: string; section: SectionKind }> {
+    const { where, param } = factGroupWhere(group);
+    // The offers stating it are found in the facts index; only their few rows are read for the line.
     const rows = this.sql(
-      `SELECT offer_id, json_extract(evidence, '$.' || ?) AS stated FROM offer_facets
-       WHERE offer_id IN (SELECT value FROM json_each(?)) AND json_extract(evidence, '$.' || ?) IS NOT NULL ORDER BY offer_id LIMIT ?`,
-    ).all(fact, JSON.stringify(offerIds), fact, limit) as Array<{ offer_id: string; stated: string }>;
+      `SELECT offer_id, json_extract(evidence, '$.' || @fact) AS stated FROM offer_facets
+       WHERE offer_id IN (SELECT offer_id FROM offer_facets WHERE ${where} AND json_extract(facts, '$.' || @fact) IS NOT NULL ORDER BY offer_id LIMIT @scan)
+         AND json_extract(evidence, '$.' || @fact) IS NOT NULL
+       ORDER BY offer_id LIMIT @limit`,
+    ).all({ ...param, fact, scan: limit * 4, limit }) as Array<{ offer_id: string; stated: string }>;
     return rows.map((row) => ({ offerId: row.offer_id, ...(JSON.parse(row.stated) as { text: string; section: SectionKind }) }));
   }
 
-  /** Title families of active offers, most offers first, each with its most common label and the roles its offers have. */
   /**
    * The title families of the active offers, most offers first. Every question resolves its
    * groups against them, and counting them reads every offer's facet row, so they are computed
@@ -464,3 +458,9 @@ export class SqliteRecordStore implements RecordStore {
   }
 }
 
+/** The facet rows of a group whose facts are read: a whole catalogue role's active offers (the facts index), or offers by id. */
+function factGroupWhere(group: FactGroup): { where: string; param: { role: string } | { offers: string } } {
+  return 'role' in group
+    ? { where: "status = 'active' AND role = @role", param: { role: group.role } }
+    : { where: 'offer_id IN (SELECT value FROM json_each(@offers))', param: { offers: JSON.stringify(group.offerIds) } };
+}

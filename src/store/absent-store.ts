@@ -20,7 +20,6 @@ export function absentStore(space: EmbeddingSpace, unavailable: string): VectorS
     delete: refuse,
     query: async () => [],
     queryMany: async (embeddings) => embeddings.map(() => []),
-    nearest: async (embeddings) => embeddings.map(() => []),
     vectors: async () => new Map(),
     get: async () => [],
     count: async () => 0,

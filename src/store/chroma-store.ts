@@ -13,7 +13,6 @@ import {
   collectionName,
   type EmbeddingSpace,
   type GetOptions,
-  type Neighbour,
   type QueryHit,
   type QueryOptions,
   type StoredRecord,
@@ -130,18 +129,6 @@ export class ChromaStore implements VectorStore {
         distance: row.distance ?? Number.NaN,
       })),
     );
-  }
-
-  async nearest(embeddings: number[][], k: number): Promise<Neighbour[][]> {
-    if (k <= 0 || embeddings.length === 0) return embeddings.map(() => []);
-    // Distances only: the ids come with every answer, and metadata for thousands of hits costs
-    // three times the search itself (measured on 150k vectors: 190 ms against 58 ms for k = 1000).
-    const result = await this.#call('query', () => this.collection.query({ queryEmbeddings: embeddings, nResults: k, include: ['distances'] }));
-    return embeddings.map((_, i) => {
-      const ids = result.ids[i] ?? [];
-      const distances = result.distances?.[i] ?? [];
-      return ids.map((id, j) => ({ id, distance: distances[j] ?? Number.NaN }));
-    });
   }
 
   async vectors(ids: string[]): Promise<Map<string, number[]>> {

@@ -26,7 +26,6 @@ export function lazyStore(space: EmbeddingSpace, connect: () => Promise<StoreCon
       upsert: async (records) => (await open()).upsert(records),
       query: async (embedding, options) => (await open()).query(embedding, options),
       queryMany: async (embeddings, options) => (await open()).queryMany(embeddings, options),
-      nearest: async (embeddings, k) => (await open()).nearest(embeddings, k),
       vectors: async (ids) => (await open()).vectors(ids),
       get: async (options) => (await open()).get(options),
       count: async () => (await open()).count(),

@@ -5,7 +5,6 @@ import type {
   EmbeddingSpace,
   GetOptions,
   QueryHit,
-  Neighbour,
   QueryOptions,
   StoredRecord,
   VectorRecord,
@@ -49,10 +48,6 @@ export class MemoryStore implements VectorStore {
 
   async queryMany(embeddings: number[][], options: QueryOptions): Promise<QueryHit[][]> {
     return Promise.all(embeddings.map((embedding) => this.query(embedding, options)));
-  }
-
-  async nearest(embeddings: number[][], k: number): Promise<Neighbour[][]> {
-    return Promise.all(embeddings.map(async (embedding) => (await this.query(embedding, { k })).map(({ id, distance }) => ({ id, distance }))));
   }
 
   async vectors(ids: string[]): Promise<Map<string, number[]>> {

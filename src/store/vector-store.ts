@@ -45,12 +45,6 @@ export interface GetOptions {
   includeDocuments?: boolean;
 }
 
-/** A neighbour found by `nearest`: no metadata, which is most of the cost of a wide search. */
-export interface Neighbour {
-  id: string;
-  distance: number;
-}
-
 /** Identifies the embedding space a collection holds; mixing two is refused. */
 export interface EmbeddingSpace {
   embedderId: string;
@@ -65,12 +59,6 @@ export interface VectorStore {
   query(embedding: number[], options: QueryOptions): Promise<QueryHit[]>;
   /** One hit list per embedding, all under the same options: one round trip, the filter evaluated once. */
   queryMany(embeddings: number[][], options: QueryOptions): Promise<QueryHit[][]>;
-  /**
-   * The `k` nearest records of each embedding over the whole collection, without a filter and
-   * with ids and distances only: the one search whose cost does not follow the index's size or a
-   * filter's matches (Chroma evaluates `where` record by record, without a metadata index).
-   */
-  nearest(embeddings: number[][], k: number): Promise<Neighbour[][]>;
   /** The stored vectors of these ids (ids it does not hold are left out): a lookup by id, its cost follows the ids asked for. */
   vectors(ids: string[]): Promise<Map<string, number[]>>;
   get(options: GetOptions): Promise<StoredRecord[]>;

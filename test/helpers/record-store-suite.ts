@@ -452,7 +452,7 @@ export function recordStoreSuite(name: string, open: () => Promise<OpenedRecord>
         assert.deepEqual(records.groupOffers({ seniority: ['senior'] }), ['a', 'b']);
       });
 
-      it("reads a group's stated facts without their evidence, by role (active offers) or by ids (any)", () => {
+      it("counts a group's distinct stated facts without their evidence, by role (active offers) or by ids (any), and finds the lines stating them", () => {
         const stated: OfferFacts = {
           pay: { currency: 'EUR', period: 'year', min: 42000, max: 48000 },
           experienceYears: 3,
@@ -460,28 +460,33 @@ export function recordStoreSuite(name: string, open: () => Promise<OpenedRecord>
           evidence: { pay: { text: 'Salaire : 42 000 – 48 000 € brut par an.', section: 'benefits' }, experienceYears: { text: '3 ans d’expérience minimum.', section: 'requirements' } },
         };
         const { evidence: _, ...withoutEvidence } = stated;
+        const usd = { currency: 'USD', period: 'year' as const, min: 120000, max: 120000 };
+        put('e', { facts: stated }, { role: 'SRE' });
         put('a', { facts: stated }, { role: 'SRE' });
         put('b', {}, { role: 'SRE' });
-        put('c', { facts: { contract: 'permanent', evidence: { pay: { text: 'Pay: $120k a year.', section: 'benefits' } } } }, { role: 'SRE', status: 'removed' });
+        put('c', { facts: { contract: 'permanent', pay: usd, evidence: { pay: { text: 'Pay: $120k a year.', section: 'benefits' } } } }, { role: 'SRE', status: 'removed' });
         put('d', { facts: { workplace: 'remote' } }, { role: 'DevOps Engineer' });
-        assert.deepEqual(records.factsOf({ role: 'SRE' }), [
-          { offerId: 'a', facts: withoutEvidence },
-          { offerId: 'b', facts: undefined },
+        // Pay stated without its line (a record written before lines were kept): counted, never quoted.
+        put('f', { facts: { pay: usd } }, { role: 'SRE' });
+        assert.deepEqual(records.factCounts({ role: 'SRE' }), [
+          { facts: withoutEvidence, offers: 2 },
+          { facts: undefined, offers: 1 },
+          { facts: { pay: usd }, offers: 1 },
         ]);
-        assert.deepEqual(records.factsOf({ offerIds: ['d', 'c', 'missing'] }), [
-          { offerId: 'c', facts: { contract: 'permanent' } },
-          { offerId: 'd', facts: { workplace: 'remote' } },
+        assert.deepEqual(records.factCounts({ offerIds: ['d', 'c', 'missing'] }), [
+          { facts: { contract: 'permanent', pay: usd }, offers: 1 },
+          { facts: { workplace: 'remote' }, offers: 1 },
         ]);
-        assert.deepEqual(records.factsOf({ offerIds: [] }), []);
-        assert.deepEqual(records.factsOf({ role: 'Nobody' }), []);
+        assert.deepEqual(records.factCounts({ offerIds: [] }), []);
+        assert.deepEqual(records.factCounts({ role: 'Nobody' }), []);
 
-        assert.deepEqual(records.factEvidence(['d', 'c', 'b', 'a'], 'pay', 10), [
-          { offerId: 'a', text: 'Salaire : 42 000 – 48 000 € brut par an.', section: 'benefits' },
-          { offerId: 'c', text: 'Pay: $120k a year.', section: 'benefits' },
-        ]);
-        assert.deepEqual(records.factEvidence(['d', 'c', 'b', 'a'], 'pay', 1).map((e) => e.offerId), ['a']);
-        assert.deepEqual(records.factEvidence(['a', 'c'], 'experienceYears', 10), [{ offerId: 'a', text: '3 ans d’expérience minimum.', section: 'requirements' }]);
-        assert.deepEqual(records.factEvidence([], 'pay', 10), []);
+        const line = { offerId: 'a', text: 'Salaire : 42 000 – 48 000 € brut par an.', section: 'benefits' };
+        assert.deepEqual(records.factEvidence({ role: 'SRE' }, 'pay', 10), [line, { ...line, offerId: 'e' }]);
+        assert.deepEqual(records.factEvidence({ offerIds: ['d', 'c', 'b', 'a'] }, 'pay', 10), [line, { offerId: 'c', text: 'Pay: $120k a year.', section: 'benefits' }]);
+        assert.deepEqual(records.factEvidence({ offerIds: ['d', 'c', 'b', 'a'] }, 'pay', 1).map((e) => e.offerId), ['a']);
+        assert.deepEqual(records.factEvidence({ offerIds: ['a', 'c'] }, 'experienceYears', 10), [{ offerId: 'a', text: '3 ans d’expérience minimum.', section: 'requirements' }]);
+        assert.deepEqual(records.factEvidence({ offerIds: [] }, 'pay', 10), []);
+        assert.deepEqual(records.factEvidence({ role: 'DevOps Engineer' }, 'pay', 10), []);
       });
 
       it('lists the families of active offers, most offers first, with their most common label and their roles', () => {
@@ -665,18 +670,14 @@ export function recordStoreSuite(name: string, open: () => Promise<OpenedRecord>
         assert.deepEqual(records.lexical.topForTheme('terraform', { ...query, offerIds: chunkIds.map((id) => id.split(':')[0]!) }), byHash.slice(0, 10));
       });
 
-      it('describes and locates chunks from the record, leaving out the ones it does not list', () => {
+      it('describes chunks from the record, leaving out the ones it does not list', () => {
         fill();
         records.lexical.insert([chunk('e:1', 'e', 'SRE', 'Ansible and Terraform.', ['terraform', 'ansible'], { section: 'nice_to_have', mentions: { ansible: 1 } })]);
         assert.deepEqual(byKey(records.lexical.describe(['e:1', 'missing', 'b:1'])), [
           ['b:1', { id: 'b:1', offerId: 'b', role: 'DevOps Engineer', section: 'requirements', text: 'Write Terraform modules for every environment.', themes: ['terraform'] }],
           ['e:1', { id: 'e:1', offerId: 'e', role: 'SRE', section: 'nice_to_have', text: 'Ansible and Terraform.', themes: ['ansible', 'terraform'] }],
         ]);
-        assert.deepEqual(byKey(records.lexical.locate(['e:1', 'missing', 'b:1'])), [
-          ['b:1', { offerId: 'b', role: 'DevOps Engineer', section: 'requirements' }],
-          ['e:1', { offerId: 'e', role: 'SRE', section: 'nice_to_have' }],
-        ]);
-        assert.deepEqual([records.lexical.describe([]).size, records.lexical.locate([]).size], [0, 0]);
+        assert.equal(records.lexical.describe([]).size, 0);
       });
 
       it("replaces a chunk of the same id, and an offer's chunks with the offer", () => {

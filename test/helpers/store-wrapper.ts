@@ -6,7 +6,6 @@ export function wrapStore(inner: VectorStore, overrides: Partial<Omit<VectorStor
     space: inner.space,
     query: (embedding, options) => inner.query(embedding, options),
     queryMany: (embeddings, options) => inner.queryMany(embeddings, options),
-    nearest: (embeddings, k) => inner.nearest(embeddings, k),
     vectors: (ids) => inner.vectors(ids),
     get: (options) => inner.get(options),
     count: () => inner.count(),

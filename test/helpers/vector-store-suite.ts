@@ -121,16 +121,6 @@ export function vectorStoreSuite(name: string, makeStore: () => Promise<StoreUnd
       assert.deepEqual(await store.queryMany([[1, 0, 0]], { k: 0 }), [[]]);
     });
 
-    it('finds the nearest ids over the whole collection, with the distances query gives', async () => {
-      await filled();
-      const [first, second] = await store.nearest([[1, 0, 0], [0, 1, 0]], 3);
-      const distances = new Map((await store.query([1, 0, 0], { k: 3 })).map((hit) => [hit.id, hit.distance]));
-      assert.deepEqual(first?.map((n) => n.id), ['a', 'b', 'e']);
-      first?.forEach((n) => assert.ok(Math.abs(n.distance - distances.get(n.id)!) < 1e-6, n.id));
-      assert.deepEqual(second?.[0]?.id, 'c');
-      assert.deepEqual(await store.nearest([[1, 0, 0]], 0), [[]]);
-    });
-
     it('reads the vectors of the ids it holds, leaving out the others', async () => {
       await filled();
       const vectors = await store.vectors(['c', 'missing', 'a']);

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { extractFacts, payFromFields, payFromText } from '../../ingest/facts.ts';
 import { parseBytes } from '../../ingest/parse/index.ts';
 import { quantile, summariseFacts } from '../../src/query/facts.ts';
+import type { OfferFacts } from '../../src/types.ts';
 
 describe('payFromText', () => {
   const cases: Array<[string, ReturnType<typeof payFromText>]> = [
@@ -99,7 +100,8 @@ describe('extractFacts', () => {
 describe('summariseFacts', () => {
   it('gives the share stating pay and the median and quartiles per currency and period', () => {
     const year = (min: number, max: number) => ({ pay: { currency: 'EUR', period: 'year' as const, min, max } });
-    const facts = summariseFacts([year(40000, 50000), year(50000, 60000), year(60000, 70000), { pay: { currency: 'USD', period: 'hour', min: 20, max: 20 } }, {}, undefined]);
+    const once = (facts: OfferFacts | undefined) => ({ facts, offers: 1 });
+    const facts = summariseFacts([year(40000, 50000), year(50000, 60000), year(60000, 70000), { pay: { currency: 'USD', period: 'hour' as const, min: 20, max: 20 } }, {}, undefined].map(once));
     assert.equal(facts.offers, 6);
     assert.equal(facts.payStated, 4);
     assert.deepEqual(facts.pay, [
@@ -107,6 +109,16 @@ describe('summariseFacts', () => {
       { currency: 'USD', period: 'hour', offers: 1, median: 20, p25: 20, p75: 20 },
     ]);
     assert.deepEqual(facts.workplace, { remote: 0, hybrid: 0, onsite: 0, unknown: 6 });
+  });
+  it('counts a set of facts stated by several offers as each of them, in the order of first statement', () => {
+    const a: OfferFacts = { pay: { currency: 'EUR', period: 'year', min: 40000, max: 50000 }, experienceYears: 3, workplace: 'remote', languages: ['fr', 'en'] };
+    const b: OfferFacts = { pay: { currency: 'USD', period: 'year', min: 90000, max: 90000 }, experienceYears: 8, contract: 'permanent', languages: ['de'] };
+    const c: OfferFacts = { experienceYears: 1, education: 'master', languages: ['en'] };
+    const counted = summariseFacts([{ facts: a, offers: 3 }, { facts: undefined, offers: 2 }, { facts: b, offers: 1 }, { facts: c, offers: 4 }]);
+    const listed = summariseFacts([a, a, a, undefined, undefined, b, c, c, c, c].map((facts) => ({ facts, offers: 1 })));
+    assert.deepEqual(counted, listed);
+    assert.deepEqual(JSON.stringify(counted.languages), JSON.stringify({ fr: 3, en: 7, de: 1 }));
+    assert.deepEqual([counted.offers, counted.payStated, counted.experienceYears?.offers, counted.workplace.unknown], [10, 4, 8, 7]);
   });
   it('interpolates quantiles', () => {
     assert.equal(quantile([1, 2, 3, 4], 0.5), 2.5);

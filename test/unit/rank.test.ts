@@ -116,39 +116,30 @@ describe('retrieveThemeEvidence (hybrid, in-memory store)', () => {
     assert.deepEqual(ansibleFound!.map((e) => e.chunkId).sort(), ['o5:1', 'o6:1']);
   });
 
-  // The same small index read the three ways the planner chooses between at scale: lowering its
-  // thresholds makes this 8-chunk index "large" and the DevOps group a large or a small share of it.
-  for (const [plan, limits] of [
-    ['nearest', { filteredUpToChunks: 0, nearestMaxK: 10_000 }],
-    ['candidates', { filteredUpToChunks: 0, nearestMaxK: 1 }],
-  ] as const) {
-    it(`finds the same evidence with the ${plan} plan as with the filtered query`, async () => {
-      const more = [
-        ...records,
-        chunk('o5:1', 'o5', 'DevOps Engineer', 'Ansible playbooks and Terraform modules alike.', ['ansible', 'terraform']),
-        chunk('s2:1', 's2', 'SRE', 'Ansible playbooks, nothing but Ansible playbooks.', ['ansible']),
-      ];
-      const queries = [{ theme: 'terraform', text: 'Terraform modules' }, { theme: 'ansible', text: 'Ansible playbooks' }];
-      const ids = (found: Evidence[][]) => found.map((list) => list.map((e) => e.chunkId));
-      const unfiltered = await retrieve(more, queries, limits);
-      assert.deepEqual(ids(unfiltered), ids(await retrieve(more, queries)));
-      assert.deepEqual(ids(unfiltered)[1], ['o5:1'], 'the SRE chunks are out of scope');
-    });
-  }
+  // The same small index read both ways the planner chooses between: lowering its threshold
+  // makes this 8-chunk index "large".
+  it('finds the same evidence with the candidates plan as with the filtered query', async () => {
+    const more = [
+      ...records,
+      chunk('o5:1', 'o5', 'DevOps Engineer', 'Ansible playbooks and Terraform modules alike.', ['ansible', 'terraform']),
+      chunk('s2:1', 's2', 'SRE', 'Ansible playbooks, nothing but Ansible playbooks.', ['ansible']),
+    ];
+    const queries = [{ theme: 'terraform', text: 'Terraform modules' }, { theme: 'ansible', text: 'Ansible playbooks' }];
+    const ids = (found: Evidence[][]) => found.map((list) => list.map((e) => e.chunkId));
+    const candidates = await retrieve(more, queries, { filteredUpToChunks: 0 });
+    assert.deepEqual(ids(candidates), ids(await retrieve(more, queries)));
+    assert.deepEqual(ids(candidates)[1], ['o5:1'], 'the SRE chunks are out of scope');
+  });
 });
 
 describe('planVectorSearch', () => {
-  const limits = { filteredUpToChunks: 20_000, nearestMaxK: 2_000 };
-  it('filters on a small index, whatever the share', () => {
-    assert.deepEqual(planVectorSearch({ chunks: 20_000, matching: 10 }, 96, limits), { kind: 'filtered', k: 96 });
+  const limits = { filteredUpToChunks: 20_000 };
+  it('filters on a small index', () => {
+    assert.deepEqual(planVectorSearch({ chunks: 20_000 }, 96, limits), { kind: 'filtered', k: 96 });
   });
-  it('reads the nearest chunks of a large index deep enough to hold the wanted share of the group', () => {
-    // A group of 8% of 500k chunks: 1,200 nearest hold about 96 of its chunks.
-    assert.deepEqual(planVectorSearch({ chunks: 500_000, matching: 40_000 }, 96, limits), { kind: 'nearest', k: 1_200 });
-  });
-  it('ranks the record\'s candidates of a group too small a share to show up among the nearest', () => {
-    assert.deepEqual(planVectorSearch({ chunks: 500_000, matching: 2_000 }, 96, limits), { kind: 'candidates', k: 96 });
-    assert.deepEqual(planVectorSearch({ chunks: 500_000, matching: 0 }, 96, limits), { kind: 'candidates', k: 96 });
+  it("ranks the record's candidates on a larger one, as many as the evidence wants whatever its size", () => {
+    assert.deepEqual(planVectorSearch({ chunks: 20_001 }, 96, limits), { kind: 'candidates', k: 96 });
+    assert.deepEqual(planVectorSearch({ chunks: 500_000 }, 96, limits), { kind: 'candidates', k: 96 });
   });
 });
 

@@ -1,5 +1,5 @@
 import { fnv1a } from '../../util/hash.ts';
-import { chunkPlaces, describedChunks, LEXICAL_SCHEMA_VERSION, prominence, topIds, type ChunkPlace, type LexicalChunk, type LexicalIndex, type LexicalQuery } from '../lexical-index.ts';
+import { describedChunks, LEXICAL_SCHEMA_VERSION, prominence, topIds, type LexicalChunk, type LexicalIndex, type LexicalQuery } from '../lexical-index.ts';
 import type { Statement, SyncPostgres } from './sync-client.ts';
 
 type Row = { chunk_id: string; prominence: number; spread: number };
@@ -77,15 +77,6 @@ export class PgLexicalIndex implements LexicalIndex {
       [chunkIds],
     );
     return describedChunks(rows);
-  }
-
-  locate(chunkIds: readonly string[]): Map<string, ChunkPlace> {
-    if (chunkIds.length === 0) return new Map();
-    const rows = this.db.rows<{ chunk_id: string; offer_id: string; role: string; section: string }>(
-      'SELECT chunk_id, offer_id, role, section FROM chunk_meta WHERE chunk_id = ANY($1::text[])',
-      [chunkIds],
-    );
-    return chunkPlaces(rows);
   }
 
   countChunks(query: Omit<LexicalQuery, 'limit'>): number {

@@ -6,6 +6,8 @@ import { facetWhere, POSTGRES_FACETS, type FacetFilter } from '../facets.ts';
 import type { OfferPage, OfferSearch } from '../offer-search.ts';
 import type {
   DuplicateCandidate,
+  FactCount,
+  FactGroup,
   OfferHeader,
   OfferRecord,
   OfferState,
@@ -16,7 +18,7 @@ import type {
   TitleFamily,
   WebRootRecord,
 } from '../record-store.ts';
-import { fromOfferRow, fromSourceRow, toOfferRow, withCompanyWords, type OfferRow, type SourceRow } from '../rows.ts';
+import { fromOfferRow, fromSourceRow, toOfferRow, withCompanyWords, groupOfferColumns, type OfferRow, type SourceRow } from '../rows.ts';
 import { newerRecord, RECORD_MIGRATIONS, RECORD_SCHEMA_VERSION } from '../migrations.ts';
 import { sectionMask } from '../theme-counts.ts';
 import { countFamilies, type FamilyRow } from '../title-families.ts';
@@ -319,7 +321,7 @@ export class PgRecordStore implements RecordStore {
 
   groupOffers(filter: FacetFilter & { companyWords?: readonly string[] }): string[] {
     const { where, params } = facetWhere(filter, POSTGRES_FACETS);
-    const rows = this.db.rows<{ offer_id: string; company: string | null }>(`SELECT f.offer_id, f.company FROM offer_facets f WHERE ${where} ORDER BY f.offer_id`, params);
+    const rows = this.db.rows<{ offer_id: string; company?: string | null }>(`SELECT ${groupOfferColumns(filter)} FROM offer_facets f WHERE ${where} ORDER BY f.offer_id`, params);
     return withCompanyWords(rows, filter.companyWords);
   }
 
@@ -327,20 +329,21 @@ export class PgRecordStore implements RecordStore {
     return searchOffersPg(this.db, search);
   }
 
-  factsOf(group: { role: string } | { offerIds: readonly string[] }): Array<{ offerId: string; facts: OfferFacts | undefined }> {
-    const rows =
-      'role' in group
-        ? this.db.rows<{ offer_id: string; facts: string | null }>("SELECT offer_id, facts FROM offer_facets WHERE status = 'active' AND role = $1 ORDER BY offer_id", [group.role])
-        : this.db.rows<{ offer_id: string; facts: string | null }>('SELECT offer_id, facts FROM offer_facets WHERE offer_id = ANY($1::text[]) ORDER BY offer_id', [group.offerIds]);
-    return rows.map((row) => ({ offerId: row.offer_id, facts: row.facts ? (JSON.parse(row.facts) as OfferFacts) : undefined }));
+  factCounts(group: FactGroup): FactCount[] {
+    const { where, param } = pgFactGroupWhere(group, 1);
+    // Grouped by their text: jsonb's, the same for the same set whatever the order the offer listed its keys in.
+    const rows = this.db.rows<{ facts: string | null; offers: number }>(`SELECT facts, COUNT(*) AS offers, MIN(offer_id) AS first FROM offer_facets WHERE ${where} GROUP BY facts ORDER BY first`, [param]);
+    return rows.map((row) => ({ facts: row.facts ? (JSON.parse(row.facts) as OfferFacts) : undefined, offers: row.offers }));
   }
 
-  factEvidence(offerIds: readonly string[], fact: 'pay' | 'experienceYears', limit: number): Array<{ offerId: string; text: string; section: SectionKind }> {
+  factEvidence(group: FactGroup, fact: 'pay' | 'experienceYears', limit: number): Array<{ offerId: string; text: string; section: SectionKind }> {
+    const { where, param } = pgFactGroupWhere(group, 4);
     const rows = this.db.rows<{ offer_id: string; stated: string }>(
       `SELECT offer_id, (evidence::json -> $1)::text AS stated FROM offer_facets
-       WHERE offer_id = ANY($2::text[]) AND evidence IS NOT NULL AND json_typeof(evidence::json -> $1) IS NOT NULL AND json_typeof(evidence::json -> $1) <> 'null'
+       WHERE offer_id IN (SELECT offer_id FROM offer_facets WHERE ${where} AND facts::json -> $1 IS NOT NULL ORDER BY offer_id LIMIT $2)
+         AND evidence IS NOT NULL AND json_typeof(evidence::json -> $1) IS NOT NULL AND json_typeof(evidence::json -> $1) <> 'null'
        ORDER BY offer_id LIMIT $3`,
-      [fact, offerIds, limit],
+      [fact, limit * 4, limit, param],
     );
     return rows.map((row) => ({ offerId: row.offer_id, ...(JSON.parse(row.stated) as { text: string; section: SectionKind }) }));
   }
@@ -462,4 +465,9 @@ function openFailure(url: string, error: unknown): unknown {
     return new FatalError(`Postgres at ${where} has no such database (${reason})`, 'create it (createdb), or correct the database name in OFFERS_DATABASE_URL', { cause: error });
   }
   return postgresFailure(url, error);
+}
+
+/** The facet rows of a group whose facts are read (its value is parameter $`at`): a whole catalogue role's active offers (the facts index), or offers by id. */
+function pgFactGroupWhere(group: FactGroup, at: number): { where: string; param: string | readonly string[] } {
+  return 'role' in group ? { where: `status = 'active' AND role = $${at}`, param: group.role } : { where: `offer_id = ANY($${at}::text[])`, param: group.offerIds };
 }
