@@ -12,6 +12,8 @@ import { parseBytes } from '../ingest/parse/index.ts';
 import { loadRoleCatalog } from '../src/catalog/roles.ts';
 import { resolveConfig } from '../src/config.ts';
 import { answerQuestion } from '../src/query/answer-question.ts';
+import { parseQuestion } from '../src/query/question.ts';
+import { SECTION_KINDS } from '../src/types.ts';
 import { startEmbeddedChroma } from '../src/store/chroma-server.ts';
 import { loadThemeCatalog } from '../src/catalog/themes.ts';
 import { collectionName, type VectorStore } from '../src/store/vector-store.ts';
@@ -55,6 +57,8 @@ interface QueryFigures {
   /** The part of each answer spent waiting for the vector store (Chroma's own latency, filter included). */
   store: { p50Ms: number; p95Ms: number };
   queries: number;
+  /** The questions whose themes include phrases mined from the groups' offers (their aspects are sections; lenses such as tools are not mined). */
+  mined: { p50Ms: number; p95Ms: number; queries: number };
   offers: number;
   chunks: number;
   /**
@@ -143,6 +147,7 @@ async function main(): Promise<void> {
         p95Ms: round(percentile(latencies.total, 95), 1),
         store: { p50Ms: round(percentile(latencies.store, 50), 1), p95Ms: round(percentile(latencies.store, 95), 1) },
         queries: latencies.total.length,
+        mined: { p50Ms: round(percentile(latencies.mined, 50), 1), p95Ms: round(percentile(latencies.mined, 95), 1), queries: latencies.mined.length },
         offers: built.offers,
         chunks: built.chunks,
         build: {
@@ -176,6 +181,7 @@ async function main(): Promise<void> {
         ratioToNaiveLangchainChunksPerSec: round(chunksPerSec / naive.chunksPerSec),
       },
       query,
+      ...queryScaling(query),
       ...(reindex ? { reindex } : {}),
       peakRssMb,
     };
@@ -295,7 +301,7 @@ export function benchQuestions(count: number): string[] {
  * of the part of it during which a vector-store query was in flight: the store's own share, so
  * that a limit of the embedded Chroma shows as such.
  */
-async function queryLatencies(dataDir: string, count: number): Promise<{ total: number[]; store: number[] }> {
+async function queryLatencies(dataDir: string, count: number): Promise<{ total: number[]; store: number[]; mined: number[] }> {
   // Opened as `offers query` and `offers serve` open it: a reader.
   const workspace = await openWorkspace(resolveConfig({ dataDir }, {}), { access: { mode: 'read', command: 'bench' } });
   const clock = storeClock(workspace.store);
@@ -304,17 +310,34 @@ async function queryLatencies(dataDir: string, count: number): Promise<{ total: 
     await answerQuestion(workspace, { question: questions[0]! });
     const total: number[] = [];
     const store: number[] = [];
+    const mined: number[] = [];
     for (const question of questions) {
       clock.reset();
       const started = performance.now();
       await answerQuestion(workspace, { question });
       total.push(performance.now() - started);
       store.push(clock.elapsed());
+      if (minesPhrases(question)) mined.push(total.at(-1)!);
     }
-    return { total, store };
+    return { total, store, mined };
   } finally {
     await workspace.close();
   }
+}
+
+/** Whether a question's themes include mined phrases: answer-question.ts mines the aspects that are sections, not the lenses. */
+function minesPhrases(question: string): boolean {
+  return parseQuestion(question, () => []).aspects.some((aspect) => (SECTION_KINDS as readonly string[]).includes(aspect));
+}
+
+/** The largest scale's query latencies over the smallest's, in this run: what "flat from 1k to 100k" is judged on. */
+function queryScaling(query: Record<string, QueryFigures>): { queryScaling?: { from: number; to: number; p95: number; minedP50: number; minedP95: number } } {
+  const scales = Object.keys(query).map(Number).sort((a, b) => a - b);
+  if (scales.length < 2) return {};
+  const [small, large] = [query[String(scales[0])]!, query[String(scales.at(-1))]!];
+  return {
+    queryScaling: { from: scales[0]!, to: scales.at(-1)!, p95: round(large.p95Ms / small.p95Ms), minedP50: round(large.mined.p50Ms / small.mined.p50Ms), minedP95: round(large.mined.p95Ms / small.mined.p95Ms) },
+  };
 }
 
 /** Wall time with at least one search of `store` in flight (concurrent calls count once): whichever way a retrieval reads vectors (retrieve.ts's plans). */
