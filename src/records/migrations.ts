@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { FatalError } from '../errors.ts';
-import { POSTGRES_FACT_INDEX, POSTGRES_RECORD, POSTGRES_SNAPSHOTS } from './pg/schema.ts';
+import { POSTGRES_FACET_INDEXES, POSTGRES_RECORD, POSTGRES_SNAPSHOTS } from './pg/schema.ts';
 import type { Statement } from './pg/sync-client.ts';
-import { installFacets } from './facets.ts';
+import { indexFacets } from './facets.ts';
 import { installSqliteRecord } from './sqlite-schema.ts';
 
 /**
@@ -28,7 +28,7 @@ export interface RecordMigration {
 export const RECORD_MIGRATIONS: readonly RecordMigration[] = [
   { version: 1, name: 'offers, sources, facets, counts, lexical index, history', sqlite: installSqliteRecord, postgres: POSTGRES_RECORD },
   { version: 2, name: 'snapshots of fetched bodies in the record, for reindex --offline on any machine', postgres: POSTGRES_SNAPSHOTS },
-  { version: 3, name: "the stated facts in the role's facet index, for facts tables read from the index alone", sqlite: installFacets, postgres: POSTGRES_FACT_INDEX },
+  { version: 3, name: 'facts and families in facet indexes, read from the indexes alone', sqlite: indexFacets, postgres: POSTGRES_FACET_INDEXES },
 ];
 
 export const RECORD_SCHEMA_VERSION = Math.max(...RECORD_MIGRATIONS.map((migration) => migration.version));

@@ -185,10 +185,15 @@ export const POSTGRES_SNAPSHOTS: readonly Statement[] = [
 ];
 
 /**
- * Version 3: the stated facts beside the role in an index, so that a role's facts table is read
- * from the index alone (an index-only scan), not from a row lookup per offer.
+ * Version 3: the stated facts beside the role, and the families' labels and roles beside the
+ * family, in indexes, so that a role's facts table and the families are read from the index
+ * alone (index-only scans), not from a row lookup per offer.
  */
-export const POSTGRES_FACT_INDEX: readonly Statement[] = [{ text: 'CREATE INDEX offer_facets_facts ON offer_facets (status, role, offer_id) INCLUDE (facts)' }];
+export const POSTGRES_FACET_INDEXES: readonly Statement[] = [
+  { text: 'CREATE INDEX offer_facets_facts ON offer_facets (status, role, offer_id) INCLUDE (facts)' },
+  { text: 'DROP INDEX offer_facets_by_family' },
+  { text: 'CREATE INDEX offer_facets_families ON offer_facets (status, family) INCLUDE (family_label, role)' },
+];
 
 /**
  * The trigram index of the folded text, for `searchOffers`: only where the `pg_trgm` extension
