@@ -12,8 +12,7 @@ import { parseBytes } from '../ingest/parse/index.ts';
 import { loadRoleCatalog } from '../src/catalog/roles.ts';
 import { resolveConfig } from '../src/config.ts';
 import { answerQuestion } from '../src/query/answer-question.ts';
-import { parseQuestion } from '../src/query/question.ts';
-import { SECTION_KINDS } from '../src/types.ts';
+import { minedAspects, parseQuestion } from '../src/query/question.ts';
 import { startEmbeddedChroma } from '../src/store/chroma-server.ts';
 import { loadThemeCatalog } from '../src/catalog/themes.ts';
 import { collectionName, type VectorStore } from '../src/store/vector-store.ts';
@@ -327,7 +326,7 @@ async function queryLatencies(dataDir: string, count: number): Promise<{ total: 
 
 /** Whether a question's themes include mined phrases: answer-question.ts mines the aspects that are sections, not the lenses. */
 function minesPhrases(question: string): boolean {
-  return parseQuestion(question, () => []).aspects.some((aspect) => (SECTION_KINDS as readonly string[]).includes(aspect));
+  return minedAspects(parseQuestion(question, () => []).aspects).length > 0;
 }
 
 /** The largest scale's query latencies over the smallest's, in this run: what "flat from 1k to 100k" is judged on. */

@@ -6,7 +6,7 @@
 // runs it only when it was built from exactly the sources in the checkout (bin/bundle.mjs), and
 // runs the sources through tsx otherwise, so a bundle never goes stale under an edit or a checkout.
 import { build } from 'esbuild';
-import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +40,6 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
-await mkdir(outdir, { recursive: true });
 for (const worker of WORKERS) await copyFile(path.join(root, worker), path.join(outdir, path.basename(worker)));
 const inputs = [...Object.keys(result.metafile.inputs), ...WORKERS].sort();
 await writeFile(path.join(outdir, MANIFEST), `${JSON.stringify({ builtAt: started, inputs }, null, 1)}\n`);

@@ -1,14 +1,13 @@
 import { findRolesInText, OTHER_ROLE } from '../catalog/roles.ts';
 import { UsageError } from '../errors.ts';
 import { tagThemes, themeCategory, themeLabel, themeSpans } from '../catalog/themes.ts';
-import { SECTION_KINDS } from '../types.ts';
 import { titleWords } from '../../ingest/title-family.ts';
 import { MINING_POOL, mergeRedundant, minedCriticalZ, minePhrases, PHRASE_PREFIX, phraseSpans, type MinedOffer, type MinedPhrase } from './phrases.ts';
 import { createRandom, sample } from '../util/random.ts';
 import { mapInBatches } from '../util/retry.ts';
 import type { Workspace } from '../workspace.ts';
 import { composeAnswer, type ThemeLookup } from './compose.ts';
-import { aspectSections, aspectThemeFilter, isAspect, parseQuestion, type Aspect } from './question.ts';
+import { aspectSections, aspectThemeFilter, isAspect, minedAspects, parseQuestion, type Aspect } from './question.ts';
 import { checkEvidence, type Refusal } from './refusal.ts';
 import { retrieveThemeEvidence, type RetrieveOptions } from './retrieve.ts';
 import { bootstrapStability, compareText, selectThemes, themeCountsOf, themeMentions } from './stats.ts';
@@ -97,7 +96,8 @@ export async function answerQuestion(workspace: Workspace, request: QuestionRequ
   const evidenceByTheme = await gatherEvidence(workspace, request.question, aspects, statsByAspect, groups, pools);
   for (const [theme, byGroup] of mined.evidence) evidenceByTheme.set(theme, byGroup);
   const sections = [...new Set(aspects.flatMap(aspectSections))];
-  const factsByGroup = new Map(groups.map((group) => [group.name, summariseFacts(workspace.records.factCounts(factGroup(group)))]));
+  const whose = new Map(groups.map((group) => [group.name, factGroup(group)]));
+  const factsByGroup = new Map(groups.map((group) => [group.name, summariseFacts(workspace.records.factCounts(whose.get(group.name)!))]));
   const summaries: RoleSummary[] = groups.map((group) => ({
     name: group.name,
     definition: group.definition,
@@ -117,7 +117,7 @@ export async function answerQuestion(workspace: Workspace, request: QuestionRequ
     evidenceByTheme,
     themes: lookup,
     language,
-    factEvidence: factEvidence(workspace, groups, factsByGroup),
+    factEvidence: factEvidence(workspace, whose, factsByGroup),
     ...(request.offers !== undefined ? { sampleNote: MESSAGES[language].sampledWith(seed) } : {}),
   });
   const members = membership(groups);
@@ -138,21 +138,25 @@ function factGroup(group: CountedGroup): FactGroup {
 const FACT_QUOTES = 8;
 
 /** The lines of each group's offers that state pay or years of experience, as evidence to cite. */
-function factEvidence(workspace: Workspace, groups: readonly CountedGroup[], factsByGroup: ReadonlyMap<string, GroupFacts>): Map<string, Partial<Record<'pay' | 'experienceYears', Evidence[]>>> {
+function factEvidence(
+  workspace: Workspace,
+  whose: ReadonlyMap<string, FactGroup>,
+  factsByGroup: ReadonlyMap<string, GroupFacts>,
+): Map<string, Partial<Record<'pay' | 'experienceYears', Evidence[]>>> {
   const result = new Map<string, Partial<Record<'pay' | 'experienceYears', Evidence[]>>>();
-  for (const group of groups) {
-    const facts = factsByGroup.get(group.name)!;
+  for (const [group, facts] of factsByGroup) {
+    const stating = { pay: facts.payStated, experienceYears: facts.experienceYears?.offers ?? 0 };
     const byFact: Partial<Record<'pay' | 'experienceYears', Evidence[]>> = {};
     for (const fact of ['pay', 'experienceYears'] as const) {
       // The facts say whether any offer states it; the record gives the lines of the first few.
-      const stated = (fact === 'pay' ? facts.payStated : (facts.experienceYears?.offers ?? 0)) > 0 ? workspace.records.factEvidence(factGroup(group), fact, FACT_QUOTES) : [];
+      const stated = stating[fact] > 0 ? workspace.records.factEvidence(whose.get(group)!, fact, FACT_QUOTES) : [];
       const headers = workspace.records.offerHeaders(stated.map((s) => s.offerId));
       byFact[fact] = stated.flatMap(({ offerId, text, section }) => {
         const header = headers.get(offerId);
-        return header ? [{ chunkId: `${offerId}:fact:${fact}`, offerId, role: group.name, section, ...header, text, themes: [], score: 0 }] : [];
+        return header ? [{ chunkId: `${offerId}:fact:${fact}`, offerId, role: group, section, ...header, text, themes: [], score: 0 }] : [];
       });
     }
-    result.set(group.name, byFact);
+    result.set(group, byFact);
   }
   return result;
 }
@@ -333,7 +337,7 @@ interface MinedThemes {
  */
 function mineGroups(workspace: Workspace, groups: readonly CountedGroup[], aspects: readonly Aspect[], seed: string): MinedThemes {
   const result: MinedThemes = { statsByAspect: new Map(), phrases: new Map(), evidence: new Map() };
-  const sectionAspects = aspects.filter((a): a is SectionKind => (SECTION_KINDS as readonly string[]).includes(a));
+  const sectionAspects = minedAspects(aspects);
   if (sectionAspects.length === 0) return result;
   const offers = groups.map((group) => {
     const ids = offerIdsOf(workspace, group);
