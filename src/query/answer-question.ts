@@ -348,7 +348,7 @@ function mineGroups(workspace: Workspace, groups: readonly CountedGroup[], aspec
     const sections = [aspect];
     const mining = minePhrases({ groups: offers, sections, covered: (surface) => tagThemes(surface, workspace.themes).length > 0, groupWords });
     const label = (id: string) => mining.phrases.get(id)?.label ?? id;
-    const stats = bootstrapStability(mining.counts, { sections, label, testZ: minedCriticalZ(mining.phrases.size) }, { seed, resamples: 200 });
+    const stats = bootstrapStability(mining.counts, { sections, label, testZ: minedCriticalZ(mining.phrases.size) }, { seed, resamples: 200, distinctiveOnly: true });
     // Only what sets a group apart: what every group says in its own words is mostly the ad's frame
     // ("on a regular basis"); the catalogue's shared themes say what the groups have in common.
     const selection = selectThemes(stats, { perRole: Number.MAX_SAFE_INTEGER, shared: 0 });

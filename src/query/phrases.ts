@@ -49,6 +49,8 @@ interface Token {
   key: string;
   start: number;
   end: number;
+  /** Whether a phrase may start or end with it: not a stopword, a number or a letter. */
+  usable: boolean;
 }
 
 /** The words of a text with their places (offsets into the text itself). */
@@ -56,7 +58,8 @@ function tokens(text: string): Token[] {
   const folded = foldAccents(text.toLowerCase());
   const out: Token[] = [];
   for (const match of folded.matchAll(/[\p{L}\p{N}]+(?:[-+#][\p{L}\p{N}]+)*[+#]*/gu)) {
-    out.push({ key: foldWord(match[0]), start: match.index, end: match.index + match[0].length });
+    const key = foldWord(match[0]);
+    out.push({ key, start: match.index, end: match.index + match[0].length, usable: key.length >= 2 && !/^\d+$/.test(key) && !STOPWORDS.has(key) });
   }
   return out;
 }
@@ -68,45 +71,34 @@ function clauses(text: string): Array<{ text: string; offset: number }> {
   return out;
 }
 
-function usable(token: Token): boolean {
-  return token.key.length >= 2 && !/^\d+$/.test(token.key) && !STOPWORDS.has(token.key);
-}
-
 /**
- * Every occurrence of a phrase in a text: n-grams of up to MAX_WORDS words within a clause, whose
- * first and last words are not stopwords, with its key (the folded words) and [start, end).
+ * Every occurrence of a phrase in a text, in order: n-grams of up to MAX_WORDS words within a
+ * clause, whose first and last words are not stopwords, with its key (the folded words) and
+ * [start, end). A callback rather than a generator: mining visits millions of them.
  */
-function* occurrences(text: string): Generator<{ key: string; at: [number, number] }> {
+function eachOccurrence(text: string, visit: (key: string, start: number, end: number) => void): void {
   for (const clause of clauses(text)) {
     const words = tokens(clause.text);
     for (let i = 0; i < words.length; i++) {
-      if (!usable(words[i]!)) continue;
+      const first = words[i]!;
+      if (!first.usable) continue;
       let key = '';
       for (let n = 1; n <= MAX_WORDS && i + n <= words.length; n++) {
         const last = words[i + n - 1]!;
         // A word's key may hold a space itself ("hands-on" folds to "hands on").
         key = n === 1 ? last.key : `${key} ${last.key}`;
-        if (usable(last)) yield { key, at: [clause.offset + words[i]!.start, clause.offset + last.end] };
+        if (last.usable) visit(key, clause.offset + first.start, clause.offset + last.end);
       }
     }
   }
 }
 
-/** The phrase keys of a text with where each occurs. */
-function phrasesOf(text: string): Map<string, Array<[number, number]>> {
-  const found = new Map<string, Array<[number, number]>>();
-  for (const { key, at } of occurrences(text)) {
-    const spans = found.get(key);
-    if (spans) spans.push(at);
-    else found.set(key, [at]);
-  }
-  return found;
-}
-
 /** Where a mined phrase stands in a text, as [start, end) ranges: for quotes. */
 export function phraseSpans(text: string, key: string): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
-  for (const occurrence of occurrences(text)) if (occurrence.key === key) spans.push(occurrence.at);
+  eachOccurrence(text, (found, start, end) => {
+    if (found === key) spans.push([start, end]);
+  });
   return spans;
 }
 
@@ -158,24 +150,33 @@ export function minePhrases(input: MiningInput): MiningResult {
   // A word of the group's own name, or of its stem ("design" in a designers' group), says which group an offer is in, not what sets it apart.
   const named = (word: string) => excluded.some((w) => w === word || (Math.min(w.length, word.length) >= 5 && (w.startsWith(word) || word.startsWith(w))));
   const all = input.groups.flatMap((group, g) => group.offers.map((offer) => ({ offer, g })));
-  const byKey = new Map<string, { offers: number[]; sections: number[]; surfaces: Map<string, number> }>();
+  const byKey = new Map<string, { offers: number[]; sections: number[]; surfaces: Surfaces }>();
+  const inSentence = new Set<string>();
   all.forEach(({ offer }, index) => {
     const seen = new Set<string>();
     for (const [sectionIndex, section] of offer.sections.entries()) {
       if (!input.sections.includes(section.kind)) continue;
       for (const sentence of section.text.split(/(?<=[.!?])\s+|\n+/)) {
         if (isBoilerplate(sentence)) continue;
-        for (const [key, spans] of phrasesOf(sentence)) {
-          const surface = sentence.slice(spans[0]![0], spans[0]![1]).toLowerCase();
-          const entry = byKey.get(key) ?? { offers: [] as number[], sections: [] as number[], surfaces: new Map<string, number>() };
-          byKey.set(key, entry);
-          entry.surfaces.set(surface, (entry.surfaces.get(surface) ?? 0) + 1);
+        inSentence.clear();
+        // A phrase counts once per sentence, written as it first is there.
+        eachOccurrence(sentence, (key, start, end) => {
+          if (inSentence.has(key)) return;
+          inSentence.add(key);
+          const surface = sentence.slice(start, end).toLowerCase();
+          const entry = byKey.get(key);
+          if (entry === undefined) {
+            byKey.set(key, { offers: [index], sections: [sectionIndex], surfaces: new Surfaces(surface) });
+            seen.add(key);
+            return;
+          }
+          entry.surfaces.add(surface);
           if (!seen.has(key)) {
             seen.add(key);
             entry.offers.push(index);
             entry.sections.push(sectionIndex);
           }
-        }
+        });
       }
     }
   });
@@ -186,7 +187,7 @@ export function minePhrases(input: MiningInput): MiningResult {
     .map(([key, entry]): MinedPhrase => ({
       id: `${PHRASE_PREFIX}${key}`,
       key,
-      label: mostFrequent(entry.surfaces),
+      label: entry.surfaces.mostFrequent(),
       offers: entry.offers,
       sections: entry.sections,
       generalWords: key.split(' ').filter((word) => !STOPWORDS.has(word) && (byKey.get(word)?.offers.length ?? 0) > 1.5 * entry.offers.length).length,
@@ -239,8 +240,33 @@ function evidenceOf(phrase: MinedPhrase, all: ReadonlyArray<{ offer: MinedOffer;
   return byGroup;
 }
 
-function mostFrequent(surfaces: ReadonlyMap<string, number>): string {
-  return [...surfaces].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
+/**
+ * How often each surface form of a phrase is written. Nearly every phrase is written one way,
+ * and most are said by one or two offers and dropped, so the first form is kept alone until a
+ * second appears: a map per phrase was most of the mining's allocations.
+ */
+class Surfaces {
+  private readonly first: string;
+  private firstCount = 1;
+  private others: Map<string, number> | undefined;
+
+  constructor(first: string) {
+    this.first = first;
+  }
+
+  add(surface: string): void {
+    if (surface === this.first) this.firstCount++;
+    else {
+      this.others ??= new Map();
+      this.others.set(surface, (this.others.get(surface) ?? 0) + 1);
+    }
+  }
+
+  /** The most written form; between equally written ones, the first in code-unit order. */
+  mostFrequent(): string {
+    if (!this.others) return this.first;
+    return [[this.first, this.firstCount] as const, ...this.others].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
+  }
 }
 
 /**

@@ -100,13 +100,19 @@ export async function retrieveThemeEvidence(
   const lexical = proposed.map((ids) => ids.slice(0, depth));
   const embeddings = await Promise.all(queries.map((q) => embedder.embedQuery(q.text)));
   const vector = await vectorRankings(store, embeddings, plan, { ...options, proposed });
-  // Hits the record does not list (a chunk briefly doubled while an ingest replaces it) are left out.
-  const described = records.lexical.describe([...new Set([...vector.flat(), ...lexical.flat()])]);
+  const described = new ChunkReader(records);
+  // A filtered search's hits are mostly of other themes, so its lists are read whole; the
+  // candidates all carry their theme, so only the first `depth` are read, and the next only for
+  // hits the record does not list (a chunk briefly doubled while an ingest replaces it).
+  described.read([...vector.flatMap((ids) => (plan.kind === 'candidates' ? ids.slice(0, depth) : ids)), ...lexical.flat()]);
+  // A chunk is a candidate of most of the themes it carries: its words are read once.
+  const terms = new Map<string, ReadonlySet<string>>();
+  const termsOf = (chunk: LexicalChunk) => terms.get(chunk.id) ?? terms.set(chunk.id, new Set(tokenize(chunk.text))).get(chunk.id)!;
   const picked = queries.map(({ theme }, i) => {
-    const hits = vector[i]!.filter((id) => described.get(id)?.themes.includes(theme)).slice(0, depth);
-    return rankCandidates(reciprocalRankFusion([lexical[i]!, hits]), described, options.k, perOffer);
+    const hits = described.firstCarrying(vector[i]!, theme, depth);
+    return rankCandidates(reciprocalRankFusion([lexical[i]!, hits]), described.chunks, termsOf, { k: options.k, perOffer });
   });
-  const chunks = picked.map((list) => list.map(({ id, score }) => ({ chunk: described.get(id)!, score })));
+  const chunks = picked.map((list) => list.map(({ id, score }) => ({ chunk: described.chunks.get(id)!, score })));
   const headers = records.offerHeaders([...new Set(chunks.flat().map(({ chunk }) => chunk.offerId))]);
   const group = options.group ?? options.role ?? '';
   return chunks.map((list) => list.map(({ chunk, score }) => ({ ...toEvidence(chunk, headers.get(chunk.offerId), score), role: group })));
@@ -134,12 +140,38 @@ async function vectorRankings(
   );
 }
 
+/** What the record says of candidate chunks, read as they are needed; a chunk it does not list is left out. */
+class ChunkReader {
+  readonly chunks = new Map<string, LexicalChunk>();
+  private readonly asked = new Set<string>();
+
+  constructor(private readonly records: RecordStore) {}
+
+  read(ids: readonly string[]): void {
+    const fresh = [...new Set(ids)].filter((id) => !this.asked.has(id));
+    if (fresh.length === 0) return;
+    for (const id of fresh) this.asked.add(id);
+    for (const [id, chunk] of this.records.lexical.describe(fresh)) this.chunks.set(id, chunk);
+  }
+
+  /** The first `n` chunks of a ranking that the record lists with this theme. */
+  firstCarrying(ranking: readonly string[], theme: string, n: number): string[] {
+    const hits: string[] = [];
+    for (let at = 0; at < ranking.length && hits.length < n; at++) {
+      const id = ranking[at]!;
+      if (!this.asked.has(id)) this.read(ranking.slice(at, at + n - hits.length));
+      if (this.chunks.get(id)?.themes.includes(theme)) hits.push(id);
+    }
+    return hits;
+  }
+}
+
 /** The per-offer cap over a fused ranking, then MMR down to `k` chunks, with their fused scores. */
 function rankCandidates(
   fused: ReadonlyArray<{ id: string; score: number }>,
   described: ReadonlyMap<string, LexicalChunk>,
-  k: number,
-  perOffer: number,
+  termsOf: (chunk: LexicalChunk) => ReadonlySet<string>,
+  { k, perOffer }: { k: number; perOffer: number },
 ): Array<{ id: string; score: number }> {
   const perOfferCount = new Map<string, number>();
   const candidates: MmrCandidate[] = [];
@@ -149,7 +181,7 @@ function rankCandidates(
     const count = perOfferCount.get(chunk.offerId) ?? 0;
     if (count >= perOffer) continue;
     perOfferCount.set(chunk.offerId, count + 1);
-    candidates.push({ id, relevance: score, terms: new Set(tokenize(chunk.text)) });
+    candidates.push({ id, relevance: score, terms: termsOf(chunk) });
   }
   const relevance = new Map(candidates.map((c) => [c.id, c.relevance]));
   return maximalMarginalRelevance(candidates, k).map((id) => ({ id, score: relevance.get(id) ?? 0 }));

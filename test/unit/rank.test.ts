@@ -70,7 +70,12 @@ describe('retrieveThemeEvidence (hybrid, in-memory store)', () => {
    * Retrieves `queries` from an in-memory store (vectors and filters, as the pipeline writes
    * them) and a record holding the offers and their chunks.
    */
-  async function retrieve(chunks: readonly TestChunk[], queries: ThemeQuery[], limits?: PlanLimits): Promise<Evidence[][]> {
+  async function retrieve(
+    chunks: readonly TestChunk[],
+    queries: ThemeQuery[],
+    limits?: PlanLimits,
+    options: { k?: number; unlisted?: ReadonlySet<string> } = {},
+  ): Promise<Evidence[][]> {
     const store = new MemoryStore({ embedderId: embedder.id, dimension: embedder.dimension });
     const embeddings = await embedder.embedDocuments(chunks.map((c) => c.text));
     await store.upsert(chunks.map((c, i) => ({ id: c.id, embedding: embeddings[i]!, metadata: { offerId: c.offerId, role: c.role, section: 'requirements' } })));
@@ -82,7 +87,10 @@ describe('retrieveThemeEvidence (hybrid, in-memory store)', () => {
         record.putOffer(offerRecord({ offerId: c.offerId, role: c.role, chunkIds, title: `${c.role} at ${c.offerId}`, company: c.offerId }));
       }
       record.lexical.insert(chunks.map((c) => ({ ...c, section: 'requirements' })));
-      return await retrieveThemeEvidence(store, embedder, record, queries, { role: 'DevOps Engineer', sections: ['requirements'], k: 3, ...(limits ? { limits } : {}) });
+      // Chunks the record proposes but no longer describes, as when an ingest replaces them meanwhile.
+      const describe = record.lexical.describe.bind(record.lexical);
+      record.lexical.describe = (ids) => new Map([...describe(ids)].filter(([id]) => !options.unlisted?.has(id)));
+      return await retrieveThemeEvidence(store, embedder, record, queries, { role: 'DevOps Engineer', sections: ['requirements'], k: options.k ?? 3, ...(limits ? { limits } : {}) });
     } finally {
       record.close();
       await scratch.cleanup();
@@ -129,6 +137,20 @@ describe('retrieveThemeEvidence (hybrid, in-memory store)', () => {
     const candidates = await retrieve(more, queries, { filteredUpToChunks: 0 });
     assert.deepEqual(ids(candidates), ids(await retrieve(more, queries)));
     assert.deepEqual(ids(candidates)[1], ['o5:1'], 'the SRE chunks are out of scope');
+  });
+
+  it('reads further down the candidates past chunks the record no longer lists, as the filtered query does', async () => {
+    // k 1 reads the first 4 candidates of each ranking; all but one weak match are hidden, and
+    // there are more strong ones than both rankings' first 4, so it is found only by reading on.
+    const strong = Array.from({ length: 12 }, (_, i) => chunk(`t${i}:1`, `t${i}`, 'DevOps Engineer', `Terraform modules, Terraform module review ${i}.`));
+    const weak = chunk('w:1', 'w', 'DevOps Engineer', 'Among many other duties you will now and then touch Terraform, with a long list of unrelated tools and practices.');
+    const many = [...strong, weak];
+    const unlisted = new Set(strong.map((c) => c.id));
+    const queries = [{ theme: 'terraform', text: 'Terraform modules' }];
+    const ids = (found: Evidence[][]) => found[0]!.map((e) => e.chunkId);
+    const candidates = ids(await retrieve(many, queries, { filteredUpToChunks: 0 }, { k: 1, unlisted }));
+    assert.deepEqual(candidates, ['w:1']);
+    assert.deepEqual(candidates, ids(await retrieve(many, queries, undefined, { k: 1, unlisted })));
   });
 });
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { describe, it } from 'node:test';
 import {
   bootstrapStability,
@@ -13,6 +14,7 @@ import {
   wilsonInterval,
 } from '../../src/query/stats.ts';
 import type { OfferProfile, ThemeStat } from '../../src/query/types.ts';
+import { seeded } from '../helpers/property.ts';
 import { binomial, createRandom, logFactorials, randomIndex, sample, shuffle, type Random } from '../../src/util/random.ts';
 
 /** `n` offers of a role, the first `k` mentioning `theme` in their requirements. */
@@ -202,6 +204,28 @@ describe('bootstrapStability', () => {
       { role: 'B', offers: 30, mentions: new Map([['strong', 2], ['borderline', 4]]) },
     ]);
     assert.deepEqual(bootstrapStability(totals, options, { resamples: 50, seed: 3 }), fromOffers);
+  });
+
+  it('resamples only the distinctive themes when asked, and gives them exactly the stability of a full run', () => {
+    // Counts that include shares of 0 and 1 (no draw) and every kind of verdict, drawn with a fixed seed.
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 40 })), { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 1, max: 40 }),
+        (mentions, nA, nB) => {
+          const roles = ['A', 'B', 'C'];
+          const sizes = [nA, nB, 25];
+          const totals = themeCountsOf(
+            roles.map((role, r) => ({ role, offers: sizes[r]!, mentions: new Map(mentions.map((ys, t) => [`t${t}`, Math.min(ys[r]!, sizes[r]!)])) })),
+          );
+          const full = bootstrapStability(totals, options, { resamples: 20, seed: 5 });
+          const partial = bootstrapStability(totals, options, { resamples: 20, seed: 5, distinctiveOnly: true });
+          assert.deepEqual(partial, full.map(({ stability, ...stat }) => (stat.distinctiveFor === undefined ? stat : { ...stat, stability })));
+        },
+      ),
+      seeded({ numRuns: 200 }),
+    );
   });
 });
 
