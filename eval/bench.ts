@@ -16,7 +16,7 @@ import { minedAspects, parseQuestion } from '../src/query/question.ts';
 import { startEmbeddedChroma } from '../src/store/chroma-server.ts';
 import { loadThemeCatalog } from '../src/catalog/themes.ts';
 import { collectionName, type VectorStore } from '../src/store/vector-store.ts';
-import { createEmbedder, openWorkspace } from '../src/workspace.ts';
+import { createEmbedder, openWorkspace, type Workspace } from '../src/workspace.ts';
 import { generateOffers } from '../scripts/generate-offers.ts';
 import type { BenchIngestResult } from './bench-ingest.ts';
 import { NaiveIndex } from './naive-langchain.ts';
@@ -30,7 +30,8 @@ import { percentile, perSecond, round } from './measure.ts';
  *     server's batch size: the store's own limit here;
  *  b) our ingest of the same offers from Markdown files, in a child process (offers/s, chunks/s);
  *  c) the naive LangChain pipeline (naive-langchain.ts) on the same files, same embedder;
- *  d) `answerQuestion` latency (p50, p95) on warm workspaces of 1k, 10k and 100k offers;
+ *  d) `answerQuestion` latency (p50, p95) on warm workspaces of 1k, 10k and 100k offers, the scales
+ *     asked in turn once all are built (queryLatencies), each question's first answer kept apart;
  *  e) the peak RSS of the child process that ingests the 10k offers;
  *  f) the raw Chroma add rate into each scale's built collection (the store's own bound there);
  *  g) `offers reindex` of the 10k index, unchanged and with 1% of its files changed.
@@ -56,6 +57,8 @@ interface QueryFigures {
   /** The part of each answer spent waiting for the vector store (Chroma's own latency, filter included). */
   store: { p50Ms: number; p95Ms: number };
   queries: number;
+  /** Each question's first answer on a fresh workspace, apart from the percentiles above (queryLatencies). */
+  firstPass: { p50Ms: number; p95Ms: number; queries: number };
   /** The questions whose themes include phrases mined from the groups' offers (their aspects are sections; lenses such as tools are not mined). */
   mined: { p50Ms: number; p95Ms: number; queries: number };
   offers: number;
@@ -129,32 +132,40 @@ async function main(): Promise<void> {
     const query: Record<string, QueryFigures> = {};
     let peakRssMb = Number.NaN;
     let reindex: ReindexFigures | undefined;
+    const built = new Map<number, { dataDir: string; result: BenchIngestResult; inMemory: boolean }>();
     for (const scale of scales) {
       const dataDir = path.join(work, `scale-${scale}`);
       const inMemory = scale >= IN_MEMORY_FROM;
       log(`${scale} offers: building the index ${inMemory ? 'from in-memory offers' : 'from files'}`);
       const source = inMemory ? `synthetic:0:${scale}:${SEED}` : await linkFiles(path.join(work, `files-${scale}`), files.slice(0, scale));
-      const built = await ingestInChild(dataDir, source);
-      if (scale === 10_000) peakRssMb = built.maxRssMb;
-      log(`${scale} offers: ${built.offers} offers, ${built.chunks} chunks in ${built.seconds} s; querying`);
-      const latencies = await queryLatencies(dataDir, queries);
-      // The bound of the build's rate at this size: the store's own add rate into this collection.
+      const result = await ingestInChild(dataDir, source);
+      if (scale === 10_000) peakRssMb = result.maxRssMb;
+      log(`${scale} offers: ${result.offers} offers, ${result.chunks} chunks in ${result.seconds} s`);
+      built.set(scale, { dataDir, result, inMemory });
+    }
+    log(`querying every scale in turn`);
+    const latencies = await queryLatencies(new Map([...built].map(([scale, b]) => [scale, b.dataDir])), queries);
+    for (const [scale, { dataDir, result, inMemory }] of built) {
+      // The bound of the build's rate at this size: the store's own add rate into this collection
+      // (after the queries: its vectors are not in the record, and would crowd a filtered query).
       const probe = await rawChromaThroughput(dataDir, rawRecords.slice(0, PROBE_VECTORS), { collection, prefix: 'probe:' });
-      if (scale === REINDEX_SCALE && !inMemory) reindex = await reindexFigures(dataDir, built, files.slice(0, scale));
+      if (scale === REINDEX_SCALE && !inMemory) reindex = await reindexFigures(dataDir, result, files.slice(0, scale));
+      const timed = latencies.get(scale)!;
       query[String(scale)] = {
-        p50Ms: round(percentile(latencies.total, 50), 1),
-        p95Ms: round(percentile(latencies.total, 95), 1),
-        store: { p50Ms: round(percentile(latencies.store, 50), 1), p95Ms: round(percentile(latencies.store, 95), 1) },
-        queries: latencies.total.length,
-        mined: { p50Ms: round(percentile(latencies.mined, 50), 1), p95Ms: round(percentile(latencies.mined, 95), 1), queries: latencies.mined.length },
-        offers: built.offers,
-        chunks: built.chunks,
+        p50Ms: round(percentile(timed.total, 50), 1),
+        p95Ms: round(percentile(timed.total, 95), 1),
+        store: { p50Ms: round(percentile(timed.store, 50), 1), p95Ms: round(percentile(timed.store, 95), 1) },
+        queries: timed.total.length,
+        mined: { p50Ms: round(percentile(timed.mined, 50), 1), p95Ms: round(percentile(timed.mined, 95), 1), queries: timed.mined.length },
+        firstPass: { p50Ms: round(percentile(timed.firstPass, 50), 1), p95Ms: round(percentile(timed.firstPass, 95), 1), queries: timed.firstPass.length },
+        offers: result.offers,
+        chunks: result.chunks,
         build: {
           how: inMemory ? 'real pipeline (ingestItems), offers generated in memory as Markdown bytes' : 'real pipeline (ingestSources) on Markdown files',
-          seconds: built.seconds,
-          offersPerSec: perSecond(built.offers, built.seconds),
-          chunksPerSec: perSecond(built.chunks, built.seconds),
-          maxRssMb: built.maxRssMb,
+          seconds: result.seconds,
+          offersPerSec: perSecond(result.offers, result.seconds),
+          chunksPerSec: perSecond(result.chunks, result.seconds),
+          maxRssMb: result.maxRssMb,
           rawChromaVectorsPerSec: probe.vectorsPerSec,
         },
       };
@@ -300,27 +311,53 @@ export function benchQuestions(count: number): string[] {
  * of the part of it during which a vector-store query was in flight: the store's own share, so
  * that a limit of the embedded Chroma shows as such.
  */
-async function queryLatencies(dataDir: string, count: number): Promise<{ total: number[]; store: number[]; mined: number[] }> {
-  // Opened as `offers query` and `offers serve` open it: a reader.
-  const workspace = await openWorkspace(resolveConfig({ dataDir }, {}), { access: { mode: 'read', command: 'bench' } });
-  const clock = storeClock(workspace.store);
+/** Timed passes over the questions, after the untimed first one. */
+const TIMED_PASSES = 2;
+
+interface Latencies {
+  total: number[];
+  store: number[];
+  mined: number[];
+  /** Each question's first answer on a fresh workspace (its record pages and Chroma segments still being read in). */
+  firstPass: number[];
+}
+
+/**
+ * Answer latencies at every scale, measured together once every index is built: a first pass
+ * over the questions (kept apart as `firstPass`), then TIMED_PASSES passes, each question asked
+ * of every scale in turn. Measured one scale after the other, 20 minutes apart on a shared
+ * machine, the scales' ratios moved with whatever else the host ran; asked in turn, a slow
+ * minute slows every scale alike.
+ */
+async function queryLatencies(dataDirs: ReadonlyMap<number, string>, count: number): Promise<Map<number, Latencies>> {
+  const questions = benchQuestions(count);
+  const opened: Array<{ scale: number; workspace: Workspace; clock: ReturnType<typeof storeClock>; latencies: Latencies }> = [];
   try {
-    const questions = benchQuestions(count);
-    await answerQuestion(workspace, { question: questions[0]! });
-    const total: number[] = [];
-    const store: number[] = [];
-    const mined: number[] = [];
-    for (const question of questions) {
+    for (const [scale, dataDir] of dataDirs) {
+      // Opened as `offers query` and `offers serve` open it: a reader.
+      const workspace = await openWorkspace(resolveConfig({ dataDir }, {}), { access: { mode: 'read', command: 'bench' } });
+      opened.push({ scale, workspace, clock: storeClock(workspace.store), latencies: { total: [], store: [], mined: [], firstPass: [] } });
+    }
+    const answer = async ({ workspace, clock }: (typeof opened)[number], question: string) => {
       clock.reset();
       const started = performance.now();
       await answerQuestion(workspace, { question });
-      total.push(performance.now() - started);
-      store.push(clock.elapsed());
-      if (minesPhrases(question)) mined.push(total.at(-1)!);
+      return { total: performance.now() - started, store: clock.elapsed() };
+    };
+    for (const question of questions) for (const scale of opened) scale.latencies.firstPass.push((await answer(scale, question)).total);
+    for (let pass = 0; pass < TIMED_PASSES; pass++) {
+      for (const question of questions) {
+        for (const scale of opened) {
+          const { total, store } = await answer(scale, question);
+          scale.latencies.total.push(total);
+          scale.latencies.store.push(store);
+          if (minesPhrases(question)) scale.latencies.mined.push(total);
+        }
+      }
     }
-    return { total, store, mined };
+    return new Map(opened.map((scale) => [scale.scale, scale.latencies]));
   } finally {
-    await workspace.close();
+    for (const { workspace } of opened) await workspace.close();
   }
 }
 

@@ -118,6 +118,7 @@ export async function answerQuestion(workspace: Workspace, request: QuestionRequ
     themes: lookup,
     language,
     factEvidence: factEvidence(workspace, whose, factsByGroup),
+    phrasesTested: mined.tested,
     ...(request.offers !== undefined ? { sampleNote: MESSAGES[language].sampledWith(seed) } : {}),
   });
   const members = membership(groups);
@@ -325,6 +326,8 @@ function themeLookup(workspace: Workspace, mined: ReadonlyMap<string, MinedPhras
 /** Offers per group that quotes for mined phrases may come from, per group and phrase. */
 interface MinedThemes {
   statsByAspect: Map<string, ThemeStat[]>;
+  /** Per aspect, the phrases tested: all the candidates, distinctive or not. */
+  tested: Map<string, number>;
   phrases: Map<string, MinedPhrase>;
   evidence: Map<string, Map<string, Evidence[]>>;
 }
@@ -336,7 +339,7 @@ interface MinedThemes {
  * catalogue categories, so they are not mined.
  */
 function mineGroups(workspace: Workspace, groups: readonly CountedGroup[], aspects: readonly Aspect[], seed: string): MinedThemes {
-  const result: MinedThemes = { statsByAspect: new Map(), phrases: new Map(), evidence: new Map() };
+  const result: MinedThemes = { statsByAspect: new Map(), tested: new Map(), phrases: new Map(), evidence: new Map() };
   const sectionAspects = minedAspects(aspects);
   if (sectionAspects.length === 0) return result;
   const offers = groups.map((group) => {
@@ -354,6 +357,7 @@ function mineGroups(workspace: Workspace, groups: readonly CountedGroup[], aspec
     const selection = selectThemes(stats, { perRole: Number.MAX_SAFE_INTEGER, shared: 0 });
     const reportable = mergeRedundant([...selection.byRole.values()].flat(), mining.phrases);
     result.statsByAspect.set(aspect, reportable);
+    result.tested.set(aspect, mining.phrases.size);
     for (const stat of reportable) {
       result.phrases.set(stat.theme, mining.phrases.get(stat.theme)!);
       result.evidence.set(stat.theme, mining.evidence(stat.theme));

@@ -3,6 +3,7 @@ import type { SectionKind } from '../types.ts';
 import { aspectSections, type Aspect } from './question.ts';
 import { cutQuote, isReadableQuote, normaliseSpace } from './quotes.ts';
 import { isBoilerplate } from './boilerplate.ts';
+import { minedCriticalZ, PHRASE_PREFIX } from './phrases.ts';
 import { compareText, conclusiveDifference, selectThemes, Z_95, type SelectOptions } from './stats.ts';
 import type { Answer, Citation, Claim, Evidence, RoleSummary, ThemeStat } from './types.ts';
 import type { GroupFacts, PaySummary } from './facts.ts';
@@ -41,6 +42,8 @@ export interface ComposeInput {
   quotesPerPoint?: number;
   /** The memo's language (default English). */
   language?: MemoLanguage;
+  /** Per aspect, how many of the groups' own phrases were tested (mined): the note of a group with nothing distinctive counts them. */
+  phrasesTested?: ReadonlyMap<string, number>;
   /** Per group, the lines of its offers that state a fact (pay, years of experience): their citations. */
   factEvidence?: ReadonlyMap<string, Partial<Record<'pay' | 'experienceYears', Evidence[]>>>;
 }
@@ -323,7 +326,9 @@ export function composeAnswer(input: ComposeInput): Answer {
         if (written && shown && (!known || stat.score > known.stat.score)) best.set(role.name, { point, stat, aspect });
       }
       if (section.points.length === 0 && section.more.length === 0) {
-        section.note = messages.nothingDistinctive(role.name, stats.filter((s) => Object.values(s.perRole).some((r) => r.offers > 0)).length);
+        const phrases = input.phrasesTested?.get(aspect) ?? 0;
+        const themes = stats.filter((s) => !s.theme.startsWith(PHRASE_PREFIX) && Object.values(s.perRole).some((r) => r.offers > 0)).length;
+        section.note = messages.nothingDistinctive(role.name, { themes, phrases, phraseZ: minedCriticalZ(phrases).toFixed(2) });
       }
       sections.push(section);
     }

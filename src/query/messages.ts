@@ -45,7 +45,8 @@ export interface Messages {
   sharedHeading: string;
   alsoDistinctive(group: string): string;
   alsoShared: string;
-  nothingDistinctive(group: string, tested: number): string;
+  /** `phrases`: the groups' own phrases tested too (mined), with the stricter z their number calls for. */
+  nothingDistinctive(group: string, tested: { themes: number; phrases: number; phraseZ: string }): string;
   tentative(stability: string): string;
   /** Why a visible gap is not called distinctive, from the test itself. */
   gapNoise(z: string): string;
@@ -110,8 +111,8 @@ const en: Messages = {
   sharedHeading: 'Shared by all',
   alsoDistinctive: (group) => `Also distinctive for ${group}`,
   alsoShared: 'Also shared',
-  nothingDistinctive: (group, tested) =>
-    `Nothing is distinctive for ${group}: of ${tested} theme${tested === 1 ? '' : 's'} tested, none is both significantly more frequent (log-odds z ≥ 1.96, 95% interval of the difference above zero against every other group) and mentioned by at least 3 of its offers.`,
+  nothingDistinctive: (group, { themes, phrases, phraseZ }) =>
+    `Nothing is distinctive for ${group}: of ${themes} ${phrases > 0 ? 'catalogue ' : ''}theme${themes === 1 ? '' : 's'}${phrases > 0 ? ` and ${phrases} phrase${phrases === 1 ? '' : 's'} mined from the offers,` : ' tested,'} none is both significantly more frequent (log-odds z ≥ 1.96${phrases > 0 ? `, or ${phraseZ} for a phrase, corrected for the ${phrases} tested` : ''}, 95% interval of the difference above zero against every other group) and mentioned by at least 3 of its offers.`,
   tentative: (stability) => `; it holds in only ${stability} of bootstrap resamples, so treat it as tentative`,
   gapNoise: (z) => `, a gap within sampling noise here (z = ${z}, below 1.96)`,
   gapUnstable: (stability) => `, a gap that holds in only ${stability} of bootstrap resamples`,
@@ -177,8 +178,8 @@ const fr: Messages = {
   sharedHeading: 'Commun à tous',
   alsoDistinctive: (group) => `Également propre à ${group}`,
   alsoShared: 'Également commun',
-  nothingDistinctive: (group, tested) =>
-    `Rien n'est propre à ${group} : sur ${tested} thème${tested === 1 ? '' : 's'} testé${tested === 1 ? '' : 's'}, aucun n'est à la fois nettement plus fréquent (z du log-odds ≥ 1,96, intervalle à 95 % de l'écart au-dessus de zéro face à chaque autre groupe) et cité par au moins 3 de ses offres.`,
+  nothingDistinctive: (group, { themes, phrases, phraseZ }) =>
+    `Rien n'est propre à ${group} : sur ${themes} thème${themes === 1 ? '' : 's'}${phrases > 0 ? ` du catalogue et ${phrases} expression${phrases === 1 ? '' : 's'} tirée${phrases === 1 ? '' : 's'} des offres` : ` testé${themes === 1 ? '' : 's'}`}, aucun n'est à la fois nettement plus fréquent (z du log-odds ≥ 1,96${phrases > 0 ? `, ou ${phraseZ.replace('.', ',')} pour une expression, corrigé pour les ${phrases} testées` : ''}, intervalle à 95 % de l'écart au-dessus de zéro face à chaque autre groupe) et cité par au moins 3 de ses offres.`,
   tentative: (stability) => ` ; ce résultat ne tient que dans ${stability} des rééchantillonnages, il est donc provisoire`,
   gapNoise: (z) => `, un écart dans le bruit d'échantillonnage ici (z = ${z}, sous 1,96)`,
   gapUnstable: (stability) => `, un écart qui ne tient que dans ${stability} des rééchantillonnages`,

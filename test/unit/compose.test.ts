@@ -4,6 +4,7 @@ import { composeAnswer, describeSample, distinctiveSentence, labelInSentence, sh
 import { renderCitationList } from '../../src/report/markdown.ts';
 import type { Evidence } from '../../src/query/types.ts';
 import { verifyAnswer } from '../../src/query/verify.ts';
+import { minedCriticalZ } from '../../src/query/phrases.ts';
 import {
   fixtureAnswer,
   fixtureEvidence,
@@ -131,6 +132,22 @@ describe('composeAnswer', () => {
     assert.ok(!answer.claims.some((c) => c.text.includes('Terraform')));
     assert.match(answer.answer, /### Distinctive for Platform\n- Nothing is distinctive for Platform: of \d+ themes tested, none/);
     assert.deepEqual(verifyAnswer(answer, (id) => offers.find((o) => o.offerId === id)), []);
+
+    // With phrases mined from the offers, the note counts them too, and the stricter z they were held to.
+    const mined = (language: 'en' | 'fr') =>
+      composeAnswer({
+        question,
+        aspects: ['missions'],
+        roles: [...fixtureRoleSummaries(), { name: 'Platform', offers: 14, chunks: 28 }],
+        statsByAspect: fixtureStats(['missions'], fixtureProfiles(offers)),
+        evidenceByTheme: fixtureEvidence(offers),
+        themes: fixtureThemes,
+        phrasesTested: new Map([['missions', 840]]),
+        language,
+      }).answer;
+    const z = minedCriticalZ(840).toFixed(2);
+    assert.ok(mined('en').includes(`: of 3 catalogue themes and 840 phrases mined from the offers, none is both significantly more frequent (log-odds z ≥ 1.96, or ${z} for a phrase, corrected for the 840 tested,`), mined('en'));
+    assert.ok(mined('fr').includes(`: sur 3 thèmes du catalogue et 840 expressions tirées des offres, aucun n'est à la fois nettement plus fréquent (z du log-odds ≥ 1,96, ou ${z.replace('.', ',')} pour une expression,`), mined('fr'));
   });
 });
 
