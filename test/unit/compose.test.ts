@@ -116,14 +116,15 @@ describe('composeAnswer', () => {
   it('works for three roles', () => {
     const platform = fixtureOffers.filter((o) => o.role === 'DevOps Engineer').map((o) => ({ ...o, role: 'Platform', offerId: `p-${o.offerId}` }));
     const offers = [...fixtureOffers, ...platform];
-    const answer = composeAnswer({
+    const input = {
       question,
-      aspects: ['missions'],
+      aspects: ['missions' as const],
       roles: [...fixtureRoleSummaries(), { name: 'Platform', offers: 14, chunks: 28 }],
       statsByAspect: fixtureStats(['missions'], fixtureProfiles(offers)),
       evidenceByTheme: fixtureEvidence(offers),
       themes: fixtureThemes,
-    });
+    };
+    const answer = composeAnswer(input);
     const shared = answer.claims.find((c) => c.text.includes('CI/CD'));
     assert.match(shared?.text ?? '', /^Missions of all 3 roles involve/);
     assert.deepEqual(shared?.roles, ['SRE', 'DevOps Engineer', 'Platform']);
@@ -134,17 +135,7 @@ describe('composeAnswer', () => {
     assert.deepEqual(verifyAnswer(answer, (id) => offers.find((o) => o.offerId === id)), []);
 
     // With phrases mined from the offers, the note counts them too, and the stricter z they were held to.
-    const mined = (language: 'en' | 'fr') =>
-      composeAnswer({
-        question,
-        aspects: ['missions'],
-        roles: [...fixtureRoleSummaries(), { name: 'Platform', offers: 14, chunks: 28 }],
-        statsByAspect: fixtureStats(['missions'], fixtureProfiles(offers)),
-        evidenceByTheme: fixtureEvidence(offers),
-        themes: fixtureThemes,
-        phrasesTested: new Map([['missions', 840]]),
-        language,
-      }).answer;
+    const mined = (language: 'en' | 'fr') => composeAnswer({ ...input, phrasesTested: new Map([['missions', 840]]), language }).answer;
     const z = minedCriticalZ(840).toFixed(2);
     assert.ok(mined('en').includes(`: of 3 catalogue themes and 840 phrases mined from the offers, none is both significantly more frequent (log-odds z ≥ 1.96, or ${z} for a phrase, corrected for the 840 tested,`), mined('en'));
     assert.ok(mined('fr').includes(`: sur 3 thèmes du catalogue et 840 expressions tirées des offres, aucun n'est à la fois nettement plus fréquent (z du log-odds ≥ 1,96, ou ${z.replace('.', ',')} pour une expression,`), mined('fr'));
