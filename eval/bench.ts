@@ -306,11 +306,6 @@ export function benchQuestions(count: number): string[] {
   return Array.from({ length: count }, (_, i) => all[i % all.length]!);
 }
 
-/**
- * Milliseconds of each `answerQuestion` on a warm workspace (one unmeasured question first), and
- * of the part of it during which a vector-store query was in flight: the store's own share, so
- * that a limit of the embedded Chroma shows as such.
- */
 /** Timed passes over the questions, after the untimed first one. */
 const TIMED_PASSES = 2;
 
@@ -323,7 +318,9 @@ interface Latencies {
 }
 
 /**
- * Answer latencies at every scale, measured together once every index is built: a first pass
+ * Milliseconds of each `answerQuestion`, and of the part of it during which a vector-store query
+ * was in flight (the store's own share, so that a limit of the embedded Chroma shows as such), at
+ * every scale, measured together once every index is built: a first pass
  * over the questions (kept apart as `firstPass`), then TIMED_PASSES passes, each question asked
  * of every scale in turn. Measured one scale after the other, 20 minutes apart on a shared
  * machine, the scales' ratios moved with whatever else the host ran; asked in turn, a slow

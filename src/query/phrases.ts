@@ -164,13 +164,12 @@ export function minePhrases(input: MiningInput): MiningResult {
           if (inSentence.has(key)) return;
           inSentence.add(key);
           const surface = sentence.slice(start, end).toLowerCase();
-          const entry = byKey.get(key);
-          if (entry === undefined) {
-            byKey.set(key, { offers: [index], sections: [sectionIndex], surfaces: new Surfaces(surface) });
-            seen.add(key);
-            return;
+          let entry = byKey.get(key);
+          if (entry) entry.surfaces.add(surface);
+          else {
+            entry = { offers: [], sections: [], surfaces: new Surfaces(surface) };
+            byKey.set(key, entry);
           }
-          entry.surfaces.add(surface);
           if (!seen.has(key)) {
             seen.add(key);
             entry.offers.push(index);
@@ -246,13 +245,10 @@ function evidenceOf(phrase: MinedPhrase, all: ReadonlyArray<{ offer: MinedOffer;
  * second appears: a map per phrase was most of the mining's allocations.
  */
 class Surfaces {
-  private readonly first: string;
   private firstCount = 1;
   private others: Map<string, number> | undefined;
 
-  constructor(first: string) {
-    this.first = first;
-  }
+  constructor(private readonly first: string) {}
 
   add(surface: string): void {
     if (surface === this.first) this.firstCount++;

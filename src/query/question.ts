@@ -91,12 +91,12 @@ export function parseQuestion(
 
 const ALL_BUT_COMPANY = SECTION_KINDS.filter((kind) => kind !== 'company');
 
-/** The sections whose text answers an aspect. */
 /** The aspects whose themes are also mined from the groups' own words: the sections. Lenses (tools, remote, …) are catalogue categories. */
 export function minedAspects(aspects: readonly Aspect[]): SectionKind[] {
   return aspects.filter((a): a is SectionKind => (SECTION_KINDS as readonly string[]).includes(a));
 }
 
+/** The sections whose text answers an aspect. */
 export function aspectSections(aspect: Aspect): SectionKind[] {
   switch (aspect) {
     case 'tools':

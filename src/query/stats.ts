@@ -1,5 +1,5 @@
 import type { SectionKind } from '../types.ts';
-import { binomial, createRandom, logFactorials, type Random } from '../util/random.ts';
+import { binomial, createRandom, logFactorials, skipBinomials } from '../util/random.ts';
 import type { OfferProfile, RoleShare, ThemeStat } from './types.ts';
 
 /**
@@ -283,15 +283,16 @@ export function bootstrapStability(
   return stats.map((stat) => {
     const expected = stat.distinctiveFor === undefined ? -1 : roles.indexOf(stat.distinctiveFor);
     const ys = counts.mentions.get(stat.theme)!;
+    const share = (n: number, i: number) => (n > 0 ? ys[i]! / n : 0);
     if (bootstrap.distinctiveOnly && stat.distinctiveFor === undefined) {
-      // The numbers its resamples would have drawn are drawn all the same, so that every other
+      // The numbers its resamples would have drawn are used up all the same, so that every other
       // theme's resamples, and its stability, are exactly those of a full run.
-      skipDraws(random, resamples * drawsPerResample(counts.offers, ys));
+      counts.offers.forEach((n, i) => skipBinomials(random, n, share(n, i), resamples));
       return stat;
     }
     let agreements = 0;
     for (let r = 0; r < resamples; r++) {
-      const drawn = counts.offers.map((n, i) => ({ y: binomial(random, n, n > 0 ? ys[i]! / n : 0, logFactorial), n }));
+      const drawn = counts.offers.map((n, i) => ({ y: binomial(random, n, share(n, i), logFactorial), n }));
       // Below minOffers in a resample, the theme is not reported there: not distinctive.
       const total = drawn.reduce((sum, c) => sum + c.y, 0);
       const verdict = total < minOffers ? undefined : judge(drawn, z, priorOffers);
@@ -299,15 +300,6 @@ export function bootstrapStability(
     }
     return { ...stat, stability: resamples > 0 ? agreements / resamples : 1 };
   });
-}
-
-/** How many numbers one resample of these counts draws: `binomial` draws one per role, unless its share is 0 or 1. */
-function drawsPerResample(offers: readonly number[], ys: readonly number[]): number {
-  return offers.filter((n, i) => n > 0 && ys[i]! > 0 && ys[i]! < n).length;
-}
-
-function skipDraws(random: Random, draws: number): void {
-  for (let i = 0; i < draws; i++) random();
 }
 
 /**

@@ -61,8 +61,7 @@ export function sample<T>(items: readonly T[], n: number, random: Random): T[] {
  * `logFactorials[k]` must hold ln(k!) for every k ≤ n (see logFactorials).
  */
 export function binomial(random: Random, n: number, p: number, logFactorial: Float64Array): number {
-  if (n <= 0 || p <= 0) return 0;
-  if (p >= 1) return n;
+  if (isCertain(n, p)) return n > 0 && p >= 1 ? n : 0;
   const q = 1 - p;
   const mode = Math.min(n, Math.floor((n + 1) * p));
   const atMode = Math.exp(logFactorial[n]! - logFactorial[mode]! - logFactorial[n - mode]! + mode * Math.log(p) + (n - mode) * Math.log(q));
@@ -89,6 +88,21 @@ export function binomial(random: Random, n: number, p: number, logFactorial: Flo
   }
   // Only rounding can leave u above the summed probabilities (which total 1): the mode is then as good as any.
   return mode;
+}
+
+/** No trials, or a share of 0 or 1: the draw's outcome is known, and `binomial` draws no number. */
+function isCertain(n: number, p: number): boolean {
+  return n <= 0 || p <= 0 || p >= 1;
+}
+
+/**
+ * Uses up exactly the numbers that `times` calls of `binomial(random, n, p)` would: one each (its
+ * single uniform), none when the outcome is certain. Skipping draws this way leaves every later
+ * draw of the stream as it would have been.
+ */
+export function skipBinomials(random: Random, n: number, p: number, times: number): void {
+  if (isCertain(n, p)) return;
+  for (let i = 0; i < times; i++) random();
 }
 
 /** ln(k!) for k = 0 … n. */
