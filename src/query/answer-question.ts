@@ -359,8 +359,12 @@ function mineGroups(workspace: Workspace, groups: readonly CountedGroup[], aspec
     result.statsByAspect.set(aspect, reportable);
     result.tested.set(aspect, mining.phrases.size);
     for (const stat of reportable) {
-      result.phrases.set(stat.theme, mining.phrases.get(stat.theme)!);
-      result.evidence.set(stat.theme, mining.evidence(stat.theme));
+      // A phrase reported for two aspects (missions and requirements) keeps each aspect's quotes:
+      // the memo picks a point's quotes from its own sections, so the second must not replace the first.
+      if (!result.phrases.has(stat.theme)) result.phrases.set(stat.theme, mining.phrases.get(stat.theme)!);
+      const byGroup = result.evidence.get(stat.theme) ?? new Map<string, Evidence[]>();
+      for (const [group, evidence] of mining.evidence(stat.theme)) byGroup.set(group, [...(byGroup.get(group) ?? []), ...evidence]);
+      result.evidence.set(stat.theme, byGroup);
     }
   }
   return result;
