@@ -12,7 +12,7 @@ import { planOffer } from './plan.ts';
 import { normaliseOffer } from './normalise.ts';
 import { OfferOwnership } from './ownership.ts';
 import { parseOffers } from './parse/index.ts';
-import type { SourceItem } from './sources/item.ts';
+import type { SourceItem, SourceItems } from './sources/item.ts';
 import { expandLocalSources, fileItem, MISSING_PATH_FIX } from './sources/local.ts';
 import { recordedItem } from './sources/recorded.ts';
 import { discoverNewFiles, rememberRoots } from './sources/roots.ts';
@@ -159,7 +159,7 @@ function asSourceError(source: string, error: unknown): SourceError {
  */
 export async function ingestItems(
   workspace: Workspace,
-  items: readonly SourceItem[],
+  items: SourceItems,
   failedBefore: readonly SourceFailure[],
   options: IngestOptions,
   gone: readonly string[] = [],
