@@ -92,6 +92,12 @@ export interface ConfigFlags {
   wait?: number;
   /** `offers ingest --contact`. */
   contact?: string;
+  /**
+   * The environment to read instead of the process's: not a flag (src/program.ts never sets it),
+   * but tests call the commands in process with the variables a user would set (CHROMA_URL,
+   * CHROMA_API_KEY, ...) without changing the test process's own environment.
+   */
+  env?: NodeJS.ProcessEnv;
 }
 
 export const CONFIG_FILE = 'offers.config.json';
@@ -152,7 +158,7 @@ interface Sourced<T> {
   from: string;
 }
 
-export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): OffersConfig {
+export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = flags.env ?? process.env): OffersConfig {
   const problems: string[] = [];
   const dataDir = realPath(flags.dataDir ?? readEnv('OFFERS_DATA_DIR', env) ?? './data');
   const configFile = path.join(dataDir, CONFIG_FILE);

@@ -1,7 +1,7 @@
 import { resolveConfig, type ConfigFlags } from '../config.ts';
 import { ExitCode } from '../errors.ts';
 import { processOutput, type Output } from '../output.ts';
-import { runSchedule, scheduledReindex } from '../schedule/run-schedule.ts';
+import { runSchedule, scheduledReindex, type StartTrigger } from '../schedule/run-schedule.ts';
 import { stopOnSignals } from '../schedule/stop-signals.ts';
 
 /**
@@ -22,6 +22,13 @@ export interface ScheduleOptions extends ConfigFlags {
   cron: string;
   json?: boolean;
   output?: Output;
+  /**
+   * Not flags (src/program.ts sets neither): a test fires the ticks itself instead of waiting for
+   * real one-second cron ticks, and stops the schedule without signalling its own process. Unset:
+   * croner on `cron`, and SIGINT/SIGTERM only.
+   */
+  trigger?: StartTrigger;
+  stop?: Promise<string>;
 }
 
 export async function schedule(options: ScheduleOptions): Promise<ExitCode> {
@@ -30,7 +37,13 @@ export async function schedule(options: ScheduleOptions): Promise<ExitCode> {
   const log = (line: string) => output.info(`[${new Date().toISOString()}] ${line}`);
   const { stop, dispose } = stopOnSignals(log);
   try {
-    await runSchedule({ cron: options.cron, log, stop, run: scheduledReindex(options, output, log) });
+    await runSchedule({
+      cron: options.cron,
+      log,
+      stop: options.stop ? Promise.race([options.stop, stop]) : stop,
+      run: scheduledReindex(options, output, log),
+      ...(options.trigger ? { trigger: options.trigger } : {}),
+    });
   } finally {
     dispose();
   }

@@ -42,6 +42,8 @@ export function scheduledReindex(options: ConfigFlags & { json?: boolean }, outp
     const code = await runReindex({
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       ...(options.wait !== undefined ? { wait: options.wait } : {}),
+      // A test's environment (ConfigFlags.env) reaches every run, as the process's does.
+      ...(options.env ? { env: options.env } : {}),
       json: options.json ?? false,
       scheduled: true,
       output: { result: output.result, info: (text) => text.split('\n').forEach((line) => log(`run ${n}: ${line}`)) },

@@ -11,9 +11,9 @@ import { WorkspaceHost } from './workspace-host.ts';
  * embedded Chroma server stopped, whatever way the command ends.
  */
 
+/** `env` (tests) comes with ConfigFlags, as for every command. */
 export interface ServerCommandOptions extends ConfigFlags {
   output?: Output;
-  env?: NodeJS.ProcessEnv;
 }
 
 export interface ServerContext {

@@ -7,6 +7,11 @@
  * fix), and no secret is ever printed. Also the consistency cases of issue 18 that need a
  * server of their own: a collection from another embedder, and a store that cannot be reached
  * while the record holds offers.
+ *
+ * The commands run in process, each opening its own connection from the variables a user would
+ * set (passed as the commands' `env`, not set in this process): what is checked is what reaches
+ * the server and what is printed. The real binary keeps the first ingest (the variables read at
+ * the process's start) and `serve` (a server process, stopped by a signal).
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -17,7 +22,12 @@ import type { Answer } from '../../src/query/types.ts';
 import { chromaAddress } from '../../src/store/chroma-connection.ts';
 import { startEmbeddedChroma, type EmbeddedChroma } from '../../src/store/chroma-server.ts';
 import { collectionName } from '../../src/store/vector-store.ts';
+import { exportOffers } from '../../src/commands/export.ts';
+import { ingest as ingestCommand } from '../../src/commands/ingest.ts';
+import { query as queryCommand } from '../../src/commands/query.ts';
+import { stats as statsCommand } from '../../src/commands/stats.ts';
 import { closedPort, DEMO_OFFERS, runCli, scratchDir, type CliRun } from '../helpers/cli.ts';
+import { ownStoreCli, type OwnStoreCli } from '../helpers/own-store.ts';
 import { startServer } from '../helpers/serve.ts';
 import { startTokenProxy, type TokenProxy } from '../helpers/token-proxy.ts';
 
@@ -32,8 +42,17 @@ describe('Chroma behind a token gateway', () => {
   /** The record of the offers ingested through the proxy, into the default database. */
   let dataDir: string;
   let ingested: IndexStats;
+  let commands: OwnStoreCli;
   const admin = () => new AdminClient(chromaAddress(server.url));
-  const cli = (dir: string, args: string[], env: Record<string, string> = {}) => runCli(['--data-dir', dir, ...args], { env: { CHROMA_URL: proxy.url, ...env } });
+  /** The three commands the refusals are checked with, in process, each with the environment given. */
+  const ASKED: Record<'stats' | 'query' | 'ingest', (dir: string, env: Record<string, string>) => Promise<CliRun>> = {
+    stats: (dir, env) => commands.run(dir, statsCommand, { json: true, env }),
+    query: (dir, env) => commands.run(dir, queryCommand, { question: QUESTION, format: 'json', env }),
+    ingest: (dir, env) => commands.run(dir, ingestCommand, { sources: [DEMO_OFFERS], env }),
+  };
+  /** `offers stats` in process against the gateway (or the CHROMA_URL `env` gives). */
+  const stats = (dir: string, env: Record<string, string>, flags: { json?: boolean; check?: boolean; repair?: boolean } = {}) =>
+    commands.run(dir, statsCommand, { ...flags, env: { CHROMA_URL: proxy.url, ...env } });
   const noSecret = (run: CliRun) => {
     for (const secret of [KEY, PASSWORD]) assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret), `a secret was printed:\n${run.stdout}\n${run.stderr}`);
   };
@@ -43,8 +62,10 @@ describe('Chroma behind a token gateway', () => {
     server = await startEmbeddedChroma({ dataDir: path.join(scratch.dir, 'server') });
     proxy = await startTokenProxy({ target: server.url, token: KEY });
     dataDir = path.join(scratch.dir, 'data');
+    commands = await ownStoreCli();
   });
   after(async () => {
+    await commands.cleanup();
     await proxy.close();
     await server.stop();
     await scratch.cleanup();
@@ -52,17 +73,18 @@ describe('Chroma behind a token gateway', () => {
 
   it('with CHROMA_API_KEY and CHROMA_HEADERS: ingest, query and stats go through, and every request carries both', async () => {
     const env = { CHROMA_API_KEY: KEY, CHROMA_HEADERS: '{"X-Team": "blue"}' };
-    const ingest = await cli(dataDir, ['ingest', DEMO_OFFERS, '--json'], env);
+    // The real binary, once: the variables are read from its environment at its start.
+    const ingest = await runCli(['--data-dir', dataDir, 'ingest', DEMO_OFFERS, '--json'], { env: { CHROMA_URL: proxy.url, ...env } });
     assert.equal(ingest.code, 0, ingest.stderr);
-    const query = await cli(dataDir, ['query', QUESTION, '--format', 'json'], env);
+    const query = await commands.run(dataDir, queryCommand, { question: QUESTION, format: 'json', env: { CHROMA_URL: proxy.url, ...env } });
     assert.equal(query.code, 0, query.stderr);
     assert.ok((JSON.parse(query.stdout) as Answer).citations.length > 0);
-    const stats = await cli(dataDir, ['stats', '--json'], env);
-    assert.equal(stats.code, 0, stats.stderr);
-    ingested = JSON.parse(stats.stdout) as IndexStats;
+    const counted = await stats(dataDir, env, { json: true });
+    assert.equal(counted.code, 0, counted.stderr);
+    ingested = JSON.parse(counted.stdout) as IndexStats;
     assert.equal(ingested.storeChunks, ingested.chunks);
     assert.equal(ingested.store, proxy.url);
-    for (const run of [ingest, query, stats]) noSecret(run);
+    for (const run of [ingest, query, counted]) noSecret(run);
     assert.ok(proxy.seen.length > 0);
     assert.deepEqual(proxy.seen.filter((request) => request.headers['x-team'] !== 'blue'), []);
     // An API key without a tenant or database asks the server which ones it grants (chromadb's CloudClient does).
@@ -72,9 +94,9 @@ describe('Chroma behind a token gateway', () => {
 
   it('without the key, or with a wrong one: exit 1, one line naming the URL, "refused the credentials", and the fix', async () => {
     for (const env of [{}, { CHROMA_API_KEY: 'a-wrong-key' }] as Array<Record<string, string>>) {
-      for (const args of [['stats', '--json'], ['query', QUESTION, '--format', 'json'], ['ingest', DEMO_OFFERS]]) {
-        const run = await cli(dataDir, args, env);
-        assert.equal(run.code, 1, `${args[0]}: ${run.stderr}`);
+      for (const [name, ask] of Object.entries(ASKED)) {
+        const run = await ask(dataDir, { CHROMA_URL: proxy.url, ...env });
+        assert.equal(run.code, 1, `${name}: ${run.stderr}`);
         assert.equal(run.stdout, '', 'nothing is printed before the refusal');
         assert.equal(
           run.stderr,
@@ -88,7 +110,7 @@ describe('Chroma behind a token gateway', () => {
   it('with the heartbeat open (as Chroma\'s own token auth leaves it), the refusal comes from the first call that needs the key', async () => {
     const gateway = await startTokenProxy({ target: server.url, token: KEY, open: ['/api/v2/heartbeat'] });
     try {
-      const run = await runCli(['--data-dir', dataDir, 'stats'], { env: { CHROMA_URL: gateway.url } });
+      const run = await stats(dataDir, { CHROMA_URL: gateway.url });
       assert.equal(run.code, 1, run.stderr);
       assert.equal(run.stdout, '');
       assert.match(run.stderr, new RegExp(`^offers: Chroma at ${escape(gateway.url)} refused the credentials \\(Unauthorized\\)\n {2}fix: set CHROMA_API_KEY [^\n]*\n$`));
@@ -101,8 +123,8 @@ describe('Chroma behind a token gateway', () => {
     const withPassword = proxy.url.replace('http://', `http://team:${PASSWORD}@`);
     const env = { CHROMA_URL: withPassword, CHROMA_API_KEY: KEY };
     const before = proxy.seen.length;
-    for (const args of [['stats'], ['stats', '--json']]) {
-      const run = await runCli(['--data-dir', dataDir, ...args], { env });
+    for (const json of [false, true]) {
+      const run = await stats(dataDir, env, { json });
       assert.equal(run.code, 0, run.stderr);
       assert.ok(run.stdout.includes(proxy.url), run.stdout);
       noSecret(run);
@@ -128,13 +150,13 @@ describe('Chroma behind a token gateway', () => {
     await admin().createDatabase({ name: 'team_offers', tenant: 'default_tenant' });
     const teamDir = path.join(scratch.dir, 'team-data');
     const env = { CHROMA_API_KEY: KEY, CHROMA_DATABASE: 'team_offers' };
-    const ingest = await cli(teamDir, ['ingest', DEMO_OFFERS, '--json'], env);
+    const ingest = await commands.run(teamDir, ingestCommand, { sources: [DEMO_OFFERS], json: true, env: { CHROMA_URL: proxy.url, ...env } });
     assert.equal(ingest.code, 0, ingest.stderr);
     const inTeam = new ChromaClient({ ...chromaAddress(server.url), database: 'team_offers' });
     const [space] = spaceOf(ingested);
     assert.equal(await (await inTeam.getCollection({ name: collectionName(space) })).count(), ingested.chunks);
 
-    const missing = await cli(teamDir, ['stats'], { CHROMA_API_KEY: KEY, CHROMA_DATABASE: 'no_such_db', CHROMA_TENANT: 'default_tenant' });
+    const missing = await stats(teamDir, { CHROMA_API_KEY: KEY, CHROMA_DATABASE: 'no_such_db', CHROMA_TENANT: 'default_tenant' });
     assert.equal(missing.code, 1, missing.stderr);
     assert.equal(missing.stdout, '');
     assert.equal(
@@ -149,12 +171,12 @@ describe('Chroma behind a token gateway', () => {
     const env = { CHROMA_API_KEY: KEY, CHROMA_DATABASE: 'team_offers' };
     const [space] = spaceOf(ingested);
     await new ChromaClient({ ...chromaAddress(server.url), database: 'team_offers' }).deleteCollection({ name: collectionName(space) });
-    const drifted = await cli(teamDir, ['stats', '--json'], env);
+    const drifted = await stats(teamDir, env, { json: true });
     assert.equal(drifted.code, 0, drifted.stderr);
     const counted = JSON.parse(drifted.stdout) as IndexStats;
     assert.deepEqual([counted.storeChunks, counted.chunks], [0, ingested.chunks]);
     assert.match(counted.warnings.join('\n'), new RegExp(`the vector store \\(${escape(proxy.url)}\\) lacks chunks the record lists: it holds 0 chunks.*offers stats --check --repair`));
-    const repaired = await cli(teamDir, ['stats', '--json', '--check', '--repair'], env);
+    const repaired = await stats(teamDir, env, { json: true, check: true, repair: true });
     assert.equal(repaired.code, 0, repaired.stderr);
     const after = JSON.parse(repaired.stdout) as IndexStats;
     assert.deepEqual([after.check?.consistent, after.check?.repaired?.reembedded, after.storeChunks], [true, ingested.chunks, ingested.chunks]);
@@ -166,7 +188,7 @@ describe('Chroma behind a token gateway', () => {
     const [space] = spaceOf(ingested);
     const foreign = new ChromaClient({ ...chromaAddress(server.url), database: 'foreign' });
     await foreign.createCollection({ name: collectionName(space), embeddingFunction: null, metadata: { embedderId: 'another-embedder', dimension: 3 } });
-    const run = await cli(dataDir, ['stats', '--json'], { CHROMA_API_KEY: KEY, CHROMA_DATABASE: 'foreign' });
+    const run = await stats(dataDir, { CHROMA_API_KEY: KEY, CHROMA_DATABASE: 'foreign' }, { json: true });
     assert.equal(run.code, 1, run.stderr);
     assert.equal(run.stdout, '');
     assert.match(run.stderr, new RegExp(`^offers: collection ${collectionName(space)} holds vectors from another-embedder \\(3-d\\), not from ${escape(space.embedderId)} \\(${space.dimension}-d\\); mixing embedders is refused\n {2}fix: `));
@@ -175,15 +197,22 @@ describe('Chroma behind a token gateway', () => {
 
   it('a store that cannot be reached, with offers in the record: stats and query name the URL (exit 1) before printing any count; export reads the record alone', async () => {
     const unreachable = `http://127.0.0.1:${await closedPort()}`;
-    for (const args of [['stats'], ['stats', '--json'], ['query', QUESTION, '--format', 'json'], ['query', QUESTION]]) {
-      const run = await runCli(['--data-dir', dataDir, ...args], { env: { CHROMA_URL: unreachable, CHROMA_API_KEY: KEY } });
-      assert.equal(run.code, 1, `${args.join(' ')}: ${run.stderr}`);
+    const env = { CHROMA_URL: unreachable, CHROMA_API_KEY: KEY };
+    const asked: Array<[string, () => Promise<CliRun>]> = [
+      ['stats', () => stats(dataDir, env)],
+      ['stats --json', () => stats(dataDir, env, { json: true })],
+      ['query --format json', () => commands.run(dataDir, queryCommand, { question: QUESTION, format: 'json', env })],
+      ['query', () => commands.run(dataDir, queryCommand, { question: QUESTION, env })],
+    ];
+    for (const [args, ask] of asked) {
+      const run = await ask();
+      assert.equal(run.code, 1, `${args}: ${run.stderr}`);
       assert.equal(run.stdout, '');
       assert.match(run.stderr, new RegExp(`^offers: Chroma is not reachable at ${escape(unreachable)} \\(connect ECONNREFUSED [^)]*\\)\n {2}fix: [^\n]*CHROMA_URL[^\n]*\n$`));
       noSecret(run);
     }
     // export is the record's own dump (it never opens the store): a backup must not depend on Chroma being up.
-    const exported = await runCli(['--data-dir', dataDir, 'export'], { env: { CHROMA_URL: unreachable } });
+    const exported = await commands.run(dataDir, exportOffers, { env: { CHROMA_URL: unreachable } });
     assert.equal(exported.code, 0, exported.stderr);
     assert.equal(exported.stdout.trim().split('\n').length, ingested.offers);
   });
