@@ -6,19 +6,71 @@ import { exportOffers } from '../../src/commands/export.ts';
 import { ingest } from '../../src/commands/ingest.ts';
 import { query } from '../../src/commands/query.ts';
 import { reindex } from '../../src/commands/reindex.ts';
+import { stats } from '../../src/commands/stats.ts';
 import { normaliseSpace } from '../../src/query/quotes.ts';
 import type { Answer } from '../../src/query/types.ts';
 import { closedPort, copyDemoOffers, runCli, scratchDir, startCli, type CliRun } from '../helpers/cli.ts';
 import { inProcess, type InProcess } from '../helpers/in-process.ts';
+import { ownStoreCli } from '../helpers/own-store.ts';
 
 /** What the demo offers hold (data/README.md): 37 offers in 35 files, one a repost counted once. */
 const DEMO = { offers: 36, chunks: 238, sources: 35, duplicates: 1, sre: 14, devops: 14 };
 const QUESTION = 'Focusing on missions and requirements, what is the difference between the SRE and the DevOps engineer positions?';
 
 /**
- * The real commands, end to end, against the real embedded Chroma server that the CLI starts
- * and stops itself: the process boundary (streams, exit statuses) and the store. One data dir is
- * shared by the tests of this file, in order.
+ * The contract of ingest, stats and query against the real Chroma (the embedded server of the
+ * data dir, started once for the file's commands, in process): the store's own answers, without a
+ * process and a server start per command.
+ */
+describe('offers commands in process, on the real embedded Chroma', () => {
+  let cli: InProcess;
+  let scratch: Awaited<ReturnType<typeof scratchDir>>;
+  let offersDir: string;
+
+  before(async () => {
+    cli = await inProcess('offers-cli-chroma-', { store: 'chroma' });
+    scratch = await scratchDir();
+    offersDir = await copyDemoOffers(scratch.dir);
+  });
+  after(async () => {
+    await cli.cleanup();
+    await scratch.cleanup();
+  });
+
+  it('ingests the demo offers (exit 0) and prints the contract JSON', async () => {
+    const run = await cli.run(ingest, { sources: [offersDir], json: true });
+    assert.equal(run.code, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as { ingested: number; unchanged: number; failed: unknown[]; offers: number; chunks: number; sources: number; duplicates: number };
+    assert.deepEqual(result.failed, []);
+    assert.deepEqual([result.offers, result.ingested, result.chunks, result.sources, result.duplicates], [DEMO.offers, DEMO.offers, DEMO.chunks, DEMO.sources, DEMO.duplicates]);
+    assert.match(run.stderr, new RegExp(`ingested ${DEMO.offers} offers`));
+  });
+
+  it('stats agree with the store: every recorded chunk is in Chroma and no other', async () => {
+    const run = await cli.run(stats, { json: true });
+    assert.equal(run.code, 0, run.stderr);
+    const counted = JSON.parse(run.stdout) as { offers: number; chunks: number; storeChunks: number; roles: Record<string, { offers: number }> };
+    assert.deepEqual([counted.offers, counted.chunks, counted.storeChunks], [DEMO.offers, DEMO.chunks, DEMO.chunks]);
+    assert.equal(counted.roles['SRE']?.offers, DEMO.sre, JSON.stringify(counted.roles));
+    assert.equal(counted.roles['DevOps Engineer']?.offers, DEMO.devops, JSON.stringify(counted.roles));
+  });
+
+  it('answers the SRE vs DevOps question with claims whose every quote is verbatim in an offer of its role', async () => {
+    const run = await cli.run(query, { question: QUESTION, format: 'json' });
+    assert.equal(run.code, 0, run.stderr);
+    const answer = JSON.parse(run.stdout) as Answer;
+    assert.deepEqual(answer.roles.map((r) => r.name), ['SRE', 'DevOps Engineer']);
+    assert.deepEqual(answer.aspects, ['missions', 'requirements']);
+    // The exact counts are checked over the memory store (an exact search); here, the store's answer is grounded too.
+    assert.ok(answer.claims.length > 0 && answer.citations.length > 0);
+    assertGrounded(answer, await cli.run(exportOffers, {}));
+  });
+});
+
+/**
+ * The real binary, for what only a process shows: its streams closed or full, and its exit
+ * statuses then, with the embedded Chroma server it starts and stops itself. One data dir is
+ * shared by the tests of this describe, in order: the first one ingests it.
  */
 describe('offers CLI, end to end', () => {
   let scratch: Awaited<ReturnType<typeof scratchDir>>;
@@ -32,33 +84,15 @@ describe('offers CLI, end to end', () => {
   });
   after(() => scratch.cleanup());
 
-  it('ingests the demo offers (exit 0) and prints the contract JSON', async () => {
-    const run = await runCli(['--data-dir', dataDir, 'ingest', offersDir, '--json']);
-    assert.equal(run.code, 0, run.stderr);
-    const result = JSON.parse(run.stdout) as { ingested: number; unchanged: number; failed: unknown[]; offers: number; chunks: number; sources: number; duplicates: number };
-    assert.deepEqual(result.failed, []);
-    assert.deepEqual([result.offers, result.ingested, result.chunks, result.sources, result.duplicates], [DEMO.offers, DEMO.offers, DEMO.chunks, DEMO.sources, DEMO.duplicates]);
-    assert.match(run.stderr, new RegExp(`ingested ${DEMO.offers} offers`));
-  });
-
-  it('stats agree with the store: every recorded chunk is in Chroma and no other', async () => {
-    const run = await runCli(['--data-dir', dataDir, 'stats', '--json']);
-    assert.equal(run.code, 0, run.stderr);
-    const stats = JSON.parse(run.stdout) as { offers: number; chunks: number; storeChunks: number; roles: Record<string, { offers: number }> };
-    assert.deepEqual([stats.offers, stats.chunks, stats.storeChunks], [DEMO.offers, DEMO.chunks, DEMO.chunks]);
-    assert.equal(stats.roles['SRE']?.offers, DEMO.sre, JSON.stringify(stats.roles));
-    assert.equal(stats.roles['DevOps Engineer']?.offers, DEMO.devops, JSON.stringify(stats.roles));
-  });
-
-  it('answers the SRE vs DevOps question with claims whose every quote is verbatim in an offer of its role', async () => {
-    const run = await runCli(['--data-dir', dataDir, 'query', QUESTION, '--format', 'json']);
-    assert.equal(run.code, 0, run.stderr);
-    const answer = JSON.parse(run.stdout) as Answer;
-    assert.deepEqual(answer.roles.map((r) => r.name), ['SRE', 'DevOps Engineer']);
-    assert.deepEqual(answer.aspects, ['missions', 'requirements']);
-    // The exact counts are checked in process (an exact search); here, the store's answer is grounded too.
-    assert.ok(answer.claims.length > 0 && answer.citations.length > 0);
-    assertGrounded(answer, await runCli(['--data-dir', dataDir, 'export', '--json']));
+  it('stderr closed: the messages are dropped and the command succeeds; stderr full: exit 1', async () => {
+    const { child, result } = startCli(['--data-dir', dataDir, 'ingest', offersDir, '--json']);
+    child.stderr!.destroy();
+    const closed = await result;
+    assert.equal(closed.code, 0);
+    assert.equal((JSON.parse(closed.stdout) as { failed: unknown[] }).failed.length, 0);
+    const full = await withDevFull((fd) => runCli(['--data-dir', dataDir, 'ingest', offersDir, '--json'], { stderr: fd }));
+    assert.equal(full.code, 1, 'the summary for people could not be written');
+    assert.equal((JSON.parse(full.stdout) as { failed: unknown[] }).failed.length, 0, 'the result itself was delivered');
   });
 
   it('a closed stdout (export | head -1) is a quiet success: exit 0, nothing on stderr', async () => {
@@ -76,23 +110,6 @@ describe('offers CLI, end to end', () => {
       assert.equal(run.code, 1, `${args[0]}: ${run.stderr}`);
       assert.equal(run.stderr, 'offers: cannot write to stdout: ENOSPC: no space left on device, write\n  fix: free some disk space, or send the output to a disk with room\n');
     }
-  });
-
-  it('stderr closed: the messages are dropped and the command succeeds; stderr full: exit 1', async () => {
-    const { child, result } = startCli(['--data-dir', dataDir, 'ingest', offersDir, '--json']);
-    child.stderr!.destroy();
-    const closed = await result;
-    assert.equal(closed.code, 0);
-    assert.equal((JSON.parse(closed.stdout) as { failed: unknown[] }).failed.length, 0);
-    const full = await withDevFull((fd) => runCli(['--data-dir', dataDir, 'ingest', offersDir, '--json'], { stderr: fd }));
-    assert.equal(full.code, 1, 'the summary for people could not be written');
-    assert.equal((JSON.parse(full.stdout) as { failed: unknown[] }).failed.length, 0, 'the result itself was delivered');
-  });
-
-  it('--out onto a full disk: one line naming the file, exit 1', async () => {
-    const run = await runCli(['--data-dir', dataDir, 'query', 'SRE vs DevOps engineer', '--out', '/dev/full']);
-    assert.equal(run.code, 1, run.stderr);
-    assert.match(run.stderr, /^offers: cannot write to \/dev\/full: ENOSPC: no space left on device, write\n {2}fix: free some disk space/);
   });
 });
 
@@ -154,6 +171,11 @@ describe('offers commands, in process', () => {
     assert.equal(ontoFolder.stderr, `offers: --out ${scratch.dir} is a folder; give a file in it, such as ${path.join(scratch.dir, 'answer.md')}\n`);
   });
 
+  it('--out onto a full disk: one line naming the file, exit 1', async () => {
+    const run = await cli.run(query, { question: 'SRE vs DevOps engineer', out: '/dev/full' });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /^offers: cannot write to \/dev\/full: ENOSPC: no space left on device, write\n {2}fix: free some disk space/);
+  });
   it('reports a broken file and an unknown type per source, ingests the rest, exits 3', async () => {
     await writeFile(path.join(offersDir, 'broken.pdf'), '%PDF-1.7\nthis is not really a pdf');
     await writeFile(path.join(offersDir, 'notes.docx'), 'not an offer');
@@ -177,17 +199,23 @@ describe('offers commands, in process', () => {
   });
 });
 
+/**
+ * The messages of a failure, from the commands in process (each connecting as the CLI does, from
+ * the environment given to it); usage errors from commander's parsing, through the real binary.
+ */
 describe('offers CLI, errors', () => {
   it('Chroma unreachable: one line naming the URL and the fix, exit 1, no stack trace', async () => {
     const port = await closedPort();
     const scratch = await scratchDir();
+    const commands = await ownStoreCli();
     try {
-      const run = await runCli(['--data-dir', scratch.dir, 'stats'], { env: { CHROMA_URL: `http://127.0.0.1:${port}` } });
+      const run = await commands.run(scratch.dir, stats, { env: { CHROMA_URL: `http://127.0.0.1:${port}` } });
       assert.equal(run.code, 1);
       assert.match(run.stderr, new RegExp(`127\\.0\\.0\\.1:${port}`));
       assert.match(run.stderr, /fix:/);
       assert.doesNotMatch(run.stderr, /\n\s+at /, 'stack trace printed');
     } finally {
+      await commands.cleanup();
       await scratch.cleanup();
     }
   });
@@ -195,12 +223,14 @@ describe('offers CLI, errors', () => {
   it('a query with the store unreachable and nothing recorded names the store (exit 1), not "0 indexed offers" (exit 4)', async () => {
     const port = await closedPort();
     const scratch = await scratchDir();
+    const commands = await ownStoreCli();
     try {
-      const run = await runCli(['--data-dir', scratch.dir, 'query', 'SRE vs DevOps engineer'], { env: { CHROMA_URL: `http://127.0.0.1:${port}` } });
+      const run = await commands.run(scratch.dir, query, { question: 'SRE vs DevOps engineer', env: { CHROMA_URL: `http://127.0.0.1:${port}` } });
       assert.equal(run.code, 1, run.stderr);
       assert.match(run.stderr, new RegExp(`^offers: Chroma is not reachable at http://127\\.0\\.0\\.1:${port}`));
       assert.match(run.stderr, /\n {2}fix: /);
     } finally {
+      await commands.cleanup();
       await scratch.cleanup();
     }
   });
