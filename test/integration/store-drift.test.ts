@@ -4,13 +4,22 @@
  * retrieval only, and neither ingest nor reindex repaired it (`chunks=238 storeChunks=0` for
  * good). Now every answer and `stats` warn, `stats --check` lists the difference (exit 1), and
  * the next reindex (or `stats --check --repair`) embeds the lost chunks again from the record.
+ *
+ * The commands run in process, each opening the data dir's embedded Chroma server itself and
+ * stopping it at its end, as a CLI run does (test/helpers/own-store.ts): deleting the Chroma data
+ * between two commands is then what it is between two CLI runs, without a process per command.
  */
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { ingest } from '../../src/commands/ingest.ts';
+import { query } from '../../src/commands/query.ts';
+import { reindex } from '../../src/commands/reindex.ts';
+import { stats as statsCommand, type StatsOptions } from '../../src/commands/stats.ts';
 import type { Answer } from '../../src/query/types.ts';
-import { DEMO_OFFERS, runCli, scratchDir } from '../helpers/cli.ts';
+import { DEMO_OFFERS, scratchDir } from '../helpers/cli.ts';
+import { ownStoreCli, type OwnStoreCli } from '../helpers/own-store.ts';
 import { startFakeOpenAI } from '../helpers/fake-openai.ts';
 
 interface Stats {
@@ -23,25 +32,30 @@ interface Stats {
 describe('record and store drifting apart', () => {
   let scratch: Awaited<ReturnType<typeof scratchDir>>;
   let dataDir: string;
-  const cli = (...args: string[]) => runCli(['--data-dir', dataDir, ...args]);
-  const stats = async (...args: string[]): Promise<{ code: number; stats: Stats; stderr: string }> => {
-    const run = await cli('stats', '--json', ...args);
+  let commands: OwnStoreCli;
+  const stats = async (flags: Pick<StatsOptions, 'check' | 'repair'> = {}): Promise<{ code: number; stats: Stats; stderr: string }> => {
+    const run = await commands.run(dataDir, statsCommand, { json: true, ...flags });
     return { code: run.code, stats: JSON.parse(run.stdout) as Stats, stderr: run.stderr };
   };
+  const ask = () => commands.run(dataDir, query, { question: 'What is the difference between SRE and DevOps engineer positions?', format: 'json' });
 
   before(async () => {
     scratch = await scratchDir('offers-drift-');
     dataDir = path.join(scratch.dir, 'data');
-    const run = await cli('ingest', DEMO_OFFERS);
+    commands = await ownStoreCli();
+    const run = await commands.run(dataDir, ingest, { sources: [DEMO_OFFERS] });
     assert.equal(run.code, 0, run.stderr);
   });
-  after(() => scratch.cleanup());
+  after(async () => {
+    await commands.cleanup();
+    await scratch.cleanup();
+  });
 
   it('with the Chroma data deleted, every answer and stats warn, and --check lists the difference', async () => {
     await rm(path.join(dataDir, 'chroma'), { recursive: true });
-    const query = await cli('query', 'What is the difference between SRE and DevOps engineer positions?', '--format', 'json');
-    assert.equal(query.code, 0, query.stderr);
-    const answer = JSON.parse(query.stdout) as Answer;
+    const asked = await ask();
+    assert.equal(asked.code, 0, asked.stderr);
+    const answer = JSON.parse(asked.stdout) as Answer;
     assert.ok(answer.warnings.some((w) => /the vector store .* lacks chunks the record lists: it holds 0 chunks/.test(w)), JSON.stringify(answer.warnings));
 
     const plain = await stats();
@@ -50,17 +64,17 @@ describe('record and store drifting apart', () => {
     assert.ok(plain.stats.chunks > 0);
     assert.match(plain.stats.warnings.join('\n'), /offers stats --check --repair/);
 
-    const checked = await stats('--check');
+    const checked = await stats({ check: true });
     assert.equal(checked.code, 1);
     assert.deepEqual([checked.stats.check?.consistent, checked.stats.check?.missing, checked.stats.check?.extra], [false, plain.stats.chunks, 0]);
     assert.match(checked.stderr, /fix: offers stats --check --repair/);
   });
 
   it('the next reindex repairs it, though no source changed', async () => {
-    const reindex = await cli('reindex', '--json');
-    assert.equal(reindex.code, 0, reindex.stderr);
-    assert.match(reindex.stderr, /repaired the vector store: \d+ chunks the store had lost embedded again from the record/);
-    const after = await stats('--check');
+    const reindexed = await commands.run(dataDir, reindex, { json: true });
+    assert.equal(reindexed.code, 0, reindexed.stderr);
+    assert.match(reindexed.stderr, /repaired the vector store: \d+ chunks the store had lost embedded again from the record/);
+    const after = await stats({ check: true });
     assert.equal(after.code, 0, after.stderr);
     assert.equal(after.stats.storeChunks, after.stats.chunks);
     assert.deepEqual(after.stats.warnings, []);
@@ -69,26 +83,25 @@ describe('record and store drifting apart', () => {
 
   it('stats --check --repair repairs it too', async () => {
     await rm(path.join(dataDir, 'chroma'), { recursive: true });
-    const repaired = await stats('--check', '--repair');
+    const repaired = await stats({ check: true, repair: true });
     assert.equal(repaired.code, 0, repaired.stderr);
     assert.equal(repaired.stats.check?.repaired?.reembedded, repaired.stats.chunks);
     assert.equal(repaired.stats.check?.consistent, true);
     assert.equal(repaired.stats.storeChunks, repaired.stats.chunks);
-    const query = await cli('query', 'What is the difference between SRE and DevOps engineer positions?', '--format', 'json');
-    assert.deepEqual((JSON.parse(query.stdout) as Answer).warnings.filter((w) => /vector store/.test(w)), []);
+    assert.deepEqual((JSON.parse((await ask()).stdout) as Answer).warnings.filter((w) => /vector store/.test(w)), []);
   });
 
   it('with another embedder configured, stats says the offers were indexed with another one, and the fix', async () => {
     const fake = await startFakeOpenAI();
     try {
       const env = { OFFERS_EMBEDDINGS: 'openai', OPENAI_BASE_URL: fake.baseUrl, OFFERS_EMBEDDING_MODEL: 'fake-embedder' };
-      const json = await runCli(['--data-dir', dataDir, 'stats', '--json'], { env });
+      const json = await commands.run(dataDir, statsCommand, { json: true, env });
       assert.equal(json.code, 0, json.stderr);
       const counted = JSON.parse(json.stdout) as Stats & { offers: number };
       assert.equal(counted.offers, 0);
       assert.equal(counted.warnings.length, 1, JSON.stringify(counted.warnings));
       assert.match(counted.warnings[0]!, /^no offers are indexed with \S*fake-embedder\S* \(\d+d\), but this data dir holds an index built with another embedder \(offers-local-[^)]+\); set OFFERS_EMBEDDINGS and OFFERS_EMBEDDING_MODEL back/);
-      const text = await runCli(['--data-dir', dataDir, 'stats'], { env });
+      const text = await commands.run(dataDir, statsCommand, { env });
       assert.match(text.stdout, /\nwarning: no offers are indexed with /);
     } finally {
       await fake.close();
