@@ -5,32 +5,47 @@ import { readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ingest } from '../../src/commands/ingest.ts';
+import { reindex } from '../../src/commands/reindex.ts';
+import { schedule, type ScheduleOptions } from '../../src/commands/schedule.ts';
+import { stats } from '../../src/commands/stats.ts';
 import { acquireDataDirLock, lockPath } from '../../src/data-dir-lock.ts';
 import { FatalError } from '../../src/errors.ts';
+import type { StartTrigger } from '../../src/schedule/run-schedule.ts';
 import { startEmbeddedChroma } from '../../src/store/chroma-server.ts';
 import { serversOn } from '../helpers/chroma-processes.ts';
 import { runCli, scratchDir, startCli } from '../helpers/cli.ts';
+import { ownStoreCli, type OwnStoreCli } from '../helpers/own-store.ts';
 import { editOffer, writeSyntheticCorpus } from '../helpers/synthetic-corpus.ts';
 
 /**
- * The data-dir lock and `offers schedule`, through the real CLI: a busy data dir makes writers and
- * readers wait or exit 5, a dead holder's lock is taken over, and the schedule logs each run's
- * report and stops cleanly on SIGTERM, leaving no lock and no Chroma server behind.
+ * The data-dir lock and `offers schedule`: a busy data dir makes writers and readers of another
+ * process wait or exit 5 (the real CLI), a dead holder's lock is taken over, the schedule logs
+ * each run's report (in process, on ticks the test fires, each run with the data dir's own
+ * embedded Chroma), and the real CLI's schedule stops cleanly on SIGTERM, leaving no lock and no
+ * Chroma server behind.
  */
 describe('data-dir lock and schedule, end to end', () => {
   let scratch: Awaited<ReturnType<typeof scratchDir>>;
   let offersDir: string;
   let dataDir: string;
+  /** Commands in process that open the data dir's store themselves, as the CLI does: the lock and the embedded server are theirs to take. */
+  let commands: OwnStoreCli;
 
   before(async () => {
     scratch = await scratchDir('offers-lock-');
     offersDir = path.join(scratch.dir, 'offers');
     dataDir = path.join(scratch.dir, 'data');
+    commands = await ownStoreCli();
     await writeSyntheticCorpus(offersDir, { count: 7 }); // below the first repost
-    const run = await runCli(['--data-dir', dataDir, 'ingest', offersDir]);
+    const run = await commands.run(dataDir, ingest, { sources: [offersDir] });
     assert.equal(run.code, 0, run.stderr);
   });
-  after(() => scratch.cleanup());
+  after(async () => {
+    await commands.cleanup();
+    await scratch.cleanup();
+  });
 
   it('a writer holding the data dir makes reindex exit 5 with --wait 0, and stats wait for it', async () => {
     const lock = await acquireDataDirLock(dataDir, { command: 'ingest', waitMs: 0 });
@@ -87,7 +102,7 @@ describe('data-dir lock and schedule, end to end', () => {
     const extra = path.join(scratch.dir, 'extra');
     await writeSyntheticCorpus(extra, { count: 1, seed: 99 });
     await rename(path.join(extra, 'offer-00000.md'), path.join(offersDir, 'added.md'));
-    const run = await runCli(['--data-dir', dataDir, 'reindex', '--json']);
+    const run = await commands.run(dataDir, reindex, { json: true });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, new RegExp(`removing the lock left by offers ingest \\(pid ${dead}`));
     const report = JSON.parse(run.stdout) as { new: number; changed: number; removed: number; unchanged: number; roles: Record<string, { changed: number; removed: number }> };
@@ -100,25 +115,68 @@ describe('data-dir lock and schedule, end to end', () => {
     assert.match(run.stderr, /^role\s+new\s+changed\s+removed\s+expired\s+unchanged\s+duplicates$/m);
     assert.equal(existsSync(lockPath(dataDir)), false);
 
-    const history = await runCli(['--data-dir', dataDir, 'stats', '--json', '--include-removed']);
+    const history = await commands.run(dataDir, stats, { json: true, includeRemoved: true });
     assert.equal((JSON.parse(history.stdout) as { history: Record<string, { removed: number }> }).history['DevOps Engineer']?.removed, 1);
   });
 
-  it('schedule runs reindex on its cron, logs each report, and stops cleanly on SIGTERM', async () => {
-    const schedule = startCli(['--data-dir', dataDir, 'schedule', '--cron', '* * * * * *', '--json']);
-    let stderr = '';
-    schedule.child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    const deadline = Date.now() + 60_000;
-    while (!/run 2: done/.test(stderr) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    schedule.child.kill('SIGTERM');
-    const run = await schedule.result;
+  it('schedule runs reindex on each tick, logs each report, and prints each run\'s counts', async () => {
+    // The ticks are the test's (ScheduleOptions.trigger), not croner's every second: each run
+    // starts when the last one is done, and the schedule ends when the test says (options.stop).
+    const driven = drivenSchedule();
+    let said = '';
+    const watched = (options: ScheduleOptions) => {
+      const output = options.output!;
+      return schedule({ ...options, output: { result: output.result, info: (text) => ((said += `${text}\n`), output.info(text)) } });
+    };
+    const running = commands.run(dataDir, watched, { cron: '* * * * * *', json: true, trigger: driven.trigger, stop: driven.stop });
+    for (const n of [1, 2]) {
+      driven.tick();
+      await until(() => new RegExp(`run ${n}: (done|failed)`).test(said), `run ${n} to end`);
+    }
+    driven.end('the test stopped it');
+    const run = await running;
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /run 1: total\s+0\s+0\s+0\s+0\s+7\s+0/);
-    assert.match(run.stderr, /received SIGTERM/);
-    assert.match(run.stderr, /stopped \(received SIGTERM\) after \d+ runs/);
+    assert.match(run.stderr, /stopped \(the test stopped it\) after 2 runs/);
     const reports = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { unchanged: number });
     assert.ok(reports.length >= 2 && reports.every((r) => r.unchanged === 7), run.stdout);
     assert.equal(existsSync(lockPath(dataDir)), false, 'the lock is released');
     assert.equal(existsSync(path.join(dataDir, 'chroma', 'server.json')), false, 'no embedded server left');
   });
+
+  it('the real schedule, on its cron, stops cleanly on SIGTERM after a run', async () => {
+    // The signal is the point: the real binary, stopped once its first run is done.
+    const scheduled = startCli(['--data-dir', dataDir, 'schedule', '--cron', '* * * * * *', '--json']);
+    let stderr = '';
+    scheduled.child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const deadline = Date.now() + 60_000;
+    while (!/run 1: done/.test(stderr) && Date.now() < deadline) await sleep(100);
+    scheduled.child.kill('SIGTERM');
+    const run = await scheduled.result;
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /received SIGTERM/);
+    assert.match(run.stderr, /stopped \(received SIGTERM\) after \d+ runs?/);
+    assert.equal(existsSync(lockPath(dataDir)), false, 'the lock is released');
+    assert.equal(existsSync(path.join(dataDir, 'chroma', 'server.json')), false, 'no embedded server left');
+  });
 });
+
+/** Ticks the test fires instead of croner's, and a stop it resolves: `offers schedule` driven in process. */
+function drivenSchedule(): { trigger: StartTrigger; stop: Promise<string>; tick(): void; end(reason: string): void } {
+  let fire = (): void => {};
+  let end: (reason: string) => void = () => {};
+  const stop = new Promise<string>((resolve) => (end = resolve));
+  const trigger: StartTrigger = (tick) => {
+    fire = tick;
+    return { stop: () => (fire = () => {}), nextRun: () => null };
+  };
+  return { trigger, stop, tick: () => fire(), end: (reason) => end(reason) };
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
