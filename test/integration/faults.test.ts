@@ -3,6 +3,11 @@
  * Ctrl-C (SIGINT) in the middle of a run, a read-only data dir and a full disk. Each must end with
  * a clear message and a non-zero exit, leave no process behind, and let the next run complete
  * with a consistent index. (kill -9 of the CLI itself is test/integration/crash-safety.test.ts.)
+ *
+ * The faults are the real binary's (a signal, a killed server, a full stdout, another user, readers
+ * side by side); what comes before and after them (an ingest to set up, the run that recovers, a
+ * writer refused by a read-only mount) runs in process, each command opening the data dir's own
+ * embedded Chroma as a CLI run does (test/helpers/own-store.ts).
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -15,10 +20,16 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { generateOffers } from '../../scripts/generate-offers.ts';
 import { normaliseSpace } from '../../src/query/quotes.ts';
+import { ingest } from '../../src/commands/ingest.ts';
+import { reindex } from '../../src/commands/reindex.ts';
+import { stats } from '../../src/commands/stats.ts';
 import { isRunning } from '../../src/util/pid-file.ts';
 import { DEMO_OFFERS, ROOT, runCli, scratchDir, startCli } from '../helpers/cli.ts';
+import { ownStoreCli, type OwnStoreCli } from '../helpers/own-store.ts';
 
 const OFFERS = 400; // ~2,000 chunks: two write batches, so a run can be stopped between them
+/** The demo offers (data/README.md): 37 offers in 35 files, one of them a repost, counted once. */
+const DEMO_ACTIVE_OFFERS = 36;
 
 /** Active offers committed to the record so far (read-only, beside the running CLI). */
 function committedOffers(dataDir: string): number {
@@ -63,26 +74,31 @@ async function serverPid(dataDir: string): Promise<number> {
   return (JSON.parse(await readFile(path.join(dataDir, 'chroma', 'server.json'), 'utf8')) as { pid: number }).pid;
 }
 
-async function consistentStats(dataDir: string): Promise<{ offers: number; chunks: number; storeChunks: number }> {
-  const run = await runCli(['--data-dir', dataDir, 'stats', '--json']);
+async function consistentStats(commands: OwnStoreCli, dataDir: string): Promise<{ offers: number; chunks: number; storeChunks: number }> {
+  const run = await commands.run(dataDir, stats, { json: true });
   assert.equal(run.code, 0, run.stderr);
-  const stats = JSON.parse(run.stdout) as { offers: number; chunks: number; storeChunks: number };
-  assert.equal(stats.storeChunks, stats.chunks, 'the store holds exactly the recorded chunks');
-  return stats;
+  const counted = JSON.parse(run.stdout) as { offers: number; chunks: number; storeChunks: number };
+  assert.equal(counted.storeChunks, counted.chunks, 'the store holds exactly the recorded chunks');
+  return counted;
 }
 
 describe('faults during an ingest', () => {
   let scratch: Awaited<ReturnType<typeof scratchDir>>;
   let corpus: string;
   let dataDir: string;
+  let commands: OwnStoreCli;
 
   before(async () => {
     scratch = await scratchDir('offers-faults-');
     corpus = path.join(scratch.dir, 'offers');
     dataDir = path.join(scratch.dir, 'data');
+    commands = await ownStoreCli();
     await generateOffers(corpus, OFFERS, 'faults');
   });
-  after(() => scratch.cleanup());
+  after(async () => {
+    await commands.cleanup();
+    await scratch.cleanup();
+  });
 
   it('the embedded Chroma server killed mid-run: a clear message, exit 1', async () => {
     const { result } = startCli(['--data-dir', dataDir, 'ingest', corpus, '--json']);
@@ -109,12 +125,12 @@ describe('faults during an ingest', () => {
   });
 
   it('the next run completes, and the index is consistent', async () => {
-    const run = await runCli(['--data-dir', dataDir, 'ingest', corpus, '--json']);
+    const run = await commands.run(dataDir, ingest, { sources: [corpus], json: true });
     assert.equal(run.code, 0, run.stderr);
     const result = JSON.parse(run.stdout) as { offers: number; recovered: number };
     assert.equal(result.offers, OFFERS);
-    const stats = await consistentStats(dataDir);
-    assert.equal(stats.offers, OFFERS);
+    const counted = await consistentStats(commands, dataDir);
+    assert.equal(counted.offers, OFFERS);
   });
 
   it('an export of many lines onto a full disk stops with one line naming stdout, exit 1', async () => {
@@ -157,9 +173,10 @@ describe('storage faults', () => {
     const scratch = await scratchDir('offers-readonly-copy-');
     const dataDir = path.join(scratch.dir, 'data');
     const view = path.join(scratch.dir, 'view');
+    const commands = await ownStoreCli();
     try {
-      const ingest = await runCli(['--data-dir', dataDir, 'ingest', DEMO_OFFERS]);
-      assert.equal(ingest.code, 0, ingest.stderr);
+      const ingested = await commands.run(dataDir, ingest, { sources: [DEMO_OFFERS] });
+      assert.equal(ingested.code, 0, ingested.stderr);
       // A copy taken while a writer ran holds its lock, which a reader can't remove there.
       const dead = spawnSync(process.execPath, ['-e', '']).pid!;
       await writeFile(path.join(dataDir, 'offers.lock'), JSON.stringify({ pid: dead, host: hostname(), command: 'ingest', startedAt: '2026-01-01T00:00:00Z' }));
@@ -175,14 +192,15 @@ describe('storage faults', () => {
       }
       try {
         // Three readers side by side: none can write there, so none waits for another.
-        const [stats, query, exported] = await Promise.all([
+        const [statsRun, query, exported] = await Promise.all([
           runCli(['--data-dir', view, 'stats', '--json']),
           runCli(['--data-dir', view, 'query', 'What is the difference between SRE and DevOps engineer positions?', '--format', 'json']),
           runCli(['--data-dir', view, 'export']),
         ]);
-        assert.equal(stats.code, 0, stats.stderr);
-        const counted = JSON.parse(stats.stdout) as { offers: number; storeChunks: number | null; warnings: string[] };
-        assert.ok(counted.offers >= 30);
+        assert.equal(statsRun.code, 0, statsRun.stderr);
+        const counted = JSON.parse(statsRun.stdout) as { offers: number; storeChunks: number | null; warnings: string[] };
+        // Exactly the demo offers' active ones: the view is the record the ingest above wrote, read as it is.
+        assert.equal(counted.offers, DEMO_ACTIVE_OFFERS);
         assert.equal(counted.storeChunks, null);
         assert.match(counted.warnings.join('\n'), /is read-only, and the embedded Chroma server cannot run on it: quotes come from the record's lexical index alone/);
 
@@ -194,13 +212,14 @@ describe('storage faults', () => {
         const texts = new Map(exported.stdout.trim().split('\n').map((line) => JSON.parse(line) as { offerId: string; text: string }).map((o) => [o.offerId, normaliseSpace(o.text)]));
         for (const citation of answer.citations) assert.ok(texts.get(citation.offerId)?.includes(normaliseSpace(citation.quote)), citation.quote);
 
-        const write = await runCli(['--data-dir', view, 'reindex']);
+        const write = await commands.run(view, reindex, {});
         assert.equal(write.code, 1);
         assert.match(write.stderr, /^offers: cannot write to the data dir, read-only file system/);
       } finally {
         execFileSync('umount', [view], { stdio: 'ignore' });
       }
     } finally {
+      await commands.cleanup();
       await scratch.cleanup();
     }
   });
