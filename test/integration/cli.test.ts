@@ -9,63 +9,13 @@ import { reindex } from '../../src/commands/reindex.ts';
 import { stats } from '../../src/commands/stats.ts';
 import { normaliseSpace } from '../../src/query/quotes.ts';
 import type { Answer } from '../../src/query/types.ts';
-import { closedPort, copyDemoOffers, runCli, scratchDir, startCli, type CliRun } from '../helpers/cli.ts';
+import { closedPort, copyDemoOffers, DEMO_OFFERS, runCli, scratchDir, startCli, type CliRun } from '../helpers/cli.ts';
 import { inProcess, type InProcess } from '../helpers/in-process.ts';
 import { ownStoreCli } from '../helpers/own-store.ts';
 
 /** What the demo offers hold (data/README.md): 37 offers in 35 files, one a repost counted once. */
 const DEMO = { offers: 36, chunks: 238, sources: 35, duplicates: 1, sre: 14, devops: 14 };
 const QUESTION = 'Focusing on missions and requirements, what is the difference between the SRE and the DevOps engineer positions?';
-
-/**
- * The contract of ingest, stats and query against the real Chroma (the embedded server of the
- * data dir, started once for the file's commands, in process): the store's own answers, without a
- * process and a server start per command.
- */
-describe('offers commands in process, on the real embedded Chroma', () => {
-  let cli: InProcess;
-  let scratch: Awaited<ReturnType<typeof scratchDir>>;
-  let offersDir: string;
-
-  before(async () => {
-    cli = await inProcess('offers-cli-chroma-', { store: 'chroma' });
-    scratch = await scratchDir();
-    offersDir = await copyDemoOffers(scratch.dir);
-  });
-  after(async () => {
-    await cli.cleanup();
-    await scratch.cleanup();
-  });
-
-  it('ingests the demo offers (exit 0) and prints the contract JSON', async () => {
-    const run = await cli.run(ingest, { sources: [offersDir], json: true });
-    assert.equal(run.code, 0, run.stderr);
-    const result = JSON.parse(run.stdout) as { ingested: number; unchanged: number; failed: unknown[]; offers: number; chunks: number; sources: number; duplicates: number };
-    assert.deepEqual(result.failed, []);
-    assert.deepEqual([result.offers, result.ingested, result.chunks, result.sources, result.duplicates], [DEMO.offers, DEMO.offers, DEMO.chunks, DEMO.sources, DEMO.duplicates]);
-    assert.match(run.stderr, new RegExp(`ingested ${DEMO.offers} offers`));
-  });
-
-  it('stats agree with the store: every recorded chunk is in Chroma and no other', async () => {
-    const run = await cli.run(stats, { json: true });
-    assert.equal(run.code, 0, run.stderr);
-    const counted = JSON.parse(run.stdout) as { offers: number; chunks: number; storeChunks: number; roles: Record<string, { offers: number }> };
-    assert.deepEqual([counted.offers, counted.chunks, counted.storeChunks], [DEMO.offers, DEMO.chunks, DEMO.chunks]);
-    assert.equal(counted.roles['SRE']?.offers, DEMO.sre, JSON.stringify(counted.roles));
-    assert.equal(counted.roles['DevOps Engineer']?.offers, DEMO.devops, JSON.stringify(counted.roles));
-  });
-
-  it('answers the SRE vs DevOps question with claims whose every quote is verbatim in an offer of its role', async () => {
-    const run = await cli.run(query, { question: QUESTION, format: 'json' });
-    assert.equal(run.code, 0, run.stderr);
-    const answer = JSON.parse(run.stdout) as Answer;
-    assert.deepEqual(answer.roles.map((r) => r.name), ['SRE', 'DevOps Engineer']);
-    assert.deepEqual(answer.aspects, ['missions', 'requirements']);
-    // The exact counts are checked over the memory store (an exact search); here, the store's answer is grounded too.
-    assert.ok(answer.claims.length > 0 && answer.citations.length > 0);
-    assertGrounded(answer, await cli.run(exportOffers, {}));
-  });
-});
 
 /**
  * The real binary, for what only a process shows: its streams closed or full, and its exit
@@ -110,6 +60,50 @@ describe('offers CLI, end to end', () => {
       assert.equal(run.code, 1, `${args[0]}: ${run.stderr}`);
       assert.equal(run.stderr, 'offers: cannot write to stdout: ENOSPC: no space left on device, write\n  fix: free some disk space, or send the output to a disk with room\n');
     }
+  });
+});
+
+/**
+ * The contract of ingest, stats and query against the real Chroma (the embedded server of the
+ * data dir, started once for the file's commands, in process): the store's own answers, without a
+ * process and a server start per command.
+ */
+describe('offers commands in process, on the real embedded Chroma', () => {
+  let cli: InProcess;
+
+  before(async () => {
+    cli = await inProcess('offers-cli-chroma-', { store: 'chroma' });
+  });
+  after(() => cli.cleanup());
+
+  it('ingests the demo offers (exit 0) and prints the contract JSON', async () => {
+    // The demo offers as they are: these commands only read them.
+    const run = await cli.run(ingest, { sources: [DEMO_OFFERS], json: true });
+    assert.equal(run.code, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as { ingested: number; unchanged: number; failed: unknown[]; offers: number; chunks: number; sources: number; duplicates: number };
+    assert.deepEqual(result.failed, []);
+    assert.deepEqual([result.offers, result.ingested, result.chunks, result.sources, result.duplicates], [DEMO.offers, DEMO.offers, DEMO.chunks, DEMO.sources, DEMO.duplicates]);
+    assert.match(run.stderr, new RegExp(`ingested ${DEMO.offers} offers`));
+  });
+
+  it('stats agree with the store: every recorded chunk is in Chroma and no other', async () => {
+    const run = await cli.run(stats, { json: true });
+    assert.equal(run.code, 0, run.stderr);
+    const counted = JSON.parse(run.stdout) as { offers: number; chunks: number; storeChunks: number; roles: Record<string, { offers: number }> };
+    assert.deepEqual([counted.offers, counted.chunks, counted.storeChunks], [DEMO.offers, DEMO.chunks, DEMO.chunks]);
+    assert.equal(counted.roles['SRE']?.offers, DEMO.sre, JSON.stringify(counted.roles));
+    assert.equal(counted.roles['DevOps Engineer']?.offers, DEMO.devops, JSON.stringify(counted.roles));
+  });
+
+  it('answers the SRE vs DevOps question with claims whose every quote is verbatim in an offer of its role', async () => {
+    const run = await cli.run(query, { question: QUESTION, format: 'json' });
+    assert.equal(run.code, 0, run.stderr);
+    const answer = JSON.parse(run.stdout) as Answer;
+    assert.deepEqual(answer.roles.map((r) => r.name), ['SRE', 'DevOps Engineer']);
+    assert.deepEqual(answer.aspects, ['missions', 'requirements']);
+    // The exact counts are checked over the memory store (an exact search); here, the store's answer is grounded too.
+    assert.ok(answer.claims.length > 0 && answer.citations.length > 0);
+    assertGrounded(answer, await cli.run(exportOffers, {}));
   });
 });
 
