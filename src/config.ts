@@ -93,9 +93,10 @@ export interface ConfigFlags {
   /** `offers ingest --contact`. */
   contact?: string;
   /**
-   * The environment to read instead of the process's: not a flag (src/program.ts never sets it),
-   * but tests call the commands in process with the variables a user would set (CHROMA_URL,
-   * CHROMA_API_KEY, ...) without changing the test process's own environment.
+   * The environment this function reads instead of the process's (serve and mcp also read
+   * OFFERS_TOKEN from it): not a flag, src/program.ts never sets it. Tests call the commands in
+   * process with the variables a user would set (CHROMA_URL, CHROMA_API_KEY, ...) without changing
+   * the test process's own environment, which other tests of the file share.
    */
   env?: NodeJS.ProcessEnv;
 }
