@@ -3,7 +3,8 @@
  * JSON-LD-only pages, a third plain pages in site chrome, a third PDFs, half of them without .pdf
  * in the URL, all under a template saying `lang="en"`) served from 127.0.0.1 behind a sitemap
  * index, ingested once through the sitemap and once as the Markdown files their authors would
- * write, each into its own temporary data dir; the two exports must hold the same offers,
+ * write, each into its own temporary data dir (`offers ingest` then `offers export`, called in
+ * process over that dir's embedded Chroma server); the two exports must hold the same offers,
  * languages, roles and sections, and the two indexes as many chunks. Then the crawl alone is
  * timed under the politeness defaults (or --rate).
  *
@@ -20,7 +21,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WebSession } from '../ingest/fetch/web-session.ts';
 import { expandWebSources } from '../ingest/sources/web.ts';
-import { runCli, scratchDir } from '../test/helpers/cli.ts';
+import { exportOffers } from '../src/commands/export.ts';
+import { ingest } from '../src/commands/ingest.ts';
+import { scratchDir } from '../test/helpers/cli.ts';
+import { embeddedStore, runCommand } from '../test/helpers/command.ts';
 import { buildJobSite, startSite } from '../test/helpers/job-site.ts';
 
 interface ExportedOffer {
@@ -106,16 +110,24 @@ export async function runWebVsFiles(options: WebVsFilesOptions) {
     await mkdir(offersDir);
     for (const [name, bytes] of site.files) await writeFile(path.join(offersDir, name), bytes);
 
-    const side = async (name: string, args: string[]) => {
-      const env = { OFFERS_DATA_DIR: path.join(scratch.dir, name) };
-      const ingest = await runCli(['ingest', ...args, '--json'], { env, timeoutMs: 600_000 });
-      if (ingest.code !== 0) throw new Error(`ingest (${name}) exited ${ingest.code}: ${ingest.stderr}`);
-      // Duplicates included: every offer of each side is compared, whichever copy stayed active.
-      const exported = await runCli(['export', '--include-removed'], { env });
-      return { summary: JSON.parse(ingest.stdout) as { offers: number; chunks: number; seconds: number; web?: unknown }, exported: exported.stdout };
+    // The commands in process: what is compared is their output, not the process around them,
+    // and one server start per side serves both commands (a CLI run would start one each).
+    const side = async (name: string, sources: string[], web: { rate?: number } = {}) => {
+      const dataDir = path.join(scratch.dir, name);
+      await mkdir(dataDir);
+      const { store, close } = await embeddedStore(dataDir);
+      try {
+        const ingested = await runCommand(ingest, { dataDir, store, sources, web, json: true });
+        if (ingested.code !== 0) throw new Error(`ingest (${name}) exited ${ingested.code}: ${ingested.stderr}`);
+        // Duplicates included: every offer of each side is compared, whichever copy stayed active.
+        const exported = await runCommand(exportOffers, { dataDir, store, includeRemoved: true });
+        return { summary: JSON.parse(ingested.stdout) as { offers: number; chunks: number; seconds: number; web?: unknown }, exported: exported.stdout };
+      } finally {
+        await close();
+      }
     };
     const files = await side('files', [offersDir]);
-    const web = await side('web', [`${origin}/sitemap.xml`, ...(options.ingestRate ? ['--rate', String(options.ingestRate)] : [])]);
+    const web = await side('web', [`${origin}/sitemap.xml`], options.ingestRate ? { rate: options.ingestRate } : {});
     const comparison = compareExports(files.exported, web.exported);
 
     // The crawl alone (sitemaps, robots.txt, every page), under the politeness defaults.

@@ -14,6 +14,7 @@ import { exportOffers } from '../../src/commands/export.ts';
 import { ingest } from '../../src/commands/ingest.ts';
 import { reindex } from '../../src/commands/reindex.ts';
 import { runCli, scratchDir } from '../helpers/cli.ts';
+import { withEnv } from '../helpers/command.ts';
 import { inProcess } from '../helpers/in-process.ts';
 import { buildJobSite, type Handler, jsonLdPage, sectionsHtml, serve, siteOffer, sitemap, startSite } from '../helpers/job-site.ts';
 
@@ -27,20 +28,6 @@ async function filesContaining(dir: string, needle: string): Promise<string[]> {
     if ((await readFile(file)).includes(needle)) found.push(file);
   }
   return found;
-}
-
-/** Runs `use` with these environment variables set, then puts the environment back. */
-async function withEnv<T>(vars: Record<string, string>, use: () => Promise<T>): Promise<T> {
-  const before = Object.fromEntries(Object.keys(vars).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, vars);
-  try {
-    return await use();
-  } finally {
-    for (const [key, value] of Object.entries(before)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  }
 }
 
 /** The sources (or any field) of `offers export`'s lines. */
