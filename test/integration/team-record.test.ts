@@ -1,15 +1,26 @@
 /**
  * One index for a team (issue 18): the record in Postgres (OFFERS_DATABASE_URL) and the vectors in
- * a Chroma server (CHROMA_URL), used from two data dirs as two machines would use them. Through
- * the real CLI, a real Postgres cluster (test/helpers/postgres.ts) and a real Chroma server
- * started by the CLI's own code.
+ * a Chroma server (CHROMA_URL), used from two data dirs as two machines would use them. A real
+ * Postgres cluster (test/helpers/postgres.ts) and a real Chroma server started by the CLI's own
+ * code. The commands run in process (test/helpers/command.ts), each machine a data dir of its own
+ * reading both URLs from the environment: each command opens its own Postgres connections, the
+ * record's and the advisory lock's, so what the lock sees is what two machines' commands show it.
+ * Through the real CLI: the variables' reading at the start of a process, and the machines
+ * re-indexing at once, one of them killed.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { exportOffers } from '../../src/commands/export.ts';
+import { ingest as ingestCommand } from '../../src/commands/ingest.ts';
+import { query } from '../../src/commands/query.ts';
+import { reindex as reindexCommand } from '../../src/commands/reindex.ts';
+import { stats as statsCommand } from '../../src/commands/stats.ts';
 import { resolveConfig } from '../../src/config.ts';
+import type { ExitCode } from '../../src/errors.ts';
+import type { Output } from '../../src/output.ts';
 import type { IndexStats } from '../../src/index-stats.ts';
 import pg from 'pg';
 import { FatalError } from '../../src/errors.ts';
@@ -20,12 +31,15 @@ import { collectionName } from '../../src/store/vector-store.ts';
 import { openWorkspace } from '../../src/workspace.ts';
 import { storeAgainstRecord } from '../helpers/index-check.ts';
 import { closedPort, copyDemoOffers, runCli, scratchDir, startCli, type CliRun } from '../helpers/cli.ts';
+import { runCommand, startCommand } from '../helpers/command.ts';
 import { startServer } from '../helpers/serve.ts';
 import { postgresBinDir, usePostgres } from '../helpers/postgres.ts';
 import { buildJobSite, startSite } from '../helpers/job-site.ts';
 import { editOffer, writeSyntheticCorpus } from '../helpers/synthetic-corpus.ts';
 
 const SEED_QUESTION = 'Focusing on missions and requirements, what is the difference between the SRE and the DevOps engineer positions?';
+/** What the demo offers hold (data/README.md): 37 offers in 35 files, one a repost counted once. */
+const DEMO = { offers: 36, duplicates: 1 };
 const postgres = usePostgres();
 
 describe('a team: one record in Postgres, one Chroma server, two machines', () => {
@@ -34,7 +48,9 @@ describe('a team: one record in Postgres, one Chroma server, two machines', () =
   let databaseUrl: string;
   let offers: string;
   const env = () => ({ OFFERS_DATABASE_URL: databaseUrl, CHROMA_URL: chroma.url });
-  const cli = (machine: 'a' | 'b', args: string[]) => runCli(['--data-dir', path.join(scratch.dir, machine), ...args], { env: env() });
+  /** A command of `machine`, in process: its data dir, the team's URLs from the environment. */
+  const cli = <O extends { dataDir?: string; output?: Output }>(machine: 'a' | 'b', command: (options: O) => Promise<ExitCode>, options: Omit<O, 'dataDir' | 'output'>) =>
+    runCommand(command, { ...options, dataDir: path.join(scratch.dir, machine) } as Omit<O, 'output'>, env());
   const json = <T>(run: CliRun): T => {
     assert.equal(run.code, 0, run.stderr);
     return JSON.parse(run.stdout) as T;
@@ -52,22 +68,23 @@ describe('a team: one record in Postgres, one Chroma server, two machines', () =
   });
 
   it('B answers the seed question as A does, from A\'s ingest, and a re-index from B sees A\'s sources', async () => {
-    const ingest = json<{ offers: number; sources: number }>(await cli('a', ['ingest', offers, '--json']));
-    assert.ok(ingest.offers > 20);
-    const fromA = await cli('a', ['query', SEED_QUESTION, '--format', 'json']);
-    const fromB = await cli('b', ['query', SEED_QUESTION, '--format', 'json']);
+    const ingest = json<{ offers: number; sources: number }>(await cli('a', ingestCommand, { sources: [offers], json: true }));
+    assert.equal(ingest.offers, DEMO.offers);
+    const fromA = await cli('a', query, { question: SEED_QUESTION, format: 'json' });
+    const fromB = await cli('b', query, { question: SEED_QUESTION, format: 'json' });
     assert.equal(fromA.code, 0, fromA.stderr);
     assert.equal(fromB.stdout, fromA.stdout, 'the same JSON from both machines');
     assert.ok((JSON.parse(fromB.stdout) as { citations: unknown[] }).citations.length > 0);
 
-    const stats = json<IndexStats>(await cli('b', ['stats', '--check', '--json']));
+    const stats = json<IndexStats>(await cli('b', statsCommand, { check: true, json: true }));
     assert.equal(stats.offers, ingest.offers);
     assert.equal(stats.storeChunks, stats.chunks, 'the store holds what the shared record lists');
     assert.equal(stats.check?.consistent, true, 'chunk by chunk');
     assert.match(stats.record, /^postgres:\/\/127\.0\.0\.1:\d+\/\w+ \(schema "offers-[^"]+"\)$/);
-    const reindex = json<{ unchanged: number; new: number; removed: number; failed: number }>(await cli('b', ['reindex', '--json']));
+    const reindex = json<{ unchanged: number; new: number; removed: number; failed: number }>(await cli('b', reindexCommand, { json: true }));
     assert.deepEqual({ new: reindex.new, removed: reindex.removed, failed: reindex.failed }, { new: 0, removed: 0, failed: 0 });
-    assert.ok(reindex.unchanged >= ingest.offers, 'B re-read the sources A recorded');
+    // Every offer A recorded, the repost among them (a duplicate, unchanged too).
+    assert.equal(reindex.unchanged, DEMO.offers + DEMO.duplicates, 'B re-read the sources A recorded');
     // The data dirs hold no record of their own.
     for (const machine of ['a', 'b']) assert.deepEqual(await readdir(path.join(scratch.dir, machine, 'index')).catch(() => []), []);
   });
@@ -87,22 +104,15 @@ describe('a team: one record in Postgres, one Chroma server, two machines', () =
       const offers = await stats(); // the server's workspace is open from here on
       lock = await acquireAdvisoryLock(databaseUrl, held, { command: 'ingest', waitMs: 0 });
       assert.equal(await stats(), offers, 'the server answers from committed rows while another machine writes');
-      const busy = await cli('b', ['query', SEED_QUESTION, '--wait', '0']);
+      const busy = await cli('b', query, { question: SEED_QUESTION, wait: 0 });
       assert.equal(busy.code, 5, busy.stderr);
       assert.match(busy.stderr, /is busy: offers ingest \(pid \d+ on /);
-      const writer = await cli('b', ['reindex', '--wait', '0']);
+      const writer = await cli('b', reindexCommand, { wait: 0 });
       assert.equal(writer.code, 5, writer.stderr);
-      const waiting = startCli(['--data-dir', path.join(scratch.dir, 'b'), 'stats', '--json', '--wait', '30'], { env: env() });
-      await new Promise<void>((resolve) => {
-        let said = '';
-        waiting.child.stderr!.on('data', (data: Buffer) => {
-          said += data.toString();
-          if (said.includes('waiting for offers ingest')) resolve();
-        });
-        // A reader that does not wait ends instead: the next assertion says so.
-        waiting.child.on('close', () => resolve());
-      });
-      assert.equal(waiting.child.exitCode, null, 'the reader is still waiting');
+      const waiting = startCommand(statsCommand, { dataDir: path.join(scratch.dir, 'b'), json: true, wait: 30 }, env());
+      // A reader that does not wait ends instead: the next assertion says so.
+      while (!waiting.stderr().includes('waiting for offers ingest') && !waiting.done()) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(waiting.done(), false, 'the reader is still waiting');
       lock.release();
       const read = await waiting.result;
       assert.equal(read.code, 0, read.stderr);
@@ -118,26 +128,28 @@ describe('a team: one record in Postgres, one Chroma server, two machines', () =
     const server = await startSite(site.routes);
     origin = server.origin;
     try {
-      const crawl = json<{ new: number; web: { failed: number } }>(await cli('a', ['ingest', `${origin}/sitemap.xml`, '--rate', '1000', '--contact', 'ci@example.org', '--json']));
+      const crawl = json<{ new: number; web: { failed: number } }>(await cli('a', ingestCommand, { sources: [`${origin}/sitemap.xml`], web: { rate: 1000 }, contact: 'ci@example.org', json: true }));
       assert.equal(crawl.new, 3);
       assert.equal(crawl.web.failed, 0);
     } finally {
       await server.close();
     }
-    const offline = json<{ unchanged: number; failed: number }>(await cli('b', ['reindex', '--offline', '--json']));
+    const offline = json<{ unchanged: number; failed: number }>(await cli('b', reindexCommand, { offline: true, json: true }));
     assert.equal(offline.failed, 0);
-    assert.ok(offline.unchanged >= 3, `B read every page from the shared snapshots (${offline.unchanged} unchanged)`);
+    // The three pages, and the demo offers the first test recorded (their files are still there).
+    assert.equal(offline.unchanged, 3 + DEMO.offers + DEMO.duplicates, `B read every page from the shared snapshots (${offline.unchanged} unchanged)`);
     assert.deepEqual((await readdir(path.join(scratch.dir, 'b')).catch(() => [] as string[])).filter((name) => name === 'snapshots'), [], 'no snapshot files on B');
   });
 
   it('an unreachable Postgres is one line naming it without the password (exit 1); OFFERS_DATABASE_URL needs CHROMA_URL (exit 2)', async () => {
     const port = await closedPort();
     const url = `postgres://team:pa55-never-printed@127.0.0.1:${port}/offers`;
-    const run = await runCli(['--data-dir', path.join(scratch.dir, 'c'), 'query', SEED_QUESTION], { env: { OFFERS_DATABASE_URL: url, CHROMA_URL: chroma.url } });
+    const run = await runCommand(query, { dataDir: path.join(scratch.dir, 'c'), question: SEED_QUESTION }, { OFFERS_DATABASE_URL: url, CHROMA_URL: chroma.url });
     assert.equal(run.code, 1, run.stderr);
     assert.match(run.stderr, new RegExp(`Postgres record at postgres://127\\.0\\.0\\.1:${port}/offers`));
     assert.ok(!run.stderr.includes('pa55-never-printed') && !run.stdout.includes('pa55-never-printed'));
     assert.ok(!/\n\s+at /.test(run.stderr), `a stack trace:\n${run.stderr}`);
+    // Through the real CLI: the variables as a process reads them at its start.
     const alone = await runCli(['--data-dir', path.join(scratch.dir, 'c'), 'stats'], { env: { OFFERS_DATABASE_URL: url } });
     assert.equal(alone.code, 2, alone.stderr);
     assert.match(alone.stderr, /set CHROMA_URL/);
@@ -193,6 +205,8 @@ describe('the Postgres record over a lost connection', () => {
 });
 
 describe('two machines re-indexing one shared record at once', () => {
+  /** Offers of the synthetic corpus, written with three reposts of theirs (one in 40). */
+  const CORPUS_OFFERS = 120;
   let scratch: Awaited<ReturnType<typeof scratchDir>>;
   let chroma: EmbeddedChroma;
   let reference: EmbeddedChroma;
@@ -208,7 +222,7 @@ describe('two machines re-indexing one shared record at once', () => {
     ]);
     databaseUrl = await postgres.createDatabase();
     corpus = path.join(scratch.dir, 'offers');
-    files = (await writeSyntheticCorpus(corpus, { count: 120 })).sort();
+    files = (await writeSyntheticCorpus(corpus, { count: CORPUS_OFFERS })).sort();
   });
   after(async () => {
     await Promise.all([chroma.stop(), reference.stop()]);
@@ -217,9 +231,15 @@ describe('two machines re-indexing one shared record at once', () => {
 
   const teamEnv = () => ({ OFFERS_DATABASE_URL: databaseUrl, CHROMA_URL: chroma.url });
   const start = (machine: string, args: string[]) => startCli(['--data-dir', path.join(scratch.dir, machine), ...args, '--json', '--wait', '120'], { env: teamEnv() });
+  /**
+   * The runs before and after the race, in process: each on a connection of its own, with no other
+   * command running (the processes raced and killed are real ones: a kill must end a process).
+   */
+  const run = <O extends { dataDir?: string; wait?: number; json?: boolean; output?: Output }>(machine: string, command: (options: O) => Promise<ExitCode>, options: Omit<O, 'dataDir' | 'wait' | 'json' | 'output'>) =>
+    runCommand(command, { ...options, dataDir: path.join(scratch.dir, machine), json: true, wait: 120 } as Omit<O, 'output'>, teamEnv());
 
   it('end with no duplicate and no lost offer, also when one is killed mid-run; the next run converges', async () => {
-    const first = await start('a', ['ingest', corpus]).result;
+    const first = await run('a', ingestCommand, { sources: [corpus] });
     assert.equal(first.code, 0, first.stderr);
 
     // Both change every offer: the second waits for the first's lock, then finds nothing left to do.
@@ -229,7 +249,8 @@ describe('two machines re-indexing one shared record at once', () => {
     assert.equal(b.code, 0, b.stderr);
     const changed = [a, b].map((run) => (JSON.parse(run.stdout) as { changed: number }).changed).sort((x, y) => x - y);
     assert.equal(changed[0], 0, 'the second re-index found the first one\'s work done');
-    assert.ok(changed[1]! > 0);
+    // The first one changes every offer of the corpus; a repost (its file is edited too) stays a duplicate of its offer.
+    assert.equal(changed[1], CORPUS_OFFERS);
 
     // Killed mid-run (A, once it has rewritten some offers), while B waits for it; then B's run and one more converge.
     for (const file of files) await writeFile(file, editOffer(await readFile(file, 'utf8'), 'edit 2'));
@@ -247,13 +268,15 @@ describe('two machines re-indexing one shared record at once', () => {
     assert.ok(editedWhenKilled > 0 && editedWhenKilled < files.length, `A was killed mid-run (${editedWhenKilled} of ${files.length} offers rewritten)`);
     const afterKill = await waiting.result;
     assert.equal(afterKill.code, 0, afterKill.stderr);
-    const converged = await start('a', ['reindex']).result;
+    const converged = await run('a', reindexCommand, {});
     assert.equal(converged.code, 0, converged.stderr);
 
-    // The same offers as one machine ingesting the final files into its own SQLite record.
-    const referenceRun = await runCli(['--data-dir', path.join(scratch.dir, 'reference'), 'ingest', corpus, '--json'], { env: { CHROMA_URL: reference.url } });
+    // The same offers as one machine ingesting the final files into its own SQLite record. The
+    // result is compared in process; one after the other, as each reads its own environment.
+    const referenceRun = await runCommand(ingestCommand, { dataDir: path.join(scratch.dir, 'reference'), sources: [corpus], json: true }, { CHROMA_URL: reference.url });
     assert.equal(referenceRun.code, 0, referenceRun.stderr);
-    const [team, alone] = await Promise.all([exported(path.join(scratch.dir, 'b'), teamEnv()), exported(path.join(scratch.dir, 'reference'), { CHROMA_URL: reference.url })]);
+    const team = await exported(path.join(scratch.dir, 'b'), teamEnv());
+    const alone = await exported(path.join(scratch.dir, 'reference'), { CHROMA_URL: reference.url });
     assert.equal(team.ids.length, new Set(team.ids).size, 'no offer listed twice');
     assert.deepEqual(team.offers, alone.offers, 'the same offers, text and status');
     const held = await storeAgainstRecord(path.join(scratch.dir, 'b'), teamEnv());
@@ -275,7 +298,7 @@ async function watchEdits(url: string, marker: string): Promise<{ count(): Promi
 }
 
 async function exported(dataDir: string, env: Record<string, string>): Promise<{ ids: string[]; offers: Map<string, { status: string; text: string }> }> {
-  const run = await runCli(['--data-dir', dataDir, 'export', '--include-removed'], { env });
+  const run = await runCommand(exportOffers, { dataDir, includeRemoved: true }, env);
   assert.equal(run.code, 0, run.stderr);
   const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { offerId: string; status: string; text: string });
   return { ids: lines.map((o) => o.offerId), offers: new Map(lines.map((o) => [o.offerId, { status: o.status, text: o.text }])) };
