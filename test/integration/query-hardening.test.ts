@@ -3,9 +3,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { ingest } from '../../src/commands/ingest.ts';
+import { query } from '../../src/commands/query.ts';
 import type { Answer } from '../../src/query/types.ts';
+import type { StoreConnection } from '../../src/store/connect.ts';
 import { citationMarkers } from '../../src/query/verify.ts';
 import { copyDemoOffers, ROOT, runCli, scratchDir } from '../helpers/cli.ts';
+import { embeddedStore, runCommand } from '../helpers/command.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
 import { jsonLdPage } from '../helpers/job-site.ts';
 
@@ -13,7 +17,9 @@ import { jsonLdPage } from '../helpers/job-site.ts';
  * The query command end to end on offers written to attack its outputs (our own text, fictional
  * companies): five Security Engineer pages whose requirement carries a fake citation marker,
  * terminal escape sequences, a bidi override and markup shown as text; and on a chat model that
- * never answers, or answers with claims that do not verify.
+ * never answers, or answers with claims that do not verify. The outputs are checked with the
+ * commands called in process over the data dir's real embedded Chroma server; the chat model
+ * through the real CLI, which reads it from the environment (OFFERS_LLM_*), and at a terminal.
  */
 
 /** Clears the screen, sets the window title, a C1 CSI, a right-to-left override. */
@@ -77,80 +83,93 @@ describe('offers query: hostile offer text in every output, and a chat model hel
 
   before(async () => {
     scratch = await scratchDir();
-    const offers = await copyDemoOffers(scratch.dir);
-    await Promise.all(EMPLOYERS.map((employer, i) => writeFile(path.join(offers, `security-hostile-${i}.html`), hostileOffer(employer, i))));
     dataDir = path.join(scratch.dir, 'data');
-    const ingest = await runCli(['--data-dir', dataDir, 'ingest', offers]);
-    assert.equal(ingest.code, 0, ingest.stderr);
     server = await startFakeOpenAI();
-    const run = await runCli(['--data-dir', dataDir, 'query', question, '--format', 'json']);
-    assert.equal(run.code, 0, run.stderr);
-    json = { stdout: run.stdout, answer: JSON.parse(run.stdout) as Answer };
   });
   after(async () => {
     await server?.close();
     await scratch.cleanup();
   });
 
-  it('json: quotes stay verbatim data, and nothing raw reaches the terminal', () => {
-    assert.ok(!CONTROL.test(json.stdout), 'C1 and bidi controls are \\u escapes');
-    const offline = json.answer;
-    const hostile = offline.citations.find((c) => c.quote.includes('[c99]'));
-    assert.ok(hostile, 'a hostile requirement is cited');
-    assert.ok(hostile.quote.includes(TERMINAL) && hostile.quote.includes(MARKUP), 'the quote is the offer text, verbatim');
-    assert.ok(!offline.warnings.some((w) => w.includes('c99')), offline.warnings.join('\n'));
+  describe('the outputs, from the command in process', () => {
+    /** The data dir's embedded server, started once for these tests and stopped before the real CLI's. */
+    let store: StoreConnection | undefined;
+    const ask = (options: { format?: 'html'; out?: string } = {}) => runCommand(query, { dataDir, store: store!.store, question, ...options });
+
+    before(async () => {
+      const offers = await copyDemoOffers(scratch.dir);
+      await Promise.all(EMPLOYERS.map((employer, i) => writeFile(path.join(offers, `security-hostile-${i}.html`), hostileOffer(employer, i))));
+      store = await embeddedStore(dataDir);
+      const ingested = await runCommand(ingest, { dataDir, store: store.store, sources: [offers] });
+      assert.equal(ingested.code, 0, ingested.stderr);
+      const run = await runCommand(query, { dataDir, store: store.store, question, format: 'json' });
+      assert.equal(run.code, 0, run.stderr);
+      json = { stdout: run.stdout, answer: JSON.parse(run.stdout) as Answer };
+    });
+    after(() => store?.close());
+
+    it('json: quotes stay verbatim data, and nothing raw reaches the terminal', () => {
+      assert.ok(!CONTROL.test(json.stdout), 'C1 and bidi controls are \\u escapes');
+      const offline = json.answer;
+      const hostile = offline.citations.find((c) => c.quote.includes('[c99]'));
+      assert.ok(hostile, 'a hostile requirement is cited');
+      assert.ok(hostile.quote.includes(TERMINAL) && hostile.quote.includes(MARKUP), 'the quote is the offer text, verbatim');
+      assert.ok(!offline.warnings.some((w) => w.includes('c99')), offline.warnings.join('\n'));
+    });
+
+    it('md: no control character on stdout, no raw markup, and only our own citation markers', async () => {
+      const run = await ask();
+      assert.equal(run.code, 0, run.stderr);
+      assert.ok(run.stdout.includes('Production experience with Kubernetes and Terraform'), 'the hostile quote is shown');
+      assert.ok(!CONTROL.test(run.stdout), JSON.stringify(run.stdout.match(CONTROL)));
+      assert.ok(!/(?<!\\)<(?:script|img)/.test(run.stdout), 'markup is escaped');
+      const ids = new Set(json.answer.citations.map((c) => c.id));
+      assert.ok(citationMarkers(run.stdout).every((id) => ids.has(id)), 'no marker from an offer');
+      assert.ok(!/(?<!\\)\[c9[89]\]/.test(run.stdout));
+    });
+
+    it('html: an offer\'s [c99] is text, not a link', async () => {
+      const out = path.join(scratch.dir, 'report.html');
+      const run = await ask({ format: 'html', out });
+      assert.equal(run.code, 0, run.stderr);
+      const html = await readFile(out, 'utf8');
+      assert.ok(!html.includes('href="#c99"') && !html.includes('href="#c98"'));
+      assert.ok(!CONTROL.test(html));
+      assert.ok(html.includes('&#91;c99&#93;'));
+    });
   });
 
-  it('md: no control character on stdout, no raw markup, and only our own citation markers', async () => {
-    const run = await runCli(['--data-dir', dataDir, 'query', question]);
-    assert.equal(run.code, 0, run.stderr);
-    assert.ok(run.stdout.includes('Production experience with Kubernetes and Terraform'), 'the hostile quote is shown');
-    assert.ok(!CONTROL.test(run.stdout), JSON.stringify(run.stdout.match(CONTROL)));
-    assert.ok(!/(?<!\\)<(?:script|img)/.test(run.stdout), 'markup is escaped');
-    const ids = new Set(json.answer.citations.map((c) => c.id));
-    assert.ok(citationMarkers(run.stdout).every((id) => ids.has(id)), 'no marker from an offer');
-    assert.ok(!/(?<!\\)\[c9[89]\]/.test(run.stdout));
-  });
+  describe('the chat model, through the real CLI', () => {
+    it('a model that never answers fails the query within OFFERS_LLM_TIMEOUT, naming the endpoint and not the key', async () => {
+      server.neverAnswer();
+      const run = await runCli(['--data-dir', dataDir, 'query', question], { env: { ...llmEnv(), OFFERS_LLM_TIMEOUT: '0.5' } });
+      assert.equal(run.code, 1, run.stderr);
+      assert.equal(run.stdout, '');
+      assert.match(run.stderr, new RegExp(`offers: the chat model fake-model at ${server.baseUrl.replace(/[.]/g, '\\.')} did not answer within 0\\.5 s\\n {2}fix: .*OFFERS_LLM_TIMEOUT`));
+      assert.ok(!run.stderr.includes('sk-test-secret'), 'the key is never printed');
+      assert.ok(!/\n\s+at /.test(run.stderr), 'no stack trace');
 
-  it('html: an offer\'s [c99] is text, not a link', async () => {
-    const out = path.join(scratch.dir, 'report.html');
-    const run = await runCli(['--data-dir', dataDir, 'query', question, '--format', 'html', '--out', out]);
-    assert.equal(run.code, 0, run.stderr);
-    const html = await readFile(out, 'utf8');
-    assert.ok(!html.includes('href="#c99"') && !html.includes('href="#c98"'));
-    assert.ok(!CONTROL.test(html));
-    assert.ok(html.includes('&#91;c99&#93;'));
-  });
+      const bad = await runCli(['--data-dir', dataDir, 'query', question], { env: { ...llmEnv(), OFFERS_LLM_TIMEOUT: 'soon' } });
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /OFFERS_LLM_TIMEOUT must be a number of seconds above 0, not "soon"/);
+    });
 
-  it('a model that never answers fails the query within OFFERS_LLM_TIMEOUT, naming the endpoint and not the key', async () => {
-    server.neverAnswer();
-    const run = await runCli(['--data-dir', dataDir, 'query', question], { env: { ...llmEnv(), OFFERS_LLM_TIMEOUT: '0.5' } });
-    assert.equal(run.code, 1, run.stderr);
-    assert.equal(run.stdout, '');
-    assert.match(run.stderr, new RegExp(`offers: the chat model fake-model at ${server.baseUrl.replace(/[.]/g, '\\.')} did not answer within 0\\.5 s\\n {2}fix: .*OFFERS_LLM_TIMEOUT`));
-    assert.ok(!run.stderr.includes('sk-test-secret'), 'the key is never printed');
-    assert.ok(!/\n\s+at /.test(run.stderr), 'no stack trace');
-
-    const bad = await runCli(['--data-dir', dataDir, 'query', question], { env: { ...llmEnv(), OFFERS_LLM_TIMEOUT: 'soon' } });
-    assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /OFFERS_LLM_TIMEOUT must be a number of seconds above 0, not "soon"/);
-  });
-
-  it('at a terminal, shows only what verified: never the raw reply', { skip: !hasScript && 'needs util-linux script for a pseudo-terminal' }, async () => {
-    const sre = json.answer.citations.find((c) => c.role === 'SRE')!;
-    server.reply(
-      JSON.stringify({
-        summary: [],
-        claims: [
-          { text: 'SRE offers ask for this.', roles: ['SRE'], citations: [sre.id] },
-          { text: `SRE offers require "a PhD in ${FABRICATED}".`, roles: ['SRE'], citations: [sre.id] },
-        ],
-      }),
-    );
-    const run = await runInTerminal(['--data-dir', dataDir, 'query', question], llmEnv());
-    assert.equal(run.code, 0, run.output);
-    assert.ok(!run.output.includes(FABRICATED), 'the unverified claim never reaches the terminal');
-    assert.ok(run.output.includes(`- SRE offers ask for this. [${sre.id}]`), run.output);
-    assert.match(run.output, /Dropped the model's claim 2 \(its text is not shown\)/);
+    it('at a terminal, shows only what verified: never the raw reply', { skip: !hasScript && 'needs util-linux script for a pseudo-terminal' }, async () => {
+      const sre = json.answer.citations.find((c) => c.role === 'SRE')!;
+      server.reply(
+        JSON.stringify({
+          summary: [],
+          claims: [
+            { text: 'SRE offers ask for this.', roles: ['SRE'], citations: [sre.id] },
+            { text: `SRE offers require "a PhD in ${FABRICATED}".`, roles: ['SRE'], citations: [sre.id] },
+          ],
+        }),
+      );
+      const run = await runInTerminal(['--data-dir', dataDir, 'query', question], llmEnv());
+      assert.equal(run.code, 0, run.output);
+      assert.ok(!run.output.includes(FABRICATED), 'the unverified claim never reaches the terminal');
+      assert.ok(run.output.includes(`- SRE offers ask for this. [${sre.id}]`), run.output);
+      assert.match(run.output, /Dropped the model's claim 2 \(its text is not shown\)/);
+    });
   });
 });
