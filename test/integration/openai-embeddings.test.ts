@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { query as queryCommand } from '../../src/commands/query.ts';
+import { stats as statsCommand } from '../../src/commands/stats.ts';
+import { CONFIG_FILE } from '../../src/config.ts';
 import { OpenAIEmbedder } from '../../src/embed/openai-embedder.ts';
 import { FatalError } from '../../src/errors.ts';
 import { DEMO_OFFERS, runCli, scratchDir } from '../helpers/cli.ts';
+import { runCommand } from '../helpers/command.ts';
 import { FAKE_EMBEDDING_DIMENSION, startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
 
 /** The `openai` embedder: the real @langchain/openai client against an OpenAI-compatible server on 127.0.0.1. */
@@ -56,17 +61,24 @@ describe('OpenAI-compatible embeddings', () => {
     try {
       const env = { OFFERS_EMBEDDINGS: 'openai', OPENAI_BASE_URL: fake.baseUrl, OFFERS_EMBEDDING_MODEL: 'fake-embed' };
       const dataDir = path.join(scratch.dir, 'data');
+      // Through the real CLI, which reads the variables at its start.
       const ingest = await runCli(['--data-dir', dataDir, 'ingest', DEMO_OFFERS, '--json'], { env });
       assert.equal(ingest.code, 0, ingest.stderr);
-      const stats = await runCli(['--data-dir', dataDir, 'stats', '--json'], { env });
+      // Then in process, each command starting the data dir's Chroma server as a CLI run does, the
+      // same settings given by the data dir's configuration file rather than by the test's environment.
+      const config = path.join(dataDir, CONFIG_FILE);
+      await writeFile(config, JSON.stringify({ embeddings: 'openai', openaiBaseUrl: fake.baseUrl, embeddingModel: 'fake-embed' }));
+      const stats = await runCommand(statsCommand, { dataDir, json: true });
       const parsed = JSON.parse(stats.stdout) as { embedder: string; chunks: number; storeChunks: number };
       assert.match(parsed.embedder, /openai-fake-embed \(32d\)/);
       assert.equal(parsed.storeChunks, parsed.chunks);
-      const query = await runCli(['--data-dir', dataDir, 'query', 'SRE vs DevOps engineer: requirements?', '--format', 'json'], { env });
+      const query = await runCommand(queryCommand, { dataDir, question: 'SRE vs DevOps engineer: requirements?', format: 'json' });
       assert.equal(query.code, 0, query.stderr);
-      assert.ok((JSON.parse(query.stdout) as { claims: unknown[] }).claims.length > 0);
+      // The demo offers, in place, and deterministic fake vectors: the requirements make 13 points.
+      assert.equal((JSON.parse(query.stdout) as { claims: unknown[] }).claims.length, 13);
       // The local embedder's space is another collection: empty here, never mixed.
-      const local = await runCli(['--data-dir', dataDir, 'stats', '--json']);
+      await rm(config);
+      const local = await runCommand(statsCommand, { dataDir, json: true });
       assert.equal((JSON.parse(local.stdout) as { storeChunks: number }).storeChunks, 0);
     } finally {
       await scratch.cleanup();
