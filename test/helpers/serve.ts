@@ -67,10 +67,16 @@ function hostileOfferPage(): string {
 `;
 }
 
-/** The demo offers and the hostile one, ingested by the real CLI into `<dir>/data`. */
-export async function ingestDemoOffers(dir: string): Promise<{ dataDir: string; offers: string }> {
+/** The demo offers and the hostile one, copied into `<dir>/offers`; resolves to that folder. */
+export async function writeDemoOffers(dir: string): Promise<string> {
   const offers = await copyDemoOffers(dir);
   await writeFile(path.join(offers, 'sre-glimmerfield-fleet.html'), hostileOfferPage());
+  return offers;
+}
+
+/** The demo offers and the hostile one, ingested by the real CLI into `<dir>/data`. */
+export async function ingestDemoOffers(dir: string): Promise<{ dataDir: string; offers: string }> {
+  const offers = await writeDemoOffers(dir);
   const dataDir = path.join(dir, 'data');
   const ingest = await runCli(['--data-dir', dataDir, 'ingest', offers]);
   if (ingest.code !== 0) throw new Error(`ingest failed (${ingest.code}):\n${ingest.stderr}`);

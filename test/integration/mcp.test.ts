@@ -5,18 +5,23 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ingest } from '../../src/commands/ingest.ts';
+import { query } from '../../src/commands/query.ts';
 import type { IndexStats } from '../../src/index-stats.ts';
 import type { Answer } from '../../src/query/types.ts';
 import type { SearchResult } from '../../src/mcp/search-passages.ts';
 import type { OfferDetail } from '../../src/serve/views.ts';
-import { ROOT, runCli, scratchDir } from '../helpers/cli.ts';
-import { HOSTILE_SCRIPT, ingestDemoOffers, startServer } from '../helpers/serve.ts';
+import { ROOT, scratchDir } from '../helpers/cli.ts';
+import { embeddedStore, runCommand } from '../helpers/command.ts';
+import { HOSTILE_SCRIPT, startServer, writeDemoOffers } from '../helpers/serve.ts';
 
 /**
  * `offers mcp` as an MCP client sees it: the SDK's own Client spawning the real binary over
  * stdio lists the four tools and calls each; compare returns the CLI's JSON answer as
  * structuredContent (or the refusal), the cited offers' pages as resource links; failures are
- * tool errors of one line. Then the Streamable HTTP transport, with and without a token.
+ * tool errors of one line. Then the Streamable HTTP transport, with and without a token. What
+ * `offers query` answers, to compare with, comes from the command called in process (its JSON is
+ * the contract; the index's data dir is the one the server then reads).
  */
 
 const QUESTION = 'What is the difference between SRE and DevOps engineer positions?';
@@ -34,9 +39,18 @@ describe('offers mcp over stdio', () => {
 
   before(async () => {
     scratch = await scratchDir();
-    ({ dataDir } = await ingestDemoOffers(scratch.dir));
-    cliAnswer = JSON.parse((await runCli(['--data-dir', dataDir, 'query', QUESTION, '--format', 'json'])).stdout) as Answer;
-    cliRefusal = JSON.parse((await runCli(['--data-dir', dataDir, 'query', 'SRE vs astronaut', '--group', 'SRE', '--group', 'astronaut', '--format', 'json'])).stdout);
+    const offers = await writeDemoOffers(scratch.dir);
+    dataDir = path.join(scratch.dir, 'data');
+    // The data dir's embedded server, started once for these commands and stopped before the MCP server starts its own.
+    const { store, close } = await embeddedStore(dataDir);
+    try {
+      const ingested = await runCommand(ingest, { dataDir, store, sources: [offers] });
+      assert.equal(ingested.code, 0, ingested.stderr);
+      cliAnswer = JSON.parse((await runCommand(query, { dataDir, store, question: QUESTION, format: 'json' })).stdout) as Answer;
+      cliRefusal = JSON.parse((await runCommand(query, { dataDir, store, question: 'SRE vs astronaut', groups: ['SRE', 'astronaut'], format: 'json' })).stdout);
+    } finally {
+      await close();
+    }
     transport = new StdioClientTransport({
       command: process.execPath,
       args: [path.join(ROOT, 'bin', 'offers.mjs'), '--data-dir', dataDir, 'mcp'],
