@@ -64,14 +64,14 @@ describe('OpenAI-compatible embeddings', () => {
       // Through the real CLI, which reads the variables at its start.
       const ingest = await runCli(['--data-dir', dataDir, 'ingest', DEMO_OFFERS, '--json'], { env });
       assert.equal(ingest.code, 0, ingest.stderr);
-      // Then in process, each command starting the data dir's Chroma server as a CLI run does, the
-      // same settings given by the data dir's configuration file rather than by the test's environment.
-      const config = path.join(dataDir, CONFIG_FILE);
-      await writeFile(config, JSON.stringify({ embeddings: 'openai', openaiBaseUrl: fake.baseUrl, embeddingModel: 'fake-embed' }));
-      const stats = await runCommand(statsCommand, { dataDir, json: true });
+      const stats = await runCli(['--data-dir', dataDir, 'stats', '--json'], { env });
       const parsed = JSON.parse(stats.stdout) as { embedder: string; chunks: number; storeChunks: number };
       assert.match(parsed.embedder, /openai-fake-embed \(32d\)/);
       assert.equal(parsed.storeChunks, parsed.chunks);
+      // Then in process, the command starting the data dir's Chroma server as a CLI run does, the
+      // same settings given by the data dir's configuration file rather than by the test's environment.
+      const config = path.join(dataDir, CONFIG_FILE);
+      await writeFile(config, JSON.stringify({ embeddings: 'openai', openaiBaseUrl: fake.baseUrl, embeddingModel: 'fake-embed' }));
       const query = await runCommand(queryCommand, { dataDir, question: 'SRE vs DevOps engineer: requirements?', format: 'json' });
       assert.equal(query.code, 0, query.stderr);
       // The demo offers, in place, and deterministic fake vectors: the requirements make 13 points.
