@@ -24,7 +24,7 @@ import { expandWebSources } from '../ingest/sources/web.ts';
 import { exportOffers } from '../src/commands/export.ts';
 import { ingest } from '../src/commands/ingest.ts';
 import { scratchDir } from '../test/helpers/cli.ts';
-import { embeddedStore, runCommand } from '../test/helpers/command.ts';
+import { embeddedStore, runCommand } from '../test/helpers/in-process.ts';
 import { buildJobSite, startSite } from '../test/helpers/job-site.ts';
 
 interface ExportedOffer {

@@ -36,10 +36,20 @@ export interface CliOptions {
 /** The environment's Chroma settings are left out: a test that wants a server says so. */
 const NO_CHROMA_CONNECTION = { CHROMA_URL: undefined, CHROMA_API_KEY: undefined, CHROMA_HEADERS: undefined, CHROMA_TENANT: undefined, CHROMA_DATABASE: undefined };
 
+/**
+ * What a command under test reads of the environment, in a process of its own or in process
+ * (test/helpers/in-process.ts): this process's, without the settings of a developer's shell that
+ * would change what it connects to or embeds with, and with the test's own variables.
+ */
+export function commandEnvironment(vars: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...NO_CHROMA_CONNECTION, OFFERS_LLM_MODEL: undefined, OFFERS_EMBEDDINGS: undefined, ...vars };
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  return env;
+}
+
 /** Starts the real binary and hands back the child, for tests that signal it while it runs. */
 export function startCli(args: string[], options: CliOptions = {}): { child: ChildProcess; result: Promise<CliRun> } {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...NO_CHROMA_CONNECTION, OFFERS_LLM_MODEL: undefined, OFFERS_EMBEDDINGS: undefined, ...options.env };
-  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+  const env = commandEnvironment(options.env);
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'offers.mjs'), ...args], {
     cwd: options.cwd ?? ROOT,
     env,

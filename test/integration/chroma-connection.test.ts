@@ -27,7 +27,7 @@ import { ingest as ingestCommand } from '../../src/commands/ingest.ts';
 import { query as queryCommand } from '../../src/commands/query.ts';
 import { stats as statsCommand } from '../../src/commands/stats.ts';
 import { closedPort, DEMO_OFFERS, runCli, scratchDir, type CliRun } from '../helpers/cli.ts';
-import { ownStoreCli, type OwnStoreCli } from '../helpers/own-store.ts';
+import { runCommand } from '../helpers/in-process.ts';
 import { startServer } from '../helpers/serve.ts';
 import { startTokenProxy, type TokenProxy } from '../helpers/token-proxy.ts';
 
@@ -42,17 +42,16 @@ describe('Chroma behind a token gateway', () => {
   /** The record of the offers ingested through the proxy, into the default database. */
   let dataDir: string;
   let ingested: IndexStats;
-  let commands: OwnStoreCli;
   const admin = () => new AdminClient(chromaAddress(server.url));
   /** The three commands the refusals are checked with, in process, each with the environment given. */
   const ASKED: Record<'stats' | 'query' | 'ingest', (dir: string, env: Record<string, string>) => Promise<CliRun>> = {
-    stats: (dir, env) => commands.run(dir, statsCommand, { json: true, env }),
-    query: (dir, env) => commands.run(dir, queryCommand, { question: QUESTION, format: 'json', env }),
-    ingest: (dir, env) => commands.run(dir, ingestCommand, { sources: [DEMO_OFFERS], env }),
+    stats: (dir, env) => runCommand(statsCommand, { dataDir: dir, json: true, env }),
+    query: (dir, env) => runCommand(queryCommand, { dataDir: dir, question: QUESTION, format: 'json', env }),
+    ingest: (dir, env) => runCommand(ingestCommand, { dataDir: dir, sources: [DEMO_OFFERS], env }),
   };
   /** `offers stats` in process against the gateway (or the CHROMA_URL `env` gives). */
   const stats = (dir: string, env: Record<string, string>, flags: { json?: boolean; check?: boolean; repair?: boolean } = {}) =>
-    commands.run(dir, statsCommand, { ...flags, env: { CHROMA_URL: proxy.url, ...env } });
+    runCommand(statsCommand, { dataDir: dir, ...flags, env: { CHROMA_URL: proxy.url, ...env } });
   const noSecret = (run: CliRun) => {
     for (const secret of [KEY, PASSWORD]) assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret), `a secret was printed:\n${run.stdout}\n${run.stderr}`);
   };
@@ -62,10 +61,8 @@ describe('Chroma behind a token gateway', () => {
     server = await startEmbeddedChroma({ dataDir: path.join(scratch.dir, 'server') });
     proxy = await startTokenProxy({ target: server.url, token: KEY });
     dataDir = path.join(scratch.dir, 'data');
-    commands = await ownStoreCli();
   });
   after(async () => {
-    await commands.cleanup();
     await proxy.close();
     await server.stop();
     await scratch.cleanup();
@@ -76,7 +73,7 @@ describe('Chroma behind a token gateway', () => {
     // The real binary, once: the variables are read from its environment at its start.
     const ingest = await runCli(['--data-dir', dataDir, 'ingest', DEMO_OFFERS, '--json'], { env: { CHROMA_URL: proxy.url, ...env } });
     assert.equal(ingest.code, 0, ingest.stderr);
-    const query = await commands.run(dataDir, queryCommand, { question: QUESTION, format: 'json', env: { CHROMA_URL: proxy.url, ...env } });
+    const query = await runCommand(queryCommand, { dataDir, question: QUESTION, format: 'json', env: { CHROMA_URL: proxy.url, ...env } });
     assert.equal(query.code, 0, query.stderr);
     assert.ok((JSON.parse(query.stdout) as Answer).citations.length > 0);
     const counted = await stats(dataDir, env, { json: true });
@@ -150,7 +147,7 @@ describe('Chroma behind a token gateway', () => {
     await admin().createDatabase({ name: 'team_offers', tenant: 'default_tenant' });
     const teamDir = path.join(scratch.dir, 'team-data');
     const env = { CHROMA_API_KEY: KEY, CHROMA_DATABASE: 'team_offers' };
-    const ingest = await commands.run(teamDir, ingestCommand, { sources: [DEMO_OFFERS], json: true, env: { CHROMA_URL: proxy.url, ...env } });
+    const ingest = await runCommand(ingestCommand, { dataDir: teamDir, sources: [DEMO_OFFERS], json: true, env: { CHROMA_URL: proxy.url, ...env } });
     assert.equal(ingest.code, 0, ingest.stderr);
     const inTeam = new ChromaClient({ ...chromaAddress(server.url), database: 'team_offers' });
     const [space] = spaceOf(ingested);
@@ -201,8 +198,8 @@ describe('Chroma behind a token gateway', () => {
     const asked: Array<[string, () => Promise<CliRun>]> = [
       ['stats', () => stats(dataDir, env)],
       ['stats --json', () => stats(dataDir, env, { json: true })],
-      ['query --format json', () => commands.run(dataDir, queryCommand, { question: QUESTION, format: 'json', env })],
-      ['query', () => commands.run(dataDir, queryCommand, { question: QUESTION, env })],
+      ['query --format json', () => runCommand(queryCommand, { dataDir, question: QUESTION, format: 'json', env })],
+      ['query', () => runCommand(queryCommand, { dataDir, question: QUESTION, env })],
     ];
     for (const [args, ask] of asked) {
       const run = await ask();
@@ -212,7 +209,7 @@ describe('Chroma behind a token gateway', () => {
       noSecret(run);
     }
     // export is the record's own dump (it never opens the store): a backup must not depend on Chroma being up.
-    const exported = await commands.run(dataDir, exportOffers, { env: { CHROMA_URL: unreachable } });
+    const exported = await runCommand(exportOffers, { dataDir, env: { CHROMA_URL: unreachable } });
     assert.equal(exported.code, 0, exported.stderr);
     assert.equal(exported.stdout.trim().split('\n').length, ingested.offers);
   });

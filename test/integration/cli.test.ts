@@ -11,7 +11,7 @@ import { normaliseSpace } from '../../src/query/quotes.ts';
 import type { Answer } from '../../src/query/types.ts';
 import { closedPort, copyDemoOffers, DEMO_OFFERS, runCli, scratchDir, startCli, type CliRun } from '../helpers/cli.ts';
 import { inProcess, type InProcess } from '../helpers/in-process.ts';
-import { ownStoreCli } from '../helpers/own-store.ts';
+import { runCommand } from '../helpers/in-process.ts';
 
 /** What the demo offers hold (data/README.md): 37 offers in 35 files, one a repost counted once. */
 const DEMO = { offers: 36, chunks: 238, sources: 35, duplicates: 1, sre: 14, devops: 14 };
@@ -201,15 +201,13 @@ describe('offers CLI, errors', () => {
   it('Chroma unreachable: one line naming the URL and the fix, exit 1, no stack trace', async () => {
     const port = await closedPort();
     const scratch = await scratchDir();
-    const commands = await ownStoreCli();
     try {
-      const run = await commands.run(scratch.dir, stats, { env: { CHROMA_URL: `http://127.0.0.1:${port}` } });
+      const run = await runCommand(stats, { dataDir: scratch.dir, env: { CHROMA_URL: `http://127.0.0.1:${port}` } });
       assert.equal(run.code, 1);
       assert.match(run.stderr, new RegExp(`127\\.0\\.0\\.1:${port}`));
       assert.match(run.stderr, /fix:/);
       assert.doesNotMatch(run.stderr, /\n\s+at /, 'stack trace printed');
     } finally {
-      await commands.cleanup();
       await scratch.cleanup();
     }
   });
@@ -217,14 +215,12 @@ describe('offers CLI, errors', () => {
   it('a query with the store unreachable and nothing recorded names the store (exit 1), not "0 indexed offers" (exit 4)', async () => {
     const port = await closedPort();
     const scratch = await scratchDir();
-    const commands = await ownStoreCli();
     try {
-      const run = await commands.run(scratch.dir, query, { question: 'SRE vs DevOps engineer', env: { CHROMA_URL: `http://127.0.0.1:${port}` } });
+      const run = await runCommand(query, { dataDir: scratch.dir, question: 'SRE vs DevOps engineer', env: { CHROMA_URL: `http://127.0.0.1:${port}` } });
       assert.equal(run.code, 1, run.stderr);
       assert.match(run.stderr, new RegExp(`^offers: Chroma is not reachable at http://127\\.0\\.0\\.1:${port}`));
       assert.match(run.stderr, /\n {2}fix: /);
     } finally {
-      await commands.cleanup();
       await scratch.cleanup();
     }
   });

@@ -7,7 +7,7 @@
  * The faults are the real binary's (a signal, a killed server, a full stdout, another user, readers
  * side by side); what comes before and after them (an ingest to set up, the run that recovers, a
  * writer refused by a read-only mount) runs in process, each command opening the data dir's own
- * embedded Chroma as a CLI run does (test/helpers/own-store.ts).
+ * embedded Chroma as a CLI run does (runCommand, test/helpers/in-process.ts).
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -25,7 +25,7 @@ import { reindex } from '../../src/commands/reindex.ts';
 import { stats } from '../../src/commands/stats.ts';
 import { isRunning } from '../../src/util/pid-file.ts';
 import { DEMO_OFFERS, ROOT, runCli, scratchDir, startCli } from '../helpers/cli.ts';
-import { ownStoreCli, type OwnStoreCli } from '../helpers/own-store.ts';
+import { runCommand } from '../helpers/in-process.ts';
 
 const OFFERS = 400; // ~2,000 chunks: two write batches, so a run can be stopped between them
 /** The demo offers (data/README.md): 37 offers in 35 files, one of them a repost, counted once. */
@@ -74,8 +74,8 @@ async function serverPid(dataDir: string): Promise<number> {
   return (JSON.parse(await readFile(path.join(dataDir, 'chroma', 'server.json'), 'utf8')) as { pid: number }).pid;
 }
 
-async function consistentStats(commands: OwnStoreCli, dataDir: string): Promise<{ offers: number; chunks: number; storeChunks: number }> {
-  const run = await commands.run(dataDir, stats, { json: true });
+async function consistentStats(dataDir: string): Promise<{ offers: number; chunks: number; storeChunks: number }> {
+  const run = await runCommand(stats, { dataDir, json: true });
   assert.equal(run.code, 0, run.stderr);
   const counted = JSON.parse(run.stdout) as { offers: number; chunks: number; storeChunks: number };
   assert.equal(counted.storeChunks, counted.chunks, 'the store holds exactly the recorded chunks');
@@ -86,17 +86,14 @@ describe('faults during an ingest', () => {
   let scratch: Awaited<ReturnType<typeof scratchDir>>;
   let corpus: string;
   let dataDir: string;
-  let commands: OwnStoreCli;
 
   before(async () => {
     scratch = await scratchDir('offers-faults-');
     corpus = path.join(scratch.dir, 'offers');
     dataDir = path.join(scratch.dir, 'data');
-    commands = await ownStoreCli();
     await generateOffers(corpus, OFFERS, 'faults');
   });
   after(async () => {
-    await commands.cleanup();
     await scratch.cleanup();
   });
 
@@ -125,11 +122,11 @@ describe('faults during an ingest', () => {
   });
 
   it('the next run completes, and the index is consistent', async () => {
-    const run = await commands.run(dataDir, ingest, { sources: [corpus], json: true });
+    const run = await runCommand(ingest, { dataDir, sources: [corpus], json: true });
     assert.equal(run.code, 0, run.stderr);
     const result = JSON.parse(run.stdout) as { offers: number; recovered: number };
     assert.equal(result.offers, OFFERS);
-    const counted = await consistentStats(commands, dataDir);
+    const counted = await consistentStats(dataDir);
     assert.equal(counted.offers, OFFERS);
   });
 
@@ -173,9 +170,8 @@ describe('storage faults', () => {
     const scratch = await scratchDir('offers-readonly-copy-');
     const dataDir = path.join(scratch.dir, 'data');
     const view = path.join(scratch.dir, 'view');
-    const commands = await ownStoreCli();
     try {
-      const ingested = await commands.run(dataDir, ingest, { sources: [DEMO_OFFERS] });
+      const ingested = await runCommand(ingest, { dataDir, sources: [DEMO_OFFERS] });
       assert.equal(ingested.code, 0, ingested.stderr);
       // A copy taken while a writer ran holds its lock, which a reader can't remove there.
       const dead = spawnSync(process.execPath, ['-e', '']).pid!;
@@ -212,14 +208,13 @@ describe('storage faults', () => {
         const texts = new Map(exported.stdout.trim().split('\n').map((line) => JSON.parse(line) as { offerId: string; text: string }).map((o) => [o.offerId, normaliseSpace(o.text)]));
         for (const citation of answer.citations) assert.ok(texts.get(citation.offerId)?.includes(normaliseSpace(citation.quote)), citation.quote);
 
-        const write = await commands.run(view, reindex, {});
+        const write = await runCommand(reindex, { dataDir: view });
         assert.equal(write.code, 1);
         assert.match(write.stderr, /^offers: cannot write to the data dir, read-only file system/);
       } finally {
         execFileSync('umount', [view], { stdio: 'ignore' });
       }
     } finally {
-      await commands.cleanup();
       await scratch.cleanup();
     }
   });

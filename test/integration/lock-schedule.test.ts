@@ -16,7 +16,7 @@ import type { StartTrigger } from '../../src/schedule/run-schedule.ts';
 import { startEmbeddedChroma } from '../../src/store/chroma-server.ts';
 import { serversOn } from '../helpers/chroma-processes.ts';
 import { runCli, scratchDir, startCli } from '../helpers/cli.ts';
-import { ownStoreCli, type OwnStoreCli } from '../helpers/own-store.ts';
+import { runCommand } from '../helpers/in-process.ts';
 import { editOffer, writeSyntheticCorpus } from '../helpers/synthetic-corpus.ts';
 
 /**
@@ -30,20 +30,16 @@ describe('data-dir lock and schedule, end to end', () => {
   let scratch: Awaited<ReturnType<typeof scratchDir>>;
   let offersDir: string;
   let dataDir: string;
-  /** Commands in process that open the data dir's store themselves, as the CLI does: the lock and the embedded server are theirs to take. */
-  let commands: OwnStoreCli;
 
   before(async () => {
     scratch = await scratchDir('offers-lock-');
     offersDir = path.join(scratch.dir, 'offers');
     dataDir = path.join(scratch.dir, 'data');
-    commands = await ownStoreCli();
     await writeSyntheticCorpus(offersDir, { count: 7 }); // below the first repost
-    const run = await commands.run(dataDir, ingest, { sources: [offersDir] });
+    const run = await runCommand(ingest, { dataDir, sources: [offersDir] });
     assert.equal(run.code, 0, run.stderr);
   });
   after(async () => {
-    await commands.cleanup();
     await scratch.cleanup();
   });
 
@@ -102,7 +98,7 @@ describe('data-dir lock and schedule, end to end', () => {
     const extra = path.join(scratch.dir, 'extra');
     await writeSyntheticCorpus(extra, { count: 1, seed: 99 });
     await rename(path.join(extra, 'offer-00000.md'), path.join(offersDir, 'added.md'));
-    const run = await commands.run(dataDir, reindex, { json: true });
+    const run = await runCommand(reindex, { dataDir, json: true });
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, new RegExp(`removing the lock left by offers ingest \\(pid ${dead}`));
     const report = JSON.parse(run.stdout) as { new: number; changed: number; removed: number; unchanged: number; roles: Record<string, { changed: number; removed: number }> };
@@ -115,7 +111,7 @@ describe('data-dir lock and schedule, end to end', () => {
     assert.match(run.stderr, /^role\s+new\s+changed\s+removed\s+expired\s+unchanged\s+duplicates$/m);
     assert.equal(existsSync(lockPath(dataDir)), false);
 
-    const history = await commands.run(dataDir, stats, { json: true, includeRemoved: true });
+    const history = await runCommand(stats, { dataDir, json: true, includeRemoved: true });
     assert.equal((JSON.parse(history.stdout) as { history: Record<string, { removed: number }> }).history['DevOps Engineer']?.removed, 1);
   });
 
@@ -128,7 +124,7 @@ describe('data-dir lock and schedule, end to end', () => {
       const output = options.output!;
       return schedule({ ...options, output: { result: output.result, info: (text) => ((said += `${text}\n`), output.info(text)) } });
     };
-    const running = commands.run(dataDir, watched, { cron: '* * * * * *', json: true, trigger: driven.trigger, stop: driven.stop });
+    const running = runCommand(watched, { dataDir, cron: '* * * * * *', json: true, trigger: driven.trigger, stop: driven.stop });
     for (const n of [1, 2]) {
       driven.tick();
       await until(() => new RegExp(`run ${n}: (done|failed)`).test(said), `run ${n} to end`);

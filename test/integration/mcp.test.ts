@@ -12,7 +12,7 @@ import type { Answer } from '../../src/query/types.ts';
 import type { SearchResult } from '../../src/mcp/search-passages.ts';
 import type { OfferDetail } from '../../src/serve/views.ts';
 import { ROOT, scratchDir } from '../helpers/cli.ts';
-import { embeddedStore, runCommand } from '../helpers/command.ts';
+import { embeddedStore, runCommand } from '../helpers/in-process.ts';
 import { HOSTILE_SCRIPT, startServer, writeDemoOffers } from '../helpers/serve.ts';
 
 /**

@@ -8,7 +8,7 @@ import { CONFIG_FILE } from '../../src/config.ts';
 import { OpenAIEmbedder } from '../../src/embed/openai-embedder.ts';
 import { FatalError } from '../../src/errors.ts';
 import { DEMO_OFFERS, runCli, scratchDir } from '../helpers/cli.ts';
-import { runCommand } from '../helpers/command.ts';
+import { runCommand } from '../helpers/in-process.ts';
 import { FAKE_EMBEDDING_DIMENSION, startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
 
 /** The `openai` embedder: the real @langchain/openai client against an OpenAI-compatible server on 127.0.0.1. */

@@ -9,7 +9,7 @@ import type { Answer } from '../../src/query/types.ts';
 import type { StoreConnection } from '../../src/store/connect.ts';
 import { citationMarkers } from '../../src/query/verify.ts';
 import { copyDemoOffers, ROOT, runCli, scratchDir } from '../helpers/cli.ts';
-import { embeddedStore, runCommand } from '../helpers/command.ts';
+import { embeddedStore, runCommand } from '../helpers/in-process.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
 import { jsonLdPage } from '../helpers/job-site.ts';
 

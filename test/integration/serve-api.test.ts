@@ -12,7 +12,7 @@ import { query } from '../../src/commands/query.ts';
 import { serve } from '../../src/commands/serve.ts';
 import { stats } from '../../src/commands/stats.ts';
 import { runCli, scratchDir } from '../helpers/cli.ts';
-import { ownStoreCli, type OwnStoreCli } from '../helpers/own-store.ts';
+import { runCommand } from '../helpers/in-process.ts';
 import { HOSTILE_SCRIPT, HOSTILE_WORD, ingestDemoOffers, startServer, type RunningServer } from '../helpers/serve.ts';
 
 /**
@@ -20,7 +20,7 @@ import { HOSTILE_SCRIPT, HOSTILE_WORD, ingestDemoOffers, startServer, type Runni
  * the answers are the CLI's, byte for byte; bad requests get a status and one line; the token and
  * loopback rules; a writer from another process gets the data dir while the server runs; the
  * re-index history; a clean stop. What the server is compared with (the CLI's own answers) and
- * the refusals to start come from the command functions in process (test/helpers/own-store.ts).
+ * the refusals to start come from the command functions in process (runCommand, test/helpers/in-process.ts).
  */
 
 const QUESTION = 'Focusing on missions and requirements, what is the difference between the SRE and the DevOps engineer positions?';
@@ -70,13 +70,12 @@ describe('offers serve: the HTTP API', () => {
     // What the CLI says, before the server holds the data dir: the commands in process, opening
     // the data dir's embedded Chroma as the CLI does. Readers side by side share one embedded
     // server (test/integration/readers.test.ts): one start instead of four.
-    const commands = await ownStoreCli();
     try {
       const [answer, refusal, counted, exports] = await Promise.all([
-        commands.run(dataDir, query, { question: QUESTION, format: 'json' }),
-        commands.run(dataDir, query, { question: REFUSED.question, roles: REFUSED.roles, format: 'json' }),
-        commands.run(dataDir, stats, { json: true }),
-        commands.run(dataDir, exportOffers, {}),
+        runCommand(query, { dataDir, question: QUESTION, format: 'json' }),
+        runCommand(query, { dataDir, question: REFUSED.question, roles: REFUSED.roles, format: 'json' }),
+        runCommand(stats, { dataDir, json: true }),
+        runCommand(exportOffers, { dataDir }),
       ]);
       assert.equal(answer.code, 0, answer.stderr);
       cliAnswer = answer.stdout;
@@ -85,7 +84,6 @@ describe('offers serve: the HTTP API', () => {
       cliStats = JSON.parse(counted.stdout) as IndexStats;
       exported = exports.stdout.trim().split('\n').map((line) => JSON.parse(line) as Exported);
     } finally {
-      await commands.cleanup();
     }
     server = await startServer(['--data-dir', dataDir, 'serve', '--port', '0']);
   });
@@ -212,29 +210,26 @@ describe('offers serve: the HTTP API', () => {
 describe('offers serve: tokens, hosts and schedules', () => {
   let scratch: Awaited<ReturnType<typeof scratchDir>>;
   let dataDir: string;
-  let commands: OwnStoreCli;
   const TOKEN = 'test-token-0123456789abcdef';
 
   before(async () => {
     scratch = await scratchDir();
     dataDir = path.join(scratch.dir, 'data');
-    commands = await ownStoreCli();
   });
   after(async () => {
-    await commands.cleanup();
     await scratch.cleanup();
   });
 
   it('refuses to bind beyond loopback without OFFERS_TOKEN: exit 2, one line with the fix', async () => {
     // In process: the refusals come before the server listens, from the environment given.
-    const run = await commands.run(dataDir, serve, { host: '0.0.0.0', port: 0, env: {} });
+    const run = await runCommand(serve, { dataDir, host: '0.0.0.0', port: 0, env: {} });
     assert.equal(run.code, 2, run.stderr);
     assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
     assert.match(run.stderr, /^offers: --host 0\.0\.0\.0 reaches beyond this machine.*set OFFERS_TOKEN/);
-    const weak = await commands.run(dataDir, serve, { port: 0, env: { OFFERS_TOKEN: 'short' } });
+    const weak = await runCommand(serve, { dataDir, port: 0, env: { OFFERS_TOKEN: 'short' } });
     assert.equal(weak.code, 2);
     assert.match(weak.stderr, /^offers: OFFERS_TOKEN must be at least 16 characters/);
-    const cron = await commands.run(dataDir, serve, { port: 0, schedule: 'every tuesday', env: {} });
+    const cron = await runCommand(serve, { dataDir, port: 0, schedule: 'every tuesday', env: {} });
     assert.equal(cron.code, 2);
     assert.match(cron.stderr, /^offers: --schedule "every tuesday" is not a cron expression/);
   });

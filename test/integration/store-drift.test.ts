@@ -6,7 +6,7 @@
  * the next reindex (or `stats --check --repair`) embeds the lost chunks again from the record.
  *
  * The commands run in process, each opening the data dir's embedded Chroma server itself and
- * stopping it at its end, as a CLI run does (test/helpers/own-store.ts): deleting the Chroma data
+ * stopping it at its end, as a CLI run does (runCommand, test/helpers/in-process.ts): deleting the Chroma data
  * between two commands is then what it is between two CLI runs, without a process per command.
  */
 import assert from 'node:assert/strict';
@@ -19,7 +19,7 @@ import { reindex } from '../../src/commands/reindex.ts';
 import { stats as statsCommand, type StatsOptions } from '../../src/commands/stats.ts';
 import type { Answer } from '../../src/query/types.ts';
 import { DEMO_OFFERS, scratchDir } from '../helpers/cli.ts';
-import { ownStoreCli, type OwnStoreCli } from '../helpers/own-store.ts';
+import { runCommand } from '../helpers/in-process.ts';
 import { startFakeOpenAI } from '../helpers/fake-openai.ts';
 
 interface Stats {
@@ -32,22 +32,19 @@ interface Stats {
 describe('record and store drifting apart', () => {
   let scratch: Awaited<ReturnType<typeof scratchDir>>;
   let dataDir: string;
-  let commands: OwnStoreCli;
   const stats = async (flags: Pick<StatsOptions, 'check' | 'repair'> = {}): Promise<{ code: number; stats: Stats; stderr: string }> => {
-    const run = await commands.run(dataDir, statsCommand, { json: true, ...flags });
+    const run = await runCommand(statsCommand, { dataDir, json: true, ...flags });
     return { code: run.code, stats: JSON.parse(run.stdout) as Stats, stderr: run.stderr };
   };
-  const ask = () => commands.run(dataDir, query, { question: 'What is the difference between SRE and DevOps engineer positions?', format: 'json' });
+  const ask = () => runCommand(query, { dataDir, question: 'What is the difference between SRE and DevOps engineer positions?', format: 'json' });
 
   before(async () => {
     scratch = await scratchDir('offers-drift-');
     dataDir = path.join(scratch.dir, 'data');
-    commands = await ownStoreCli();
-    const run = await commands.run(dataDir, ingest, { sources: [DEMO_OFFERS] });
+    const run = await runCommand(ingest, { dataDir, sources: [DEMO_OFFERS] });
     assert.equal(run.code, 0, run.stderr);
   });
   after(async () => {
-    await commands.cleanup();
     await scratch.cleanup();
   });
 
@@ -71,7 +68,7 @@ describe('record and store drifting apart', () => {
   });
 
   it('the next reindex repairs it, though no source changed', async () => {
-    const reindexed = await commands.run(dataDir, reindex, { json: true });
+    const reindexed = await runCommand(reindex, { dataDir, json: true });
     assert.equal(reindexed.code, 0, reindexed.stderr);
     assert.match(reindexed.stderr, /repaired the vector store: \d+ chunks the store had lost embedded again from the record/);
     const after = await stats({ check: true });
@@ -95,13 +92,13 @@ describe('record and store drifting apart', () => {
     const fake = await startFakeOpenAI();
     try {
       const env = { OFFERS_EMBEDDINGS: 'openai', OPENAI_BASE_URL: fake.baseUrl, OFFERS_EMBEDDING_MODEL: 'fake-embedder' };
-      const json = await commands.run(dataDir, statsCommand, { json: true, env });
+      const json = await runCommand(statsCommand, { dataDir, json: true, env });
       assert.equal(json.code, 0, json.stderr);
       const counted = JSON.parse(json.stdout) as Stats & { offers: number };
       assert.equal(counted.offers, 0);
       assert.equal(counted.warnings.length, 1, JSON.stringify(counted.warnings));
       assert.match(counted.warnings[0]!, /^no offers are indexed with \S*fake-embedder\S* \(\d+d\), but this data dir holds an index built with another embedder \(offers-local-[^)]+\); set OFFERS_EMBEDDINGS and OFFERS_EMBEDDING_MODEL back/);
-      const text = await commands.run(dataDir, statsCommand, { env });
+      const text = await runCommand(statsCommand, { dataDir, env });
       assert.match(text.stdout, /\nwarning: no offers are indexed with /);
     } finally {
       await fake.close();

@@ -2,7 +2,7 @@
  * One index for a team (issue 18): the record in Postgres (OFFERS_DATABASE_URL) and the vectors in
  * a Chroma server (CHROMA_URL), used from two data dirs as two machines would use them. A real
  * Postgres cluster (test/helpers/postgres.ts) and a real Chroma server started by the CLI's own
- * code. The commands run in process (test/helpers/command.ts), each machine a data dir of its own
+ * code. The commands run in process (runCommand, test/helpers/in-process.ts), each machine a data dir of its own
  * reading both URLs from the environment: each command opens its own Postgres connections, the
  * record's and the advisory lock's, so what the lock sees is what two machines' commands show it.
  * Through the real CLI: the variables' reading at the start of a process, and the machines
@@ -31,7 +31,7 @@ import { collectionName } from '../../src/store/vector-store.ts';
 import { openWorkspace } from '../../src/workspace.ts';
 import { storeAgainstRecord } from '../helpers/index-check.ts';
 import { closedPort, copyDemoOffers, runCli, scratchDir, startCli, type CliRun } from '../helpers/cli.ts';
-import { runCommand, startCommand } from '../helpers/command.ts';
+import { runCommand, startCommand } from '../helpers/in-process.ts';
 import { startServer } from '../helpers/serve.ts';
 import { postgresBinDir, usePostgres } from '../helpers/postgres.ts';
 import { buildJobSite, startSite } from '../helpers/job-site.ts';

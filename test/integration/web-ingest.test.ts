@@ -14,7 +14,7 @@ import { exportOffers } from '../../src/commands/export.ts';
 import { ingest } from '../../src/commands/ingest.ts';
 import { reindex } from '../../src/commands/reindex.ts';
 import { runCli, scratchDir } from '../helpers/cli.ts';
-import { withEnv } from '../helpers/command.ts';
+import { withEnv } from '../helpers/in-process.ts';
 import { inProcess } from '../helpers/in-process.ts';
 import { buildJobSite, type Handler, jsonLdPage, sectionsHtml, serve, siteOffer, sitemap, startSite } from '../helpers/job-site.ts';
 
