@@ -15,6 +15,7 @@ import { parseOffers } from './parse/index.ts';
 import type { SourceItem, SourceItems } from './sources/item.ts';
 import { expandLocalSources, fileItem, MISSING_PATH_FIX } from './sources/local.ts';
 import { recordedItem } from './sources/recorded.ts';
+import { concatItems, itemsOf } from './sources/sequence.ts';
 import { discoverNewFiles, rememberRoots } from './sources/roots.ts';
 import { SnapshotStore, type Snapshots } from './fetch/snapshots.ts';
 import { type WebOptions, WebSession, type WebStats } from './fetch/web-session.ts';
@@ -80,12 +81,12 @@ export async function ingestSources(workspace: Workspace, args: string[], option
     throw new FatalError(`${missing.join(', ')}: no such file or directory`, MISSING_PATH_FIX);
   }
   rememberRoots(workspace.records, local, options.role);
-  const items = files.map((file) => fileItem(file, { role: options.role, found: !named.has(file) }));
+  const items = itemsOf(files, (file) => fileItem(file, { role: options.role, found: !named.has(file) }));
   if (web.length === 0) return ingestItems(workspace, items, problems.map(toFailure), options);
   return withWebSession(workspace, options, async (session, withProgress) => {
     const expanded = await expandWebSources(web, session, options.role);
     for (const root of expanded.roots) workspace.records.putWebRoot(webRootOf(root, options.role, options.web ?? {}));
-    return ingestItems(workspace, items.concat(expanded.items), problems.concat(expanded.problems).map(toFailure), withProgress);
+    return ingestItems(workspace, concatItems(items, expanded.items), problems.concat(expanded.problems).map(toFailure), withProgress);
   });
 }
 
