@@ -1,5 +1,6 @@
 import { ingestItems, ingestSources, reindexAll, type IngestResult } from '../ingest/pipeline.ts';
 import type { SourceItems } from '../ingest/sources/item.ts';
+import { itemsOf } from '../ingest/sources/sequence.ts';
 import { resolveConfig } from '../src/config.ts';
 import { openWorkspace } from '../src/workspace.ts';
 import { syntheticOffer } from '../scripts/synthetic-offers.ts';
@@ -26,23 +27,16 @@ export interface BenchIngestResult {
   maxRssMb: number;
 }
 
-/**
- * Offers [from, to) made one at a time as the pipeline reads them: a list of 100k items held
- * ~50 MB live through the whole build, the bench's own weight and not the pipeline's.
- */
+/** Offers [from, to), each made as the pipeline reads it (itemsOf): the bench's own list weighs nothing. */
 export function syntheticItems(from: number, to: number, seed: string): SourceItems {
-  return {
-    length: Math.max(0, to - from),
-    *[Symbol.iterator]() {
-      for (let i = from; i < to; i++) {
-        yield {
-          source: `synthetic:${seed}/${i}.md`,
-          kind: 'file',
-          load: async () => ({ bytes: new TextEncoder().encode(syntheticOffer(i, seed).text), hint: { extension: '.md' } }),
-        };
-      }
-    },
-  };
+  return itemsOf(to - from, (offset) => {
+    const i = from + offset;
+    return {
+      source: `synthetic:${seed}/${i}.md`,
+      kind: 'file',
+      load: async () => ({ bytes: new TextEncoder().encode(syntheticOffer(i, seed).text), hint: { extension: '.md' } }),
+    };
+  });
 }
 
 async function main(): Promise<void> {

@@ -81,7 +81,7 @@ export async function ingestSources(workspace: Workspace, args: string[], option
     throw new FatalError(`${missing.join(', ')}: no such file or directory`, MISSING_PATH_FIX);
   }
   rememberRoots(workspace.records, local, options.role);
-  const items = itemsOf(files, (file) => fileItem(file, { role: options.role, found: !named.has(file) }));
+  const items = itemsOf(files.length, (i) => fileItem(files[i]!, { role: options.role, found: !named.has(files[i]!) }));
   if (web.length === 0) return ingestItems(workspace, items, problems.map(toFailure), options);
   return withWebSession(workspace, options, async (session, withProgress) => {
     const expanded = await expandWebSources(web, session, options.role);

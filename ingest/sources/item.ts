@@ -21,9 +21,8 @@ export interface SourceItem {
 }
 
 /**
- * The sources of one run, read one at a time: an array, or a sequence made item by item that
- * knows its length (the progress line's total). A list of 100k items held 24 to 50 MB live for
- * the whole run (an object and a closure each), which the heap's growth then roughly tripled.
+ * The sources of one run, read one at a time: an array, or a sequence that makes each item as it
+ * is read and knows its length (the progress line's total; sequence.ts says what it saves).
  */
 export type SourceItems = Iterable<SourceItem> & { readonly length: number };
 

@@ -74,8 +74,9 @@ let envInUse = false;
 
 /**
  * Runs `use` with these variables set in this process's environment, then puts it back; one at a
- * time. Only for what a command reads before its configuration (ConfigFlags.env) reaches it: a
- * command's own environment is given through runCommand's `vars`.
+ * time. Only for what reads this process's environment itself rather than the configuration's
+ * (the ATS API overrides, ingest/fetch/ats.ts): a command's own environment is given through
+ * runCommand's `vars` or its `env`.
  */
 export async function withEnv<T>(vars: Record<string, string>, use: () => Promise<T>): Promise<T> {
   if (envInUse) throw new Error('withEnv: another run already has the environment set; run them one after the other');

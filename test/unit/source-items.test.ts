@@ -8,7 +8,8 @@ const item = (source: string): SourceItem => ({ source, kind: 'file', load: asyn
 describe('a run\'s items, made as they are read', () => {
   it('itemsOf makes each item only when the run reaches it, every time it is read', () => {
     const made: string[] = [];
-    const items = itemsOf(['a.md', 'b.md', 'c.md'], (path) => (made.push(path), item(path)));
+    const paths = ['a.md', 'b.md', 'c.md'];
+    const items = itemsOf(paths.length, (i) => (made.push(paths[i]!), item(paths[i]!)));
     assert.equal(items.length, 3);
     assert.deepEqual(made, [], 'nothing is made before the run reads the items');
     const iterator = items[Symbol.iterator]();
@@ -18,7 +19,7 @@ describe('a run\'s items, made as they are read', () => {
   });
 
   it('concatItems reads one list after the other, and counts both', () => {
-    const items = concatItems(itemsOf(['a.md', 'b.md'], item), [item('https://jobs.example.org/1')], itemsOf([], item));
+    const items = concatItems(itemsOf(2, (i) => item(['a.md', 'b.md'][i]!)), [item('https://jobs.example.org/1')], itemsOf(0, () => item('never.md')));
     assert.equal(items.length, 3);
     assert.deepEqual([...items].map((i) => i.source), ['a.md', 'b.md', 'https://jobs.example.org/1']);
   });
