@@ -4,8 +4,7 @@
  * runner's child and tsx's loader: on these 2-core machines the 67 files took 99 CPU-seconds as
  * processes and 56 in one, and `npm test` is CPU-bound. The integration files keep a process
  * each: they start servers, install signal handlers and race processes against each other.
- * The name sorts before test/integration/ on purpose: the runner starts files in sorted order,
- * and this one, the longest to run, must start with the first of them, not run alone at the end.
+ * scripts/test.mjs starts it first, with the longest integration files.
  */
 import { readdirSync } from 'node:fs';
 

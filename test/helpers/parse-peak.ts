@@ -1,5 +1,5 @@
 /**
- * Run as a child process by test/unit/memory-bounds.test.ts: reads one file the way the pipeline
+ * Run as a child process by test/integration/memory-bounds.test.ts: reads one file the way the pipeline
  * does (parseOffers, then normaliseOffer, one offer at a time; listing pages also through the link
  * reader) and prints `{ offers, problems, links, maxRssMb }`, the peak RSS of this whole process.
  *   node --import tsx test/helpers/parse-peak.ts FILE
