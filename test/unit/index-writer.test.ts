@@ -41,12 +41,13 @@ function chunksOf(o: Offer, n = 2): Chunk[] {
   }));
 }
 
-/** A store that fails the way a killed process stops: after the upsert, before the delete. */
-function failingOnDelete(inner: VectorStore): VectorStore {
+/** A store that fails the way a killed process stops: after the upsert, before the delete (and, with `overrides`, elsewhere too). */
+function failingOnDelete(inner: VectorStore, overrides: Parameters<typeof wrapStore>[1] = {}): VectorStore {
   return wrapStore(inner, {
     delete: async () => {
       throw new Error('killed');
     },
+    ...overrides,
   });
 }
 
@@ -103,12 +104,11 @@ describe('IndexWriter', () => {
     assert.deepEqual(await storedIds(), offers.flatMap((o) => chunksOf(o).map((c) => c.id)).sort());
     assert.equal(writer.stats.written, 3);
 
-    const down: VectorStore = {
-      ...failingOnDelete(store),
+    const down = failingOnDelete(store, {
       upsert: async () => {
         throw new Error('store down');
       },
-    };
+    });
     const failing = new IndexWriter(down, records, embedder, { batchChunks: 2 });
     const d = offer('d', 'v1');
     await failing.write(d, chunksOf(d), 'fp-d');
@@ -123,7 +123,7 @@ describe('IndexWriter', () => {
     await first.flush();
 
     // The record commit is synchronous, so "killed before it" means: killed inside the upsert, after it landed.
-    const killedAfterUpsert: VectorStore = { ...failingOnDelete(store), upsert: async (r) => { await store.upsert(r); throw new Error('killed'); } };
+    const killedAfterUpsert = failingOnDelete(store, { upsert: async (r) => { await store.upsert(r); throw new Error('killed'); } });
     const crashing = new IndexWriter(killedAfterUpsert, records, embedder);
     const v2 = offer('a', 'v2');
     await crashing.write(v2, chunksOf(v2), 'fp-a');
@@ -166,7 +166,7 @@ describe('IndexWriter', () => {
     await crashing.flush();
     assert.equal(await store.count(), 4);
 
-    const upsertKilled: VectorStore = { ...failingOnDelete(store), upsert: async (r) => { await store.upsert(r.slice(0, 1)); throw new Error('killed'); } };
+    const upsertKilled = failingOnDelete(store, { upsert: async (r) => { await store.upsert(r.slice(0, 1)); throw new Error('killed'); } });
     const c = offer('c', 'v1');
     const half = new IndexWriter(upsertKilled, records, embedder);
     await half.write(c, chunksOf(c), 'fp-c');
