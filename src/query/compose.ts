@@ -1,7 +1,7 @@
 import { markdownText } from '../report/sanitize.ts';
 import type { SectionKind } from '../types.ts';
 import { aspectSections, type Aspect } from './question.ts';
-import { cutQuote, isReadableQuote, normaliseSpace } from './quotes.ts';
+import { cutQuote, isReadableQuote, isShortWholeUnit, normaliseSpace } from './quotes.ts';
 import { isBoilerplate } from './boilerplate.ts';
 import { minedCriticalZ, PHRASE_PREFIX } from './phrases.ts';
 import { compareText, conclusiveDifference, selectThemes, Z_95, type SelectOptions } from './stats.ts';
@@ -89,7 +89,8 @@ function allowsBoilerplate(theme: string): boolean {
 
 /**
  * The chunks of a role that mention the theme in the aspect's sections, quoted, best first; a
- * whole sentence or item before any long sentence cut at its clauses. Lazy, because a mined
+ * whole sentence or item before any long sentence cut at its clauses, and a short whole item only
+ * when there is neither. Lazy, because a mined
  * phrase brings every sampled offer of a group that says it (hundreds) and `pickQuotes` takes a
  * few: quoting each cost more than the rest of the answer. The order is the one sorting them all
  * would give.
@@ -102,21 +103,36 @@ function* quotable(
   themes: ThemeLookup,
 ): Generator<Quoted> {
   const cut: Quoted[] = [];
+  let whole = 0;
   const ranked = evidence.filter((e) => e.role === role && sections.includes(e.section)).sort((a, b) => b.score - a.score || compareText(a.chunkId, b.chunkId));
+  const admissible = (quote: string) => allowsBoilerplate(theme) || !isBoilerplate(quote);
   for (const e of ranked) {
     // The first mention that makes a whole, readable, job-specific quote: a fragment ("Alerts"),
     // a heading or an equal-opportunity statement is not evidence of what the job asks.
     for (const span of themes.spans(e.text, theme)) {
       const quote = normaliseSpace(cutQuote(e.text, span, QUOTE_MAX_LENGTH));
-      if (isReadableQuote(quote) && (allowsBoilerplate(theme) || !isBoilerplate(quote))) {
+      if (isReadableQuote(quote) && admissible(quote)) {
         // Whole when no cut was needed: the same quote as with no length limit.
-        if (quote === normaliseSpace(cutQuote(e.text, span, Number.MAX_SAFE_INTEGER))) yield { evidence: e, quote };
-        else cut.push({ evidence: e, quote });
+        if (quote === normaliseSpace(cutQuote(e.text, span, Number.MAX_SAFE_INTEGER))) {
+          whole++;
+          yield { evidence: e, quote };
+        } else cut.push({ evidence: e, quote });
         break;
       }
     }
   }
   yield* cut;
+  if (whole > 0 || cut.length > 0) return;
+  // No offer of the group says it at length: its short whole items, if any ("Basic carpentry skills.").
+  for (const e of ranked) {
+    for (const span of themes.spans(e.text, theme)) {
+      const quote = normaliseSpace(cutQuote(e.text, span, QUOTE_MAX_LENGTH));
+      if (isShortWholeUnit(e.text, span) && admissible(quote)) {
+        yield { evidence: e, quote };
+        break;
+      }
+    }
+  }
 }
 
 /**
@@ -136,7 +152,8 @@ function pickQuotes(perRole: Iterator<Quoted>[], limit: number): Quoted[] {
           open.delete(queue);
           break;
         }
-        const company = normaliseSpace(next.value.evidence.company).toLowerCase() || next.value.evidence.offerId;
+        // Offers whose company is unknown are not one employer: each stands for itself.
+        const company = knownCompany(next.value.evidence)?.toLowerCase() ?? next.value.evidence.offerId;
         if (companies.has(company)) continue;
         companies.add(company);
         picked.push(next.value);
@@ -149,8 +166,13 @@ function pickQuotes(perRole: Iterator<Quoted>[], limit: number): Quoted[] {
 
 /** The company, or the words for an unknown one: a job title is never shown where the company should be. */
 export function companyOf(offer: { company: string }, messages: Messages = MESSAGES.en): string {
+  return knownCompany(offer) ?? messages.unknownCompany;
+}
+
+/** The offer's company, unless ingest found none (normalise.ts writes "Unknown company" then). */
+function knownCompany(offer: { company: string }): string | undefined {
   const company = normaliseSpace(offer.company);
-  return company && !/^unknown company$/i.test(company) ? company : messages.unknownCompany;
+  return company && !/^unknown company$/i.test(company) ? company : undefined;
 }
 
 /** A quote under its point, `  > "quote" (Company) [c1]`: offer text is escaped, so only our marker is one. */
@@ -295,7 +317,10 @@ export function composeAnswer(input: ComposeInput): Answer {
   const themePoint = (aspect: Aspect, stat: ThemeStat, roles: readonly RoleSummary[], text: string, limit: number, shown: boolean): MemoPoint | undefined => {
     const sections = aspectSections(aspect);
     const evidence = input.evidenceByTheme.get(stat.theme);
-    const quotes = pickQuotes(roles.map((r) => quotable(evidence?.get(r.name) ?? [], r.name, stat.theme, sections, input.themes)), shown ? limit : roles.length);
+    const picked = pickQuotes(roles.map((r) => quotable(evidence?.get(r.name) ?? [], r.name, stat.theme, sections, input.themes)), shown ? limit : roles.length);
+    // A point about several groups is cited from each of them, or not at all: quotes of one group
+    // would stand for a claim about the other too.
+    const quotes = roles.every((r) => picked.some((q) => q.evidence.role === r.name)) ? picked : [];
     if (quotes.length === 0 && shown) {
       warnings.push(`No quotable evidence for "${stat.label}" (${roles.map((r) => r.name).join(', ')}, ${aspectWords(aspect, messages).heading.toLowerCase()}); it is listed with its counts only.`);
       return undefined;

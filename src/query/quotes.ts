@@ -206,6 +206,25 @@ export function isReadableQuote(quote: string): boolean {
   return words.length >= MIN_QUOTE_WORDS && !/^\s*(?:#|>|\*|_|\|)/.test(quote);
 }
 
+/** Words a whole bullet item or sentence needs to be quoted when no longer quote says the theme. */
+export const MIN_UNIT_QUOTE_WORDS = 3;
+
+/**
+ * Whether the unit holding `span` is short but whole: a bullet item, or a sentence ending in a
+ * full stop, of at least MIN_UNIT_QUOTE_WORDS words, not a heading. Many offers state what they
+ * ask in such items ("- Basic carpentry skills."), and their phrases would otherwise have no
+ * quote at all; a fragment such as "Alerts", or a heading line, is still not evidence.
+ */
+export function isShortWholeUnit(text: string, span: Span): boolean {
+  const [start, end] = quoteRange(text, span, Number.MAX_SAFE_INTEGER);
+  const quote = text.slice(start, end);
+  const words = quote.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+  if (words.length < MIN_UNIT_QUOTE_WORDS || /^\s*(?:#|>|\*|_|\|)/.test(quote)) return false;
+  const line = text.lastIndexOf('\n', start - 1) + 1;
+  const bullet = BULLET.exec(text.slice(line, start + 1));
+  return (bullet !== null && line + bullet[0].length === start) || /[.!?…]["'»”’)\]]*$/u.test(quote);
+}
+
 /**
  * The sentence (or bullet line) of `text` containing `span`, narrowed to whole words around
  * the span when longer than `maxLength`. Always a verbatim substring of `text`.

@@ -93,6 +93,48 @@ describe('composeAnswer', () => {
     assert.deepEqual(verifyAnswer(partial, fixtureLookup), []);
   });
 
+  it('quotes a short whole item when no offer says the theme at length, and never a fragment', () => {
+    const evidence = fixtureEvidence();
+    const sre = evidence.get('slo')!.get('SRE')!;
+    const short = (text: string) => sre.map((e) => ({ ...e, text }));
+    const compose = (texts: Evidence[]) => {
+      evidence.get('slo')!.set('SRE', texts);
+      return composeAnswer({ question, aspects: ['requirements'], roles: fixtureRoleSummaries(), statsByAspect: fixtureStats(['requirements']), evidenceByTheme: evidence, themes: fixtureThemes });
+    };
+    const items = compose(short('- Weekly error budget reviews.\n- Clear written English.'));
+    const slo = items.claims.find((c) => c.text.includes('SLOs and error budgets'));
+    assert.ok(slo, 'the point is made');
+    assert.deepEqual(new Set(slo.citations.map((id) => items.citations.find((c) => c.id === id)!.quote)), new Set(['Weekly error budget reviews.']));
+    assert.deepEqual(items.warnings, []);
+    // Two words are a fragment, not evidence: the point is left out, as before.
+    const fragment = compose(short('- error budgets\n- Clear written English.'));
+    assert.ok(!fragment.claims.some((c) => c.text.includes('SLOs')));
+    assert.match(fragment.warnings.join('\n'), /No quotable evidence for "SLOs and error budgets"/);
+  });
+
+  it('cites a point about several groups from each of them, or not at all', () => {
+    const evidence = fixtureEvidence();
+    evidence.get('cicd')!.delete('DevOps Engineer');
+    const partial = composeAnswer({ question, aspects: ['missions'], roles: fixtureRoleSummaries(), statsByAspect: fixtureStats(['missions']), evidenceByTheme: evidence, themes: fixtureThemes });
+    assert.ok(!partial.claims.some((c) => c.text.includes('CI/CD')), 'no claim about both cited from one');
+    assert.match(partial.warnings.join('\n'), /No quotable evidence for "CI\/CD pipelines" \(SRE, DevOps Engineer, missions\)/);
+    assert.deepEqual(verifyAnswer(partial, fixtureLookup), []);
+  });
+
+  it('takes offers of unknown company as different employers, not one', () => {
+    const sloCitations = (evidence: Map<string, Map<string, Evidence[]>>) => {
+      const memo = composeAnswer({ question, aspects: ['requirements'], roles: fixtureRoleSummaries(), statsByAspect: fixtureStats(['requirements']), evidenceByTheme: evidence, themes: fixtureThemes });
+      return memo.claims.find((c) => c.text.includes('SLOs and error budgets'))!.citations.map((id) => memo.citations.find((c) => c.id === id)!);
+    };
+    const known = sloCitations(fixtureEvidence());
+    const evidence = fixtureEvidence();
+    evidence.get('slo')!.set('SRE', evidence.get('slo')!.get('SRE')!.map((e) => ({ ...e, company: 'Unknown company' })));
+    const unknown = sloCitations(evidence);
+    assert.ok(known.length >= 2);
+    assert.equal(unknown.length, known.length);
+    assert.equal(new Set(unknown.map((c) => c.offerId)).size, unknown.length);
+  });
+
   it('quotes only evidence from the aspect\'s sections and of the claim\'s role', () => {
     const evidence = fixtureEvidence();
     const sre = evidence.get('slo')!.get('SRE')!;

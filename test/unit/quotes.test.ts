@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { cutQuote, isVerbatim, normaliseSpace, quoteRange, splitUnits } from '../../src/query/quotes.ts';
+import { cutQuote, isShortWholeUnit, isVerbatim, normaliseSpace, quoteRange, splitUnits } from '../../src/query/quotes.ts';
 import { seeded } from '../helpers/property.ts';
 
 function spanOf(text: string, needle: string): [number, number] {
@@ -105,6 +105,24 @@ describe('cutQuote', () => {
       }),
       seeded({ numRuns: 400 }),
     );
+  });
+});
+
+describe('isShortWholeUnit', () => {
+  const text = ['Apiary work', '- Basic carpentry skills', '- Carpentry', '- Smokers', '', 'Travel is paid. Basic carpentry helps with frames and supers in winter.', '## Basic carpentry skills'].join('\n');
+  const at = (needle: string, from = 0): [number, number] => {
+    const start = text.indexOf(needle, from);
+    return [start, start + needle.length];
+  };
+  it('takes a bullet item or a full sentence of three words or more', () => {
+    assert.equal(isShortWholeUnit(text, at('carpentry')), true);
+    assert.equal(isShortWholeUnit(text, at('Travel')), true);
+  });
+  it('leaves out a one-word item, a heading line and a line without a bullet or a full stop', () => {
+    assert.equal(isShortWholeUnit(text, at('Smokers')), false);
+    assert.equal(isShortWholeUnit(text, at('Carpentry')), false);
+    assert.equal(isShortWholeUnit(text, at('Basic carpentry skills', text.indexOf('##'))), false);
+    assert.equal(isShortWholeUnit(text, at('Apiary')), false);
   });
 });
 
