@@ -89,11 +89,10 @@ function allowsBoilerplate(theme: string): boolean {
 
 /**
  * The chunks of a role that mention the theme in the aspect's sections, quoted, best first; a
- * whole sentence or item before any long sentence cut at its clauses, and a short whole item only
- * when there is neither. Lazy, because a mined
- * phrase brings every sampled offer of a group that says it (hundreds) and `pickQuotes` takes a
- * few: quoting each cost more than the rest of the answer. The order is the one sorting them all
- * would give.
+ * whole sentence or item before any long sentence cut at its clauses, and a short whole item
+ * only when there is neither. Lazy, because a mined phrase brings every sampled offer of a group
+ * that says it (hundreds) and `pickQuotes` takes a few: quoting each cost more than the rest of
+ * the answer. The order is the one sorting them all would give.
  */
 function* quotable(
   evidence: readonly Evidence[],

@@ -202,12 +202,18 @@ export const MIN_QUOTE_WORDS = 6;
 
 /** Whether a quote is a readable unit: enough words, not a heading, no leftover markup at its edges. */
 export function isReadableQuote(quote: string): boolean {
-  const words = quote.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
-  return words.length >= MIN_QUOTE_WORDS && !/^\s*(?:#|>|\*|_|\|)/.test(quote);
+  return wordsOf(quote) >= MIN_QUOTE_WORDS && !MARKUP_START.test(quote);
+}
+
+/** Markup a quote must not start with: a heading, a quoted block, emphasis, a table cell. */
+const MARKUP_START = /^\s*(?:#|>|\*|_|\|)/;
+
+function wordsOf(quote: string): number {
+  return quote.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
 }
 
 /** Words a whole bullet item or sentence needs to be quoted when no longer quote says the theme. */
-export const MIN_UNIT_QUOTE_WORDS = 3;
+const MIN_UNIT_QUOTE_WORDS = 3;
 
 /**
  * Whether the unit holding `span` is short but whole: a bullet item, or a sentence ending in a
@@ -218,8 +224,7 @@ export const MIN_UNIT_QUOTE_WORDS = 3;
 export function isShortWholeUnit(text: string, span: Span): boolean {
   const [start, end] = quoteRange(text, span, Number.MAX_SAFE_INTEGER);
   const quote = text.slice(start, end);
-  const words = quote.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
-  if (words.length < MIN_UNIT_QUOTE_WORDS || /^\s*(?:#|>|\*|_|\|)/.test(quote)) return false;
+  if (wordsOf(quote) < MIN_UNIT_QUOTE_WORDS || MARKUP_START.test(quote)) return false;
   const line = text.lastIndexOf('\n', start - 1) + 1;
   const bullet = BULLET.exec(text.slice(line, start + 1));
   return (bullet !== null && line + bullet[0].length === start) || /[.!?…]["'»”’)\]]*$/u.test(quote);

@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { companyOf } from '../query/compose.ts';
 import { isAspect, aspectLabel } from '../query/question.ts';
 import { normaliseSpace } from '../query/quotes.ts';
 import { selectThemes } from '../query/stats.ts';
@@ -131,8 +132,7 @@ function citationHtml(c: Citation): string {
   // The offer's public URL when known, so that a shared report links somewhere its reader can open.
   const shown = c.url ?? c.source;
   const href = sourceHref(shown);
-  const company = normaliseSpace(c.company);
-  const where = [normaliseSpace(c.title), company && !/^unknown company$/i.test(company) ? company : 'unknown company'].filter((s) => s !== '');
+  const where = [normaliseSpace(c.title), companyOf(c)].filter((s) => s !== '');
   const link = href ? `<a href="${escapeHtml(href)}" rel="noreferrer noopener">${escapeHtml(shown)}</a>` : escapeHtml(shown);
   return (
     `<li id="${escapeHtml(c.id)}"><span class="id">[${escapeHtml(c.id)}]</span> ` +
