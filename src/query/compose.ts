@@ -102,7 +102,7 @@ function* quotable(
   themes: ThemeLookup,
 ): Generator<Quoted> {
   const cut: Quoted[] = [];
-  let whole = 0;
+  let wholeQuoted = false;
   const ranked = evidence.filter((e) => e.role === role && sections.includes(e.section)).sort((a, b) => b.score - a.score || compareText(a.chunkId, b.chunkId));
   const admissible = (quote: string) => allowsBoilerplate(theme) || !isBoilerplate(quote);
   for (const e of ranked) {
@@ -113,7 +113,7 @@ function* quotable(
       if (isReadableQuote(quote) && admissible(quote)) {
         // Whole when no cut was needed: the same quote as with no length limit.
         if (quote === normaliseSpace(cutQuote(e.text, span, Number.MAX_SAFE_INTEGER))) {
-          whole++;
+          wholeQuoted = true;
           yield { evidence: e, quote };
         } else cut.push({ evidence: e, quote });
         break;
@@ -121,7 +121,7 @@ function* quotable(
     }
   }
   yield* cut;
-  if (whole > 0 || cut.length > 0) return;
+  if (wholeQuoted || cut.length > 0) return;
   // No offer of the group says it at length: its short whole items, if any ("Basic carpentry skills.").
   for (const e of ranked) {
     for (const span of themes.spans(e.text, theme)) {
