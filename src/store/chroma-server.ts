@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer, type AddressInfo } from 'node:net';
@@ -32,8 +32,9 @@ import { heartbeat } from './chroma-store.ts';
  * Every read-modify-write of server.json (join, start, leave) happens under
  * `<dataDir>/chroma/server.lock` (the data-dir lock's protocol: src/data-dir-lock.ts), held for
  * a start too: a second reader arriving meanwhile waits a moment and joins the new server
- * instead of starting its own. So two servers never run on one data path, and nobody joins a
- * server that is being stopped.
+ * instead of starting its own. A start also stops any server on the data path that no state
+ * names (its starter was killed between spawning and recording it). So two servers never run on
+ * one data path, and nobody joins a server that is being stopped.
  *
  * The server runs in its own process group (detached): a Ctrl-C in the terminal of the command
  * that started it must not take it from the other commands using it. Each user leaves on exit
@@ -139,13 +140,20 @@ async function joinOrStart(paths: ServerPaths, user: ServerUser, log: (line: str
       writeState(paths.statePath, { ...state, users: [...users, user] });
       return new ServerSession(paths, state.pid, url, user);
     }
-    log(`stopping the Chroma server (pid ${state.pid}) left behind by offers process ${state.ownerPid}, which is gone`);
-    if (!(await stopProcess(state.pid))) {
-      throw new FatalError(`could not stop the Chroma server (pid ${state.pid}) left on ${paths.chromaDir}`, `kill -9 ${state.pid}`);
-    }
+    await stopLeftBehind(paths, state.pid, () => log(`stopping the Chroma server (pid ${state.pid}) left behind by offers process ${state.ownerPid}, which is gone`));
   }
   await rm(paths.statePath, { force: true });
+  // A process killed between spawning its server and recording it leaves a server no state
+  // names. Two servers on one data path would both write its files, so it goes first.
+  for (const pid of unrecordedServers(paths.chromaDir)) {
+    await stopLeftBehind(paths, pid, () => log(`stopping a Chroma server (pid ${pid}) on ${paths.chromaDir} that no offers process recorded (its starter was killed)`));
+  }
   return startServer(paths, user, log, timeoutMs);
+}
+
+async function stopLeftBehind(paths: ServerPaths, pid: number, announce: () => void): Promise<void> {
+  announce();
+  if (!(await stopProcess(pid))) throw new FatalError(`could not stop the Chroma server (pid ${pid}) left on ${paths.chromaDir}`, `kill -9 ${pid}`);
 }
 
 /** Under the state lock: spawns the server, records it with its first user, and waits for its heartbeat. */
@@ -454,6 +462,17 @@ async function waitUntilGone(pid: number, timeoutMs: number): Promise<boolean> {
     await sleep(50);
   }
   return true;
+}
+
+/** The Chroma servers running on `chromaDir`, found through /proc (none elsewhere). Under the state lock, with no state naming one. */
+function unrecordedServers(chromaDir: string): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  return entries.filter((entry) => /^\d+$/.test(entry)).map(Number).filter((pid) => pid !== process.pid && isChromaServerFor(pid, chromaDir));
 }
 
 /**

@@ -157,6 +157,27 @@ describe('connectStore with the embedded server', () => {
     }
     assert.deepEqual(await serversOn(dataDir), []);
   });
+
+  it('stops a server whose starter was killed before recording it, rather than run a second one on its data', async () => {
+    const dataDir = await tempDataDir();
+    const unrecorded = await startEmbeddedChroma({ dataDir });
+    // What a start killed between spawning its server and writing server.json leaves.
+    await rm(path.join(dataDir, 'chroma', 'server.json'));
+
+    const lines: string[] = [];
+    const fresh = await startEmbeddedChroma({ dataDir, log: (line) => lines.push(line) });
+    try {
+      assert.equal(isRunning(unrecorded.pid), false, 'the unrecorded server is gone');
+      assert.match(lines.join('\n'), new RegExp(`stopping a Chroma server \\(pid ${unrecorded.pid}\\) on .* that no offers process recorded`));
+      assert.deepEqual(await serversOn(dataDir), [fresh.pid]);
+      // Its handle must not stop the fresh server.
+      await unrecorded.stop();
+      assert.deepEqual(await serversOn(dataDir), [fresh.pid]);
+    } finally {
+      await fresh.stop();
+    }
+    assert.deepEqual(await serversOn(dataDir), []);
+  });
 });
 
 describe('connectStore with CHROMA_URL', () => {
