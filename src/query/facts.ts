@@ -78,8 +78,10 @@ export function summariseFacts(counted: readonly FactCount[]): GroupFacts {
     for (const { facts: f, offers } of facts) counts[of(f) ?? none]! += offers;
     return counts;
   };
-  const languages: Record<string, number> = {};
-  for (const { facts: f, offers } of facts) for (const code of f.languages ?? []) languages[code] = (languages[code] ?? 0) + offers;
+  const languageCounts = new Map<string, number>();
+  for (const { facts: f, offers } of facts) for (const code of f.languages ?? []) languageCounts.set(code, (languageCounts.get(code) ?? 0) + offers);
+  // Most asked first, as the other rows: the order offers happened to be counted in says nothing.
+  const languages = Object.fromEntries([...languageCounts].sort(([a, m], [b, n]) => n - m || (a < b ? -1 : 1)));
   return {
     offers: facts.reduce((n, f) => n + f.offers, 0),
     pay: pays.length === 0 ? null : pays.length === 1 ? pays[0]! : pays,

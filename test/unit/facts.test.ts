@@ -110,14 +110,14 @@ describe('summariseFacts', () => {
     ]);
     assert.deepEqual(facts.workplace, { remote: 0, hybrid: 0, onsite: 0, unknown: 6 });
   });
-  it('counts a set of facts stated by several offers as each of them, in the order of first statement', () => {
+  it('counts a set of facts stated by several offers as each of them, languages most asked first', () => {
     const a: OfferFacts = { pay: { currency: 'EUR', period: 'year', min: 40000, max: 50000 }, experienceYears: 3, workplace: 'remote', languages: ['fr', 'en'] };
     const b: OfferFacts = { pay: { currency: 'USD', period: 'year', min: 90000, max: 90000 }, experienceYears: 8, contract: 'permanent', languages: ['de'] };
     const c: OfferFacts = { experienceYears: 1, education: 'master', languages: ['en'] };
     const counted = summariseFacts([{ facts: a, offers: 3 }, { facts: undefined, offers: 2 }, { facts: b, offers: 1 }, { facts: c, offers: 4 }]);
     const listed = summariseFacts([a, a, a, undefined, undefined, b, c, c, c, c].map((facts) => ({ facts, offers: 1 })));
     assert.deepEqual(counted, listed);
-    assert.deepEqual(JSON.stringify(counted.languages), JSON.stringify({ fr: 3, en: 7, de: 1 }));
+    assert.deepEqual(JSON.stringify(counted.languages), JSON.stringify({ en: 7, fr: 3, de: 1 }));
     assert.deepEqual([counted.offers, counted.payStated, counted.experienceYears?.offers, counted.workplace.unknown], [10, 4, 8, 7]);
   });
   it('interpolates quantiles', () => {
