@@ -87,6 +87,7 @@ const MONEY_RANGE = new RegExp(
   String.raw`(${CURRENCY})?\s*${AMOUNT}\s*(${CURRENCY}(?!\s*\d))?${PER}(?:${RANGE_JOIN}(${CURRENCY})?\s*${AMOUNT}\s*(${CURRENCY}(?!\s*\d))?${PER})?`,
   'gu',
 );
+const ANY_CURRENCY = new RegExp(CURRENCY, 'u');
 const PAY_WORDS = /\b(?:salary|salaries|compensation|pay|paid|wages?|rate|remuneration|remunere\w*|salaire|brut|gross|base|ote|earn\w*|tjm|taux journalier|taux horaire|tarif|gratification|per (?:hour|year|annum|month|day)|par (?:mois|an|heure|jour)|mensuel\w*|annuel\w*|an hour|a year|hourly|annual)\b|💰/u;
 /** A salary that names no period: four digits are a monthly salary ("1 600 € net"), not a rate. */
 const SALARY_WORDS = /\b(?:salary|salaire|net|nets|brut|bruts|gross|gratification|remuneration|remunere\w*)\b/;
@@ -119,7 +120,7 @@ export function payFromText(text: string): PayFact | undefined {
   let heading = '';
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    const following = lines.slice(i + 1, i + 4).join('\n').toLowerCase();
+    const following = () => lines.slice(i + 1, i + 4).join('\n').toLowerCase();
     for (const sentence of line.split(/(?<=[.!?;])\s+(?=[A-Z*_])/)) {
       const pay = payInSentence(sentence.slice(0, 2_000).toLowerCase(), heading, following);
       if (pay) return pay;
@@ -131,7 +132,10 @@ export function payFromText(text: string): PayFact | undefined {
   return undefined;
 }
 
-function payInSentence(sentence: string, heading: string, following: string): PayFact | undefined {
+function payInSentence(sentence: string, heading: string, following: () => string): PayFact | undefined {
+  // Every amount MONEY_RANGE keeps has a currency, which this finds where it stands: most
+  // sentences have none, and scanning them for amounts is most of the cost of reading pay.
+  if (!ANY_CURRENCY.test(sentence)) return undefined;
   for (const match of sentence.matchAll(MONEY_RANGE)) {
     const [, cur1, digits1, mult1, cur2, join, cur3, digits2, mult2, cur4] = match;
     const tokens = [cur1, cur2, cur3, cur4].filter((t): t is string => !!t);
@@ -148,7 +152,7 @@ function payInSentence(sentence: string, heading: string, following: string): Pa
     if (high < low) [isRange, high] = [false, low];
     if (!isRange && !PAY_WORDS.test(sentence) && !PAY_WORDS.test(heading)) continue;
     if (!isRange && BOUND_MIN.test(before)) {
-      const max = BOUND_MAX.exec(`${sentence.slice(end)}\n${following}`);
+      const max = BOUND_MAX.exec(`${sentence.slice(end)}\n${following()}`);
       const upper = max ? amount(max[2]!, max[3]) : undefined;
       if (upper !== undefined && upper > low) high = upper;
     }

@@ -20,7 +20,11 @@ const STOPWORDS: Record<Exclude<LanguageCode, 'und'>, string> = {
   it: 'il lo la gli le di e è che per con un una del della dei delle nel nella sono non più anche come nostro nostra esperienza lavoro siamo alla cerchiamo',
 };
 
-const WORD_SETS = Object.entries(STOPWORDS).map(([language, words]) => [language, new Set(words.split(' '))] as const);
+/** Each stopword with the languages it belongs to ("de" is Dutch and Spanish), in the order above. */
+const LANGUAGES_OF = new Map<string, LanguageCode[]>();
+for (const [language, words] of Object.entries(STOPWORDS) as Array<[LanguageCode, string]>) {
+  for (const word of new Set(words.split(' '))) LANGUAGES_OF.set(word, [...(LANGUAGES_OF.get(word) ?? []), language]);
+}
 
 /** Letters and spellings that mostly belong to one language; each hit is worth half a word. */
 const HINTS: Array<[LanguageCode, RegExp]> = [
@@ -47,7 +51,7 @@ function languageScores(text: string): Map<LanguageCode, number> {
   };
 
   for (const word of sample.match(/\p{L}+/gu) ?? []) {
-    for (const [language, words] of WORD_SETS) if (words.has(word)) add(language as LanguageCode, 1);
+    for (const language of LANGUAGES_OF.get(word) ?? []) add(language, 1);
   }
   for (const [language, pattern] of HINTS) {
     const hits = sample.match(pattern)?.length ?? 0;

@@ -196,7 +196,24 @@ function normalizeHeading(heading: string): string {
  */
 const PROFILE_ADJECTIVE = /^(?:souhaite|apprecie)/;
 
-function matchHeading(normalized: string): { kind: SectionKind; whole: boolean } | undefined {
+type HeadingMatch = { kind: SectionKind; whole: boolean } | undefined;
+
+/**
+ * Most short lines are asked about again and again across offers ("Requirements", "About us", a
+ * city), and each asking runs every heading cue: the answers are kept, up to a bound.
+ */
+const headingMatches = new Map<string, HeadingMatch>();
+const MAX_KEPT_HEADINGS = 20_000;
+
+function matchHeading(normalized: string): HeadingMatch {
+  if (headingMatches.has(normalized)) return headingMatches.get(normalized);
+  if (headingMatches.size >= MAX_KEPT_HEADINGS) headingMatches.clear();
+  const match = matchHeadingCues(normalized);
+  headingMatches.set(normalized, match);
+  return match;
+}
+
+function matchHeadingCues(normalized: string): HeadingMatch {
   let best: { kind: SectionKind; index: number; length: number; whole: boolean } | undefined;
   const niceToHave: Array<{ index: number; end: number }> = [];
   for (const cue of CUES.headings) {

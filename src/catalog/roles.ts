@@ -54,16 +54,23 @@ export interface RoleCatalogData {
   roleNouns: string[];
 }
 
-interface PhraseMatcher {
-  role: string;
+/**
+ * A phrase's regex, with the words a match of it can start with (leadWords): a text holding none
+ * of them is not searched, which spares most of the catalogue's few hundred scans per offer.
+ */
+interface Matcher {
   pattern: RegExp;
+  lead: readonly string[];
+}
+
+interface PhraseMatcher extends Matcher {
+  role: string;
   ambiguous: boolean;
   generic: boolean;
 }
 
-interface CueMatcher {
+interface CueMatcher extends Matcher {
   role: string;
-  pattern: RegExp;
   weight: number;
 }
 
@@ -73,7 +80,8 @@ export interface RoleCatalog {
   /** What a question may use to name a role (strong aliases, labels, qualified ambiguous aliases). */
   readonly mentionMatchers: readonly PhraseMatcher[];
   readonly cueMatchers: readonly CueMatcher[];
-  readonly seniorityMatchers: readonly { level: string; pattern: RegExp }[];
+  /** `everywhere`: the same pattern, global, to remove every occurrence. */
+  readonly seniorityMatchers: readonly { level: string; pattern: RegExp; everywhere: RegExp }[];
 }
 
 export interface RoleInference extends RoleMatch {
@@ -189,26 +197,26 @@ export function buildRoleCatalog(data: RoleCatalogData): RoleCatalog {
     const strong = unique([...(isOther ? [] : [entry.role]), ...entry.aliases].map(normalizePhrase).filter(Boolean));
     const ambiguous = unique((entry.ambiguousAliases ?? []).map(normalizePhrase).filter(Boolean));
     for (const phrase of strong) {
-      const matcher = { role: entry.role, pattern: new RegExp(phraseSource(phrase), 'g'), ambiguous: false, generic };
+      const matcher = { role: entry.role, pattern: new RegExp(phraseSource(phrase), 'g'), lead: leadWords(phrase), ambiguous: false, generic };
       titleMatchers.push(matcher);
       mentionMatchers.push(matcher);
     }
     for (const phrase of ambiguous) {
-      titleMatchers.push({ role: entry.role, pattern: new RegExp(phraseSource(phrase), 'g'), ambiguous: true, generic });
+      titleMatchers.push({ role: entry.role, pattern: new RegExp(phraseSource(phrase), 'g'), lead: leadWords(phrase), ambiguous: true, generic });
       if (isOther) continue;
       // In a question, "infrastructure engineers" names a role but a bare "platform" or "cloud"
       // usually does not ("which cloud do SREs use?"), unless a role noun follows it.
       const source = phrase.includes(' ') ? phraseSource(phrase) : qualifiedSource(phrase, nouns);
-      if (source) mentionMatchers.push({ role: entry.role, pattern: new RegExp(source, 'g'), ambiguous: true, generic });
+      if (source) mentionMatchers.push({ role: entry.role, pattern: new RegExp(source, 'g'), lead: leadWords(phrase), ambiguous: true, generic });
     }
     if (generic || isOther) continue;
-    for (const phrase of unique(strong)) cueMatchers.push({ role: entry.role, pattern: new RegExp(phraseSource(phrase), 'g'), weight: 2 });
+    for (const phrase of unique(strong)) cueMatchers.push({ role: entry.role, pattern: new RegExp(phraseSource(phrase), 'g'), lead: leadWords(phrase), weight: 2 });
     for (const cue of unique((entry.textCues ?? []).map(normalizePhrase).filter(Boolean))) {
-      if (!strong.includes(cue)) cueMatchers.push({ role: entry.role, pattern: new RegExp(phraseSource(cue), 'g'), weight: 1 });
+      if (!strong.includes(cue)) cueMatchers.push({ role: entry.role, pattern: new RegExp(phraseSource(cue), 'g'), lead: leadWords(cue), weight: 1 });
     }
   }
   const seniorityMatchers = data.seniority.flatMap((entry) =>
-    unique(entry.aliases.map(normalizePhrase).filter(Boolean)).map((phrase) => ({ level: entry.level, pattern: new RegExp(phraseSource(phrase)) })),
+    unique(entry.aliases.map(normalizePhrase).filter(Boolean)).map((phrase) => ({ level: entry.level, pattern: new RegExp(phraseSource(phrase)), everywhere: new RegExp(phraseSource(phrase), 'g') })),
   );
   return { data, titleMatchers, mentionMatchers, cueMatchers, seniorityMatchers };
 }
@@ -250,8 +258,10 @@ export function inferSeniority(normalizedTitle: string, catalog: RoleCatalog): s
 /** The role an offer's text clearly points at, or undefined when no role leads clearly. */
 export function roleFromText(text: string, catalog: RoleCatalog): string | undefined {
   const normalized = normalizePhrase(text);
+  const words = wordsIn(normalized);
   const scores = new Map<string, number>();
   for (const cue of catalog.cueMatchers) {
+    if (!mayMatch(cue, words)) continue;
     const count = Math.min(TEXT_CUE_CAP, countMatches(cue.pattern, normalized));
     if (count > 0) scores.set(cue.role, (scores.get(cue.role) ?? 0) + count * cue.weight);
   }
@@ -331,19 +341,42 @@ function withoutModifiers(hits: Hit[], title: string): Hit[] {
 /** The words the title puts right before its role phrase, seniority aside ("front end", "ml"). */
 function specialisationOf(title: string, head: Hit, catalog: RoleCatalog): string | undefined {
   let before = title.slice(title.lastIndexOf('|', head.start) + 1, head.start);
-  for (const { pattern } of catalog.seniorityMatchers) before = before.replace(new RegExp(pattern.source, 'g'), ' ');
+  for (const { everywhere } of catalog.seniorityMatchers) before = before.replace(everywhere, ' ');
   const words = before.split(' ').filter((word) => word && !/^\d+$/.test(word));
   return words.length > 0 && words.length <= 3 ? words.join(' ') : undefined;
 }
 
 function findHits(normalized: string, matchers: readonly PhraseMatcher[]): Hit[] {
   const hits: Hit[] = [];
+  const words = wordsIn(normalized);
   for (const matcher of matchers) {
+    if (!mayMatch(matcher, words)) continue;
     for (const match of normalized.matchAll(matcher.pattern)) {
       hits.push({ role: matcher.role, start: match.index, end: match.index + match[0].length, generic: matcher.generic });
     }
   }
   return hits;
+}
+
+/**
+ * The words a match of a normalised phrase can start with. Its regex (phraseSource, or
+ * qualifiedSource for one word) starts after no letter or digit and reads the phrase, then maybe
+ * "s" or "es", then no letter or digit, or a space: so the text's run of letters and digits
+ * where a match starts is the phrase's first word, or for a one-word phrase that word with "s"
+ * or "es". A text without any of them holds no match, whatever it is.
+ */
+function leadWords(phrase: string): string[] {
+  const [first = ''] = phrase.split(' ');
+  return phrase.includes(' ') ? [first] : [first, `${first}s`, `${first}es`];
+}
+
+/** The runs of letters and digits of `text`, the only words a match can start with (leadWords). */
+function wordsIn(text: string): ReadonlySet<string> {
+  return new Set(text.split(/[^a-z0-9]+/));
+}
+
+function mayMatch(matcher: Matcher, words: ReadonlySet<string>): boolean {
+  return matcher.lead.some((word) => words.has(word));
 }
 
 /** Earliest first; at the same start the longest (most specific) phrase; overlaps dropped. */

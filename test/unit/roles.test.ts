@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FatalError } from '../../src/errors.ts';
-import { findRolesInText, inferRole, loadRoleCatalog, resolveRoleName } from '../../src/catalog/roles.ts';
+import { buildRoleCatalog, findRolesInText, inferRole, loadRoleCatalog, resolveRoleName, roleFromText } from '../../src/catalog/roles.ts';
 
 const catalog = loadRoleCatalog();
 const role = (title: string, text?: string) => inferRole(text === undefined ? { title } : { title, text }, catalog);
@@ -179,6 +179,24 @@ describe('findRolesInText', () => {
 
   it('finds nothing in a question about no role', () => {
     assert.deepEqual(findRolesInText('What do offers say about remote work?', catalog), []);
+  });
+
+  // A phrase is only searched for in a text holding a word its match can start with: the plural
+  // of a one-word phrase, a word glued to punctuation or to a capital must still find it.
+  it('finds phrases in every form a whole-word match takes', () => {
+    const trades = buildRoleCatalog({
+      roles: [
+        { role: 'Coach', aliases: ['coach'], textCues: ['training plan'] },
+        { role: 'Bus Driver', aliases: ['bus driver'], textCues: ['timetable'] },
+      ],
+      seniority: [],
+      roleNouns: [],
+    });
+    assert.deepEqual(findRolesInText('Two coaches/three bus drivers.', trades), ['Coach', 'Bus Driver']);
+    assert.deepEqual(findRolesInText('(bus driver)coach', trades), ['Bus Driver', 'Coach']);
+    assert.equal(roleFromText('Bus drivers keep the TIMETABLES; a bus driver (timetable in hand) checks tickets.', trades), 'Bus Driver');
+    assert.equal(roleFromText('Coaches write training plans: a coach, a training plan each week.', trades), 'Coach');
+    assert.deepEqual(findRolesInText('A coachbuilder and a minibus driver', trades), []);
   });
 });
 
