@@ -252,15 +252,27 @@ export function experienceYears(folded: string): number | undefined {
 
 type Contract = NonNullable<OfferFacts['contract']>;
 const CONTRACTS: ReadonlyArray<readonly [RegExp, Contract]> = [
-  [/\b(?:internship|intern\b|stage de|offre de stage|en stage|stagiaire|alternance|alternant|apprentissage|apprenticeship|apprentice|work[- ]study)/, 'internship'],
-  [/\b(?:fixed[- ]term|cdd\b|temporary (?:contract|position|role)|\d+[- ]month contract|contrat a duree determinee|mission de \d+ mois|temp(?:orary)? role)/, 'fixed_term'],
-  [/\b(?:freelance|freelancer|contractor|independent contractor|contract role|contract position|b2b contract|1099|portage salarial|independant|consultant externe)/, 'contract'],
-  [/\b(?:permanent|cdi\b|contrat a duree indeterminee|full[- ]time employee|open[- ]ended contract)/, 'permanent'],
-  [/\b(?:part[- ]time|temps partiel|mi[- ]temps)/, 'part_time'],
+  [/\b(?:internship|intern\b|stage de|offre de stage|en stage|stagiaire|alternance|alternant|apprentissage|apprenticeship|apprentice|work[- ]study)/g, 'internship'],
+  [/\b(?:fixed[- ]term|cdd\b|temporary (?:contract|position|role)|\d+[- ]month contract|contrat a duree determinee|mission de \d+ mois|temp(?:orary)? role)/g, 'fixed_term'],
+  [/\b(?:freelance|freelancer|contractor|independent contractor|contract role|contract position|b2b contract|1099|portage salarial|independant|consultant externe)/g, 'contract'],
+  [/\b(?:permanent|cdi\b|contrat a duree indeterminee|full[- ]time employee|open[- ]ended contract)/g, 'permanent'],
+  [/\b(?:part[- ]time|temps partiel|mi[- ]temps)/g, 'part_time'],
 ];
+/**
+ * A contract word about other people, or about the candidate's past, says nothing of this job's
+ * contract: the interns a senior mentors, the trainees a chef supervises, a completed apprenticeship.
+ */
+const OTHERS_OR_PAST_BEFORE = /\b(?:mentor\w*|supervis\w*|coach\w*|tutor\w*|encadr\w*|completed|finished)\s+(?:[^\s.;:!?]+\s+){0,2}$/;
+const PAST_AFTER = /^\w*\s+(?:completed|finished|termine|validee?)\b/;
 
 function contractType(folded: string): Contract | undefined {
-  return CONTRACTS.find(([pattern]) => pattern.test(folded))?.[1];
+  return CONTRACTS.find(([pattern]) =>
+    [...folded.matchAll(pattern)].some((match) => {
+      const start = match.index;
+      const end = start + match[0].length;
+      return !OTHERS_OR_PAST_BEFORE.test(folded.slice(Math.max(0, start - 60), start)) && !PAST_AFTER.test(folded.slice(end, end + 30));
+    }),
+  )?.[1];
 }
 
 type Education = NonNullable<OfferFacts['education']>;

@@ -2,10 +2,10 @@ import { sha1 } from '../src/util/hash.ts';
 import type { Workspace } from '../src/workspace.ts';
 
 /**
- * Bumped whenever parsing, segmentation, role inference or chunking changes what a source yields,
+ * Bumped whenever parsing, segmentation, role inference, facts or chunking change what a source yields,
  * so that unchanged files are derived again after an upgrade instead of being skipped.
  */
-export const PIPELINE_VERSION = '3';
+export const PIPELINE_VERSION = '4';
 
 /**
  * Identifies how offers are derived from sources (this pipeline's version and the catalogues it

@@ -91,6 +91,16 @@ describe('extractFacts', () => {
   it('claims nothing an offer does not state (an early-stage startup is not an internship)', () => {
     assert.deepEqual(extractFacts({ text: 'We are an early-stage startup. You will bake bread.' }), {});
   });
+  it('reads no contract from the interns a job mentors or the apprenticeship a candidate completed', () => {
+    const contract = (text: string) => extractFacts({ text }).contract;
+    assert.equal(contract('You will mentor interns and supervise two apprentices. Permanent contract.'), 'permanent');
+    assert.equal(contract('- A completed apprenticeship as a joiner\n- CDI, 35 h'), 'permanent');
+    assert.equal(contract('Apprenticeship completed in carpentry. Full-time employee.'), 'permanent');
+    assert.equal(contract('Vous encadrerez deux stagiaires. CDI.'), 'permanent');
+    assert.equal(contract('You will coach the apprentices on site.'), undefined);
+    assert.equal(contract('A 6-month internship: you will mentor nobody yet.'), 'internship');
+    assert.equal(contract('Stage de 6 mois, à pourvoir en mars.'), 'internship');
+  });
   it('prefers the source\'s own pay fields to the text', () => {
     const pay = { currency: 'GBP', period: 'hour' as const, min: 12, max: 14 };
     assert.deepEqual(extractFacts({ text: 'Salary: £30,000 a year', pay }).pay, pay);
