@@ -197,12 +197,12 @@ export function buildRoleCatalog(data: RoleCatalogData): RoleCatalog {
     const strong = unique([...(isOther ? [] : [entry.role]), ...entry.aliases].map(normalizePhrase).filter(Boolean));
     const ambiguous = unique((entry.ambiguousAliases ?? []).map(normalizePhrase).filter(Boolean));
     for (const phrase of strong) {
-      const matcher = { role: entry.role, pattern: new RegExp(phraseSource(phrase), 'g'), lead: leadWords(phrase), ambiguous: false, generic };
+      const matcher = { role: entry.role, ...phraseMatcher(phrase), ambiguous: false, generic };
       titleMatchers.push(matcher);
       mentionMatchers.push(matcher);
     }
     for (const phrase of ambiguous) {
-      titleMatchers.push({ role: entry.role, pattern: new RegExp(phraseSource(phrase), 'g'), lead: leadWords(phrase), ambiguous: true, generic });
+      titleMatchers.push({ role: entry.role, ...phraseMatcher(phrase), ambiguous: true, generic });
       if (isOther) continue;
       // In a question, "infrastructure engineers" names a role but a bare "platform" or "cloud"
       // usually does not ("which cloud do SREs use?"), unless a role noun follows it.
@@ -210,9 +210,9 @@ export function buildRoleCatalog(data: RoleCatalogData): RoleCatalog {
       if (source) mentionMatchers.push({ role: entry.role, pattern: new RegExp(source, 'g'), lead: leadWords(phrase), ambiguous: true, generic });
     }
     if (generic || isOther) continue;
-    for (const phrase of unique(strong)) cueMatchers.push({ role: entry.role, pattern: new RegExp(phraseSource(phrase), 'g'), lead: leadWords(phrase), weight: 2 });
+    for (const phrase of unique(strong)) cueMatchers.push({ role: entry.role, ...phraseMatcher(phrase), weight: 2 });
     for (const cue of unique((entry.textCues ?? []).map(normalizePhrase).filter(Boolean))) {
-      if (!strong.includes(cue)) cueMatchers.push({ role: entry.role, pattern: new RegExp(phraseSource(cue), 'g'), lead: leadWords(cue), weight: 1 });
+      if (!strong.includes(cue)) cueMatchers.push({ role: entry.role, ...phraseMatcher(cue), weight: 1 });
     }
   }
   const seniorityMatchers = data.seniority.flatMap((entry) =>
@@ -365,6 +365,10 @@ function findHits(normalized: string, matchers: readonly PhraseMatcher[]): Hit[]
  * where a match starts is the phrase's first word, or for a one-word phrase that word with "s"
  * or "es". A text without any of them holds no match, whatever it is.
  */
+function phraseMatcher(phrase: string): Matcher {
+  return { pattern: new RegExp(phraseSource(phrase), 'g'), lead: leadWords(phrase) };
+}
+
 function leadWords(phrase: string): string[] {
   const [first = ''] = phrase.split(' ');
   return phrase.includes(' ') ? [first] : [first, `${first}s`, `${first}es`];
