@@ -266,13 +266,17 @@ const OTHERS_OR_PAST_BEFORE = /\b(?:mentor\w*|supervis\w*|coach\w*|tutor\w*|enca
 const PAST_AFTER = /^\w*\s+(?:completed|finished|termine|validee?)\b/;
 
 function contractType(folded: string): Contract | undefined {
-  return CONTRACTS.find(([pattern]) =>
-    [...folded.matchAll(pattern)].some((match) => {
-      const start = match.index;
-      const end = start + match[0].length;
-      return !OTHERS_OR_PAST_BEFORE.test(folded.slice(Math.max(0, start - 60), start)) && !PAST_AFTER.test(folded.slice(end, end + 30));
-    }),
-  )?.[1];
+  return CONTRACTS.find(([pattern]) => statesOwnContract(folded, pattern))?.[1];
+}
+
+/** Whether one mention of the pattern is about this job's own contract (the first such one ends the search). */
+function statesOwnContract(folded: string, pattern: RegExp): boolean {
+  for (const match of folded.matchAll(pattern)) {
+    const start = match.index;
+    const end = start + match[0].length;
+    if (!OTHERS_OR_PAST_BEFORE.test(folded.slice(Math.max(0, start - 60), start)) && !PAST_AFTER.test(folded.slice(end, end + 30))) return true;
+  }
+  return false;
 }
 
 type Education = NonNullable<OfferFacts['education']>;

@@ -140,19 +140,20 @@ async function joinOrStart(paths: ServerPaths, user: ServerUser, log: (line: str
       writeState(paths.statePath, { ...state, users: [...users, user] });
       return new ServerSession(paths, state.pid, url, user);
     }
-    await stopLeftBehind(paths, state.pid, () => log(`stopping the Chroma server (pid ${state.pid}) left behind by offers process ${state.ownerPid}, which is gone`));
+    log(`stopping the Chroma server (pid ${state.pid}) left behind by offers process ${state.ownerPid}, which is gone`);
+    await stopLeftBehind(paths, state.pid);
   }
   await rm(paths.statePath, { force: true });
   // A process killed between spawning its server and recording it leaves a server no state
   // names. Two servers on one data path would both write its files, so it goes first.
   for (const pid of unrecordedServers(paths.chromaDir)) {
-    await stopLeftBehind(paths, pid, () => log(`stopping a Chroma server (pid ${pid}) on ${paths.chromaDir} that no offers process recorded (its starter was killed)`));
+    log(`stopping a Chroma server (pid ${pid}) on ${paths.chromaDir} that no offers process recorded (its starter was killed)`);
+    await stopLeftBehind(paths, pid);
   }
   return startServer(paths, user, log, timeoutMs);
 }
 
-async function stopLeftBehind(paths: ServerPaths, pid: number, announce: () => void): Promise<void> {
-  announce();
+async function stopLeftBehind(paths: ServerPaths, pid: number): Promise<void> {
   if (!(await stopProcess(pid))) throw new FatalError(`could not stop the Chroma server (pid ${pid}) left on ${paths.chromaDir}`, `kill -9 ${pid}`);
 }
 
