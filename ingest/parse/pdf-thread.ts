@@ -51,7 +51,9 @@ let idle: Worker | undefined;
 let nextId = 0;
 
 function takeWorker(): Worker {
-  const worker = idle ?? new Worker(WORKER_URL, { resourceLimits: WORKER_LIMITS });
+  // No inherited flags (execArgv): the thread is plain JavaScript, and a loader such as
+  // `--import tsx` would be set up again in it (sync-client.ts says the same of the record's).
+  const worker = idle ?? new Worker(WORKER_URL, { resourceLimits: WORKER_LIMITS, execArgv: [] });
   idle = undefined;
   worker.ref();
   return worker;
