@@ -40,7 +40,13 @@ export class SourceError extends OffersError {
     message: string,
     options?: { cause?: unknown },
   ) {
+    // Without a stack: a source's problem is told as one line and never with a trace, and a
+    // broken dataset makes one per bad record (the captures alone were ~5 µs each, 1.2 s for
+    // 260k records). A wrapped cause keeps its own stack.
+    const depth = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message, options);
+    Error.stackTraceLimit = depth;
   }
 
   static override isInstance(error: unknown): error is SourceError {
