@@ -81,22 +81,43 @@ export function signOffer(offer: Pick<Offer, 'sections' | 'text' | 'title' | 'ro
   };
 }
 
-/** Hashes of the overlapping word n-grams of a text (one shingle for a text shorter than n words). */
+/**
+ * Hashes of the overlapping word n-grams of a text (one shingle for a text shorter than n words):
+ * FNV-1a of the n words joined by spaces, hashed where they stand rather than joined first.
+ */
 export function shingles(text: string): Set<number> {
   const tokens = words(text);
   const result = new Set<number>();
   const last = Math.max(0, tokens.length - SHINGLE_WORDS);
-  for (let i = 0; i <= last; i++) result.add(fnv1a(tokens.slice(i, i + SHINGLE_WORDS).join(' ')));
+  for (let i = 0; i <= last; i++) result.add(fnv1aJoined(tokens, i, Math.min(tokens.length, i + SHINGLE_WORDS)));
   return result;
+}
+
+/** fnv1a(words.slice(from, to).join(' ')), without making the string. */
+function fnv1aJoined(words: readonly string[], from: number, to: number): number {
+  let hash = 0x811c9dc5;
+  for (let w = from; w < to; w++) {
+    if (w > from) hash = Math.imul(hash ^ 0x20, 0x01000193);
+    const word = words[w]!;
+    for (let i = 0; i < word.length; i++) hash = Math.imul(hash ^ word.charCodeAt(i), 0x01000193);
+  }
+  return hash >>> 0;
 }
 
 export function minHash(shingleSet: ReadonlySet<number>): Uint32Array {
   const signature = new Uint32Array(PERMUTATIONS).fill(0xffffffff);
-  for (const shingle of shingleSet) {
-    for (let i = 0; i < PERMUTATIONS; i++) {
-      const value = mix32(shingle ^ (SEEDS[i] as number));
-      if (value < (signature[i] as number)) signature[i] = value;
+  if (shingleSet.size === 0) return signature;
+  // Permutation by permutation over a flat array, the minimum kept in a local: the same values
+  // as shingle by shingle, at a fraction of the cost (this was most of signing an offer).
+  const values = Uint32Array.from(shingleSet);
+  for (let i = 0; i < PERMUTATIONS; i++) {
+    const seed = SEEDS[i] as number;
+    let min = 0xffffffff;
+    for (let j = 0; j < values.length; j++) {
+      const value = mix32((values[j] as number) ^ seed);
+      if (value < min) min = value;
     }
+    signature[i] = min;
   }
   return signature;
 }

@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
+/** Hex SHA-1. One-shot `hash` (Node ≥ 20.12), not createHash: half the cost on the short texts hashed per offer. */
 export function sha1(text: string | Uint8Array): string {
-  return createHash('sha1').update(text).digest('hex');
+  return hash('sha1', text, 'hex');
 }
 
 /** FNV-1a, 32 bits: a fast, stable string hash for feature hashing (not for security). */
