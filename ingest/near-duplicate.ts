@@ -16,7 +16,7 @@
 
 import type { Offer } from '../src/types.ts';
 import { foldText } from '../src/embed/tokenize.ts';
-import { fnv1a } from '../src/util/hash.ts';
+import { fnv1a, fnv1aJoined } from '../src/util/hash.ts';
 
 /** 20 bands of 6 rows: a pair of Jaccard 0.7 becomes a candidate with probability 0.92, of 0.2 with 0.001. */
 export const BANDS = 20;
@@ -91,17 +91,6 @@ export function shingles(text: string): Set<number> {
   const last = Math.max(0, tokens.length - SHINGLE_WORDS);
   for (let i = 0; i <= last; i++) result.add(fnv1aJoined(tokens, i, Math.min(tokens.length, i + SHINGLE_WORDS)));
   return result;
-}
-
-/** fnv1a(words.slice(from, to).join(' ')), without making the string. */
-function fnv1aJoined(words: readonly string[], from: number, to: number): number {
-  let hash = 0x811c9dc5;
-  for (let w = from; w < to; w++) {
-    if (w > from) hash = Math.imul(hash ^ 0x20, 0x01000193);
-    const word = words[w]!;
-    for (let i = 0; i < word.length; i++) hash = Math.imul(hash ^ word.charCodeAt(i), 0x01000193);
-  }
-  return hash >>> 0;
 }
 
 export function minHash(shingleSet: ReadonlySet<number>): Uint32Array {
