@@ -1,4 +1,4 @@
-import { createDeflate } from 'node:zlib';
+import { constants, createDeflate } from 'node:zlib';
 
 /**
  * Hand-built PDFs for the hostile-input tests: pdf-lib can't write a broken or booby-trapped file,
@@ -58,12 +58,14 @@ export function textPage(lines: readonly string[]): RawPage {
  * heap objects, only pdf.js's buffer of the inflated stream, which no heap limit covers.
  */
 export async function blankStreamBomb(inflated = 2 ** 30): Promise<Uint8Array> {
-  return handMadePdf([{ content: await deflateRepeated(' ', inflated), filter: 'FlateDecode' }]);
+  // A run of one byte: zlib's run-length strategy makes the same 1 MB stream in a sixth of the
+  // time the default's match search takes (3.3 s → 0.5 s for 1 GiB).
+  return handMadePdf([{ content: await deflateRepeated(' ', inflated, constants.Z_RLE), filter: 'FlateDecode' }]);
 }
 
 /** `chunk` repeated `times`, deflated as it is produced: a small file that inflates to chunk × times. */
-export async function deflateRepeated(chunk: string, times: number): Promise<Uint8Array> {
-  const deflate = createDeflate({ level: 9 });
+export async function deflateRepeated(chunk: string, times: number, strategy: number = constants.Z_DEFAULT_STRATEGY): Promise<Uint8Array> {
+  const deflate = createDeflate({ level: 9, strategy });
   const out: Buffer[] = [];
   deflate.on('data', (data: Buffer) => out.push(data));
   const done = new Promise((resolve, reject) => deflate.on('end', resolve).on('error', reject));
