@@ -89,13 +89,12 @@ export function shingles(text: string): Set<number> {
   const tokens = words(text);
   const result = new Set<number>();
   const last = Math.max(0, tokens.length - SHINGLE_WORDS);
-  for (let i = 0; i <= last; i++) result.add(fnv1aJoined(tokens, i, Math.min(tokens.length, i + SHINGLE_WORDS)));
+  for (let i = 0; i <= last; i++) result.add(fnv1aJoined(tokens, i, i + SHINGLE_WORDS));
   return result;
 }
 
 export function minHash(shingleSet: ReadonlySet<number>): Uint32Array {
   const signature = new Uint32Array(PERMUTATIONS).fill(0xffffffff);
-  if (shingleSet.size === 0) return signature;
   // Permutation by permutation over a flat array, the minimum kept in a local: the same values
   // as shingle by shingle, at a fraction of the cost (this was most of signing an offer).
   const values = Uint32Array.from(shingleSet);

@@ -10,7 +10,8 @@
  * One idle thread is kept warm between PDFs (loading pdf.js costs ~0.5 s) and unref'd, so it
  * never keeps a finished process alive.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { plainWorker } from '../../src/util/worker.ts';
 import { SourceError } from '../../src/errors.ts';
 
 export interface PdfText {
@@ -51,9 +52,7 @@ let idle: Worker | undefined;
 let nextId = 0;
 
 function takeWorker(): Worker {
-  // No inherited flags (execArgv): the thread is plain JavaScript, and a loader such as
-  // `--import tsx` would be set up again in it (sync-client.ts says the same of the record's).
-  const worker = idle ?? new Worker(WORKER_URL, { resourceLimits: WORKER_LIMITS, execArgv: [] });
+  const worker = idle ?? plainWorker(WORKER_URL, { resourceLimits: WORKER_LIMITS });
   idle = undefined;
   worker.ref();
   return worker;

@@ -20,7 +20,7 @@ export function fnv1a(text: string): number {
  */
 export function fnv1aJoined(words: readonly string[], from: number, to: number): number {
   let hash = FNV_OFFSET;
-  for (let w = from; w < to; w++) {
+  for (let w = from; w < Math.min(to, words.length); w++) {
     if (w > from) hash = Math.imul(hash ^ SPACE, FNV_PRIME);
     hash = fnv1aMore(hash, words[w]!);
   }

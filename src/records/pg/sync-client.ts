@@ -1,4 +1,5 @@
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type Worker } from 'node:worker_threads';
+import { plainWorker } from '../../util/worker.ts';
 import { postgresFailure } from './postgres-url.ts';
 
 /**
@@ -48,13 +49,9 @@ export class SyncPostgres {
   ) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
-    this.worker = new Worker(new URL('./pg-worker.mjs', import.meta.url), {
+    this.worker = plainWorker(new URL('./pg-worker.mjs', import.meta.url), {
       workerData: { url, schema, port: port2, signal: this.signal.buffer, applicationName },
       transferList: [port2],
-      // Plain JavaScript that needs none of the process's flags: inherited, a loader such as
-      // `--import tsx` (the tests, a `node --import tsx` run) would be set up again in every
-      // thread, ~0.3 s of CPU for each record opened.
-      execArgv: [],
     });
     // The worker never keeps a finished command alive; close() ends it properly.
     this.worker.unref();
