@@ -5,13 +5,12 @@
  * by hand so each hop is checked, and every connection pinned to an address that passed the
  * address policy before the socket opened.
  */
-import { defaultSleep } from '../../src/util/retry.ts';
 import { lookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import { describeError, RetryableError, SourceError } from '../../src/errors.ts';
-import { withRetry } from '../../src/util/retry.ts';
+import { defaultSleep, parseRetryAfter, withRetry } from '../../src/util/retry.ts';
 import { type AddressClass, classifyAddress, refuseAddress } from '../../src/util/address-policy.ts';
 import { type Credentials, redactCredentials, splitCredentials } from '../../src/util/credentials.ts';
 import { HostLimiter } from './host-limiter.ts';
@@ -97,15 +96,6 @@ export interface Fetcher {
   /** Spacing for a host that asks for it (robots.txt Crawl-delay). */
   slowDown(host: string, intervalMs: number): void;
   close(): void;
-}
-
-/** Retry-After (seconds, fractions accepted, or an HTTP date) → milliseconds from `now`. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(?:\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 /**

@@ -20,6 +20,18 @@ export interface RetryOptions {
 /** Waits `ms` milliseconds: the default of every helper that accepts an injected sleep (tests pass a fake one). */
 export const defaultSleep = (ms: number): Promise<void> => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Retry-After (seconds, fractions accepted, or an HTTP date) → milliseconds from `now`; anything
+ * else is undefined. One reading for the crawler's responses and the OpenAI-compatible services'.
+ */
+export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(?:\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
 /** Exponential backoff with full jitter; a server's Retry-After wins when it asks for longer. */
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const { retries = 3, minDelayMs = 200, maxDelayMs = 10_000, sleep = defaultSleep } = options;

@@ -1,4 +1,5 @@
 import { FatalError, RetryableError } from '../errors.ts';
+import { parseRetryAfter } from './retry.ts';
 
 /**
  * Turns an error from an OpenAI-compatible endpoint into our vocabulary: rate limits, server
@@ -35,10 +36,5 @@ function isTimeout(error: unknown): boolean {
 
 function retryAfterMs(error: unknown): number | undefined {
   const headers = (error as { headers?: { get?: (name: string) => string | null } | Record<string, string> }).headers;
-  const raw = typeof headers?.get === 'function' ? headers.get('retry-after') : (headers as Record<string, string> | undefined)?.['retry-after'];
-  if (!raw) return undefined;
-  const seconds = Number(raw);
-  if (Number.isFinite(seconds)) return seconds * 1000;
-  const date = Date.parse(raw);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+  return parseRetryAfter(typeof headers?.get === 'function' ? headers.get('retry-after') : (headers as Record<string, string> | undefined)?.['retry-after']);
 }
