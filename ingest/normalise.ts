@@ -7,6 +7,7 @@ import { renderOfferText, segmentOffer } from './segment.ts';
 import { titleFamily } from './title-family.ts';
 import { detectWorkplace, normaliseDate } from './workplace.ts';
 import { extractFacts } from './facts.ts';
+import { capDescription } from './text-edges.ts';
 
 export interface NormaliseOptions {
   roles: RoleCatalog;
@@ -19,9 +20,6 @@ export interface NormaliseOptions {
   /** Ids the record lists for `owner`: an offer an older version gave its bare source's id keeps it. */
   legacyIds?: ReadonlySet<string>;
 }
-
-/** Caps what one offer may weigh, so a 10 MB description cannot exhaust memory downstream. */
-export const MAX_OFFER_CHARS = 100_000;
 
 /**
  * The key an offer's id is derived from, namespaced by the source that owns it. An offer that its
@@ -56,7 +54,7 @@ function offerIdFor(raw: RawOffer, owner: string, legacyIds: ReadonlySet<string>
  * and an edited offer keeps its id (it is "changed", not new + removed).
  */
 export function normaliseOffer(raw: RawOffer, options: NormaliseOptions): Offer {
-  const sections = segmentOffer(raw.description.slice(0, MAX_OFFER_CHARS), raw.sections ? { presetSections: raw.sections } : {});
+  const sections = segmentOffer(capDescription(raw.description), raw.sections ? { presetSections: raw.sections } : {});
   const text = renderOfferText(sections);
   const title = cleanLine(raw.title) || 'Untitled offer';
   const match = options.forcedRole ? { role: options.forcedRole, via: 'forced' } : inferRole({ title, text }, options.roles);

@@ -16,3 +16,17 @@ export function stripTrailingRun(text: string, marker: string): string {
   const before = trimEndWhile(text, (ch) => ch === marker);
   return before.length === text.length ? text : before.trimEnd();
 }
+
+/**
+ * What one offer's description (and each of its sections) may weigh: a runaway record (a 10 MB
+ * description) is cut here, by the parsers as they read and by normalise for offers that come
+ * from no parser (an ATS API's), so that nothing downstream holds more.
+ */
+export const MAX_DESCRIPTION_CHARS = 100_000;
+
+/** `text` within MAX_DESCRIPTION_CHARS, cut at a line break when one is close, so the last line is whole. */
+export function capDescription(text: string): string {
+  if (text.length <= MAX_DESCRIPTION_CHARS) return text;
+  const cut = text.lastIndexOf('\n', MAX_DESCRIPTION_CHARS);
+  return text.slice(0, cut > MAX_DESCRIPTION_CHARS * 0.9 ? cut : MAX_DESCRIPTION_CHARS).trimEnd();
+}

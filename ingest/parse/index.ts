@@ -13,6 +13,7 @@ import { parseMarkdown } from './markdown.ts';
 import { parsePdf } from './pdf.ts';
 import { parseText } from './text.ts';
 import { readSourceFile, tooLarge } from '../read-file.ts';
+import { capDescription } from '../text-edges.ts';
 
 export interface ParseResult {
   offers: RawOffer[];
@@ -58,8 +59,6 @@ const CONTENT_TYPE_FORMATS: Record<string, Format> = {
 
 export const MAX_TEXT_BYTES = 20 * 1024 * 1024;
 export const MAX_PDF_BYTES = 50 * 1024 * 1024;
-/** One offer's description (and each section) is cut here so a runaway record can't fill memory. */
-export const MAX_DESCRIPTION_CHARS = 200_000;
 
 function normaliseExtension(extension: string | undefined): string | undefined {
   if (!extension) return undefined;
@@ -98,18 +97,11 @@ function unsupported(source: string, extension: string): SourceError {
   return new SourceError(source, `unsupported file type ${extension} (supported: ${SUPPORTED_EXTENSIONS.join(' ')})`);
 }
 
-function capLength(text: string): string {
-  if (text.length <= MAX_DESCRIPTION_CHARS) return text;
-  const cut = text.lastIndexOf('\n', MAX_DESCRIPTION_CHARS);
-  // Cut at a line break when one is close, so the last line is whole.
-  return text.slice(0, cut > MAX_DESCRIPTION_CHARS * 0.9 ? cut : MAX_DESCRIPTION_CHARS).trimEnd();
-}
-
 function capOffer(offer: RawOffer): RawOffer {
   return {
     ...offer,
-    description: capLength(offer.description),
-    ...(offer.sections && { sections: offer.sections.map((section) => ({ ...section, text: capLength(section.text) })) }),
+    description: capDescription(offer.description),
+    ...(offer.sections && { sections: offer.sections.map((section) => ({ ...section, text: capDescription(section.text) })) }),
   };
 }
 

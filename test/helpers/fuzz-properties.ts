@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { normaliseOffer } from '../../ingest/normalise.ts';
-import { MAX_DESCRIPTION_CHARS, parseBytes, type ParseResult } from '../../ingest/parse/index.ts';
+import { parseBytes, type ParseResult } from '../../ingest/parse/index.ts';
+import { MAX_DESCRIPTION_CHARS } from '../../ingest/text-edges.ts';
 import { parsePdf } from '../../ingest/parse/pdf.ts';
 import { segmentOffer, renderOfferText } from '../../ingest/segment.ts';
 import { loadRoleCatalog } from '../../src/catalog/roles.ts';

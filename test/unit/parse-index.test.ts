@@ -6,7 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { SourceError } from '../../src/errors.ts';
-import { MAX_DESCRIPTION_CHARS, MAX_TEXT_BYTES, parseBytes, parseFile } from '../../ingest/parse/index.ts';
+import { MAX_TEXT_BYTES, parseBytes, parseFile } from '../../ingest/parse/index.ts';
+import { MAX_DESCRIPTION_CHARS } from '../../ingest/text-edges.ts';
 import { seeded } from '../helpers/property.ts';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
