@@ -1,5 +1,5 @@
 import { markdownInlineToText } from '../ingest/parse/light-markdown.ts';
-import { foldText } from '../src/embed/tokenize.ts';
+import { foldText } from '../src/catalog/normalize.ts';
 
 /**
  * How the eval finds a line of a source file (or of a chunk) inside the sections our segmenter

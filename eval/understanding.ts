@@ -17,13 +17,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { NearDuplicateIndex, signOffer, substanceText, type NearDuplicateOptions } from '../ingest/near-duplicate.ts';
-import { foldText } from '../src/embed/tokenize.ts';
 import { SECTION_KINDS, type SectionKind } from '../src/types.ts';
 import { createRandom, sample } from '../src/util/random.ts';
 import { loadCorpus, type CorpusOffer } from './corpus-offers.ts';
 import { foldedWords, lineWords } from './text-lines.ts';
 import { loadRoleCatalog, OTHER_ROLE, type RoleCatalog } from '../src/catalog/roles.ts';
-import { foldAccents, normalizePhrase, phraseSource } from '../src/catalog/normalize.ts';
+import { foldText, normalizePhrase, phraseSource } from '../src/catalog/normalize.ts';
 import { loadThemeCatalog, tagThemes, type ThemeCatalog } from '../src/catalog/themes.ts';
 
 const LABELS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'labels');
@@ -362,7 +361,7 @@ export function findCircularThemes(options: CircularThemeOptions): CircularTheme
     const names = new RegExp([entry.role, ...entry.aliases].map((name) => phraseSource(normalizePhrase(name)).replace(/ /g, '[^a-z0-9]+')).join('|'), 'g');
     const counts = new Map<string, [number, number]>();
     for (const offer of offers) {
-      const text = foldAccents(substanceText(offer.offer).toLowerCase());
+      const text = foldText(substanceText(offer.offer));
       const without = new Set(tagThemes(text.replace(names, (m) => ' '.repeat(m.length)), options.themes));
       for (const theme of tagThemes(text, options.themes)) {
         const [all, kept] = counts.get(theme) ?? [0, 0];

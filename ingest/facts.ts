@@ -1,4 +1,4 @@
-import { foldAccents } from '../src/catalog/normalize.ts';
+import { foldAccents, foldText } from '../src/catalog/normalize.ts';
 import type { OfferFacts, PayFact, PayPeriod, Section } from '../src/types.ts';
 import { detectWorkplace } from './workplace.ts';
 
@@ -19,7 +19,7 @@ export interface FactsInput {
 }
 
 export function extractFacts(input: FactsInput): OfferFacts {
-  const folded = foldAccents(input.text.toLowerCase());
+  const folded = foldText(input.text);
   const facts: OfferFacts = {};
   const pay = input.pay ?? payFromText(input.text);
   if (pay) facts.pay = pay;
@@ -45,14 +45,14 @@ export function extractFacts(input: FactsInput): OfferFacts {
   };
   const payLine = !input.pay && pay ? stated((line) => payFromText(line) !== undefined) : undefined;
   if (payLine) evidence.pay = payLine;
-  const yearsLine = years === undefined ? undefined : stated((line) => experienceYears(foldAccents(line.toLowerCase())) === years);
+  const yearsLine = years === undefined ? undefined : stated((line) => experienceYears(foldText(line)) === years);
   if (yearsLine) evidence.experienceYears = yearsLine;
   if (Object.keys(evidence).length > 0) facts.evidence = evidence;
   return facts;
 }
 
 /*
- * Pay is read from the text folded by foldAccents and lower-cased (same length, typographic
+ * Pay is read from the text folded by foldText (same length, typographic
  * dashes and quotes made ASCII), so "à", "–" and "’" need no cases of their own.
  */
 

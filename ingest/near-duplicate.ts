@@ -15,7 +15,7 @@
  */
 
 import type { Offer } from '../src/types.ts';
-import { foldText } from '../src/embed/tokenize.ts';
+import { foldText } from '../src/catalog/normalize.ts';
 import { fnv1a, fnv1aJoined } from '../src/util/hash.ts';
 
 /** 20 bands of 6 rows: a pair of Jaccard 0.7 becomes a candidate with probability 0.92, of 0.2 with 0.001. */

@@ -1,4 +1,4 @@
-import { foldAccents } from '../src/catalog/normalize.ts';
+import { foldText } from '../src/catalog/normalize.ts';
 
 /** Where the work is done, as offers state it. */
 export const WORKPLACES = ['remote', 'hybrid', 'onsite'] as const;
@@ -17,11 +17,11 @@ const REMOTE_POLICY = /(?<![a-z])(?:fully remote|remote[- ]first|100 ?% remote|r
  * is unknown (undefined), never guessed.
  */
 export function detectWorkplace(location: string | undefined, text: string): Workplace | undefined {
-  const place = foldAccents((location ?? '').toLowerCase());
+  const place = foldText(location ?? '');
   if (HYBRID.test(place)) return 'hybrid';
   if (REMOTE.test(place)) return 'remote';
   if (ONSITE.test(place)) return 'onsite';
-  const body = foldAccents(text.toLowerCase());
+  const body = foldText(text);
   if (HYBRID.test(body)) return 'hybrid';
   if (REMOTE_POLICY.test(body)) return 'remote';
   if (ONSITE.test(body)) return 'onsite';

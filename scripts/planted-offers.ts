@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRandom, randomIndex, shuffle, type Random } from '../src/util/random.ts';
+import { foldText } from '../src/catalog/normalize.ts';
 
 /**
  * Offers of job families the catalogue does not know, written by this script, with phrases
@@ -247,7 +248,7 @@ export interface PlantedScore {
   missed: string[];
 }
 
-const foldText = (s: string) => s.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().replace(/\s+/g, ' ');
+const foldSpaced = (s: string) => foldText(s.normalize('NFC')).replace(/\s+/g, ' ');
 
 /**
  * Scores an answer's themes (the contract's `themes`, groups in the corpus's family order). A
@@ -260,7 +261,7 @@ export function scorePlanted(
   themes: ReadonlyArray<{ label: string; aspect?: string; distinctiveFor?: string; perRole: Record<string, { offers: number }> }>,
 ): PlantedScore {
   const score: PlantedScore = { recalled: 0, distinctive: 0, falseClaims: [], wrongCounts: [], missed: [] };
-  const holds = (phrase: string, label: string) => foldText(phrase).includes(foldText(label));
+  const holds = (phrase: string, label: string) => foldSpaced(phrase).includes(foldSpaced(label));
   for (const truth of corpus.counts) {
     if (truth.distinctiveFor === undefined) continue;
     score.distinctive++;

@@ -38,6 +38,15 @@ export function foldAccents(text: string): string {
   return text.replace(/[^\x00-\x7f]/g, foldChar);
 }
 
+/**
+ * The one lower-case fold: foldAccents, then lower case, in that order because it keeps the
+ * length ("İ" folds to "I", then "i"; lower-casing first makes two code units of it), so offsets
+ * in the folded text are still offsets in the original.
+ */
+export function foldText(text: string): string {
+  return foldAccents(text).toLowerCase();
+}
+
 /** French inclusive endings ("ingénieur·e", "développeur.se", "ingénieur(e)") fold to the base word. */
 const INCLUSIVE_SUFFIX = /(?<=[a-z])(?:[·•.](?:e|se|euse|ice|rice|ne|le)(?:[·•.]s)?|\((?:e|se|euse|ice|ne)\))(?![a-z])/g;
 
@@ -46,7 +55,7 @@ const INCLUSIVE_SUFFIX = /(?<=[a-z])(?:[·•.](?:e|se|euse|ice|rice|ne|le)(?:[�
  * punctuation or space turned into one space. "Back-End Ingénieur·e" → "back end ingenieur".
  */
 export function normalizePhrase(text: string): string {
-  return foldAccents(text.toLowerCase())
+  return foldText(text)
     .replace(INCLUSIVE_SUFFIX, '')
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();

@@ -1,4 +1,4 @@
-import { foldAccents } from '../catalog/normalize.ts';
+import { foldText } from '../catalog/normalize.ts';
 
 /**
  * Tokenisation shared by the local embedder and the redundancy measure of MMR: lower case, accents
@@ -19,11 +19,6 @@ const STOP_WORDS = new Set(
     'afin ainsi chez comme dont entre sans selon sous tout tous toute toutes'
   ).split(' '),
 );
-
-/** Lower case, accents and typographic punctuation folded (the catalogues' folding). */
-export function foldText(text: string): string {
-  return foldAccents(text).toLowerCase();
-}
 
 // Tokens keep inner "+", "#", "." and "/" so "c++", "c#", "node.js" and "ci/cd" survive.
 const TOKEN = /[a-z0-9](?:[a-z0-9+#./-]*[a-z0-9+#])?/g;

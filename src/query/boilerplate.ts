@@ -1,4 +1,4 @@
-import { foldAccents } from '../catalog/normalize.ts';
+import { foldText } from '../catalog/normalize.ts';
 
 /**
  * Sentences every employer writes whatever the job: equal-opportunity statements, privacy
@@ -24,6 +24,6 @@ const BOILERPLATE: readonly RegExp[] = [
 
 /** Whether a sentence is boilerplate rather than about the job. */
 export function isBoilerplate(sentence: string): boolean {
-  const folded = foldAccents(sentence.toLowerCase());
+  const folded = foldText(sentence);
   return BOILERPLATE.some((pattern) => pattern.test(folded));
 }

@@ -1,5 +1,5 @@
 import { foldWord } from '../../ingest/title-family.ts';
-import { foldAccents } from '../catalog/normalize.ts';
+import { foldText } from '../catalog/normalize.ts';
 import type { Section, SectionKind } from '../types.ts';
 import { isBoilerplate } from './boilerplate.ts';
 import type { ThemeCounts } from './stats.ts';
@@ -62,7 +62,7 @@ interface Token {
 
 /** The words of a text with their places (offsets into the text itself). */
 function tokens(text: string): Token[] {
-  const folded = foldAccents(text.toLowerCase());
+  const folded = foldText(text);
   const out: Token[] = [];
   for (const match of folded.matchAll(/[\p{L}\p{N}]+(?:[-+#][\p{L}\p{N}]+)*[+#]*/gu)) {
     const key = foldWord(match[0]);

@@ -1,4 +1,4 @@
-import { normalizePhrase, foldAccents } from '../catalog/normalize.ts';
+import { foldText, normalizePhrase } from '../catalog/normalize.ts';
 import type { Workplace } from '../../ingest/workplace.ts';
 import type { GroupFilters, GroupSpec } from './groups.ts';
 
@@ -86,7 +86,7 @@ function readOperand(operand: string): GroupSpec {
   }
   // Matching is on folded lower case; the words left are cut from the same positions of the original.
   const take = (pattern: RegExp): RegExpExecArray | undefined => {
-    const folded = foldAccents(text.toLowerCase());
+    const folded = foldText(text);
     const match = new RegExp(pattern.source, pattern.flags.replace('g', '')).exec(folded);
     if (!match) return undefined;
     text = `${text.slice(0, match.index)} ${text.slice(match.index + match[0].length)}`;

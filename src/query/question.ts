@@ -1,4 +1,5 @@
 import { SECTION_KINDS, type SectionKind } from '../types.ts';
+import { foldText } from '../catalog/normalize.ts';
 
 /**
  * What a question asks about. Section kinds are aspects in their own right; the others are
@@ -59,9 +60,13 @@ const ASPECT_WORDS: ReadonlyArray<readonly [Aspect, string]> = [
   ['pay', 'pay|paid|salar(?:y|ies)|earn(?:s|ings)?|compensation|wages?|remuneration|salaires?|paye|gagnent|gagne|payes?|payees?'],
 ];
 
-/** Lower case without diacritics, so that "tâches" and "taches" read the same. */
+/**
+ * The offers' fold (foldText), so that "tâches" and "taches", "l’équipe" and "l'equipe" read the
+ * same. Composed first: a question pasted with decomposed accents ("e" + U+0301) would keep its
+ * marks, which foldText leaves where stripping them would change the length.
+ */
 function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+  return foldText(text.normalize('NFC'));
 }
 
 /**

@@ -33,6 +33,13 @@ describe('parseQuestion', () => {
     assert.deepEqual(parseQuestion('le profil et les prérequis', findRoles).aspects, ['requirements']);
   });
 
+  it('folds as the offers are folded: accents typed decomposed, typographic dashes', () => {
+    // "a" + U+0302 and "e" + U+0301, as some keyboards and pasted file names give them.
+    assert.deepEqual(parseQuestion('Quelles ta\u0302ches et quels pre\u0301requis ?', findRoles).aspects, ['missions', 'requirements']);
+    // Non-breaking hyphens (U+2011), as word processors put them.
+    assert.deepEqual(parseQuestion('the nice\u2011to\u2011have skills', findRoles).aspects, ['nice_to_have', 'requirements']);
+  });
+
   it('lets a longer phrase win over the word inside it', () => {
     assert.deepEqual(parseQuestion('soft skills of SRE vs DevOps', findRoles).aspects, ['soft_skills']);
     assert.deepEqual(parseQuestion('nice to have skills', findRoles).aspects, ['nice_to_have', 'requirements']);
