@@ -18,7 +18,8 @@
 
 import type { Section, SectionKind } from '../src/types.ts';
 import { SECTION_KINDS } from '../src/types.ts';
-import { foldAccents } from '../src/catalog/normalize.ts';
+import { foldAccents, foldText } from '../src/catalog/normalize.ts';
+import { LINE_BULLET } from '../src/util/bullets.ts';
 import cueData from './section-cues.json' with { type: 'json' };
 import { stripTrailingRun } from './text-edges.ts';
 
@@ -45,7 +46,6 @@ const MIN_CONTENT_SCORE = 2;
 const CONTENT_CUE_CAP = 4;
 const BOILERPLATE_WEIGHT = 3;
 
-const BULLET = /^\s*(?:[-*\u2022\u25aa\u25cf\u2013]|\d{1,2}[.)])\s+/;
 /** The opening of a `## Heading`; its closing `#`s are stripped by hand (see markedHeading). */
 const MARKED_HEADING = /^\s{0,3}(#{1,6})[ \t]+/;
 /** Read on a trimmed line; `\s*(?::\s*)?$`, not `\s*:?\s*$`, whose two blank runs can split a long run of blanks every way. */
@@ -147,7 +147,7 @@ function readHeading(line: string): Heading | undefined {
     const text = cleanHeading(marked.text);
     return text ? { text, kind: headingKind(text), level: marked.level } : undefined;
   }
-  if (BULLET.test(line)) return undefined;
+  if (LINE_BULLET.test(line)) return undefined;
   const trimmed = line.trim();
   const bold = BOLD_LINE.exec(trimmed);
   const text = cleanHeading(bold?.[1] ?? trimmed);
@@ -179,7 +179,7 @@ function cleanHeading(raw: string): string {
 }
 
 function normalizeHeading(heading: string): string {
-  return foldAccents(heading.toLowerCase())
+  return foldText(heading)
     .replace(/^\s*(?:\d{1,2}|[ivx]{1,4})[.)]\s+/, '')
     .replace(/[^a-z0-9'&]+/g, ' ')
     .trim();
@@ -277,7 +277,7 @@ function classifyLoose(body: string): Section[] {
   for (const paragraph of paragraphs(body)) {
     let separator = '\n\n';
     for (const line of paragraph.split('\n')) {
-      const isList = BULLET.test(line);
+      const isList = LINE_BULLET.test(line);
       const last = parts.at(-1);
       const introducesList = isList && last !== undefined && !last.isList && last.lines.length === 1 && /:$/.test(last.lines[0] ?? '');
       if (last && separator === '\n' && (isList === last.isList || introducesList)) {
@@ -299,7 +299,7 @@ function classifyLoose(body: string): Section[] {
 
 /** The kind a body's wording points at, "other" when nothing leads clearly. */
 export function classifyBody(body: string): SectionKind {
-  const text = foldAccents(body.toLowerCase());
+  const text = foldText(body);
   const scores = new Map<SectionKind, number>();
   for (const cue of CUES.content) {
     const count = countMatches(cue.pattern, text, CONTENT_CUE_CAP);
@@ -341,14 +341,14 @@ function boilerplateTail(lines: string[]): number {
   let tail = lines.length;
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i] as string;
-    if (BULLET.test(line)) break;
+    if (LINE_BULLET.test(line)) break;
     if (isBoilerplate(line)) tail = i;
   }
   return tail;
 }
 
 function isBoilerplate(line: string): boolean {
-  const text = foldAccents(line.toLowerCase());
+  const text = foldText(line);
   return CUES.boilerplate.some((pattern) => pattern.test(text));
 }
 

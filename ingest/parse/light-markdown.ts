@@ -10,6 +10,7 @@
  */
 import { load, type CheerioAPI } from 'cheerio';
 import { stripTrailingRun } from '../text-edges.ts';
+import { BULLET_GLYPHS } from '../../src/util/bullets.ts';
 
 type BlockKind = 'heading' | 'para' | 'item' | 'row';
 interface Block {
@@ -39,8 +40,6 @@ interface Line {
   group: number;
 }
 
-/** Glyphs that start a list item in text, PDFs and markdown alike. */
-const BULLET_GLYPHS = '-*+•▪◦‣●■□–—·';
 const BULLET_LINE = new RegExp(`^(?:[${BULLET_GLYPHS}]|\\d{1,2}[.)])\\s+(?=\\S)`);
 
 /** Collapses the inline white space of one line and drops invisible characters. */

@@ -5,6 +5,7 @@
  */
 import { SourceError, describeError } from '../../src/errors.ts';
 import type { RawOffer } from '../../src/types.ts';
+import { BULLET_GLYPHS } from '../../src/util/bullets.ts';
 import { MAX_CONVERTED_CHARS, plainTextToLight } from './light-markdown.ts';
 import { takeByline } from './byline.ts';
 import { extractPdfText } from './pdf-thread.ts';
@@ -21,7 +22,11 @@ const DEFAULT_MAX_PAGES = 50;
 const DEFAULT_TIMEOUT_MS = 20_000;
 const MAX_TITLE_CHARS = 120;
 
-const BULLET = /^[•▪◦●■□‣∙·*–—-]\s*(?=\S)/;
+/**
+ * A PDF's item marker, whose following space text extraction often loses ("•Item"); "+" only
+ * before a space, since "+33 1 …" opens a phone number.
+ */
+const BULLET = new RegExp(`^(?:[${BULLET_GLYPHS.replace('+', '')}]\\s*|\\+\\s+)(?=\\S)`, 'u');
 const SENTENCE_END = /[.!?:;]$/;
 
 /**

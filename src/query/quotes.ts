@@ -3,6 +3,7 @@
  * quote is by construction a verbatim substring of the chunk (hence of the offer) it comes
  * from. Marks such as "…" belong to rendering, not to the quote.
  */
+import { LINE_BULLET } from '../util/bullets.ts';
 
 export type Span = readonly [number, number];
 
@@ -17,8 +18,6 @@ export function isVerbatim(quote: string, offerText: string): boolean {
   return needle.length > 0 && normaliseSpace(offerText).includes(needle);
 }
 
-/** "- item", "* item", "• item", "1. item", "2) item". */
-const BULLET = /^[ \t]*(?:[-*•·▪◦‣–—+]|\d{1,2}[.)])[ \t]+/u;
 const HEADING = /^[ \t]*#/;
 const ENDS_CLAUSE = /[.!?…:;]["'»”’)\]]*\s*$/u;
 
@@ -46,11 +45,11 @@ const SENTENCE_END = /[.!?…]+["'»”’)\]]*(?=\s+[\p{Lu}\p{N}"'«“(\[])/gu
 /** A line that breaks from the next: blank lines, bullets, headings, finished clauses. */
 function endsUnit(line: string, next: string): boolean {
   if (line.trim() === '' || next.trim() === '') return true;
-  if (BULLET.test(next) || HEADING.test(next) || HEADING.test(line)) return true;
+  if (LINE_BULLET.test(next) || HEADING.test(next) || HEADING.test(line)) return true;
   if (ENDS_CLAUSE.test(line)) return true;
   // A short unpunctuated line before a capitalised one is a heading ("Your profile"); a short
   // bullet line is more likely wrapped ("- Run and scale\n  Kubernetes clusters").
-  return !BULLET.test(line) && line.trim().split(/\s+/).length <= 6 && /^\s*\p{Lu}/u.test(next);
+  return !LINE_BULLET.test(line) && line.trim().split(/\s+/).length <= 6 && /^\s*\p{Lu}/u.test(next);
 }
 
 /** Ranges of text the line breaks delimit; wrapped lines of one paragraph stay together. */
@@ -75,7 +74,7 @@ function sentencesOf(text: string, [start, end]: [number, number]): Array<[numbe
   const block = text.slice(start, end);
   const ranges: Array<[number, number]> = [];
   // The marker of "1. Five years…" is not a sentence.
-  let from = BULLET.exec(block)?.[0].length ?? 0;
+  let from = LINE_BULLET.exec(block)?.[0].length ?? 0;
   for (const match of block.matchAll(SENTENCE_END)) {
     if (match.index < from) continue;
     const before = block.slice(from, match.index);
@@ -95,7 +94,7 @@ function trimRange(text: string, [start, end]: [number, number]): [number, numbe
   let a = start;
   let b = end;
   while (a < b && /\s/.test(text[a] as string)) a++;
-  const bullet = BULLET.exec(text.slice(a, b));
+  const bullet = LINE_BULLET.exec(text.slice(a, b));
   if (bullet) a += bullet[0].length;
   // Markdown a page left in its text: "### Heading", "> quoted", and emphasis wrapping the whole unit.
   const marker = /^(?:#{1,6}|>)[ \t]+/.exec(text.slice(a, b));
@@ -226,7 +225,7 @@ export function isShortWholeUnit(text: string, span: Span): boolean {
   const quote = text.slice(start, end);
   if (wordsOf(quote) < MIN_UNIT_QUOTE_WORDS || MARKUP_START.test(quote)) return false;
   const line = text.lastIndexOf('\n', start - 1) + 1;
-  const bullet = BULLET.exec(text.slice(line, start + 1));
+  const bullet = LINE_BULLET.exec(text.slice(line, start + 1));
   return (bullet !== null && line + bullet[0].length === start) || /[.!?…]["'»”’)\]]*$/u.test(quote);
 }
 
