@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { redactCredentials, splitCredentials } from './util/credentials.ts';
 import { UsageError } from './errors.ts';
+import { expects } from './schema-messages.ts';
 import { CHROMA_TOKEN_HEADER, type ChromaConnectionSettings } from './store/chroma-connection.ts';
 import { realPath } from './util/real-path.ts';
 
@@ -102,9 +103,6 @@ export interface ConfigFlags {
 }
 
 export const CONFIG_FILE = 'offers.config.json';
-
-/** Every issue of a field gets the field's one message: what it expects. */
-const expects = (message: string) => ({ errorMap: () => ({ message }) });
 
 const URL_EXPECTED = 'must be an http(s) URL such as http://localhost:8000';
 const TEXT_EXPECTED = 'must be a non-empty string';

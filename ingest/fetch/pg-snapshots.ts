@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { postgresFailure, quoteIdentifier } from '../../src/records/pg/postgres-url.ts';
 import type { FetchedPage } from './http-client.ts';
-import { snapshotEntry, snapshotPage, type SnapshotEntry, type Snapshots } from './snapshots.ts';
+import { parseSnapshotEntry, snapshotEntry, snapshotPage, type SnapshotEntry, type Snapshots } from './snapshots.ts';
 
 /**
  * Snapshots in the shared Postgres record (the `snapshot_bodies` and `snapshot_urls` tables of
@@ -33,7 +33,8 @@ export class PgSnapshots implements Snapshots {
       [url],
     );
     const row = rows[0];
-    return row && snapshotPage(JSON.parse(row.entry) as SnapshotEntry, row.body);
+    const entry = row && parseSnapshotEntry(row.entry);
+    return entry && snapshotPage(entry, row.body);
   }
 
   async prune(): Promise<number> {

@@ -8,16 +8,31 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod';
 import { sha1 } from '../../src/util/hash.ts';
 import type { FetchedPage } from './http-client.ts';
 
-export interface SnapshotEntry {
-  url: string;
-  finalUrl: string;
-  status: number;
-  contentType?: string;
-  contentHash: string;
-  fetchedAt: string;
+/** A URL's entry as stored, the file store's and the Postgres one's alike. */
+export const snapshotEntrySchema = z.object({
+  url: z.string(),
+  finalUrl: z.string(),
+  status: z.number().int(),
+  contentType: z.string().optional(),
+  // A sha1, as snapshotEntry writes it: it names the body file to read, so a damaged entry must not name another path.
+  contentHash: z.string().regex(/^[0-9a-f]{40}$/),
+  fetchedAt: z.string(),
+});
+
+export type SnapshotEntry = z.infer<typeof snapshotEntrySchema>;
+
+/** The entry a stored text holds, or undefined when it holds none: a corrupt entry is a page never fetched. */
+export function parseSnapshotEntry(text: string): SnapshotEntry | undefined {
+  try {
+    const parsed = snapshotEntrySchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -74,12 +89,8 @@ export class SnapshotStore implements Snapshots {
 
   /** The latest snapshot of `url`, or undefined when it was never fetched. */
   async load(url: string): Promise<FetchedPage | undefined> {
-    let entry: SnapshotEntry;
-    try {
-      entry = JSON.parse(await readFile(this.entryPath(url), 'utf8')) as SnapshotEntry;
-    } catch {
-      return undefined;
-    }
+    const entry = await readFile(this.entryPath(url), 'utf8').then(parseSnapshotEntry, () => undefined);
+    if (!entry) return undefined;
     const body = await readFile(this.bodyPath(entry.contentHash)).catch(() => undefined);
     return body && snapshotPage(entry, body);
   }
@@ -101,8 +112,8 @@ export class SnapshotStore implements Snapshots {
         continue;
       }
       // An entry that can't be read serves nothing (load can't read it either): it keeps no body.
-      const entry = await readFile(file, 'utf8').then((text) => JSON.parse(text) as Partial<SnapshotEntry>, () => undefined);
-      if (typeof entry?.contentHash === 'string') named.add(entry.contentHash);
+      const entry = await readFile(file, 'utf8').then(parseSnapshotEntry, () => undefined);
+      if (entry) named.add(entry.contentHash);
     }
     for (const file of await listFiles(path.join(this.dir, 'bodies'))) {
       if (named.has(path.basename(file))) continue;

@@ -21,31 +21,60 @@
  *     except when there is no title at all, where the text alone decides.
  */
 
-import { isRecord } from '../util/guards.ts';
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { FatalError } from '../errors.ts';
+import { expects, fileProblems } from '../schema-messages.ts';
 import type { RoleMatch } from '../types.ts';
 import builtIn from './roles.json' with { type: 'json' };
 import { escapeRegExp, normalizePhrase, phraseSource } from './normalize.ts';
 
-export interface RoleEntry {
-  role: string;
-  /** Phrases that name this role on their own ("site reliability", "ingénieur devops"). */
-  aliases: string[];
-  /** Phrases that hint at this role but need the text to confirm it ("infrastructure engineer"). */
-  ambiguousAliases?: string[];
-  /** Words of the offer text that point at this role when the title is ambiguous. */
-  textCues?: string[];
-  /** Wins only when no other role is named in the title. */
-  generic?: boolean;
-}
+const TEXT_EXPECTED = 'must be a non-empty string';
+const PHRASES_EXPECTED = 'must be an array of non-empty strings';
 
-export interface SeniorityEntry {
-  level: string;
-  aliases: string[];
-}
+const label = z.string(expects(TEXT_EXPECTED)).trim().min(1, TEXT_EXPECTED);
+/** A phrase with nothing left once normalised ("!!") would never match anything. */
+const phrase = z.string(expects(TEXT_EXPECTED)).refine((text) => normalizePhrase(text) !== '', TEXT_EXPECTED);
+const phrases = z.array(phrase, expects(PHRASES_EXPECTED));
+const somePhrases = phrases.min(1, 'must not be empty');
 
-/** The JSON shape of roles.json and of a user's extra catalogue (every key optional there). */
+const roleEntrySchema = z.object(
+  {
+    role: label,
+    /** Phrases that name this role on their own ("site reliability", "ingénieur devops"). */
+    aliases: phrases,
+    /** Phrases that hint at this role but need the text to confirm it ("infrastructure engineer"). */
+    ambiguousAliases: somePhrases.optional(),
+    /** Words of the offer text that point at this role when the title is ambiguous. */
+    textCues: somePhrases.optional(),
+    /** Wins only when no other role is named in the title. */
+    generic: z.boolean(expects('must be true or false')).optional(),
+  },
+  expects('must be an object'),
+);
+
+const seniorityEntrySchema = z.object({ level: label, aliases: somePhrases }, expects('must be an object'));
+
+/** Strict at the top, so that a misspelt list is a problem rather than silently ignored. */
+const roleCatalogSchema = z
+  .object(
+    {
+      roles: z.array(roleEntrySchema, expects('must be an array')),
+      seniority: z.array(seniorityEntrySchema, expects('must be an array')),
+      roleNouns: somePhrases,
+      $comment: z.unknown(),
+    },
+    expects('must hold a JSON object'),
+  )
+  .strict();
+
+/** A user's extra catalogue: the same shape, every key optional. */
+const extraRoleCatalogSchema = roleCatalogSchema.partial();
+
+export type RoleEntry = z.infer<typeof roleEntrySchema>;
+export type SeniorityEntry = z.infer<typeof seniorityEntrySchema>;
+
+/** A parsed catalogue: the built-in one, a user's, or both merged. */
 export interface RoleCatalogData {
   roles: RoleEntry[];
   /** Most senior first: when a title names several levels, the first listed wins. */
@@ -115,49 +144,16 @@ export function loadRoleCatalog(extraPath?: string): RoleCatalog {
   return buildRoleCatalog(mergeRoleCatalogData(base, parseRoleCatalogData(raw, extraPath, { partial: true })));
 }
 
-/** Checks the shape of a catalogue, reporting every problem at once. */
+/** Checks the shape of a catalogue, reporting every problem at once, one a line. */
 export function parseRoleCatalogData(raw: unknown, origin: string, options: { partial?: boolean } = {}): RoleCatalogData {
-  const problems: string[] = [];
-  const record = isRecord(raw) ? raw : undefined;
-  if (!record) problems.push('the file must hold a JSON object');
-  const known = new Set(['roles', 'seniority', 'roleNouns', '$comment']);
-  for (const key of Object.keys(record ?? {})) if (!known.has(key)) problems.push(`unknown key "${key}"`);
-
-  const roles = listOf(record?.roles, 'roles', options.partial, problems).map((entry, i) => {
-    const where = `roles[${i}]`;
-    if (!isRecord(entry)) {
-      problems.push(`${where} must be an object`);
-      return { role: '', aliases: [] };
-    }
-    const role = typeof entry.role === 'string' ? entry.role.trim() : '';
-    if (!role) problems.push(`${where}.role must be a non-empty string`);
-    const parsed: RoleEntry = { role, aliases: phrases(entry.aliases, `${where}.aliases`, problems, false) };
-    if (entry.ambiguousAliases !== undefined) parsed.ambiguousAliases = phrases(entry.ambiguousAliases, `${where}.ambiguousAliases`, problems);
-    if (entry.textCues !== undefined) parsed.textCues = phrases(entry.textCues, `${where}.textCues`, problems);
-    if (entry.generic !== undefined) {
-      if (typeof entry.generic !== 'boolean') problems.push(`${where}.generic must be true or false`);
-      else parsed.generic = entry.generic;
-    }
-    return parsed;
-  });
-  const seniority = listOf(record?.seniority, 'seniority', options.partial, problems).map((entry, i): SeniorityEntry => {
-    const where = `seniority[${i}]`;
-    if (!isRecord(entry)) {
-      problems.push(`${where} must be an object`);
-      return { level: '', aliases: [] };
-    }
-    const level = typeof entry.level === 'string' ? entry.level.trim() : '';
-    if (!level) problems.push(`${where}.level must be a non-empty string`);
-    return { level, aliases: phrases(entry.aliases, `${where}.aliases`, problems) };
-  });
-  const roleNouns = record?.roleNouns === undefined && options.partial ? [] : phrases(record?.roleNouns, 'roleNouns', problems);
-
-  if (problems.length > 0) {
+  const parsed = (options.partial ? extraRoleCatalogSchema : roleCatalogSchema).safeParse(raw);
+  if (!parsed.success) {
     throw new FatalError(
-      `Invalid role catalogue ${origin}: ${problems.join('; ')}`,
+      `Invalid role catalogue ${origin}:\n  - ${fileProblems(parsed.error).join('\n  - ')}`,
       'Each role is { "role": "Label", "aliases": ["lowercase phrase", …] }; see src/catalog/roles.json.',
     );
   }
+  const { roles = [], seniority = [], roleNouns = [] } = parsed.data;
   return { roles, seniority, roleNouns };
 }
 
@@ -418,26 +414,7 @@ function countMatches(pattern: RegExp, text: string): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Small validation and list helpers
-
-
-function listOf(value: unknown, key: string, optional: boolean | undefined, problems: string[]): unknown[] {
-  if (value === undefined && optional) return [];
-  if (!Array.isArray(value)) {
-    problems.push(`"${key}" must be an array`);
-    return [];
-  }
-  return value;
-}
-
-function phrases(value: unknown, where: string, problems: string[], nonEmpty = true): string[] {
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || !normalizePhrase(item))) {
-    problems.push(`${where} must be an array of non-empty strings`);
-    return [];
-  }
-  if (nonEmpty && value.length === 0) problems.push(`${where} must not be empty`);
-  return value as string[];
-}
+// List helpers
 
 function union(a: readonly string[], b: readonly string[]): string[] {
   return unique([...a, ...b]);

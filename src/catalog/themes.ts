@@ -9,23 +9,15 @@
 
 import { isRecord } from '../util/guards.ts';
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { FatalError } from '../errors.ts';
+import { expects, fileProblems } from '../schema-messages.ts';
 import { SECTION_KINDS } from '../types.ts';
-import type { SectionKind } from '../types.ts';
 import builtIn from './themes.json' with { type: 'json' };
 import { foldAccents } from './normalize.ts';
 
 export const THEME_CATEGORIES = ['tool', 'practice', 'skill', 'soft', 'context'] as const;
 export type ThemeCategory = (typeof THEME_CATEGORIES)[number];
-
-export interface ThemeEntry {
-  id: string;
-  label: string;
-  category: ThemeCategory;
-  /** The sections where the theme usually matters; a hint for query planning, not a filter. */
-  aspects?: SectionKind[];
-  patterns: string[];
-}
 
 interface ThemeMatcher {
   /** For yes/no tagging: no `g` flag, so no lastIndex state between texts. */
@@ -42,10 +34,67 @@ export interface ThemeCatalog {
   readonly triggers: TriggerIndex;
 }
 
-const THEME_ID = /^[a-z0-9][a-z0-9_]*$/;
-
 // ---------------------------------------------------------------------------------------------
 // Loading and validation
+
+const THEME_ID = /^[a-z0-9][a-z0-9_]*$/;
+const ID_EXPECTED = 'must be a lower-case identifier like "on_call"';
+const TEXT_EXPECTED = 'must be a non-empty string';
+const PATTERNS_EXPECTED = 'must be a non-empty array of strings';
+const ASPECTS_EXPECTED = `must list section kinds (${SECTION_KINDS.join(', ')})`;
+
+const pattern = z.string(expects('must be a string')).superRefine((source, context) => {
+  try {
+    const compiled = new RegExp(foldAccents(source), 'i');
+    // An empty match would tag every text and give zero-length quotes.
+    if (compiled.test('')) context.addIssue({ code: z.ZodIssueCode.custom, message: `matches the empty string (/${source}/)` });
+  } catch (error) {
+    context.addIssue({ code: z.ZodIssueCode.custom, message: `is not a valid regular expression (${(error as Error).message})` });
+  }
+});
+
+const themeEntrySchema = z.object(
+  {
+    id: z.string(expects(ID_EXPECTED)).regex(THEME_ID, ID_EXPECTED),
+    label: z.string(expects(TEXT_EXPECTED)).trim().min(1, TEXT_EXPECTED),
+    category: z.enum(THEME_CATEGORIES, expects(`must be one of ${THEME_CATEGORIES.join(', ')}`)),
+    // Before aspects: a parsed entry keeps this key order, which the catalogue's version hash
+    // (derivationOf, in every offer's content hash) reads: another order would re-embed every offer.
+    patterns: z.array(pattern, expects(PATTERNS_EXPECTED)).min(1, PATTERNS_EXPECTED),
+    /** The sections where the theme usually matters; a hint for query planning, not a filter. */
+    aspects: z
+      .array(z.enum(SECTION_KINDS, expects(`must be one of ${SECTION_KINDS.join(', ')}`)), expects(ASPECTS_EXPECTED))
+      .min(1, ASPECTS_EXPECTED)
+      .optional(),
+  },
+  expects('must be an object'),
+);
+
+export type ThemeEntry = z.infer<typeof themeEntrySchema>;
+
+/**
+ * A catalogue file, whose entries for one of `knownIds` extend a known theme: they may give only
+ * `id` and `patterns`, the label and category being the known theme's (the defaults filled in
+ * here are never used, mergeThemeCatalogData keeps the known ones).
+ */
+function themeCatalogSchema(knownIds: ReadonlySet<string>) {
+  const entry = z.preprocess(
+    (value) => (isRecord(value) && typeof value.id === 'string' && knownIds.has(value.id) ? { label: value.id, category: 'tool', ...value } : value),
+    themeEntrySchema,
+  );
+  // Before the entries are parsed, so that a repeated id is reported along with their problems.
+  const entries = z.preprocess((value, context) => {
+    if (!Array.isArray(value)) return value;
+    const seen = new Set<string>();
+    value.forEach((item, i) => {
+      const id = isRecord(item) && typeof item.id === 'string' ? item.id : '';
+      if (id && seen.has(id)) context.addIssue({ code: z.ZodIssueCode.custom, path: [i, 'id'], message: `"${id}" appears twice` });
+      seen.add(id);
+    });
+    return value;
+  }, z.array(entry, expects('must be an array')));
+  return z.object({ themes: entries }, expects('must hold an object with a "themes" array'));
+}
 
 /** The built-in catalogue, merged with a user file of the same shape when a path is given. */
 export function loadThemeCatalog(extraPath?: string): ThemeCatalog {
@@ -64,61 +113,18 @@ export function loadThemeCatalog(extraPath?: string): ThemeCatalog {
 }
 
 /**
- * Checks a catalogue's shape and every pattern, reporting all problems at once. In a user's extra
- * file, an entry for one of `knownIds` may give only `id` and `patterns`.
+ * Checks a catalogue's shape and every pattern, reporting all problems at once, one a line. In a
+ * user's extra file, an entry for one of `knownIds` may give only `id` and `patterns`.
  */
 export function parseThemeCatalogData(raw: unknown, origin: string, options: { knownIds?: ReadonlySet<string> } = {}): ThemeEntry[] {
-  const problems: string[] = [];
-  const themes = isRecord(raw) && Array.isArray(raw.themes) ? raw.themes : undefined;
-  if (!themes) problems.push('the file must hold an object with a "themes" array');
-  const entries = (themes ?? []).map((entry: unknown, i): ThemeEntry => {
-    const where = `themes[${i}]`;
-    if (!isRecord(entry)) {
-      problems.push(`${where} must be an object`);
-      return { id: '', label: '', category: 'tool', patterns: [] };
-    }
-    const id = typeof entry.id === 'string' ? entry.id : '';
-    if (!THEME_ID.test(id)) problems.push(`${where}.id must be a lower-case identifier like "on_call"`);
-    const extendsKnown = options.knownIds?.has(id) === true;
-    const label = typeof entry.label === 'string' ? entry.label.trim() : '';
-    if (!label && !extendsKnown) problems.push(`${where}.label must be a non-empty string`);
-    const category = entry.category ?? (extendsKnown ? 'tool' : undefined);
-    if (!THEME_CATEGORIES.includes(category as ThemeCategory)) problems.push(`${where}.category must be one of ${THEME_CATEGORIES.join(', ')}`);
-    const patterns = Array.isArray(entry.patterns) ? entry.patterns : [];
-    if (patterns.length === 0 || patterns.some((p) => typeof p !== 'string')) problems.push(`${where}.patterns must be a non-empty array of strings`);
-    for (const pattern of patterns) if (typeof pattern === 'string') checkPattern(pattern, `${where} (${id})`, problems);
-    const parsed: ThemeEntry = { id, label: label || id, category: category as ThemeCategory, patterns: patterns as string[] };
-    if (entry.aspects !== undefined) {
-      const aspects = Array.isArray(entry.aspects) ? entry.aspects : [];
-      if (aspects.length === 0 || aspects.some((a) => !(SECTION_KINDS as readonly unknown[]).includes(a))) {
-        problems.push(`${where}.aspects must list section kinds (${SECTION_KINDS.join(', ')})`);
-      }
-      parsed.aspects = aspects as SectionKind[];
-    }
-    return parsed;
-  });
-  const seen = new Set<string>();
-  for (const entry of entries) {
-    if (entry.id && seen.has(entry.id)) problems.push(`theme id "${entry.id}" appears twice`);
-    seen.add(entry.id);
-  }
-  if (problems.length > 0) {
+  const parsed = themeCatalogSchema(options.knownIds ?? new Set()).safeParse(raw);
+  if (!parsed.success) {
     throw new FatalError(
-      `Invalid theme catalogue ${origin}: ${problems.join('; ')}`,
+      `Invalid theme catalogue ${origin}:\n  - ${fileProblems(parsed.error).join('\n  - ')}`,
       'Each theme is { "id", "label", "category", "patterns": ["regex", …] }; see src/catalog/themes.json.',
     );
   }
-  return entries;
-}
-
-function checkPattern(pattern: string, where: string, problems: string[]): void {
-  try {
-    const compiled = new RegExp(foldAccents(pattern), 'i');
-    // An empty match would tag every text and give zero-length quotes.
-    if (compiled.test('')) problems.push(`${where}: pattern /${pattern}/ matches the empty string`);
-  } catch (error) {
-    problems.push(`${where}: pattern /${pattern}/ is not a valid regular expression (${(error as Error).message})`);
-  }
+  return parsed.data.themes;
 }
 
 /** New ids are appended; a known id gets its patterns (and aspects) extended, keeping its label. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { SnapshotStore } from '../../ingest/fetch/snapshots.ts';
+import { parseSnapshotEntry, SnapshotStore } from '../../ingest/fetch/snapshots.ts';
 import { scratchDir } from '../helpers/cli.ts';
 
 const page = (url: string, body: string) => ({ url, finalUrl: url, status: 200, contentType: 'text/html', body: Buffer.from(body), fetchedAt: '2026-03-01T00:00:00.000Z' });
@@ -38,6 +38,32 @@ describe('SnapshotStore.prune', () => {
     const data = await scratchDir('offers-snapshots-');
     try {
       assert.equal(await new SnapshotStore(path.join(data.dir, 'none')).prune(), 0);
+    } finally {
+      await data.cleanup();
+    }
+  });
+
+  it('reads a corrupt entry as a page never fetched, and keeps no body for it', async () => {
+    const data = await scratchDir('offers-snapshots-');
+    try {
+      const store = new SnapshotStore(data.dir);
+      const url = 'https://jobs.example.org/sre';
+      const saved = await store.save(page(url, '<p>SRE</p>'));
+      const [entryFile] = await readdir(path.join(data.dir, 'urls'));
+      const corrupt = [
+        '{"url":',
+        'null',
+        JSON.stringify({ url, finalUrl: url, status: 200, fetchedAt: saved.fetchedAt }),
+        JSON.stringify({ ...saved, status: '200' }),
+        JSON.stringify({ ...saved, contentHash: `../../${saved.contentHash}` }),
+      ];
+      for (const text of corrupt) {
+        assert.equal(parseSnapshotEntry(text), undefined, text);
+        await writeFile(path.join(data.dir, 'urls', entryFile!), text);
+        assert.equal(await store.load(url), undefined, text);
+      }
+      assert.equal(await store.prune(), 1, 'the body only a corrupt entry named');
+      assert.deepEqual(parseSnapshotEntry(JSON.stringify(saved)), saved);
     } finally {
       await data.cleanup();
     }
