@@ -2,7 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
-import { FatalError, OutputClosedError, UsageError } from './errors.ts';
+import { ExitCode, FatalError, OutputClosedError, UsageError } from './errors.ts';
 
 /**
  * Two output channels (STYLE 8): people get progress and summaries on stderr, machines get
@@ -100,7 +100,7 @@ export async function exitStatusOfStreams(code: number): Promise<number> {
   for (const [name, error] of failures) {
     const failure = outputFailure(name, error);
     if (OutputClosedError.isInstance(failure)) continue;
-    status = 1;
+    status = ExitCode.fatal;
     if (!failures.has('stderr')) process.stderr.write(`offers: ${failure.message}\n  fix: ${failure.hint}\n`);
   }
   return status;
