@@ -51,9 +51,11 @@ const roleEntrySchema = z.object(
     generic: z.boolean(expects('must be true or false')).optional(),
   },
   expects('must be an object'),
-);
+)
+  // Strict inside too: a misspelt "textCue" would otherwise be dropped without a word.
+  .strict();
 
-const seniorityEntrySchema = z.object({ level: label, aliases: somePhrases }, expects('must be an object'));
+const seniorityEntrySchema = z.object({ level: label, aliases: somePhrases }, expects('must be an object')).strict();
 
 /** Strict at the top, so that a misspelt list is a problem rather than silently ignored. */
 const roleCatalogSchema = z

@@ -68,7 +68,9 @@ const themeEntrySchema = z.object(
       .optional(),
   },
   expects('must be an object'),
-);
+)
+  // Strict inside: a misspelt "pattern" would otherwise be dropped without a word.
+  .strict();
 
 export type ThemeEntry = z.infer<typeof themeEntrySchema>;
 

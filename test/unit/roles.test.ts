@@ -243,13 +243,14 @@ describe('loadRoleCatalog', () => {
 
   it('rejects a bad file with a FatalError that lists every problem', () => {
     assert.throws(
-      () => loadRoleCatalog(writeJson({ roles: [{ role: '', aliases: 'sre' }, { aliases: [] }], extra: 1 })),
+      () => loadRoleCatalog(writeJson({ roles: [{ role: '', aliases: 'sre' }, { aliases: [] }, { role: 'Barista', aliases: ['barista'], textCue: ['espresso'] }], extra: 1 })),
       (error: unknown) =>
         error instanceof FatalError &&
         /unknown key "extra"/.test(error.message) &&
         /roles\[0\]\.role must be a non-empty string/.test(error.message) &&
         /roles\[0\]\.aliases must be an array/.test(error.message) &&
-        /roles\[1\]\.role/.test(error.message),
+        /roles\[1\]\.role/.test(error.message) &&
+        /roles\[2\]: unknown key "textCue"/.test(error.message),
     );
   });
 

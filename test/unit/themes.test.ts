@@ -168,6 +168,7 @@ describe('loadThemeCatalog with a user file', () => {
               { id: 'Bad Id', label: 'x', category: 'tool', patterns: ['ok'] },
               { id: 'broken', label: 'Broken', category: 'gadget', patterns: ['(unclosed'] },
               { id: 'empty', label: 'Empty', category: 'tool', patterns: ['x*'] },
+              { id: 'latte_art', label: 'Latte art', category: 'skill', patterns: ['latte art'], aspect: ['missions'] },
             ],
           }),
         ),
@@ -176,7 +177,8 @@ describe('loadThemeCatalog with a user file', () => {
         /themes\[0\]\.id/.test(error.message) &&
         /themes\[1\]\.category/.test(error.message) &&
         /not a valid regular expression/.test(error.message) &&
-        /matches the empty string/.test(error.message),
+        /matches the empty string/.test(error.message) &&
+        /themes\[3\]: unknown key "aspect"/.test(error.message),
     );
     assert.throws(() => loadThemeCatalog(writeJson({ nothing: [] })), FatalError);
     assert.throws(() => loadThemeCatalog(writeJson('nope')), /Cannot read the theme catalogue/);
