@@ -20,6 +20,8 @@ import type { Section, SectionKind } from '../src/types.ts';
 import { SECTION_KINDS } from '../src/types.ts';
 import { foldAccents, foldText } from '../src/catalog/normalize.ts';
 import { LINE_BULLET } from '../src/util/bullets.ts';
+import { expects, fileProblems } from '../src/schema-messages.ts';
+import { z } from 'zod';
 import cueData from './section-cues.json' with { type: 'json' };
 import { stripTrailingRun } from './text-edges.ts';
 
@@ -33,6 +35,12 @@ interface CueTables {
   content: Array<{ kind: SectionKind; pattern: RegExp }>;
   boilerplate: RegExp[];
 }
+
+/** The cue file's shape: patterns per section kind, in the order they are tried, and boilerplate patterns. */
+const PATTERN_EXPECTED = 'must be a non-empty pattern';
+const patternList = z.array(z.string(expects(PATTERN_EXPECTED)).min(1, PATTERN_EXPECTED), expects('must be an array of patterns'));
+const byKind = z.record(z.enum(SECTION_KINDS, expects(`must be a section kind (${SECTION_KINDS.join(', ')})`)), patternList, expects('must be an object of patterns per section kind'));
+const cueFileSchema = z.object({ $comment: z.string().optional(), headings: byKind, content: byKind, boilerplate: patternList }).strict();
 
 const CUES: CueTables = compileCues(cueData);
 
@@ -372,29 +380,23 @@ function countMatches(pattern: RegExp, text: string, cap: number): number {
 // ---------------------------------------------------------------------------------------------
 // Cue tables
 
-function compileCues(raw: unknown): CueTables {
-  const data = raw as {
-    headings: Record<string, string[]>;
-    content: Record<string, string[]>;
-    boilerplate: string[];
-  };
-  const kindOf = (key: string): SectionKind => {
-    if (!(SECTION_KINDS as readonly string[]).includes(key)) throw new Error(`section-cues.json: unknown section kind "${key}"`);
-    return key as SectionKind;
-  };
-  const headings = Object.entries(data.headings).flatMap(([key, sources]) =>
+/** Ships with the code: a problem in it is a bug, reported with every problem at once. */
+export function compileCues(raw: unknown): CueTables {
+  const parsed = cueFileSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`section-cues.json:\n  - ${fileProblems(parsed.error).join('\n  - ')}`);
+  const data = parsed.data;
+  const entries = (table: Partial<Record<SectionKind, string[]>>) => Object.entries(table) as Array<[SectionKind, string[]]>;
+  const headings = entries(data.headings).flatMap(([kind, sources]) =>
     sources.map((source) => {
       const folded = foldAccents(source);
       return {
-        kind: kindOf(key),
+        kind,
         pattern: new RegExp(`(?<![a-z0-9])(?:${folded})(?![a-z0-9])`, 'i'),
         whole: new RegExp(`^(?:${folded})$`, 'i'),
       };
     }),
   );
-  const content = Object.entries(data.content).flatMap(([key, sources]) =>
-    sources.map((source) => ({ kind: kindOf(key), pattern: new RegExp(foldAccents(source), 'gim') })),
-  );
+  const content = entries(data.content).flatMap(([kind, sources]) => sources.map((source) => ({ kind, pattern: new RegExp(foldAccents(source), 'gim') })));
   const boilerplate = data.boilerplate.map((source) => new RegExp(foldAccents(source), 'i'));
   return { headings, content, boilerplate };
 }

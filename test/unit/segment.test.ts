@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { classifyBody, headingKind, renderOfferText, segmentOffer } from '../../ingest/segment.ts';
+import { classifyBody, compileCues, headingKind, renderOfferText, segmentOffer } from '../../ingest/segment.ts';
 import type { Section } from '../../src/types.ts';
 import { seeded } from '../helpers/property.ts';
 
@@ -281,6 +281,28 @@ describe('renderOfferText', () => {
         }
       }),
       seeded(),
+    );
+  });
+});
+
+describe('the cue tables (section-cues.json)', () => {
+  it('are checked whole: every problem of the file at once', () => {
+    assert.throws(
+      () => compileCues({ headings: { missions: ['what you will do'], duties: ['duties'] }, content: { benefits: [''] }, boilerplate: 'equal opportunity', extra: true }),
+      (error: unknown) =>
+        error instanceof Error &&
+        /headings\.duties/.test(error.message) &&
+        /content\.benefits\[0\]/.test(error.message) &&
+        /boilerplate/.test(error.message) &&
+        /unknown key "extra"/.test(error.message),
+    );
+  });
+
+  it('compile a well-formed table in its order', () => {
+    const cues = compileCues({ headings: { requirements: ['profile'], missions: ['duties'] }, content: {}, boilerplate: [] });
+    assert.deepEqual(
+      cues.headings.map((cue) => cue.kind),
+      ['requirements', 'missions'],
     );
   });
 });
