@@ -3,6 +3,7 @@ import { numberInRange, RATE_RANGE, TIMEOUT_RANGE } from './util/flag-ranges.ts'
 import { debugEnabled } from './config.ts';
 import { DataDirBusyError, describeError, ExitCode, FatalError, OutputClosedError, UsageError } from './errors.ts';
 import { storageFatal } from './util/storage-errors.ts';
+import manifest from '../package.json' with { type: 'json' };
 
 /**
  * The command line's declarations: commands and flags, normalised and handed over to
@@ -25,6 +26,7 @@ export function buildProgram(): OffersProgram {
     .description('Compare jobs from the job offers themselves: grounded, measured, cited answers.')
     .option('--data-dir <dir>', 'where the embedded Chroma data and the index record live (env OFFERS_DATA_DIR, default ./data)')
     .option('--wait <seconds>', 'how long to wait for another offers command using the same data dir (env OFFERS_WAIT, default 300; 0: fail at once, exit 5)', nonNegativeNumber)
+    .version(manifest.version, '-V, --version', "print offers' version")
     .showHelpAfterError()
     .exitOverride();
 

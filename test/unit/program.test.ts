@@ -21,7 +21,22 @@ describe('the program, imported without running', () => {
     const flags = Object.fromEntries(command.commands.map((c) => [c.name(), c.options.map((o) => o.long)]));
     assert.deepEqual(Object.keys(flags), ['ingest', 'query', 'export', 'stats', 'reindex', 'schedule', 'serve', 'mcp']);
     assert.deepEqual(flags.query, ['--roles', '--group', '--aspects', '--offers', '--seed', '--format', '--lang', '--out']);
-    assert.deepEqual(command.options.map((o) => o.long), ['--data-dir', '--wait']);
+    assert.deepEqual(command.options.map((o) => o.long), ['--data-dir', '--wait', '--version']);
+  });
+
+  it('knows its version (the package version), and --version prints it and exits 0', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    assert.equal(buildProgram().command.version(), version);
+    const write = process.stdout.write;
+    let stdout = '';
+    process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof process.stdout.write;
+    try {
+      assert.equal(await runProgram(['node', 'offers', '--version']), ExitCode.ok);
+    } finally {
+      process.stdout.write = write;
+    }
+    assert.equal(stdout, `${version}\n`);
   });
 
   it('builds a fresh program each time: one run leaves nothing behind for the next', () => {
