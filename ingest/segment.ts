@@ -20,7 +20,7 @@ import type { Section, SectionKind } from '../src/types.ts';
 import { SECTION_KINDS } from '../src/types.ts';
 import { foldAccents, foldText } from '../src/catalog/normalize.ts';
 import { LINE_BULLET } from '../src/util/bullets.ts';
-import { expects, fileProblems } from '../src/schema-messages.ts';
+import { expects, fileProblems, problemList } from '../src/schema-messages.ts';
 import { z } from 'zod';
 import cueData from './section-cues.json' with { type: 'json' };
 import { stripTrailingRun } from './text-edges.ts';
@@ -383,7 +383,7 @@ function countMatches(pattern: RegExp, text: string, cap: number): number {
 /** Ships with the code: a problem in it is a bug, reported with every problem at once. */
 export function compileCues(raw: unknown): CueTables {
   const parsed = cueFileSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`section-cues.json:\n  - ${fileProblems(parsed.error).join('\n  - ')}`);
+  if (!parsed.success) throw new Error(problemList('section-cues.json', fileProblems(parsed.error)));
   const data = parsed.data;
   const entries = (table: Partial<Record<SectionKind, string[]>>) => Object.entries(table) as Array<[SectionKind, string[]]>;
   const headings = entries(data.headings).flatMap(([kind, sources]) =>

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { redactCredentials, splitCredentials } from './util/credentials.ts';
 import { UsageError } from './errors.ts';
-import { expects } from './schema-messages.ts';
+import { expects, problemList } from './schema-messages.ts';
 import { CHROMA_TOKEN_HEADER, type ChromaConnectionSettings } from './store/chroma-connection.ts';
 import { realPath } from './util/real-path.ts';
 
@@ -225,7 +225,7 @@ export function resolveConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = 
       `embeddings "openai" (from ${chosen.embeddings!.from}) needs OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (a local OpenAI-compatible server)`,
     );
   }
-  if (problems.length > 0) throw new UsageError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  if (problems.length > 0) throw new UsageError(problemList('invalid configuration', problems));
   return config;
 }
 

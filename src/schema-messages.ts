@@ -6,6 +6,11 @@ import type { z } from 'zod';
  */
 export const expects = (message: string) => ({ errorMap: () => ({ message }) });
 
+/** A heading and its problems, one a line: how the configuration and the catalogues report. */
+export function problemList(heading: string, problems: readonly string[]): string {
+  return `${heading}:\n  - ${problems.join('\n  - ')}`;
+}
+
 /**
  * A JSON file's failed parse, one problem per issue, each led by where in the file it sits as
  * its author would write it (`roles[0].aliases`), or "the file" for the document itself.

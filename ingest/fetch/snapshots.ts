@@ -13,7 +13,7 @@ import { sha1 } from '../../src/util/hash.ts';
 import type { FetchedPage } from './http-client.ts';
 
 /** A URL's entry as stored, the file store's and the Postgres one's alike. */
-export const snapshotEntrySchema = z.object({
+const snapshotEntrySchema = z.object({
   url: z.string(),
   finalUrl: z.string(),
   status: z.number().int(),

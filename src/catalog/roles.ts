@@ -24,7 +24,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { FatalError } from '../errors.ts';
-import { expects, fileProblems } from '../schema-messages.ts';
+import { expects, fileProblems, problemList } from '../schema-messages.ts';
 import type { RoleMatch } from '../types.ts';
 import builtIn from './roles.json' with { type: 'json' };
 import { escapeRegExp, normalizePhrase, phraseSource } from './normalize.ts';
@@ -151,7 +151,7 @@ export function parseRoleCatalogData(raw: unknown, origin: string, options: { pa
   const parsed = (options.partial ? extraRoleCatalogSchema : roleCatalogSchema).safeParse(raw);
   if (!parsed.success) {
     throw new FatalError(
-      `Invalid role catalogue ${origin}:\n  - ${fileProblems(parsed.error).join('\n  - ')}`,
+      problemList(`Invalid role catalogue ${origin}`, fileProblems(parsed.error)),
       'Each role is { "role": "Label", "aliases": ["lowercase phrase", …] }; see src/catalog/roles.json.',
     );
   }

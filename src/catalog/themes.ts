@@ -11,7 +11,7 @@ import { isRecord } from '../util/guards.ts';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { FatalError } from '../errors.ts';
-import { expects, fileProblems } from '../schema-messages.ts';
+import { expects, fileProblems, problemList } from '../schema-messages.ts';
 import { SECTION_KINDS } from '../types.ts';
 import builtIn from './themes.json' with { type: 'json' };
 import { foldAccents } from './normalize.ts';
@@ -122,7 +122,7 @@ export function parseThemeCatalogData(raw: unknown, origin: string, options: { k
   const parsed = themeCatalogSchema(options.knownIds ?? new Set()).safeParse(raw);
   if (!parsed.success) {
     throw new FatalError(
-      `Invalid theme catalogue ${origin}:\n  - ${fileProblems(parsed.error).join('\n  - ')}`,
+      problemList(`Invalid theme catalogue ${origin}`, fileProblems(parsed.error)),
       'Each theme is { "id", "label", "category", "patterns": ["regex", …] }; see src/catalog/themes.json.',
     );
   }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { buildProgram, runProgram } from '../../src/program.ts';
 import { ExitCode } from '../../src/errors.ts';
@@ -25,7 +26,6 @@ describe('the program, imported without running', () => {
   });
 
   it('knows its version (the package version), and --version prints it and exits 0', async () => {
-    const { readFileSync } = await import('node:fs');
     const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     assert.equal(buildProgram().command.version(), version);
     const write = process.stdout.write;
