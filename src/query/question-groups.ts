@@ -32,7 +32,7 @@ function nearestWords(specs: readonly GroupSpec[], i: number): string {
   return '';
 }
 
-const END = String.raw`(?=\s*(?:[?.!;]|$|,\s*(?:focusing|en se concentrant|in terms|en termes|regarding|concernant|for|pour)\b))`;
+const END = String.raw`(?=\s*(?:[?.!;:]|$|,\s*(?:focusing|en se concentrant|in terms|en termes|regarding|concernant|for|pour)\b))`;
 /** The comparison shapes, most specific first; each captures the two sides. */
 const SHAPES: RegExp[] = [
   new RegExp(String.raw`\b(?:between|entre)\s+(.+?)\s+(?:and|et)\s+(.+?)${END}`, 'iu'),
@@ -107,11 +107,15 @@ function readOperand(operand: string): GroupSpec {
   return { words: meaningfulWords(words), filters };
 }
 
-/** The words left once articles and "offers of" are gone; empty when nothing names a job. */
+/**
+ * The words left once articles and "offers of" are gone; empty when nothing names a job. French
+ * elides its articles into the noun, with either apostrophe: "l’élagueur", "d'un jardinier".
+ */
 function meaningfulWords(words: string): string {
-  const noise = (word: string | undefined) => word !== undefined && /^(?:the|a|an|les?|la|l'|des?|du|un|une|offers?|offres?|positions?|postes?|jobs?|roles?)$/i.test(word);
+  const noise = (word: string | undefined) => word !== undefined && /^(?:the|a|an|les?|la|l['’]|des?|du|d['’]|un|une|d['’]une?|offers?|offres?|positions?|postes?|jobs?|roles?)$/iu.test(word);
   const kept = words.split(' ');
   while (noise(kept[0])) kept.shift();
   while (noise(kept.at(-1))) kept.pop();
+  if (kept[0]) kept[0] = kept[0].replace(/^[ld]['’](?=\p{L})/iu, '');
   return kept.join(' ').replace(/^[\s'"«»“”]+|[\s'"«»“”?.!,]+$/g, '');
 }

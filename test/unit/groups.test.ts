@@ -97,6 +97,9 @@ describe('groups in questions (English and French)', () => {
     ['En quoi les offres de contrôleur de gestion diffèrent-elles des offres de comptable ?', [{ words: 'contrôleur de gestion' }, { words: 'comptable' }]],
     ['French vs English data analyst offers', [{ words: 'data analyst', filters: { lang: ['fr'] } }, { words: 'data analyst', filters: { lang: ['en'] } }]],
     ['How do platform engineers differ from SREs?', [{ words: 'platform engineers' }, { words: 'SREs' }]],
+    ['Quelle différence entre l’élagueur et d’un jardinier ?', [{ words: 'élagueur' }, { words: 'jardinier' }]],
+    ["Quelle différence entre l'élagueur et le jardinier ?", [{ words: 'élagueur' }, { words: 'jardinier' }]],
+    ['Arborists vs gardeners: missions and requirements', [{ words: 'Arborists' }, { words: 'gardeners' }]],
   ];
   for (const [question, expected] of cases) {
     it(question, () => {
