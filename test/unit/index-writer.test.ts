@@ -116,6 +116,29 @@ describe('IndexWriter', () => {
     assert.equal(records.getOffer('d'), undefined, 'never committed');
   });
 
+
+  it('gives the batch in flight a turn of the event loop while the caller queues offers that never wait on I/O', async () => {
+    const events: string[] = [];
+    // A round trip, as Chroma's is: its answer comes in a later turn of the event loop.
+    const slow = wrapStore(store, {
+      upsert: async (batch) => {
+        events.push('upsert sent');
+        await new Promise((resolve) => setImmediate(resolve));
+        await store.upsert(batch);
+        events.push('upsert answered');
+      },
+    });
+    const writer = new IndexWriter(slow, records, embedder, { batchChunks: 4 });
+    const offers = ['a', 'b', 'c', 'd'].map((id) => offer(id, 'v1'));
+    for (const o of offers) {
+      await writer.write(o, chunksOf(o), `fp-${o.offerId}`);
+      events.push(`queued ${o.offerId}`);
+    }
+    await writer.flush();
+    // The first batch (a, b) is answered while c is queued, not only once the second batch waits for it.
+    assert.ok(events.indexOf('upsert answered') < events.indexOf('queued c'), events.join(', '));
+    assert.deepEqual(await storedIds(), offers.flatMap((o) => chunksOf(o).map((c) => c.id)).sort());
+  });
   it('rolls back a change killed after its upsert, before the record commit: the old version stays whole', async () => {
     const v1 = offer('a', 'v1');
     const first = new IndexWriter(store, records, embedder);
