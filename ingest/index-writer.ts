@@ -96,12 +96,7 @@ export class IndexWriter {
     const record = this.recordFor(offer, existing, { status: 'active', fingerprint, bandKeys, chunkIds: chunks.map((c) => c.id), themesBySection });
     this.writes.push({ record, chunks, previous: existing?.chunkIds ?? [], wasIndexed: existing?.status === 'active' });
     this.bufferedChunks += chunks.length;
-    if (this.bufferedChunks >= (this.options.batchChunks ?? DEFAULT_BATCH_CHUNKS)) await this.startBatch();
-    // The batch in flight needs the event loop for its round trips. Offers from memory or from a
-    // buffer (a dataset already read) arrive through promises that are already settled, which
-    // never give it a turn: the store then waited for the next batch boundary and the two
-    // alternated instead of overlapping (a 20k-offer build ran at 1.1 of the 2 cores).
-    else if (this.batchPending) await nextTurn();
+    await this.queued();
   }
 
   /** Records a reposted copy of `canonicalId`: kept as an alternate source, never indexed or counted. */
@@ -110,6 +105,7 @@ export class IndexWriter {
     const record = this.recordFor(offer, existing, { status: 'duplicate', fingerprint, chunkIds: [], themesBySection: {}, canonicalId });
     this.writes.push({ record, chunks: [], previous: existing?.chunkIds ?? [], wasIndexed: existing?.status === 'active' });
     this.stats.duplicates++;
+    await this.queued();
   }
 
   /** Takes offers out of the index (gone from their source, or expired); their history stays in the record. */
@@ -121,6 +117,7 @@ export class IndexWriter {
       this.writes.push({ record, chunks: [], previous: existing.chunkIds, wasIndexed: existing.status === 'active' });
       this.stats.removed++;
     }
+    await this.queued();
   }
 
   /** A source's record is committed with (never before) the offers it produced. */
@@ -132,6 +129,19 @@ export class IndexWriter {
   async flush(): Promise<void> {
     await this.startBatch();
     await this.inFlight;
+  }
+
+  /**
+   * After each queued change: starts a batch once enough chunks wait, or else gives the batch in
+   * flight a turn of the event loop for its round trips. Offers from memory or from a buffer (a
+   * dataset already read) arrive through promises that are already settled, which never give it
+   * one: the store then waited for the next batch boundary and the two alternated instead of
+   * overlapping (a 20k-offer build ran at 1.1 of the 2 cores). A run of reposts or retirements
+   * queues no chunks, and must not hold the batch in flight back either.
+   */
+  private async queued(): Promise<void> {
+    if (this.bufferedChunks >= (this.options.batchChunks ?? DEFAULT_BATCH_CHUNKS)) await this.startBatch();
+    else if (this.batchPending) await nextTurn();
   }
 
   /**

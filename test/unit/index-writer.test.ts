@@ -139,6 +139,28 @@ describe('IndexWriter', () => {
     assert.ok(events.indexOf('upsert answered') < events.indexOf('queued c'), events.join(', '));
     assert.deepEqual(await storedIds(), offers.flatMap((o) => chunksOf(o).map((c) => c.id)).sort());
   });
+  it('gives the batch in flight the same turn while the caller queues reposts and retirements, which add no chunks', async () => {
+    const events: string[] = [];
+    const slow = wrapStore(store, {
+      upsert: async (batch) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        await store.upsert(batch);
+        events.push('upsert answered');
+      },
+    });
+    const a = offer('a', 'v1');
+    const b = offer('b', 'v1');
+    const writer = new IndexWriter(slow, records, embedder, { batchChunks: 2 });
+    await writer.write(a, chunksOf(a), 'fp-a');
+    await writer.writeDuplicate(offer('a-copy', 'v1'), 'fp-a', 'a');
+    events.push('queued the repost');
+    await writer.retire(['b'], 'removed');
+    events.push('queued the retirement');
+    await writer.write(b, chunksOf(b), 'fp-b');
+    await writer.flush();
+    assert.ok(events.indexOf('upsert answered') < events.indexOf('queued the retirement'), events.join(', '));
+    assert.equal(records.getOffer('a-copy')?.status, 'duplicate');
+  });
   it('rolls back a change killed after its upsert, before the record commit: the old version stays whole', async () => {
     const v1 = offer('a', 'v1');
     const first = new IndexWriter(store, records, embedder);
