@@ -1,6 +1,7 @@
 import { foldText, normalizePhrase } from '../catalog/normalize.ts';
 import type { Workplace } from '../../ingest/workplace.ts';
 import type { GroupFilters, GroupSpec } from './groups.ts';
+import { ASPECT_WORD_PATTERN } from './question.ts';
 
 /**
  * The groups a question compares, read from its wording in English or French: "the difference
@@ -13,7 +14,7 @@ import type { GroupFilters, GroupSpec } from './groups.ts';
  * role and family names anywhere in it.
  */
 export function groupsFromQuestion(question: string): GroupSpec[] | undefined {
-  const operands = comparisonOperands(question.replace(/\s+/g, ' ').trim());
+  const operands = comparisonOperands(withoutAspectPreambles(question.replace(/\s+/g, ' ').trim()));
   if (!operands || operands.length < 2) return undefined;
   const specs = operands.map(readOperand);
   // A side with filters only ("junior", "2024", "remote") compares the role the other side names.
@@ -40,6 +41,32 @@ const SHAPES: RegExp[] = [
   new RegExp(String.raw`\b(?:compare|comparing|comparer|comparez|compar(?:ons|aison))\s+(?:de\s+|des\s+|les\s+)?(.+?)\s+(?:and|with|to|against|et|avec|à|aux|au)\s+(.+?)${END}`, 'iu'),
   new RegExp(String.raw`(?:^|[,:;]\s*|\b(?:is|are|what|quel|quelle|quels|quelles)\s+)([^,:;]+?)\s+(?:vs\.?|versus|v\.|compared (?:to|with)|par rapport (?:à|aux?)|contre|face (?:à|aux?))\s+(.+?)${END}`, 'iu'),
 ];
+
+/**
+ * What the question asks about, said before a side: "the missions and requirements of A and B",
+ * "les compétences des A et des B", "the pay of A vs B", "celles d'un B" (those of). It names no
+ * job, and its "and" is not the one between the sides. Taken out only where a side can start
+ * (after the comparison's words, a side's joint, or at the start): "5 years of experience"
+ * inside a side stays as written.
+ */
+const ARTICLE = String.raw`(?:the|their|les?|la|l['’]|leurs?)\s*`;
+const ASPECT_RUN = String.raw`(?:${ARTICLE})?(?:${ASPECT_WORD_PATTERN})(?:\s*(?:,|and|et|&|or|ou)\s*(?:${ARTICLE})?(?:${ASPECT_WORD_PATTERN}))*`;
+const PREAMBLE = new RegExp(
+  String.raw`(?<=(?:^|\b(?:between|entre|compare|comparing|comparer|comparez|are|is|what|quels?|quelles?|vs\.?|versus|and|et|with|avec|to|than|from|a|aux?|contre)\s+))(?:${ASPECT_RUN}|those|that|celles?|ceux|celui)\s+(?:(?:of|for|in|des|du|de|pour|chez)\s+|d['’]\s*)`,
+  'gu',
+);
+
+/** The question with its aspect preambles blanked out; positions are found on the folded text, whose length is the original's. */
+function withoutAspectPreambles(question: string): string {
+  const folded = foldText(question);
+  let result = '';
+  let at = 0;
+  for (const match of folded.matchAll(PREAMBLE)) {
+    result += question.slice(at, match.index);
+    at = match.index + match[0].length;
+  }
+  return (result + question.slice(at)).replace(/\s+/g, ' ');
+}
 
 /** The sides of the comparison ("A, B and C" gives three), or undefined. */
 function comparisonOperands(question: string): string[] | undefined {
@@ -107,6 +134,11 @@ function readOperand(operand: string): GroupSpec {
   return { words: meaningfulWords(words), filters };
 }
 
+/** A question's own words before its first side ("What are nurses vs …", "What do arborists earn compared to …"). */
+const QUESTION_VERB = /^(?:what|which|are|is|do|does|did|quels?|quelles?)$/iu;
+/** What a side does rather than what it is: "what do arborists earn compared to gardeners". */
+const PAY_VERB = /^(?:earn|earns|make|makes|paid|gagnent|gagne|touchent|touche)$/iu;
+
 /**
  * The words left once articles and "offers of" are gone; empty when nothing names a job. French
  * elides its articles into the noun, with either apostrophe: "l’élagueur", "d'un jardinier".
@@ -114,8 +146,8 @@ function readOperand(operand: string): GroupSpec {
 function meaningfulWords(words: string): string {
   const noise = (word: string | undefined) => word !== undefined && /^(?:the|a|an|les?|la|l['’]|des?|du|d['’]|un|une|d['’]une?|offers?|offres?|positions?|postes?|jobs?|roles?)$/iu.test(word);
   const kept = words.split(' ');
-  while (noise(kept[0])) kept.shift();
-  while (noise(kept.at(-1))) kept.pop();
+  while (noise(kept[0]) || QUESTION_VERB.test(kept[0] ?? '')) kept.shift();
+  while (noise(kept.at(-1)) || PAY_VERB.test(kept.at(-1) ?? '')) kept.pop();
   if (kept[0]) kept[0] = kept[0].replace(/^[ld]['’](?=\p{L})/iu, '');
   return kept.join(' ').replace(/^[\s'"«»“”]+|[\s'"«»“”?.!,]+$/g, '');
 }

@@ -60,6 +60,9 @@ const ASPECT_WORDS: ReadonlyArray<readonly [Aspect, string]> = [
   ['pay', 'pay|paid|salar(?:y|ies)|earn(?:s|ings)?|compensation|wages?|remuneration|salaires?|paye|gagnent|gagne|payes?|payees?'],
 ];
 
+/** Any word that names an aspect, as one alternation over folded lower case (question-groups.ts reads sides past them). */
+export const ASPECT_WORD_PATTERN = ASPECT_WORDS.map(([, pattern]) => `(?:${pattern})`).join('|');
+
 /**
  * The offers' fold (foldText), so that "tâches" and "taches", "l’équipe" and "l'equipe" read the
  * same. Composed first: a question pasted with decomposed accents ("e" + U+0301) would keep its

@@ -78,6 +78,18 @@ describe('open world: title families, mined themes, groups', () => {
     });
   }
 
+  it('reads the groups past the aspects a question names before them, in English and French', async () => {
+    for (const [plain, withAspects] of [
+      ['What is the difference between a beekeeper and a tree surgeon?', 'What is the difference between the missions and requirements of a beekeeper and a tree surgeon?'],
+      ['Quelle est la différence entre un apiculteur et un élagueur ?', "Quelle est la différence entre les missions et le profil d'un apiculteur et d'un élagueur ?"],
+    ]) {
+      const [expected, asked] = [await ask(plain!), await ask(withAspects!)];
+      assert.equal(asked.code, 0, asked.stderr);
+      assert.deepEqual(asked.answer.roles.map((r) => [r.name, r.offers]), expected.answer.roles.map((r) => [r.name, r.offers]), withAspects);
+      assert.deepEqual(asked.answer.aspects, ['missions', 'requirements']);
+    }
+  });
+
   it('cites verbatim quotes from offers of the cited group', async () => {
     const { answer } = await ask('Compare beekeepers with tree surgeons');
     const exported = await cli.run(exportOffers, {});

@@ -100,6 +100,17 @@ describe('groups in questions (English and French)', () => {
     ['Quelle différence entre l’élagueur et d’un jardinier ?', [{ words: 'élagueur' }, { words: 'jardinier' }]],
     ["Quelle différence entre l'élagueur et le jardinier ?", [{ words: 'élagueur' }, { words: 'jardinier' }]],
     ['Arborists vs gardeners: missions and requirements', [{ words: 'Arborists' }, { words: 'gardeners' }]],
+    // An aspect said before the sides is not a side, and its "and" is not the joint between them.
+    ["Quelle est la différence entre les missions et le profil d'un élagueur et d'un jardinier ?", [{ words: 'élagueur' }, { words: 'jardinier' }]],
+    ['What is the difference between the missions and requirements of an arborist and a gardener?', [{ words: 'arborist' }, { words: 'gardener' }]],
+    ['Compare the duties and skills of arborists with those of gardeners', [{ words: 'arborists' }, { words: 'gardeners' }]],
+    ['Quelles différences entre les compétences des élagueurs et des jardiniers ?', [{ words: 'élagueurs' }, { words: 'jardiniers' }]],
+    ["Quelle différence entre les tâches d'un data scientist et celles d'un data analyst ?", [{ words: 'data scientist' }, { words: 'data analyst' }]],
+    ['What are the requirements of a staff nurse vs a healthcare assistant?', [{ words: 'staff nurse' }, { words: 'healthcare assistant' }]],
+    ['What do arborists earn compared to gardeners?', [{ words: 'arborists' }, { words: 'gardeners' }]],
+    ['difference between the pay of nurses in 2024 and 2025', [{ words: 'nurses', filters: { posted: { from: '2024', to: '2024' } } }, { words: 'nurses', filters: { posted: { from: '2025', to: '2025' } } }]],
+    // Only where a side starts: inside a side, "years of experience" is the side's own words.
+    ['cooks with 5 years of experience vs cooks', [{ words: 'cooks with 5 years of experience' }, { words: 'cooks' }]],
   ];
   for (const [question, expected] of cases) {
     it(question, () => {
