@@ -33,14 +33,29 @@ function nearestWords(specs: readonly GroupSpec[], i: number): string {
   return '';
 }
 
-const END = String.raw`(?=\s*(?:[?.!;:]|$|,\s*(?:focusing|en se concentrant|in terms|en termes|regarding|concernant|for|pour)\b))`;
+const END = String.raw`(?=\s*(?:[?.!;:]|$|,\s*(?:focusing|en se concentrant|in terms|en termes|regarding|concernant|for|pour|what|which|how|quel|quelle|quels|quelles|comment|qu['’])\b))`;
+/** Where the second side starts after "distinguishes A from B" / "distingue A d'un B": "from", or a French "de" with its article (not the "de" inside "contrôleur de gestion"). */
+const FROM_SIDE = String.raw`\s+(?:from\s+|(?=d['’]une?\s|de la\s|de l['’]|du\s|des\s))`;
 /** The comparison shapes, most specific first; each captures the two sides. */
 const SHAPES: RegExp[] = [
   new RegExp(String.raw`\b(?:between|entre)\s+(.+?)\s+(?:and|et)\s+(.+?)${END}`, 'iu'),
-  new RegExp(String.raw`\b(?:how|in what way|en quoi)\s+(?:do|does|are|is|les|le|la)?\s*(.+?)\s+(?:differ|different|diff[eè]rent|se distinguent|se distingue)[\p{L}-]*\s+(?:from|than|des|du|de|d')\s*(.+?)${END}`, 'iu'),
-  new RegExp(String.raw`\b(?:compare|comparing|comparer|comparez|compar(?:ons|aison))\s+(?:de\s+|des\s+|les\s+)?(.+?)\s+(?:and|with|to|against|et|avec|à|aux|au)\s+(.+?)${END}`, 'iu'),
+  new RegExp(String.raw`\b(?:how|in what ways?|en quoi|is|are)\s+(?:(?:does|do|did|are|is|les|le|la)\s+)?(.+?)\s+(?:differ|different|distinct|diff[eè]rent|se distinguent|se distingue)[\p{L}-]*\s+(?:from|than|to|des|du|de|d')\s*(.+?)${END}`, 'iu'),
+  // "How do A and B differ?", "Comment se distinguent A et B ?"
+  new RegExp(String.raw`\b(?:how|in what ways?)\s+(?:(?:does|do|did|are|is)\s+)?(.+?)\s+(?:and)\s+(.+?)\s+(?:differ|compare)\b`, 'iu'),
+  new RegExp(String.raw`\b(?:comment|en quoi)\s+se\s+(?:distinguent|diff[ée]rencient|comparent)\s+(.+?)\s+(?:et)\s+(.+?)${END}`, 'iu'),
+  new RegExp(String.raw`\b(?:distinguish(?:es)?|differentiates?|separates?|distinguent|distingue|diff[ée]rencient|diff[ée]rencie)\s+(.+?)${FROM_SIDE}(.+?)${END}`, 'iu'),
+  new RegExp(String.raw`\b(?:compare|comparing|comparer|comparez|compar(?:ons|aison)|contrast(?:ing)?|contraster)\s+(?:de\s+|des\s+|les\s+)?(.+?)\s+(?:and|with|to|against|et|avec|à|aux|au)\s+(.+?)${END}`, 'iu'),
   new RegExp(String.raw`(?:^|[,:;]\s*|\b(?:is|are|what|quel|quelle|quels|quelles)\s+)([^,:;]+?)\s+(?:vs\.?|versus|v\.|compared (?:to|with)|par rapport (?:à|aux?)|contre|face (?:à|aux?))\s+(.+?)${END}`, 'iu'),
 ];
+/**
+ * "A or B" compares only in a question that asks for the difference or a choice ("electrician
+ * or plumber: which requires more experience?", "boulanger ou pâtissier : quelles différences ?");
+ * elsewhere "or" joins words inside a side ("a degree or equivalent experience").
+ */
+const EITHER = new RegExp(String.raw`(?:^|[,:;]\s*)([^,:;?]+?)\s+(?:or|ou)\s+([^,:;?]+?)(?=\s*(?:[:?]|$|,\s*(?:which|what|who|how|quel|quelle|quels|quelles|lequel|laquelle|qui|comment)\b))`, 'iu');
+const MAX_EITHER_WORDS = 5;
+const QUESTION_WORD = /^(?:which|what|who|how|quel|quelle|quels|quelles|lequel|laquelle|qui|comment)\b/iu;
+const CHOICE = /\b(?:which|who|lequel|laquelle|lesquels|differences?|differ|diff[ée]rences?)\b/iu;
 
 /**
  * What the question asks about, said before a side: "the missions and requirements of A and B",
@@ -52,20 +67,32 @@ const SHAPES: RegExp[] = [
 const ARTICLE = String.raw`(?:the|their|les?|la|l['’]|leurs?)\s*`;
 const ASPECT_RUN = String.raw`(?:${ARTICLE})?(?:${ASPECT_WORD_PATTERN})(?:\s*(?:,|and|et|&|or|ou)\s*(?:${ARTICLE})?(?:${ASPECT_WORD_PATTERN}))*`;
 const PREAMBLE = new RegExp(
-  String.raw`(?<=(?:^|\b(?:between|entre|compare|comparing|comparer|comparez|are|is|what|quels?|quelles?|vs\.?|versus|and|et|with|avec|to|than|from|a|aux?|contre)\s+))(?:${ASPECT_RUN}|those|that|celles?|ceux|celui)\s+(?:(?:of|for|in|des|du|de|pour|chez)\s+|d['’]\s*)`,
+  String.raw`(?<=(?:^|\b(?:between|entre|compare|comparing|comparer|comparez|contrast|are|is|do|does|did|what|quels?|quelles?|vs\.?|versus|and|et|with|avec|to|than|from|a|aux?|contre)\s+))(?:${ASPECT_RUN}|those|that|celles?|ceux|celui)\s+(?:(?:of|for|in|des|du|de|pour|chez)\s+|d['’]\s*)`,
   'gu',
 );
+/** An aspect said after a side: "B in terms of requirements", "B on benefits", "B - missions and requirements", "B au niveau des compétences". */
+const TRAILING_ASPECT = new RegExp(
+  String.raw`(?:\s*[-–—]\s*|\s+(?:in terms of|on|regarding|about|with respect to|en termes de|au niveau d(?:es|u|e la|e l['’])|concernant|sur|cote)\s+)${ASPECT_RUN}\s*$`,
+  'u',
+);
+/** An aspect and the question's verb said before a side's job: "(what) skills do welders need". */
+const LEADING_ASPECT = new RegExp(String.raw`^\s*(?:(?:what|which|quels?|quelles?)\s+)?${ASPECT_RUN}\s+(?:(?:do|does|did|are|is)\s+)?`, 'u');
 
-/** The question with its aspect preambles blanked out; positions are found on the folded text, whose length is the original's. */
-function withoutAspectPreambles(question: string): string {
-  const folded = foldText(question);
+/** `text` without what `pattern` matches on its fold; positions carry over, the fold keeping the original's length. */
+function cutFolded(text: string, pattern: RegExp): string {
+  const folded = foldText(text);
+  const global = pattern.global ? pattern : new RegExp(pattern.source, `${pattern.flags}g`);
   let result = '';
   let at = 0;
-  for (const match of folded.matchAll(PREAMBLE)) {
-    result += question.slice(at, match.index);
+  for (const match of folded.matchAll(global)) {
+    result += text.slice(at, match.index);
     at = match.index + match[0].length;
   }
-  return (result + question.slice(at)).replace(/\s+/g, ' ');
+  return `${result}${text.slice(at)}`.replace(/\s+/g, ' ');
+}
+
+function withoutAspectPreambles(question: string): string {
+  return cutFolded(question, PREAMBLE);
 }
 
 /** The sides of the comparison ("A, B and C" gives three), or undefined. */
@@ -75,9 +102,13 @@ function comparisonOperands(question: string): string[] | undefined {
     if (!match) continue;
     const [first, second] = [match[1]!, match[2]!];
     // "between A, B and C": the first side lists all but the last.
-    return [...first.split(/\s*,\s*/), second].map((s) => s.trim()).filter(Boolean);
+    return [...first.split(/\s*,\s*/), second].map(sideWords).filter(Boolean);
   }
-  return undefined;
+  const either = CHOICE.test(foldText(question)) ? EITHER.exec(question) : null;
+  const sides = either ? [either[1]!, either[2]!] : [];
+  // Two job names, not a clause: "Which offers mention Kubernetes or Terraform?" asks no choice between jobs.
+  if (sides.length === 0 || sides.some((side) => side.split(' ').length > MAX_EITHER_WORDS || QUESTION_WORD.test(side))) return undefined;
+  return sides.map(sideWords).filter(Boolean);
 }
 
 const SENIORITY_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
@@ -100,6 +131,11 @@ const LANGUAGE_WORDS: ReadonlyArray<readonly [RegExp, string]> = [
 const PERIOD = /\b(?:(?:posted|published|publiees?|publies?)\s+)?(?:in|en|from|de|during|pendant)?\s*((?:19|20)\d{2})(?:[-/](0[1-9]|1[0-2]))?\b/;
 /** A company: capitalised words after "at", "chez", "from": "SRE at Acme Corp". */
 const COMPANY = /\s(?:at|chez|with|from)\s+((?:\p{Lu}[\p{L}\p{N}&.'-]*)(?:\s+\p{Lu}[\p{L}\p{N}&.'-]*)*)/u;
+
+/** A side without the aspects said around it. */
+function sideWords(side: string): string {
+  return cutFolded(cutFolded(side, TRAILING_ASPECT), LEADING_ASPECT).trim();
+}
 
 /** One side: its filters, taken out of the text, and the words left, which name the role. */
 function readOperand(operand: string): GroupSpec {
@@ -136,8 +172,8 @@ function readOperand(operand: string): GroupSpec {
 
 /** A question's own words before its first side ("What are nurses vs …", "What do arborists earn compared to …"). */
 const QUESTION_VERB = /^(?:what|which|are|is|do|does|did|quels?|quelles?)$/iu;
-/** What a side does rather than what it is: "what do arborists earn compared to gardeners". */
-const PAY_VERB = /^(?:earn|earns|make|makes|paid|gagnent|gagne|touchent|touche)$/iu;
+/** What a side does rather than what it is: "what do arborists earn compared to …", "skills do welders need". */
+const SIDE_VERB = /^(?:earn|earns|make|makes|paid|gagnent|gagne|touchent|touche|need|needs|require|requires|do|does|get|gets)$/iu;
 
 /**
  * The words left once articles and "offers of" are gone; empty when nothing names a job. French
@@ -147,7 +183,10 @@ function meaningfulWords(words: string): string {
   const noise = (word: string | undefined) => word !== undefined && /^(?:the|a|an|les?|la|l['’]|des?|du|d['’]|un|une|d['’]une?|offers?|offres?|positions?|postes?|jobs?|roles?)$/iu.test(word);
   const kept = words.split(' ');
   while (noise(kept[0]) || QUESTION_VERB.test(kept[0] ?? '')) kept.shift();
-  while (noise(kept.at(-1)) || PAY_VERB.test(kept.at(-1) ?? '')) kept.pop();
+  while (noise(kept.at(-1)) || SIDE_VERB.test(kept.at(-1) ?? '')) kept.pop();
   if (kept[0]) kept[0] = kept[0].replace(/^[ld]['’](?=\p{L})/iu, '');
+  // "a pastry chef's job differ from a line cook's": the possessive is not the job's name.
+  const last = kept.length - 1;
+  if (last >= 0) kept[last] = kept[last]!.replace(/['’]s$/iu, '');
   return kept.join(' ').replace(/^[\s'"«»“”]+|[\s'"«»“”?.!,]+$/g, '');
 }

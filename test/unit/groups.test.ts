@@ -109,6 +109,23 @@ describe('groups in questions (English and French)', () => {
     ['What are the requirements of a staff nurse vs a healthcare assistant?', [{ words: 'staff nurse' }, { words: 'healthcare assistant' }]],
     ['What do arborists earn compared to gardeners?', [{ words: 'arborists' }, { words: 'gardeners' }]],
     ['difference between the pay of nurses in 2024 and 2025', [{ words: 'nurses', filters: { posted: { from: '2024', to: '2024' } } }, { words: 'nurses', filters: { posted: { from: '2025', to: '2025' } } }]],
+    // The other shapes people ask a comparison in.
+    ["How does a pastry chef's job differ from a line cook's?", [{ words: 'pastry chef' }, { words: 'line cook' }]],
+    ['Is a forklift operator different from a warehouse associate?', [{ words: 'forklift operator' }, { words: 'warehouse associate' }]],
+    ['In what ways do dental hygienists and dental assistants differ?', [{ words: 'dental hygienists' }, { words: 'dental assistants' }]],
+    ['How do the requirements for junior and senior accountants differ?', [{ words: 'accountants', filters: { seniority: ['junior'] } }, { words: 'accountants', filters: { seniority: ['senior'] } }]],
+    ['What distinguishes electricians from plumbers?', [{ words: 'electricians' }, { words: 'plumbers' }]],
+    ["Qu'est-ce qui différencie un boulanger d'un pâtissier ?", [{ words: 'boulanger' }, { words: 'pâtissier' }]],
+    ["Qu'est-ce qui distingue un contrôleur de gestion d'un comptable ?", [{ words: 'contrôleur de gestion' }, { words: 'comptable' }]],
+    ["Comment se distinguent les missions d'un infirmier et d'une aide-soignante ?", [{ words: 'infirmier' }, { words: 'aide-soignante' }]],
+    ['Contrast the duties of a bookkeeper and an accountant', [{ words: 'bookkeeper' }, { words: 'accountant' }]],
+    ['electrician or plumber: which requires more experience?', [{ words: 'electrician' }, { words: 'plumber' }]],
+    ['Which pays more, welder or machinist?', [{ words: 'welder' }, { words: 'machinist' }]],
+    ['boulanger ou pâtissier : quelles différences de missions ?', [{ words: 'boulanger' }, { words: 'pâtissier' }]],
+    ['Entre aide-soignant et infirmier, quelles différences ?', [{ words: 'aide-soignant' }, { words: 'infirmier' }]],
+    ['paralegals versus legal secretaries in terms of requirements', [{ words: 'paralegals' }, { words: 'legal secretaries' }]],
+    ['Teachers vs teaching assistants - missions and requirements', [{ words: 'Teachers' }, { words: 'teaching assistants' }]],
+    ['What skills do welders need compared with pipefitters?', [{ words: 'welders' }, { words: 'pipefitters' }]],
     // Only where a side starts: inside a side, "years of experience" is the side's own words.
     ['cooks with 5 years of experience vs cooks', [{ words: 'cooks with 5 years of experience' }, { words: 'cooks' }]],
   ];
@@ -117,9 +134,11 @@ describe('groups in questions (English and French)', () => {
       assert.deepEqual(groupsFromQuestion(question), expected.map((e) => ({ words: e.words, filters: e.filters ?? {} })));
     });
   }
-  it('has no comparison shape to read in "What do SREs and DevOps engineers pay?"', () => {
-    assert.equal(groupsFromQuestion('What do SREs and DevOps engineers pay?'), undefined);
-  });
+  for (const question of ['What do SREs and DevOps engineers pay?', 'Which offers mention Kubernetes or Terraform?', 'What is required: a degree or experience?']) {
+    it(`has no comparison shape to read in "${question}"`, () => {
+      assert.equal(groupsFromQuestion(question), undefined);
+    });
+  }
 });
 
 describe('resolveGroup', () => {
